@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/paystate/paystate/store"
+)
+
+// locate loads the payment ref names, hiding other partners' payments: a
+// payment of another partner is CodePaymentNotFound, exactly like a
+// payment that does not exist.
+func (e *Engine) locate(ctx context.Context, ref PaymentRef) (store.Snapshot, error) {
+	var snap store.Snapshot
+	var err error
+	if ref.PaymentID != "" {
+		snap, err = e.store.GetPayment(ctx, ref.PaymentID)
+		if err == nil && snap.Payment.PartnerID != ref.PartnerID {
+			err = store.ErrNotFound
+		}
+	} else {
+		snap, err = e.store.GetPaymentByRequest(ctx, ref.PartnerID, ref.RequestID)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return snap, errorf(CodePaymentNotFound, "no such payment")
+	}
+	if err != nil {
+		return snap, e.internal(err, "load payment")
+	}
+	return snap, nil
+}
+
+// Cancel closes a payment for its merchant.
+//
+// An unpaid payment (ACCEPT) is closed at once. A paid payment inside
+// Config.CancelWindow with no refunds is reversed: the full amount goes back
+// to the user through the funds port and the payment becomes CLOSED. The
+// answer is the payment afterwards; a payment already CLOSED or FAIL is
+// returned unchanged (nothing to undo). Errors: CodePaymentNotFound,
+// CodeCancelWindowExceed (refund instead), CodeOrderStatusInvalid (a paid
+// payment with refunds), CodePaymentInProcess (a debit or reversal has no
+// answer yet: ask again later), or the funds port's decline of the reversal.
+func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
+	if err := ref.validate(); err != nil {
+		return Payment{}, err
+	}
+	found, err := e.locate(ctx, ref)
+	if err != nil {
+		return Payment{}, err
+	}
+	started := false
+	snap, err := e.update(ctx, found.Payment.ID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+		started = false
+		p := &snap.Payment
+		switch paymentState(p) {
+		case PaymentAccept:
+			pl := updatePlan(e.machine, snap, now)
+			pl.p.CancelledAt = now
+			pl.fail(CodeCancelled, "cancelled by the merchant")
+			return pl, pl.move(EventCancel, "")
+		case PaymentInit:
+			return nil, errorf(CodePaymentInProcess, "payment %s has a debit in flight", p.ID)
+		case PaymentSuccess:
+			if p.PendingOp == pendingReversal {
+				return nil, errorf(CodePaymentInProcess, "payment %s is being reversed", p.ID)
+			}
+			if now.After(p.PaidAt.Add(e.cfg.CancelWindow)) {
+				return nil, errorf(CodeCancelWindowExceed, "payment %s was paid at %s, past the cancel window of %s", p.ID, p.PaidAt.Format(time.RFC3339), e.cfg.CancelWindow)
+			}
+			if p.RefundedAmount > 0 || p.HeldAmount > 0 {
+				return nil, errorf(CodeOrderStatusInvalid, "payment %s has refunds: cancel reverses whole payments only", p.ID)
+			}
+			pl := updatePlan(e.machine, snap, now)
+			pl.startOp(pendingReversal, e.cfg.reconcileDelay(0))
+			pl.p.HeldAmount = pl.p.Amount
+			pl.note("reversal_started", "cancel")
+			started = true
+			return pl, nil
+		}
+		return nil, nil // FAIL or CLOSED: nothing to undo
+	})
+	if err != nil || !started {
+		return e.viewOr(snap, err)
+	}
+	p, res, err := e.reverse(ctx, &snap.Payment)
+	if err != nil {
+		return p, err
+	}
+	switch {
+	case p.State == PaymentClosed:
+		return p, nil
+	case res.Status == FundsDeclined:
+		return p, &Error{Code: declineCode(res.Reason), Message: "reversal declined: " + res.Message}
+	}
+	return p, errorf(CodePaymentInProcess, "reversal of payment %s has no answer yet", p.ID)
+}
+
+// reverse credits back the amount of a payment whose reversal is in flight
+// and records the answer.
+func (e *Engine) reverse(ctx context.Context, p *store.Payment) (Payment, FundsResult, error) {
+	res, err := e.funds.Credit(ctx, FundsRequest{
+		OperationID: p.OpID, PaymentID: p.ID, PartnerID: p.PartnerID, UserID: p.UserID,
+		Amount: Money{Currency: p.Currency, Minor: p.Amount},
+	})
+	res = e.fundsAnswer(ctx, res, err, p.OpID)
+	snap, err := e.update(ctx, p.ID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+		return e.decideReversalResult(snap, p.OpID, res, now)
+	})
+	if err != nil {
+		return Payment{}, res, err
+	}
+	v, err := e.view(snap)
+	return v, res, err
+}
+
+// decideReversalResult records the funds answer to reversal opID.
+func (e *Engine) decideReversalResult(snap *store.Snapshot, opID string, res FundsResult, now time.Time) (*plan, error) {
+	if snap.Payment.PendingOp != pendingReversal || snap.Payment.OpID != opID {
+		return nil, nil
+	}
+	pl := updatePlan(e.machine, snap, now)
+	paid := paymentState(&pl.p) == PaymentSuccess
+	switch res.Status {
+	case FundsSucceeded:
+		pl.endOp()
+		pl.p.HeldAmount = 0
+		if !paid { // a late debit's reversal: the payment is already CLOSED
+			pl.note("reversal_succeeded", "")
+			return pl, nil
+		}
+		pl.p.CancelledAt = now
+		pl.fail(CodeCancelled, "cancelled by the merchant")
+		return pl, pl.move(EventReverse, "")
+	case FundsDeclined:
+		if !paid {
+			// Money the user must get back: try again with a new operation.
+			pl.note("reversal_declined", declineCode(res.Reason).String()+": "+res.Message)
+			pl.startOp(pendingReversal, 0)
+			return pl, nil
+		}
+		pl.endOp()
+		pl.p.HeldAmount = 0
+		pl.note("reversal_declined", declineCode(res.Reason).String()+": "+res.Message)
+	default:
+		pl.scheduleCheck(e, res.Message)
+	}
+	return pl, nil
+}
+
+// Fail ends an unpaid payment (ACCEPT) as FAIL for reason (a decline code;
+// others read as CodeProcessFail) and tells the merchant. Failing a payment
+// that already failed returns it unchanged; any other state fails with
+// CodeOrderStatusInvalid.
+func (e *Engine) Fail(ctx context.Context, paymentID string, reason Code, message string) (Payment, error) {
+	if err := checkID("paymentID", paymentID, true); err != nil {
+		return Payment{}, err
+	}
+	if err := checkText("message", message, MaxReasonLength); err != nil {
+		return Payment{}, err
+	}
+	snap, err := e.update(ctx, paymentID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+		if paymentState(&snap.Payment) == PaymentFail {
+			return nil, nil
+		}
+		pl := updatePlan(e.machine, snap, now)
+		pl.fail(declineCode(reason), message)
+		if err := pl.move(EventFail, message); err != nil {
+			return nil, err
+		}
+		pl.notifyResult(PaymentFail.String())
+		return pl, nil
+	})
+	return e.viewOr(snap, err)
+}

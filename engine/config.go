@@ -1,0 +1,144 @@
+package engine
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Config tunes an Engine. The zero value of every field means its
+// documented default; New validates the rest.
+type Config struct {
+	// Now returns the current time. Default time.Now. The engine reads it
+	// once per command attempt.
+	Now func() time.Time
+	// NewID returns a new unique id for payments, refunds and outbox
+	// messages (at most 64 characters). Default: 32 random hex characters
+	// from crypto/rand.
+	NewID func() string
+
+	// Expiry is the time a payment stays payable when the merchant gives
+	// no expiry time, per scenario. Missing scenarios use DefaultExpiry.
+	Expiry map[Scenario]time.Duration
+	// MaxExpiry caps a merchant-given expiry time, measured from creation.
+	// Default 7 days.
+	MaxExpiry time.Duration
+
+	// RefundWindow is how long after payment refunds are accepted.
+	// Default 365 days.
+	RefundWindow time.Duration
+	// CancelWindow is how long after payment a cancel still reverses a paid
+	// payment; later cancels fail with CodeCancelWindowExceed. Default 24 h.
+	CancelWindow time.Duration
+
+	// Currencies, when not empty, lists the ISO 4217 codes the wallet takes;
+	// others fail with CodeCurrencyNotSupported. Default: every currency.
+	Currencies []string
+	// MaxAmount, when positive, caps one payment in minor units of any
+	// currency (CodePaymentAmountLimit). Default: no cap beyond 16 digits.
+	MaxAmount int64
+
+	// ReconcileSchedule is how long after an unknown funds answer the
+	// reconciler asks again: the n-th check waits ReconcileSchedule[n], the
+	// last entry repeating. Default 5 min, 1 h, 24 h.
+	ReconcileSchedule []time.Duration
+
+	// ConflictRetries bounds how often a command reloads and decides again
+	// after another process committed first. Default 16.
+	ConflictRetries int
+
+	// Logger receives operational messages (conflicts, funds errors).
+	// Default: discard. Decisions never log.
+	Logger *slog.Logger
+}
+
+// DefaultExpiry is how long a payment stays payable when neither the
+// merchant nor Config.Expiry says otherwise: 14 minutes for the cashier,
+// order code and entry code (Antom's wallet default), 3 minutes for
+// synchronous scenarios (Antom's user-presented code default).
+var DefaultExpiry = map[Scenario]time.Duration{
+	ScenarioCashier:     14 * time.Minute,
+	ScenarioOrderCode:   14 * time.Minute,
+	ScenarioEntryCode:   14 * time.Minute,
+	ScenarioAgreement:   3 * time.Minute,
+	ScenarioPaymentCode: 3 * time.Minute,
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.NewID == nil {
+		c.NewID = randomID
+	}
+	exp := make(map[Scenario]time.Duration, len(DefaultExpiry))
+	for s, d := range DefaultExpiry {
+		exp[s] = d
+	}
+	for s, d := range c.Expiry {
+		if d <= 0 {
+			return c, fmt.Errorf("engine: Config.Expiry[%s] must be positive, got %s", s, d)
+		}
+		exp[s] = d
+	}
+	c.Expiry = exp
+	if c.MaxExpiry == 0 {
+		c.MaxExpiry = 7 * 24 * time.Hour
+	}
+	if c.RefundWindow == 0 {
+		c.RefundWindow = 365 * 24 * time.Hour
+	}
+	if c.CancelWindow == 0 {
+		c.CancelWindow = 24 * time.Hour
+	}
+	if len(c.ReconcileSchedule) == 0 {
+		c.ReconcileSchedule = []time.Duration{5 * time.Minute, time.Hour, 24 * time.Hour}
+	}
+	if c.ConflictRetries == 0 {
+		c.ConflictRetries = 16
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	var errs []error
+	for name, d := range map[string]time.Duration{"MaxExpiry": c.MaxExpiry, "RefundWindow": c.RefundWindow, "CancelWindow": c.CancelWindow} {
+		if d < 0 {
+			errs = append(errs, fmt.Errorf("engine: Config.%s must not be negative, got %s", name, d))
+		}
+	}
+	for i, d := range c.ReconcileSchedule {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("engine: Config.ReconcileSchedule[%d] must be positive, got %s", i, d))
+		}
+	}
+	for _, cur := range c.Currencies {
+		if _, ok := CurrencyExponent(cur); !ok {
+			errs = append(errs, fmt.Errorf("engine: Config.Currencies: %q is not an ISO 4217 currency", cur))
+		}
+	}
+	if c.ConflictRetries < 0 {
+		errs = append(errs, fmt.Errorf("engine: Config.ConflictRetries must not be negative, got %d", c.ConflictRetries))
+	}
+	if c.MaxAmount < 0 {
+		errs = append(errs, fmt.Errorf("engine: Config.MaxAmount must not be negative, got %d", c.MaxAmount))
+	}
+	return c, errors.Join(errs...)
+}
+
+// reconcileDelay returns how long to wait before check number attempt
+// (0-based).
+func (c *Config) reconcileDelay(attempt int) time.Duration {
+	if attempt >= len(c.ReconcileSchedule) {
+		attempt = len(c.ReconcileSchedule) - 1
+	}
+	return c.ReconcileSchedule[attempt]
+}
+
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}

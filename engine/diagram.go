@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/looplab/fsm"
+)
+
+// StateDiagram returns docs/state-machine.md: the payment and refund state
+// machines as Mermaid state diagrams, generated from PaymentTransitions and
+// RefundTransitions. The pseudo-state NEW is drawn as the start [*], and
+// final states get an arrow to the end [*].
+func StateDiagram() string {
+	var b strings.Builder
+	b.WriteString("# State machines\n\n")
+	b.WriteString("Generated from `engine.PaymentTransitions` and `engine.RefundTransitions` by\n")
+	b.WriteString("`go test ./engine -run TestStateDiagramGolden -update`. Do not edit by hand.\n\n")
+	b.WriteString("## Payment\n\n")
+	writeMermaid(&b, PaymentTransitions, []string{PaymentFail.String(), PaymentClosed.String()})
+	b.WriteString("\n## Refund\n\n")
+	writeMermaid(&b, RefundTransitions, []string{RefundSuccess.String(), RefundFail.String()})
+	return b.String()
+}
+
+func writeMermaid(b *strings.Builder, events fsm.Events, finals []string) {
+	b.WriteString("```mermaid\nstateDiagram-v2\n")
+	for _, e := range events {
+		for _, src := range e.Src {
+			if src == "NEW" {
+				src = "[*]"
+			}
+			fmt.Fprintf(b, "    %s --> %s: %s\n", src, e.Dst, e.Name)
+		}
+	}
+	for _, s := range finals {
+		fmt.Fprintf(b, "    %s --> [*]\n", s)
+	}
+	b.WriteString("```\n")
+}

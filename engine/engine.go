@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/paystate/paystate/store"
+)
+
+// Engine runs payment and refund commands against a store and a funds port.
+// It keeps no state between commands: any number of Engines, in any number
+// of processes, may share one store. All methods are safe for concurrent use.
+type Engine struct {
+	store      store.Store
+	funds      Funds
+	cfg        Config
+	machine    transitioner
+	currencies map[string]bool // nil: every ISO 4217 currency
+}
+
+// New returns an Engine over st and funds. It fails when st or funds is nil
+// or cfg holds an invalid value; zero values in cfg take their defaults.
+func New(st store.Store, funds Funds, cfg Config) (*Engine, error) {
+	if st == nil {
+		return nil, errors.New("engine: New: store is nil")
+	}
+	if funds == nil {
+		return nil, errors.New("engine: New: funds is nil")
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{store: st, funds: funds, cfg: cfg, machine: compiledMachine{}}
+	if len(cfg.Currencies) > 0 {
+		e.currencies = make(map[string]bool, len(cfg.Currencies))
+		for _, c := range cfg.Currencies {
+			e.currencies[c] = true
+		}
+	}
+	return e, nil
+}
+
+// update loads a payment, lets decide build a plan from it and commits the
+// plan, deciding again on a fresh load when another process committed first
+// (at most Config.ConflictRetries times). decide returns a nil plan when
+// there is nothing to write. update returns the payment as it stands after
+// the commit (or as loaded, when nothing was written) and decide's error.
+func (e *Engine) update(ctx context.Context, paymentID string, decide func(snap *store.Snapshot, now time.Time) (*plan, error)) (*store.Snapshot, error) {
+	for attempt := 0; ; attempt++ {
+		snap, err := e.store.GetPayment(ctx, paymentID)
+		if err != nil {
+			return nil, e.loadError(err, paymentID)
+		}
+		pl, err := decide(&snap, e.cfg.Now())
+		if err != nil || pl == nil {
+			return &snap, err
+		}
+		err = e.store.Commit(ctx, pl.change())
+		if err == nil {
+			return applied(&snap, pl), nil
+		}
+		if !errors.Is(err, store.ErrConflict) || attempt >= e.cfg.ConflictRetries {
+			return nil, e.internal(err, "commit payment %s", paymentID)
+		}
+		e.cfg.Logger.DebugContext(ctx, "paystate: version conflict, deciding again", "payment", paymentID, "attempt", attempt+1)
+	}
+}
+
+// applied returns snap as it stands after pl was committed.
+func applied(snap *store.Snapshot, pl *plan) *store.Snapshot {
+	out := &store.Snapshot{Payment: pl.p, Refunds: make([]store.Refund, 0, len(snap.Refunds)+len(pl.newRefunds))}
+	for _, r := range snap.Refunds {
+		for _, u := range pl.updRefunds {
+			if u.ID == r.ID {
+				r = u
+			}
+		}
+		out.Refunds = append(out.Refunds, r)
+	}
+	out.Refunds = append(out.Refunds, pl.newRefunds...)
+	return out
+}
+
+func (e *Engine) loadError(err error, paymentID string) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(CodePaymentNotFound, "no payment %s", paymentID)
+	}
+	return e.internal(err, "load payment %s", paymentID)
+}
+
+// internal wraps a store or bug error: the caller sees CodeInternal (an
+// unknown outcome), the cause stays available to logs through Unwrap.
+func (e *Engine) internal(err error, format string, args ...any) error {
+	var ee *Error
+	if errors.As(err, &ee) {
+		return err
+	}
+	return &Error{Code: CodeInternal, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// view converts a stored payment to the engine's answer.
+func (e *Engine) view(snap *store.Snapshot) (Payment, error) {
+	p, err := paymentFromRecord(&snap.Payment)
+	if err != nil {
+		return Payment{}, &Error{Code: CodeInternal, Message: "stored payment is corrupt", Err: err}
+	}
+	return p, nil
+}
+
+func refundView(r *store.Refund) (Refund, error) {
+	v, err := refundFromRecord(r)
+	if err != nil {
+		return Refund{}, &Error{Code: CodeInternal, Message: "stored refund is corrupt", Err: err}
+	}
+	return v, nil
+}
+
+func findRefund(snap *store.Snapshot, refundID string) *store.Refund {
+	for i := range snap.Refunds {
+		if snap.Refunds[i].ID == refundID {
+			return &snap.Refunds[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,41 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/paystate/paystate/store"
+)
+
+// ExpireDue closes up to limit unpaid payments (ACCEPT) whose expiry time
+// has passed, each with its FAIL notification to the merchant (fail reason
+// CodeExpired), and returns how many it closed. A payment that changed in
+// the meantime (confirmed, cancelled) is left as it is. Payments with a
+// debit in flight are not expired here: Reconcile settles them, and a debit
+// that succeeds after expiry is reversed.
+func (e *Engine) ExpireDue(ctx context.Context, limit int) (int, error) {
+	ids, err := e.store.DueExpiries(ctx, e.cfg.Now(), limit)
+	if err != nil {
+		return 0, e.internal(err, "list due expiries")
+	}
+	closed := 0
+	for _, id := range ids {
+		did := false
+		_, err := e.update(ctx, id, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+			did = false
+			if paymentState(&snap.Payment) != PaymentAccept || now.Before(snap.Payment.ExpiresAt) {
+				return nil, nil
+			}
+			pl := updatePlan(e.machine, snap, now)
+			did = true
+			return pl, pl.expire()
+		})
+		if err != nil {
+			return closed, err
+		}
+		if did {
+			closed++
+		}
+	}
+	return closed, nil
+}

@@ -1,0 +1,84 @@
+package engine
+
+import "context"
+
+// Funds is the port through which money moves: the host wallet's ledger.
+// The engine calls it only after it has durably recorded its intent, and
+// identifies every call by an OperationID that never changes, so a call that
+// is repeated (after a crash, a timeout or by the reconciler) must be applied
+// at most once by the host.
+//
+// Every method answers with a FundsResult. A returned error counts as
+// FundsUnknown: the engine keeps the operation in flight and asks Inquire
+// later; it never guesses success or failure.
+type Funds interface {
+	// Debit takes req.Amount from the payer. For the cashier, order code and
+	// entry code scenarios req.UserID names the payer; for agreement and
+	// payment code scenarios req.AuthCode does (an access token or a
+	// user-presented code) and the host resolves it. A succeeded result
+	// names the debited user in FundsResult.UserID.
+	Debit(ctx context.Context, req FundsRequest) (FundsResult, error)
+	// Credit gives req.Amount back to req.UserID (refunds and reversals of
+	// earlier debits).
+	Credit(ctx context.Context, req FundsRequest) (FundsResult, error)
+	// Inquire reports what became of an earlier Debit or Credit with the
+	// given operation id. For an id the host never applied it must answer
+	// FundsDeclined and from then on refuse that id forever, so that a late
+	// duplicate cannot move money after the engine gave up on it.
+	Inquire(ctx context.Context, operationID string) (FundsResult, error)
+}
+
+// Evaluator is an optional capability of a Funds: it answers whether a debit
+// could succeed without moving money. The engine uses it for
+// ScenarioEvaluation; without it, a valid evaluation request succeeds.
+type Evaluator interface {
+	Evaluate(ctx context.Context, req FundsRequest) (FundsResult, error)
+}
+
+// FundsRequest describes one movement of money.
+type FundsRequest struct {
+	OperationID string // stable, unique per movement: apply at most once
+	PaymentID   string
+	RefundID    string // set for refund credits
+	PartnerID   string
+	UserID      string // payer (cashier debits, every credit)
+	AuthCode    string // access token or payment code (synchronous debits)
+	Scenario    Scenario
+	Amount      Money
+}
+
+// FundsStatus is the outcome of a funds call.
+type FundsStatus uint8
+
+// The funds outcomes.
+const (
+	FundsUnknown   FundsStatus = iota // no answer (timeout, crash): ask again later
+	FundsSucceeded                    // the money moved
+	FundsDeclined                     // the money did not move and never will for this operation id
+)
+
+// FundsResult is the host's answer to a funds call.
+type FundsResult struct {
+	Status FundsStatus
+	// Reason says why a debit or credit was declined, as an engine code:
+	// CodeBalanceNotEnough, CodeUserNotExist, CodeUserStatusAbnormal,
+	// CodeInvalidAccessToken, CodeExpiredAccessToken, CodeInvalidCode,
+	// CodeAuthCodeAlreadyUsed, CodeUserAmountLimit, CodePaymentAmountLimit,
+	// CodeRiskReject or CodeProcessFail. Any other code reads as
+	// CodeProcessFail.
+	Reason  Code
+	Message string // human text for the decline, kept in history
+	UserID  string // for a succeeded debit: the user who paid
+}
+
+// declineCode narrows a host's decline reason to the codes a decline may
+// carry.
+func declineCode(c Code) Code {
+	switch c {
+	case CodeBalanceNotEnough, CodeUserNotExist, CodeUserStatusAbnormal, CodeInvalidAccessToken,
+		CodeExpiredAccessToken, CodeInvalidCode, CodeAuthCodeAlreadyUsed, CodeUserAmountLimit,
+		CodePaymentAmountLimit, CodeRiskReject, CodeProcessFail:
+		return c
+	}
+	return CodeProcessFail
+}

@@ -1,0 +1,65 @@
+package engine
+
+import (
+	"context"
+	"errors"
+
+	"github.com/paystate/paystate/store"
+)
+
+// InquirePayment returns the payment ref names as it stands, or
+// CodePaymentNotFound (also for another partner's payment) or
+// CodeParamIllegal. It changes nothing.
+func (e *Engine) InquirePayment(ctx context.Context, ref PaymentRef) (Payment, error) {
+	if err := ref.validate(); err != nil {
+		return Payment{}, err
+	}
+	snap, err := e.locate(ctx, ref)
+	if err != nil {
+		return Payment{}, err
+	}
+	return e.view(&snap)
+}
+
+// InquireRefund returns the refund ref names as it stands, or
+// CodeRefundNotFound (also for another partner's refund) or
+// CodeParamIllegal. It changes nothing.
+func (e *Engine) InquireRefund(ctx context.Context, ref RefundRef) (Refund, error) {
+	if err := ref.validate(); err != nil {
+		return Refund{}, err
+	}
+	var r store.Refund
+	var err error
+	if ref.RefundID != "" {
+		r, err = e.store.GetRefund(ctx, ref.RefundID)
+		if err == nil && r.PartnerID != ref.PartnerID {
+			err = store.ErrNotFound
+		}
+	} else {
+		r, err = e.store.GetRefundByRequest(ctx, ref.PartnerID, ref.RequestID)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return Refund{}, errorf(CodeRefundNotFound, "no such refund")
+	}
+	if err != nil {
+		return Refund{}, e.internal(err, "load refund")
+	}
+	return refundView(&r)
+}
+
+// History returns the events of a partner's payment in order, or
+// CodePaymentNotFound.
+func (e *Engine) History(ctx context.Context, ref PaymentRef) ([]store.Event, error) {
+	if err := ref.validate(); err != nil {
+		return nil, err
+	}
+	snap, err := e.locate(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := e.store.History(ctx, snap.Payment.ID)
+	if err != nil {
+		return nil, e.internal(err, "load history of payment %s", snap.Payment.ID)
+	}
+	return ev, nil
+}

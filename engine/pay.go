@@ -1,0 +1,137 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/paystate/paystate/store"
+)
+
+// Pay creates a payment, or answers a repeat of one.
+//
+// The returned payment's State tells the merchant what happened:
+// ACCEPT (the user must act: cashier, order code, entry code), SUCCESS
+// (debited), FAIL (declined: FailReason says why), INIT (the funds port gave
+// no answer: the outcome is unknown and Reconcile will find it). A request
+// with ScenarioEvaluation stores nothing and moves no money: it returns a
+// SUCCESS payment with an empty ID when the payment could succeed, or the
+// decline as an error.
+//
+// A repeat of (PartnerID, RequestID) with the same content returns the
+// payment as it stands now and changes nothing; with different content it
+// fails with CodeRepeatInconsistent; for a payment that was cancelled or
+// expired it fails with CodeOrderClosed. Concurrent twins create exactly
+// one payment. Invalid input fails with CodeParamIllegal (Error.Field names
+// the field), CodeCurrencyNotSupported or CodePaymentAmountLimit and stores
+// nothing.
+func (e *Engine) Pay(ctx context.Context, req PayRequest) (Payment, error) {
+	if err := req.validate(); err != nil {
+		return Payment{}, err
+	}
+	if err := e.checkAmount(req.Amount); err != nil {
+		return Payment{}, err
+	}
+	if req.Scenario == ScenarioEvaluation {
+		return e.evaluate(ctx, &req)
+	}
+	fp := req.fingerprint()
+	for attempt := 0; ; attempt++ {
+		snap, err := e.store.GetPaymentByRequest(ctx, req.PartnerID, req.RequestID)
+		if err == nil {
+			return e.repeatPay(&snap, fp)
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return Payment{}, e.internal(err, "load payment request %s/%s", req.PartnerID, req.RequestID)
+		}
+		pl, perr := e.decideCreate(&req, fp, e.cfg.Now())
+		if perr != nil {
+			return Payment{}, perr
+		}
+		err = e.store.Commit(ctx, pl.change())
+		if errors.Is(err, store.ErrAlreadyExists) && attempt < e.cfg.ConflictRetries {
+			continue // a twin won: answer as a repeat of it
+		}
+		if err != nil {
+			return Payment{}, e.internal(err, "create payment %s", pl.p.ID)
+		}
+		if pl.p.PendingOp == pendingDebit {
+			p, _, err := e.debit(ctx, &pl.p, req.AuthCode)
+			return p, err
+		}
+		return e.view(&store.Snapshot{Payment: pl.p})
+	}
+}
+
+// checkAmount applies the wallet's currency list and single-payment cap.
+func (e *Engine) checkAmount(m Money) *Error {
+	if e.currencies != nil && !e.currencies[m.Currency] {
+		return errorf(CodeCurrencyNotSupported, "currency %s is not supported", m.Currency)
+	}
+	if e.cfg.MaxAmount > 0 && m.Minor > e.cfg.MaxAmount {
+		return errorf(CodePaymentAmountLimit, "amount %s is over the limit of %d minor units", m.Value(), e.cfg.MaxAmount)
+	}
+	return nil
+}
+
+// decideCreate builds the plan that creates the payment req asks for.
+func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time) (*plan, *Error) {
+	expires := req.ExpiresAt
+	if expires.IsZero() {
+		expires = now.Add(e.cfg.Expiry[req.Scenario])
+	} else if !expires.After(now) {
+		return nil, paramError("expiresAt", "%s is not in the future", expires.UTC().Format(time.RFC3339))
+	} else if expires.Sub(now) > e.cfg.MaxExpiry {
+		return nil, paramError("expiresAt", "%s is more than %s ahead", expires.UTC().Format(time.RFC3339), e.cfg.MaxExpiry)
+	}
+	pl := newPaymentPlan(e.machine, store.Payment{
+		ID: e.cfg.NewID(), PartnerID: req.PartnerID, RequestID: req.RequestID, Fingerprint: fp,
+		Scenario: req.Scenario.String(), Currency: req.Amount.Currency, Amount: req.Amount.Minor,
+		OrderTitle: req.OrderTitle, OrderData: req.OrderData, NotifyURL: req.NotifyURL, ReturnURL: req.ReturnURL,
+		ExpiresAt: expires.UTC(),
+	}, now)
+	if req.Scenario.Synchronous() {
+		pl.startOp(pendingDebit, e.cfg.reconcileDelay(0))
+		return pl, pl.move(EventOpenDebit, "")
+	}
+	return pl, pl.move(EventAccept, "")
+}
+
+// repeatPay answers a pay whose request id is already taken.
+func (e *Engine) repeatPay(snap *store.Snapshot, fp string) (Payment, error) {
+	if snap.Payment.Fingerprint != fp {
+		return Payment{}, errorf(CodeRepeatInconsistent, "paymentRequestId %s was used for a different payment", snap.Payment.RequestID)
+	}
+	p, err := e.view(snap)
+	if err != nil {
+		return Payment{}, err
+	}
+	if p.State == PaymentClosed {
+		return p, errorf(CodeOrderClosed, "payment %s is closed (%s)", p.ID, p.FailReason)
+	}
+	return p, nil
+}
+
+// evaluate answers a ScenarioEvaluation request without storing anything.
+func (e *Engine) evaluate(ctx context.Context, req *PayRequest) (Payment, error) {
+	now := e.cfg.Now()
+	p := Payment{
+		PartnerID: req.PartnerID, RequestID: req.RequestID, Scenario: req.Scenario, State: PaymentSuccess,
+		Amount: req.Amount, OrderTitle: req.OrderTitle, CreatedAt: now, UpdatedAt: now,
+	}
+	ev, ok := e.funds.(Evaluator)
+	if !ok {
+		return p, nil
+	}
+	res, err := ev.Evaluate(ctx, FundsRequest{
+		PartnerID: req.PartnerID, AuthCode: req.AuthCode, Scenario: req.Scenario, Amount: req.Amount,
+	})
+	switch {
+	case err != nil || res.Status == FundsUnknown:
+		return Payment{}, &Error{Code: CodePaymentInProcess, Message: "evaluation has no answer", Err: err}
+	case res.Status == FundsDeclined:
+		return Payment{}, &Error{Code: declineCode(res.Reason), Message: res.Message}
+	}
+	p.UserID = res.UserID
+	return p, nil
+}

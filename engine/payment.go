@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/paystate/paystate/store"
+)
+
+// Payment is what the engine answers about one payment. It is a value: the
+// engine never changes a Payment it has returned.
+type Payment struct {
+	ID          string // wallet payment id
+	PartnerID   string
+	RequestID   string // merchant's paymentRequestId
+	Scenario    Scenario
+	State       PaymentState
+	Amount      Money
+	Refunded    int64 // minor units successfully refunded
+	Held        int64 // minor units held by in-flight refunds or a reversal
+	UserID      string
+	OrderTitle  string
+	OrderData   []byte // opaque display data, as given to Pay
+	NotifyURL   string
+	ReturnURL   string
+	FailReason  Code   // why FAIL or CLOSED (CodeExpired, CodeCancelled, a funds decline, ...)
+	FailMessage string // human text for FailReason
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PaidAt      time.Time // zero unless paid
+	ClosedAt    time.Time // zero unless FAIL or CLOSED
+	ExpiresAt   time.Time
+	CancelledAt time.Time // set when a merchant's cancel closed or reversed it
+	// Pending names the funds operation in flight: "" (none), "debit" or
+	// "reversal". A payment with a pending operation is resolved by
+	// Reconcile, never guessed.
+	Pending string
+	Version int64
+}
+
+// Refundable returns the minor units that may still be refunded: paid
+// minus refunded minus held, or 0 when the payment is not SUCCESS.
+func (p Payment) Refundable() int64 {
+	if p.State != PaymentSuccess {
+		return 0
+	}
+	return p.Amount.Minor - p.Refunded - p.Held
+}
+
+// Refund is what the engine answers about one refund.
+type Refund struct {
+	ID          string // wallet refund id
+	PaymentID   string
+	PartnerID   string
+	RequestID   string // merchant's refundRequestId
+	State       RefundState
+	Amount      Money
+	Reason      string
+	FailReason  Code
+	FailMessage string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	FinishedAt  time.Time // zero while in flight
+}
+
+// Pending operations on a payment (store.Payment.PendingOp).
+const (
+	pendingDebit    = "debit"
+	pendingReversal = "reversal"
+)
+
+func paymentFromRecord(r *store.Payment) (Payment, error) {
+	sc, ok := ParseScenario(r.Scenario)
+	if !ok {
+		return Payment{}, fmt.Errorf("payment %s: unknown scenario %q", r.ID, r.Scenario)
+	}
+	st, ok := enumIndex(paymentStateNames[:], r.Status)
+	if !ok || st == int(PaymentNew) {
+		return Payment{}, fmt.Errorf("payment %s: unknown status %q", r.ID, r.Status)
+	}
+	return Payment{
+		ID: r.ID, PartnerID: r.PartnerID, RequestID: r.RequestID,
+		Scenario: sc, State: PaymentState(st),
+		Amount:   Money{Currency: r.Currency, Minor: r.Amount},
+		Refunded: r.RefundedAmount, Held: r.HeldAmount,
+		UserID: r.UserID, OrderTitle: r.OrderTitle, OrderData: r.OrderData,
+		NotifyURL: r.NotifyURL, ReturnURL: r.ReturnURL,
+		FailReason: codeFromRecord(r.FailReason), FailMessage: r.FailMessage,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, PaidAt: r.PaidAt, ClosedAt: r.ClosedAt,
+		ExpiresAt: r.ExpiresAt, CancelledAt: r.CancelledAt,
+		Pending: r.PendingOp, Version: r.Version,
+	}, nil
+}
+
+func refundFromRecord(r *store.Refund) (Refund, error) {
+	st, ok := enumIndex(refundStateNames[:], r.Status)
+	if !ok || st == int(RefundNew) {
+		return Refund{}, fmt.Errorf("refund %s: unknown status %q", r.ID, r.Status)
+	}
+	return Refund{
+		ID: r.ID, PaymentID: r.PaymentID, PartnerID: r.PartnerID, RequestID: r.RequestID,
+		State: RefundState(st), Amount: Money{Currency: r.Currency, Minor: r.Amount},
+		Reason: r.Reason, FailReason: codeFromRecord(r.FailReason), FailMessage: r.FailMessage,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, FinishedAt: r.FinishedAt,
+	}, nil
+}
+
+func codeFromRecord(name string) Code {
+	c, _ := ParseCode(name)
+	return c
+}
+
+func codeToRecord(c Code) string { return c.String() }

@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/paystate/paystate/store"
+)
+
+// plan is the pure output of one decision: the payment as it will be, the
+// refunds to insert or replace, the history and the notifications, ready to
+// become one store.Change. Deciding code builds a plan from values and
+// returns it; it does no I/O.
+type plan struct {
+	now        time.Time
+	expected   int64
+	p          store.Payment
+	newRefunds []store.Refund
+	updRefunds []store.Refund
+	events     []store.Event
+	outbox     []store.OutboxMessage
+	machine    transitioner
+}
+
+// transitioner answers whether an event is allowed in a state and where it
+// leads. The engine uses the compiled tables; the benchmark swaps in a naive
+// looplab/fsm object per call to measure what the tables save.
+type transitioner interface {
+	payment(from PaymentState, ev PaymentEvent) (PaymentState, bool)
+	refund(from RefundState, ev RefundEvent) (RefundState, bool)
+}
+
+type compiledMachine struct{}
+
+func (compiledMachine) payment(from PaymentState, ev PaymentEvent) (PaymentState, bool) {
+	return NextPaymentState(from, ev)
+}
+
+func (compiledMachine) refund(from RefundState, ev RefundEvent) (RefundState, bool) {
+	return NextRefundState(from, ev)
+}
+
+// newPaymentPlan starts a plan that creates payment p.
+func newPaymentPlan(m transitioner, p store.Payment, now time.Time) *plan {
+	p.Version = 1
+	p.CreatedAt, p.UpdatedAt = now, now
+	p.Status = PaymentNew.String()
+	return &plan{now: now, p: p, machine: m}
+}
+
+// updatePlan starts a plan that changes the payment of snap.
+func updatePlan(m transitioner, snap *store.Snapshot, now time.Time) *plan {
+	p := snap.Payment
+	p.Version++
+	p.UpdatedAt = now
+	return &plan{now: now, expected: snap.Payment.Version, p: p, machine: m}
+}
+
+func (pl *plan) change() store.Change {
+	return store.Change{
+		Payment: pl.p, ExpectedVersion: pl.expected,
+		NewRefunds: pl.newRefunds, UpdatedRefunds: pl.updRefunds,
+		Events: pl.events, Outbox: pl.outbox,
+	}
+}
+
+func paymentState(p *store.Payment) PaymentState {
+	i, _ := enumIndex(paymentStateNames[:], p.Status)
+	return PaymentState(i)
+}
+
+func refundState(r *store.Refund) RefundState {
+	i, _ := enumIndex(refundStateNames[:], r.Status)
+	return RefundState(i)
+}
+
+// move applies a payment event, or fails with CodeOrderStatusInvalid when
+// the declaration does not allow it in the current state.
+func (pl *plan) move(ev PaymentEvent, detail string) *Error {
+	from := paymentState(&pl.p)
+	to, ok := pl.machine.payment(from, ev)
+	if !ok {
+		return errorf(CodeOrderStatusInvalid, "payment %s is %s: %s not allowed", pl.p.ID, from, ev)
+	}
+	pl.p.Status = to.String()
+	if to.Final() {
+		pl.p.ClosedAt = pl.now
+	}
+	pl.events = append(pl.events, store.Event{
+		PaymentID: pl.p.ID, Seq: pl.p.Version, At: pl.now,
+		Name: ev.String(), From: from.String(), To: to.String(), Detail: detail,
+	})
+	return nil
+}
+
+// moveRefund applies a refund event to r.
+func (pl *plan) moveRefund(r *store.Refund, ev RefundEvent, detail string) *Error {
+	from := refundState(r)
+	to, ok := pl.machine.refund(from, ev)
+	if !ok {
+		return errorf(CodeOrderStatusInvalid, "refund %s is %s: %s not allowed", r.ID, from, ev)
+	}
+	r.Status = to.String()
+	r.UpdatedAt = pl.now
+	if to != RefundInit {
+		r.FinishedAt = pl.now
+	}
+	pl.events = append(pl.events, store.Event{
+		PaymentID: pl.p.ID, RefundID: r.ID, Seq: pl.p.Version, At: pl.now,
+		Name: ev.String(), From: from.String(), To: to.String(), Detail: detail,
+	})
+	return nil
+}
+
+// note records a history entry that changes no state (a reconciler check,
+// a reversal starting).
+func (pl *plan) note(name, detail string) {
+	s := pl.p.Status
+	pl.events = append(pl.events, store.Event{
+		PaymentID: pl.p.ID, Seq: pl.p.Version, At: pl.now, Name: name, From: s, To: s, Detail: detail,
+	})
+}
+
+// fail records why the payment did not succeed.
+func (pl *plan) fail(code Code, message string) {
+	pl.p.FailReason = codeToRecord(code)
+	pl.p.FailMessage = message
+}
+
+// startOp marks a funds operation in flight and returns its operation id.
+// The reconciler first asks about it after the first scheduled delay.
+func (pl *plan) startOp(kind string, firstCheck time.Duration) string {
+	pl.p.OpCount++
+	pl.p.PendingOp = kind
+	pl.p.OpID = pl.p.ID + "-" + strconv.Itoa(pl.p.OpCount)
+	pl.p.NextCheckAt = pl.now.Add(firstCheck)
+	pl.p.CheckAttempts = 0
+	return pl.p.OpID
+}
+
+func (pl *plan) endOp() {
+	pl.p.PendingOp, pl.p.OpID = "", ""
+	pl.p.NextCheckAt = time.Time{}
+	pl.p.CheckAttempts = 0
+}
+
+// notifyResult queues the merchant's notifyPayment for the final result the
+// payment just reached (SUCCESS, or FAIL for declines and expiry), when the
+// merchant gave a notify URL. The message id is derived from the payment id,
+// so it is stable and unique: a payment announces one result only.
+func (pl *plan) notifyResult(status string) {
+	if pl.p.NotifyURL == "" {
+		return
+	}
+	at := pl.p.ClosedAt
+	if status == PaymentSuccess.String() {
+		at = pl.p.PaidAt
+	}
+	pl.outbox = append(pl.outbox, store.OutboxMessage{
+		ID: pl.p.ID + ".result", PaymentID: pl.p.ID, PartnerID: pl.p.PartnerID, RequestID: pl.p.RequestID,
+		Kind: "payment_result", NotifyURL: pl.p.NotifyURL, Status: status,
+		FailReason: pl.p.FailReason, FailMsg: pl.p.FailMessage,
+		Currency: pl.p.Currency, Amount: pl.p.Amount,
+		PaymentCreatedAt: pl.p.CreatedAt, PaymentTime: at,
+		CreatedAt: pl.now, NextAttemptAt: pl.now,
+	})
+}

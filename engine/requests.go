@@ -1,0 +1,217 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on request fields, in characters. They follow the Alipay+ maximum
+// lengths so that anything the wire accepts fits.
+const (
+	MaxIDLength       = 64
+	MaxAuthCodeLength = 128
+	MaxTitleLength    = 256
+	MaxReasonLength   = 256
+	MaxURLLength      = 2048
+	MaxOrderDataBytes = 64 << 10
+)
+
+// PayRequest asks the engine to create a payment. PartnerID + RequestID is
+// the idempotency key, kept forever.
+type PayRequest struct {
+	PartnerID string // required
+	RequestID string // merchant's paymentRequestId, required
+	Scenario  Scenario
+	Amount    Money
+	// AuthCode identifies the payer in synchronous scenarios: the agreement
+	// access token or the user-presented payment code. Required there,
+	// ignored elsewhere. The engine never stores it, only its digest.
+	AuthCode   string
+	OrderTitle string
+	OrderData  []byte // opaque display data (e.g. the order JSON), kept as given
+	NotifyURL  string // where the merchant wants notifyPayment; empty: no notifications
+	ReturnURL  string // where the cashier sends the user afterwards
+	// ExpiresAt is the merchant's close time; zero means the scenario's
+	// default expiry from Config.
+	ExpiresAt time.Time
+	// Extra is further request content an adapter wants to count in the
+	// idempotency check (e.g. product code, payment method). A repeat with
+	// different Extra is CodeRepeatInconsistent.
+	Extra string
+}
+
+// RefundRequest asks the engine to refund part or all of a paid payment.
+// PartnerID + RequestID is the idempotency key, kept forever.
+type RefundRequest struct {
+	PartnerID string
+	RequestID string // merchant's refundRequestId, required
+	// PaymentID or PaymentRequestID locates the payment; PaymentID wins
+	// when both are given.
+	PaymentID        string
+	PaymentRequestID string
+	Amount           Money
+	Reason           string
+}
+
+// PaymentRef locates one payment of a partner: by the wallet's PaymentID,
+// or by the merchant's RequestID. PaymentID wins when both are given.
+type PaymentRef struct {
+	PartnerID string
+	PaymentID string
+	RequestID string
+}
+
+// RefundRef locates one refund of a partner: by the wallet's RefundID, or
+// by the merchant's RequestID. RefundID wins when both are given.
+type RefundRef struct {
+	PartnerID string
+	RefundID  string
+	RequestID string
+}
+
+func checkID(field, v string, required bool) *Error {
+	if v == "" {
+		if required {
+			return paramError(field, "is required")
+		}
+		return nil
+	}
+	return checkText(field, v, MaxIDLength)
+}
+
+func checkText(field, v string, max int) *Error {
+	if !utf8.ValidString(v) {
+		return paramError(field, "is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return paramError(field, "is %d characters long, at most %d allowed", n, max)
+	}
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f {
+			return paramError(field, "contains a control character")
+		}
+	}
+	return nil
+}
+
+func (r *PayRequest) validate() *Error {
+	if err := checkID("partnerID", r.PartnerID, true); err != nil {
+		return err
+	}
+	if err := checkID("requestID", r.RequestID, true); err != nil {
+		return err
+	}
+	if r.Scenario == 0 || r.Scenario >= scenarioCount {
+		return paramError("scenario", "is not a known scenario")
+	}
+	if err := r.Amount.Validate(); err != nil {
+		return asEngineError(err)
+	}
+	if r.Scenario.NeedsAuthCode() && r.AuthCode == "" {
+		return paramError("authCode", "is required for %s", r.Scenario)
+	}
+	if err := checkText("authCode", r.AuthCode, MaxAuthCodeLength); err != nil {
+		return err
+	}
+	if err := checkText("orderTitle", r.OrderTitle, MaxTitleLength); err != nil {
+		return err
+	}
+	if len(r.OrderData) > MaxOrderDataBytes {
+		return paramError("orderData", "is %d bytes long, at most %d allowed", len(r.OrderData), MaxOrderDataBytes)
+	}
+	if err := checkText("notifyURL", r.NotifyURL, MaxURLLength); err != nil {
+		return err
+	}
+	return checkText("returnURL", r.ReturnURL, MaxURLLength)
+}
+
+func (r *RefundRequest) validate() *Error {
+	if err := checkID("partnerID", r.PartnerID, true); err != nil {
+		return err
+	}
+	if err := checkID("requestID", r.RequestID, true); err != nil {
+		return err
+	}
+	if err := checkID("paymentID", r.PaymentID, false); err != nil {
+		return err
+	}
+	if err := checkID("paymentRequestID", r.PaymentRequestID, false); err != nil {
+		return err
+	}
+	if r.PaymentID == "" && r.PaymentRequestID == "" {
+		return paramError("paymentID", "or paymentRequestID is required")
+	}
+	if err := r.Amount.Validate(); err != nil {
+		return asEngineError(err)
+	}
+	return checkText("reason", r.Reason, MaxReasonLength)
+}
+
+func (r *PaymentRef) validate() *Error {
+	if err := checkID("partnerID", r.PartnerID, true); err != nil {
+		return err
+	}
+	if err := checkID("paymentID", r.PaymentID, false); err != nil {
+		return err
+	}
+	if err := checkID("requestID", r.RequestID, false); err != nil {
+		return err
+	}
+	if r.PaymentID == "" && r.RequestID == "" {
+		return paramError("paymentID", "or requestID is required")
+	}
+	return nil
+}
+
+func (r *RefundRef) validate() *Error {
+	if err := checkID("partnerID", r.PartnerID, true); err != nil {
+		return err
+	}
+	if err := checkID("refundID", r.RefundID, false); err != nil {
+		return err
+	}
+	if err := checkID("requestID", r.RequestID, false); err != nil {
+		return err
+	}
+	if r.RefundID == "" && r.RequestID == "" {
+		return paramError("refundID", "or requestID is required")
+	}
+	return nil
+}
+
+func asEngineError(err error) *Error {
+	if e, ok := err.(*Error); ok {
+		return e
+	}
+	return &Error{Code: CodeInternal, Err: err}
+}
+
+// fingerprint digests the fields that must match when a request id is used
+// again. Each field is length-prefixed so that no two field lists collide.
+func fingerprint(fields ...string) string {
+	h := sha256.New()
+	var n [4]byte
+	for _, f := range fields {
+		binary.BigEndian.PutUint32(n[:], uint32(len(f)))
+		h.Write(n[:])
+		h.Write([]byte(f))
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
+}
+
+func (r *PayRequest) fingerprint() string {
+	exp := ""
+	if !r.ExpiresAt.IsZero() {
+		exp = r.ExpiresAt.UTC().Format(time.RFC3339Nano)
+	}
+	return fingerprint(r.Scenario.String(), r.Amount.Currency, r.Amount.Value(), r.AuthCode,
+		r.NotifyURL, r.ReturnURL, exp, r.OrderTitle, r.Extra)
+}
+
+func refundFingerprint(paymentID string, amount Money) string {
+	return fingerprint(paymentID, amount.Currency, amount.Value())
+}

@@ -1,0 +1,22 @@
+package store
+
+import "errors"
+
+// Sentinel errors every backend returns, wrapped or bare; callers test them
+// with errors.Is, never by message.
+var (
+	// ErrNotFound means no record has the requested id or request key.
+	ErrNotFound = errors.New("store: not found")
+	// ErrAlreadyExists means a Commit tried to create a payment or refund
+	// whose id or idempotency key (partner id + request id) is already
+	// taken. Nothing of the Commit was applied.
+	ErrAlreadyExists = errors.New("store: already exists")
+	// ErrConflict means a Commit expected a payment version that is no
+	// longer the stored one: somebody else committed first. Nothing of the
+	// Commit was applied; reload and decide again.
+	ErrConflict = errors.New("store: version conflict")
+	// ErrLeaseLost means a delivery was recorded for an outbox message whose
+	// lease has passed to another dispatcher (or was never held). The
+	// attempt was not recorded.
+	ErrLeaseLost = errors.New("store: outbox lease lost")
+)

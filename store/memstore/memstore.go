@@ -1,0 +1,485 @@
+package memstore
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/paystate/paystate/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// requestKey is an idempotency key: a partner id and the partner's request id.
+type requestKey struct {
+	partnerID string
+	requestID string
+}
+
+// Store is an in-memory store.Store. The zero value is not usable; create
+// one with New. A Store is safe for concurrent use by many goroutines.
+type Store struct {
+	mu sync.RWMutex
+
+	payments         map[string]store.Payment // by payment id
+	paymentByRequest map[requestKey]string    // payment id by (partner, request)
+
+	refunds          map[string]store.Refund // by refund id
+	refundByRequest  map[requestKey]string   // refund id by (partner, request)
+	refundsByPayment map[string][]string     // refund ids per payment, creation order
+
+	events map[string][]store.Event // per payment, commit order
+
+	outbox          map[string]store.OutboxMessage // by message id
+	outboxByPayment map[string][]string            // message ids per payment, creation order
+}
+
+// New returns an empty Store.
+func New() *Store {
+	return &Store{
+		payments:         make(map[string]store.Payment),
+		paymentByRequest: make(map[requestKey]string),
+		refunds:          make(map[string]store.Refund),
+		refundByRequest:  make(map[requestKey]string),
+		refundsByPayment: make(map[string][]string),
+		events:           make(map[string][]store.Event),
+		outbox:           make(map[string]store.OutboxMessage),
+		outboxByPayment:  make(map[string][]string),
+	}
+}
+
+// GetPayment returns the payment with the given id and its refunds in
+// creation order, or store.ErrNotFound.
+func (s *Store) GetPayment(ctx context.Context, paymentID string) (store.Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Snapshot{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.snapshotLocked(paymentID)
+}
+
+// GetPaymentByRequest returns the payment partnerID created with requestID,
+// and its refunds, or store.ErrNotFound.
+func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Snapshot{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.paymentByRequest[requestKey{partnerID, requestID}]
+	if !ok {
+		return store.Snapshot{}, fmt.Errorf("memstore: payment %s/%s: %w", partnerID, requestID, store.ErrNotFound)
+	}
+	return s.snapshotLocked(id)
+}
+
+// snapshotLocked builds a deep-copied snapshot; s.mu must be held.
+func (s *Store) snapshotLocked(paymentID string) (store.Snapshot, error) {
+	p, ok := s.payments[paymentID]
+	if !ok {
+		return store.Snapshot{}, fmt.Errorf("memstore: payment %q: %w", paymentID, store.ErrNotFound)
+	}
+	ids := s.refundsByPayment[paymentID]
+	refunds := make([]store.Refund, 0, len(ids))
+	for _, id := range ids {
+		refunds = append(refunds, s.refunds[id])
+	}
+	return store.Snapshot{Payment: copyPayment(p), Refunds: refunds}, nil
+}
+
+// GetRefund returns the refund with the given id, or store.ErrNotFound.
+func (s *Store) GetRefund(ctx context.Context, refundID string) (store.Refund, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Refund{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.refunds[refundID]
+	if !ok {
+		return store.Refund{}, fmt.Errorf("memstore: refund %q: %w", refundID, store.ErrNotFound)
+	}
+	return r, nil
+}
+
+// GetRefundByRequest returns the refund partnerID asked for with requestID,
+// or store.ErrNotFound.
+func (s *Store) GetRefundByRequest(ctx context.Context, partnerID, requestID string) (store.Refund, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Refund{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.refundByRequest[requestKey{partnerID, requestID}]
+	if !ok {
+		return store.Refund{}, fmt.Errorf("memstore: refund %s/%s: %w", partnerID, requestID, store.ErrNotFound)
+	}
+	return s.refunds[id], nil
+}
+
+// Commit applies c atomically as documented on store.Change and
+// store.Store. Everything is validated before anything is changed, so a
+// failing Commit leaves the Store exactly as it was.
+func (s *Store) Commit(ctx context.Context, c store.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkShape(c); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkStateLocked(c); err != nil {
+		return err
+	}
+	s.applyLocked(c)
+	return nil
+}
+
+// checkShape validates what c says about itself, without looking at stored
+// state.
+func checkShape(c store.Change) error {
+	p := c.Payment
+	if p.ID == "" {
+		return errors.New("memstore: commit: payment id is empty")
+	}
+	switch {
+	case c.ExpectedVersion < 0:
+		return fmt.Errorf("memstore: commit %q: negative expected version %d", p.ID, c.ExpectedVersion)
+	case c.ExpectedVersion == 0 && p.Version != 1:
+		return fmt.Errorf("memstore: commit %q: a created payment must have version 1, got %d", p.ID, p.Version)
+	case c.ExpectedVersion > 0 && p.Version != c.ExpectedVersion+1:
+		return fmt.Errorf("memstore: commit %q: payment version must be %d (expected version + 1), got %d",
+			p.ID, c.ExpectedVersion+1, p.Version)
+	}
+
+	newIDs := make(map[string]bool, len(c.NewRefunds))
+	newKeys := make(map[requestKey]bool, len(c.NewRefunds))
+	for _, r := range c.NewRefunds {
+		if r.ID == "" {
+			return fmt.Errorf("memstore: commit %q: new refund with empty id", p.ID)
+		}
+		if r.PaymentID != p.ID {
+			return fmt.Errorf("memstore: commit %q: new refund %q belongs to payment %q", p.ID, r.ID, r.PaymentID)
+		}
+		if newIDs[r.ID] {
+			return fmt.Errorf("memstore: commit %q: refund id %q given twice: %w", p.ID, r.ID, store.ErrAlreadyExists)
+		}
+		k := requestKey{r.PartnerID, r.RequestID}
+		if newKeys[k] {
+			return fmt.Errorf("memstore: commit %q: refund request %s/%s given twice: %w",
+				p.ID, r.PartnerID, r.RequestID, store.ErrAlreadyExists)
+		}
+		newIDs[r.ID] = true
+		newKeys[k] = true
+	}
+	for _, r := range c.UpdatedRefunds {
+		if r.PaymentID != p.ID {
+			return fmt.Errorf("memstore: commit %q: updated refund %q belongs to payment %q", p.ID, r.ID, r.PaymentID)
+		}
+		if newIDs[r.ID] {
+			return fmt.Errorf("memstore: commit %q: refund %q is both new and updated", p.ID, r.ID)
+		}
+	}
+	for i, e := range c.Events {
+		if e.PaymentID != p.ID {
+			return fmt.Errorf("memstore: commit %q: event %d (%s) belongs to payment %q", p.ID, i, e.Name, e.PaymentID)
+		}
+	}
+	msgIDs := make(map[string]bool, len(c.Outbox))
+	for _, m := range c.Outbox {
+		if m.ID == "" {
+			return fmt.Errorf("memstore: commit %q: outbox message with empty id", p.ID)
+		}
+		if m.PaymentID != p.ID {
+			return fmt.Errorf("memstore: commit %q: outbox message %q belongs to payment %q", p.ID, m.ID, m.PaymentID)
+		}
+		if msgIDs[m.ID] {
+			return fmt.Errorf("memstore: commit %q: outbox message id %q given twice: %w", p.ID, m.ID, store.ErrAlreadyExists)
+		}
+		msgIDs[m.ID] = true
+	}
+	return nil
+}
+
+// checkStateLocked validates c against stored state; s.mu must be held.
+func (s *Store) checkStateLocked(c store.Change) error {
+	p := c.Payment
+	key := requestKey{p.PartnerID, p.RequestID}
+	if c.ExpectedVersion == 0 {
+		if _, ok := s.payments[p.ID]; ok {
+			return fmt.Errorf("memstore: create payment %q: %w", p.ID, store.ErrAlreadyExists)
+		}
+		if other, ok := s.paymentByRequest[key]; ok {
+			return fmt.Errorf("memstore: create payment %q: request %s/%s already used by payment %q: %w",
+				p.ID, p.PartnerID, p.RequestID, other, store.ErrAlreadyExists)
+		}
+	} else {
+		old, ok := s.payments[p.ID]
+		if !ok {
+			return fmt.Errorf("memstore: update payment %q: missing: %w", p.ID, store.ErrConflict)
+		}
+		if old.Version != c.ExpectedVersion {
+			return fmt.Errorf("memstore: update payment %q: stored version %d, expected %d: %w",
+				p.ID, old.Version, c.ExpectedVersion, store.ErrConflict)
+		}
+		if old.PartnerID != p.PartnerID || old.RequestID != p.RequestID {
+			return fmt.Errorf("memstore: update payment %q: request key %s/%s cannot change to %s/%s",
+				p.ID, old.PartnerID, old.RequestID, p.PartnerID, p.RequestID)
+		}
+	}
+
+	for _, r := range c.NewRefunds {
+		if _, ok := s.refunds[r.ID]; ok {
+			return fmt.Errorf("memstore: create refund %q: %w", r.ID, store.ErrAlreadyExists)
+		}
+		if other, ok := s.refundByRequest[requestKey{r.PartnerID, r.RequestID}]; ok {
+			return fmt.Errorf("memstore: create refund %q: request %s/%s already used by refund %q: %w",
+				r.ID, r.PartnerID, r.RequestID, other, store.ErrAlreadyExists)
+		}
+	}
+	for _, r := range c.UpdatedRefunds {
+		old, ok := s.refunds[r.ID]
+		if !ok {
+			return fmt.Errorf("memstore: update refund %q: no such refund", r.ID)
+		}
+		if old.PaymentID != p.ID {
+			return fmt.Errorf("memstore: update refund %q: stored refund belongs to payment %q, not %q",
+				r.ID, old.PaymentID, p.ID)
+		}
+		if old.PartnerID != r.PartnerID || old.RequestID != r.RequestID {
+			return fmt.Errorf("memstore: update refund %q: request key %s/%s cannot change to %s/%s",
+				r.ID, old.PartnerID, old.RequestID, r.PartnerID, r.RequestID)
+		}
+	}
+	for _, m := range c.Outbox {
+		if _, ok := s.outbox[m.ID]; ok {
+			return fmt.Errorf("memstore: insert outbox message %q: %w", m.ID, store.ErrAlreadyExists)
+		}
+	}
+	return nil
+}
+
+// applyLocked writes a validated change; s.mu must be held for writing.
+func (s *Store) applyLocked(c store.Change) {
+	p := copyPayment(c.Payment)
+	s.payments[p.ID] = p
+	s.paymentByRequest[requestKey{p.PartnerID, p.RequestID}] = p.ID
+
+	for _, r := range c.NewRefunds {
+		s.refunds[r.ID] = r
+		s.refundByRequest[requestKey{r.PartnerID, r.RequestID}] = r.ID
+		s.refundsByPayment[p.ID] = append(s.refundsByPayment[p.ID], r.ID)
+	}
+	for _, r := range c.UpdatedRefunds {
+		s.refunds[r.ID] = r
+	}
+	// Event and OutboxMessage hold no reference types, so appending the
+	// values copies them.
+	s.events[p.ID] = append(s.events[p.ID], c.Events...)
+	for _, m := range c.Outbox {
+		s.outbox[m.ID] = m
+		s.outboxByPayment[p.ID] = append(s.outboxByPayment[p.ID], m.ID)
+	}
+}
+
+// History returns the payment's events in Seq order and, within one Seq,
+// in commit order. It returns an empty slice when there are none, also for
+// an unknown payment.
+func (s *Store) History(ctx context.Context, paymentID string) ([]store.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	events := slices.Clone(s.events[paymentID])
+	s.mu.RUnlock()
+	if events == nil {
+		events = []store.Event{}
+	}
+	// Commits append with increasing versions, so this is normally a no-op;
+	// it keeps the documented Seq order even if an engine numbers oddly.
+	slices.SortStableFunc(events, func(a, b store.Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	return events, nil
+}
+
+// DueExpiries returns the ids of up to limit payments in ACCEPT whose
+// ExpiresAt is at or before now, earliest ExpiresAt first (ties by id).
+// A limit of zero or less returns none.
+func (s *Store) DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return []string{}, nil
+	}
+	type due struct {
+		at time.Time
+		id string
+	}
+	var found []due
+	s.mu.RLock()
+	for _, p := range s.payments {
+		if p.Status == "ACCEPT" && !p.ExpiresAt.After(now) {
+			found = append(found, due{p.ExpiresAt, p.ID})
+		}
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(found, func(a, b due) int {
+		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id))
+	})
+	ids := make([]string, 0, min(limit, len(found)))
+	for _, d := range found[:min(limit, len(found))] {
+		ids = append(ids, d.id)
+	}
+	return ids, nil
+}
+
+// DueChecks returns up to limit in-flight funds operations whose
+// NextCheckAt is at or before now: payments with a PendingOp and refunds in
+// INIT, merged earliest NextCheckAt first (ties by payment id, then refund
+// id, so a payment's own check precedes its refunds'). A limit of zero or
+// less returns none.
+func (s *Store) DueChecks(ctx context.Context, now time.Time, limit int) ([]store.Check, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return []store.Check{}, nil
+	}
+	type due struct {
+		at    time.Time
+		check store.Check
+	}
+	var found []due
+	s.mu.RLock()
+	for _, p := range s.payments {
+		if p.PendingOp != "" && !p.NextCheckAt.After(now) {
+			found = append(found, due{p.NextCheckAt, store.Check{PaymentID: p.ID}})
+		}
+	}
+	for _, r := range s.refunds {
+		if r.Status == "INIT" && !r.NextCheckAt.After(now) {
+			found = append(found, due{r.NextCheckAt, store.Check{PaymentID: r.PaymentID, RefundID: r.ID}})
+		}
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(found, func(a, b due) int {
+		return cmp.Or(
+			a.at.Compare(b.at),
+			cmp.Compare(a.check.PaymentID, b.check.PaymentID),
+			cmp.Compare(a.check.RefundID, b.check.RefundID),
+		)
+	})
+	checks := make([]store.Check, 0, min(limit, len(found)))
+	for _, d := range found[:min(limit, len(found))] {
+		checks = append(checks, d.check)
+	}
+	return checks, nil
+}
+
+// ClaimOutbox leases to owner, until now+lease, up to limit undelivered,
+// unparked messages whose NextAttemptAt is at or before now and whose lease
+// is free or expired (LeaseUntil at or before now). Messages are taken
+// earliest NextAttemptAt first, ties by CreatedAt and then ID; the returned
+// copies show the new lease. Owner must not be empty. A limit of zero or
+// less claims none.
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]store.OutboxMessage, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if owner == "" {
+		return nil, errors.New("memstore: claim outbox: owner is empty")
+	}
+	if limit <= 0 {
+		return []store.OutboxMessage{}, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var due []store.OutboxMessage
+	for _, m := range s.outbox {
+		if m.DeliveredAt.IsZero() && !m.Parked && !m.NextAttemptAt.After(now) &&
+			(m.LeaseOwner == "" || !m.LeaseUntil.After(now)) {
+			due = append(due, m)
+		}
+	}
+	slices.SortFunc(due, func(a, b store.OutboxMessage) int {
+		return cmp.Or(
+			a.NextAttemptAt.Compare(b.NextAttemptAt),
+			a.CreatedAt.Compare(b.CreatedAt),
+			cmp.Compare(a.ID, b.ID),
+		)
+	})
+	due = due[:min(limit, len(due))]
+	until := now.Add(lease)
+	for i := range due {
+		due[i].LeaseOwner = owner
+		due[i].LeaseUntil = until
+		s.outbox[due[i].ID] = due[i]
+	}
+	if due == nil {
+		due = []store.OutboxMessage{}
+	}
+	return due, nil
+}
+
+// RecordDelivery stores the outcome of one attempt under d.Owner's lease:
+// it counts the attempt, records d.Error, marks the message delivered (at
+// d.At) or parked or due again at d.NextAttemptAt, and frees the lease. It
+// returns store.ErrNotFound for an unknown message and store.ErrLeaseLost
+// when d.Owner does not hold the lease (including when nobody does).
+func (s *Store) RecordDelivery(ctx context.Context, d store.Delivery) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.outbox[d.MessageID]
+	if !ok {
+		return fmt.Errorf("memstore: record delivery of %q: %w", d.MessageID, store.ErrNotFound)
+	}
+	if m.LeaseOwner == "" || m.LeaseOwner != d.Owner {
+		return fmt.Errorf("memstore: record delivery of %q by %q (lease held by %q): %w",
+			d.MessageID, d.Owner, m.LeaseOwner, store.ErrLeaseLost)
+	}
+	m.Attempts++
+	m.LastError = d.Error
+	switch {
+	case d.Delivered:
+		m.DeliveredAt = d.At
+	case d.Park:
+		m.Parked = true
+	default:
+		m.NextAttemptAt = d.NextAttemptAt
+	}
+	m.LeaseOwner = ""
+	m.LeaseUntil = time.Time{}
+	s.outbox[m.ID] = m
+	return nil
+}
+
+// Outbox returns all messages of a payment in creation order; an empty
+// slice when there are none, also for an unknown payment.
+func (s *Store) Outbox(ctx context.Context, paymentID string) ([]store.OutboxMessage, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ids := s.outboxByPayment[paymentID]
+	msgs := make([]store.OutboxMessage, 0, len(ids))
+	for _, id := range ids {
+		msgs = append(msgs, s.outbox[id])
+	}
+	return msgs, nil
+}
+
+// copyPayment returns p with its reference-typed fields cloned.
+func copyPayment(p store.Payment) store.Payment {
+	p.OrderData = bytes.Clone(p.OrderData)
+	return p
+}

@@ -1,0 +1,166 @@
+package store
+
+import "time"
+
+// Payment is the stored form of one payment. The engine owns its meaning;
+// a backend stores and returns every field unchanged (times in UTC, with at
+// least microsecond precision).
+type Payment struct {
+	ID          string // wallet payment id (paymentId), unique
+	PartnerID   string // merchant/partner that created it
+	RequestID   string // merchant's paymentRequestId; unique per PartnerID
+	Fingerprint string // digest of the request content, for idempotency checks
+	Scenario    string // how the user pays: CASHIER, AGREEMENT, PAYMENT_CODE, ...
+	Status      string // INIT, ACCEPT, SUCCESS, FAIL, CLOSED
+
+	Currency       string // ISO 4217 alpha-3
+	Amount         int64  // minor units, > 0
+	RefundedAmount int64  // sum of successful refunds (and a completed reversal)
+	HeldAmount     int64  // sum of in-flight refunds and reversals
+
+	UserID     string // payer, known once the funds port identified them
+	OrderTitle string
+	OrderData  []byte // opaque display data, kept as given
+	NotifyURL  string
+	ReturnURL  string
+
+	FailReason  string // engine error code when FAIL or CLOSED
+	FailMessage string // human text for FailReason
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	PaidAt    time.Time // zero until SUCCESS
+	ClosedAt  time.Time // zero until FAIL or CLOSED
+	ExpiresAt time.Time // the payment never succeeds at or after this time
+
+	// PendingOp names the funds operation in flight on this payment:
+	// "" (none), "debit" or "reversal". OpID is the id the funds port knows
+	// it by; NextCheckAt says when the reconciler should ask about it, and
+	// CheckAttempts how many times it already asked. OpCount counts the
+	// funds operations ever started on the payment, so each gets a
+	// distinct operation id.
+	PendingOp     string
+	OpID          string
+	NextCheckAt   time.Time
+	CheckAttempts int
+	OpCount       int
+
+	// CancelledAt is set when a merchant's cancel closed or reversed the
+	// payment.
+	CancelledAt time.Time
+
+	Version int64 // optimistic concurrency version, 1 after creation
+}
+
+// Refund is the stored form of one refund against a payment.
+type Refund struct {
+	ID        string // wallet refund id (refundId), unique
+	PaymentID string
+	PartnerID string
+	RequestID string // merchant's refundRequestId; unique per PartnerID
+
+	Fingerprint string
+	Currency    string
+	Amount      int64
+	Reason      string
+	Status      string // INIT, SUCCESS, FAIL
+
+	FailReason  string
+	FailMessage string
+
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	FinishedAt time.Time // zero while INIT
+
+	// NextCheckAt and CheckAttempts drive the reconciler while the credit
+	// back to the user is in flight (Status INIT).
+	NextCheckAt   time.Time
+	CheckAttempts int
+}
+
+// Snapshot is a payment together with all of its refunds, in creation order.
+type Snapshot struct {
+	Payment Payment
+	Refunds []Refund
+}
+
+// Event is one entry of a payment's history. Seq is the payment version the
+// change produced; events of one payment are returned in Seq order, and
+// within one Seq in the order they were committed.
+type Event struct {
+	PaymentID string
+	RefundID  string // set when the event concerns a refund
+	Seq       int64
+	At        time.Time
+	Name      string // transition or activity, e.g. "confirm", "debit_succeeded"
+	From      string // state before (payment or refund), "" when created
+	To        string // state after
+	Detail    string // free text: decline reason, funds answer, ...
+}
+
+// OutboxMessage is a notification to a merchant, committed in the same
+// transaction as the change it announces and delivered later.
+type OutboxMessage struct {
+	ID               string // stable: merchants de-duplicate on it
+	PaymentID        string
+	PartnerID        string
+	RequestID        string // the payment's paymentRequestId
+	Kind             string // "payment_result"
+	NotifyURL        string
+	Status           string // payment state announced: SUCCESS or FAIL
+	FailReason       string
+	FailMsg          string
+	Currency         string
+	Amount           int64
+	PaymentCreatedAt time.Time
+	PaymentTime      time.Time // PaidAt for SUCCESS, ClosedAt for FAIL
+
+	CreatedAt     time.Time
+	NextAttemptAt time.Time // due when <= now
+	Attempts      int       // sends already made
+	LeaseOwner    string    // dispatcher holding the lease, "" when free
+	LeaseUntil    time.Time
+	DeliveredAt   time.Time // zero until the merchant acknowledged
+	Parked        bool      // gave up after the last scheduled attempt
+	LastError     string
+}
+
+// Change is everything one engine command writes, applied atomically by
+// Store.Commit: all of it or none of it.
+type Change struct {
+	// Payment is the new state of the payment. When ExpectedVersion is 0
+	// the payment is created (Payment.Version must be 1); otherwise the
+	// stored payment must have version ExpectedVersion and is replaced, and
+	// Payment.Version must be ExpectedVersion+1.
+	Payment         Payment
+	ExpectedVersion int64
+
+	// NewRefunds are inserted; UpdatedRefunds replace stored refunds of
+	// the same payment, matched by ID. The payment's version check guards
+	// both.
+	NewRefunds     []Refund
+	UpdatedRefunds []Refund
+
+	Events []Event
+	Outbox []OutboxMessage
+}
+
+// Check names an in-flight funds operation due for the reconciler: a
+// payment's debit or reversal (RefundID empty) or a refund's credit.
+type Check struct {
+	PaymentID string
+	RefundID  string
+}
+
+// Delivery is the outcome of one attempt to deliver an outbox message.
+type Delivery struct {
+	MessageID string
+	Owner     string    // the dispatcher that holds the lease
+	At        time.Time // when the attempt finished
+	Delivered bool      // merchant acknowledged with result S
+	Error     string    // why it failed, when not delivered
+	// NextAttemptAt is when to try again when not delivered; ignored when
+	// Delivered or Park.
+	NextAttemptAt time.Time
+	Park          bool // no attempts left: keep as undelivered
+}

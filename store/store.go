@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the durable state of paystate. Its doc comments are the
+// implementer's checklist; store/storetest checks every point.
+//
+// Every method is safe for concurrent use by many goroutines and, for
+// backends that say so, many processes. Every method honours ctx.
+type Store interface {
+	// GetPayment returns the payment with the given wallet id and its
+	// refunds, or ErrNotFound.
+	GetPayment(ctx context.Context, paymentID string) (Snapshot, error)
+	// GetPaymentByRequest returns the payment a partner created with the
+	// given paymentRequestId, or ErrNotFound.
+	GetPaymentByRequest(ctx context.Context, partnerID, requestID string) (Snapshot, error)
+	// GetRefund returns the refund with the given wallet id, or ErrNotFound.
+	GetRefund(ctx context.Context, refundID string) (Refund, error)
+	// GetRefundByRequest returns the refund a partner asked for with the
+	// given refundRequestId, or ErrNotFound.
+	GetRefundByRequest(ctx context.Context, partnerID, requestID string) (Refund, error)
+
+	// Commit applies c atomically (see Change). It returns ErrConflict when
+	// the stored payment version is not c.ExpectedVersion (or the payment
+	// is missing), and ErrAlreadyExists when a created payment or refund
+	// collides on id or on (partner id, request id). On any error nothing
+	// of c is applied; on success all of it is durable before Commit
+	// returns.
+	Commit(ctx context.Context, c Change) error
+
+	// History returns a payment's events in order (see Event), or an empty
+	// slice when there are none.
+	History(ctx context.Context, paymentID string) ([]Event, error)
+
+	// DueExpiries returns the ids of up to limit payments in ACCEPT whose
+	// ExpiresAt is at or before now, earliest first.
+	DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error)
+	// DueChecks returns up to limit in-flight funds operations whose
+	// NextCheckAt is at or before now, earliest first: payments with a
+	// PendingOp and refunds in INIT.
+	DueChecks(ctx context.Context, now time.Time, limit int) ([]Check, error)
+
+	// ClaimOutbox leases up to limit undelivered, unparked messages whose
+	// NextAttemptAt is at or before now and whose lease is free or expired,
+	// earliest due first, to owner until now+lease. Two owners never hold
+	// the same message at once.
+	ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
+	// RecordDelivery stores the outcome of one attempt made under owner's
+	// lease, counts the attempt and frees the lease. It returns ErrLeaseLost
+	// when owner no longer holds the lease, and ErrNotFound for an unknown
+	// message.
+	RecordDelivery(ctx context.Context, d Delivery) error
+	// Outbox returns all messages of a payment in creation order.
+	Outbox(ctx context.Context, paymentID string) ([]OutboxMessage, error)
+}
