@@ -167,7 +167,7 @@ func (e *Engine) viewOr(snap *store.Snapshot, err error) (Payment, error) {
 
 // expire closes an unpaid payment whose time has passed and tells the
 // merchant FAIL.
-func (pl *plan) expire() *Error {
+func (pl *plan) expire() error {
 	pl.fail(CodeExpired, "Order payment expired.")
 	if err := pl.move(EventExpire, ""); err != nil {
 		return err

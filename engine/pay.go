@@ -75,7 +75,7 @@ func (e *Engine) checkAmount(m Money) *Error {
 }
 
 // decideCreate builds the plan that creates the payment req asks for.
-func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time) (*plan, *Error) {
+func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time) (*plan, error) {
 	expires := req.ExpiresAt
 	if expires.IsZero() {
 		expires = now.Add(e.cfg.Expiry[req.Scenario])

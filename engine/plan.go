@@ -76,7 +76,7 @@ func refundState(r *store.Refund) RefundState {
 
 // move applies a payment event, or fails with CodeOrderStatusInvalid when
 // the declaration does not allow it in the current state.
-func (pl *plan) move(ev PaymentEvent, detail string) *Error {
+func (pl *plan) move(ev PaymentEvent, detail string) error {
 	from := paymentState(&pl.p)
 	to, ok := pl.machine.payment(from, ev)
 	if !ok {
@@ -94,7 +94,7 @@ func (pl *plan) move(ev PaymentEvent, detail string) *Error {
 }
 
 // moveRefund applies a refund event to r.
-func (pl *plan) moveRefund(r *store.Refund, ev RefundEvent, detail string) *Error {
+func (pl *plan) moveRefund(r *store.Refund, ev RefundEvent, detail string) error {
 	from := refundState(r)
 	to, ok := pl.machine.refund(from, ev)
 	if !ok {

@@ -1,0 +1,235 @@
+// Package memfunds is an in-memory wallet ledger that implements
+// engine.Funds: user balances per currency, agreement access tokens and
+// single-use payment codes. It applies every operation id at most once,
+// fences ids it was asked about but never applied, and can inject the faults
+// a real ledger shows (no answer before or after applying), so tests and
+// examples exercise the engine against a correct counterparty.
+package memfunds
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/paystate/paystate/engine"
+)
+
+// Fault is what an injected failure does to one call.
+type Fault uint8
+
+// The injectable faults.
+const (
+	NoFault       Fault = iota // answer normally
+	LostRequest                // nothing applied, no answer (the call fails)
+	LostAnswer                 // applied, but no answer (the call fails)
+	HoldAsUnknown              // nothing applied, answer FundsUnknown; the op stays open for a later call
+)
+
+// ErrNoAnswer is returned by calls hit by LostRequest or LostAnswer.
+var ErrNoAnswer = errors.New("memfunds: no answer from the ledger (injected)")
+
+// Ledger is an in-memory implementation of engine.Funds. The zero value is
+// not usable; call New. All methods are safe for concurrent use.
+type Ledger struct {
+	mu       sync.Mutex
+	balances map[string]map[string]int64 // user -> currency -> minor units
+	tokens   map[string]string           // agreement access token -> user
+	codes    map[string]string           // payment code -> user
+	used     map[string]bool             // payment codes spent
+	ops      map[string]op               // operation id -> what happened
+
+	// Inject, when set, decides a fault for each Debit and Credit call
+	// (kind is "debit" or "credit"). It is called with the ledger locked
+	// and must not call the ledger.
+	Inject func(kind string, req engine.FundsRequest) Fault
+}
+
+type op struct {
+	kind   string
+	user   string
+	amount engine.Money
+	result engine.FundsResult
+}
+
+var _ engine.Funds = (*Ledger)(nil)
+
+// New returns an empty ledger.
+func New() *Ledger {
+	return &Ledger{
+		balances: map[string]map[string]int64{}, tokens: map[string]string{},
+		codes: map[string]string{}, used: map[string]bool{}, ops: map[string]op{},
+	}
+}
+
+// SetBalance sets a user's balance in one currency, creating the user.
+func (l *Ledger) SetBalance(user, currency string, minor int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.balances[user] == nil {
+		l.balances[user] = map[string]int64{}
+	}
+	l.balances[user][currency] = minor
+}
+
+// Balance returns a user's balance in one currency (0 for unknown users).
+func (l *Ledger) Balance(user, currency string) int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.balances[user][currency]
+}
+
+// AddAccessToken lets token identify user in agreement payments.
+func (l *Ledger) AddAccessToken(token, user string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tokens[token] = user
+}
+
+// AddPaymentCode lets code identify user once in payment-code payments.
+func (l *Ledger) AddPaymentCode(code, user string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.codes[code] = user
+}
+
+// Applied returns the net minor units the ledger moved for an operation id:
+// positive for an applied debit, negative for an applied credit, 0 when the
+// operation was declined, fenced or never seen.
+func (l *Ledger) Applied(operationID string) int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	o, ok := l.ops[operationID]
+	if !ok || o.result.Status != engine.FundsSucceeded {
+		return 0
+	}
+	if o.kind == "credit" {
+		return -o.amount.Minor
+	}
+	return o.amount.Minor
+}
+
+// Debit implements engine.Funds.
+func (l *Ledger) Debit(ctx context.Context, req engine.FundsRequest) (engine.FundsResult, error) {
+	return l.move(ctx, "debit", req)
+}
+
+// Credit implements engine.Funds.
+func (l *Ledger) Credit(ctx context.Context, req engine.FundsRequest) (engine.FundsResult, error) {
+	return l.move(ctx, "credit", req)
+}
+
+// Evaluate implements engine.Evaluator: whether a debit could succeed now.
+func (l *Ledger) Evaluate(ctx context.Context, req engine.FundsRequest) (engine.FundsResult, error) {
+	if err := ctx.Err(); err != nil {
+		return engine.FundsResult{}, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	user, res := l.payer(req)
+	if res.Status == engine.FundsDeclined {
+		return res, nil
+	}
+	if l.balances[user][req.Amount.Currency] < req.Amount.Minor {
+		return declined(engine.CodeBalanceNotEnough, "balance too low"), nil
+	}
+	return engine.FundsResult{Status: engine.FundsSucceeded, UserID: user}, nil
+}
+
+// Inquire implements engine.Funds. An id never applied is answered
+// declined and fenced: later calls with it are declined too.
+func (l *Ledger) Inquire(ctx context.Context, operationID string) (engine.FundsResult, error) {
+	if err := ctx.Err(); err != nil {
+		return engine.FundsResult{}, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if o, ok := l.ops[operationID]; ok {
+		return o.result, nil
+	}
+	res := declined(engine.CodeProcessFail, "operation never applied")
+	l.ops[operationID] = op{kind: "fenced", result: res}
+	return res, nil
+}
+
+func (l *Ledger) move(ctx context.Context, kind string, req engine.FundsRequest) (engine.FundsResult, error) {
+	if err := ctx.Err(); err != nil {
+		return engine.FundsResult{}, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if o, ok := l.ops[req.OperationID]; ok {
+		return o.result, nil // at most once: repeat the recorded answer
+	}
+	fault := NoFault
+	if l.Inject != nil {
+		fault = l.Inject(kind, req)
+	}
+	switch fault {
+	case LostRequest:
+		return engine.FundsResult{}, ErrNoAnswer
+	case HoldAsUnknown:
+		return engine.FundsResult{Status: engine.FundsUnknown}, nil
+	}
+	res := l.apply(kind, req)
+	if fault == LostAnswer {
+		return engine.FundsResult{}, ErrNoAnswer
+	}
+	return res, nil
+}
+
+// apply performs one operation and records its result under its id.
+func (l *Ledger) apply(kind string, req engine.FundsRequest) engine.FundsResult {
+	user, res := req.UserID, engine.FundsResult{}
+	if kind == "debit" {
+		user, res = l.payer(req)
+	} else if l.balances[user] == nil {
+		res = declined(engine.CodeUserNotExist, "no such user")
+	}
+	if res.Status != engine.FundsDeclined {
+		bal := l.balances[user]
+		switch {
+		case kind == "debit" && bal[req.Amount.Currency] < req.Amount.Minor:
+			res = declined(engine.CodeBalanceNotEnough, "balance too low")
+		case kind == "debit":
+			bal[req.Amount.Currency] -= req.Amount.Minor
+			if req.Scenario == engine.ScenarioPaymentCode {
+				l.used[req.AuthCode] = true
+			}
+			res = engine.FundsResult{Status: engine.FundsSucceeded, UserID: user}
+		default:
+			bal[req.Amount.Currency] += req.Amount.Minor
+			res = engine.FundsResult{Status: engine.FundsSucceeded, UserID: user}
+		}
+	}
+	l.ops[req.OperationID] = op{kind: kind, user: user, amount: req.Amount, result: res}
+	return res
+}
+
+// payer resolves who pays a debit.
+func (l *Ledger) payer(req engine.FundsRequest) (string, engine.FundsResult) {
+	switch req.Scenario {
+	case engine.ScenarioAgreement:
+		user, ok := l.tokens[req.AuthCode]
+		if !ok {
+			return "", declined(engine.CodeInvalidAccessToken, "unknown access token")
+		}
+		return user, engine.FundsResult{}
+	case engine.ScenarioPaymentCode:
+		user, ok := l.codes[req.AuthCode]
+		if !ok {
+			return "", declined(engine.CodeInvalidCode, "unknown payment code")
+		}
+		if l.used[req.AuthCode] {
+			return "", declined(engine.CodeAuthCodeAlreadyUsed, "payment code already used")
+		}
+		return user, engine.FundsResult{}
+	}
+	if l.balances[req.UserID] == nil {
+		return "", declined(engine.CodeUserNotExist, "no such user")
+	}
+	return req.UserID, engine.FundsResult{}
+}
+
+func declined(code engine.Code, msg string) engine.FundsResult {
+	return engine.FundsResult{Status: engine.FundsDeclined, Reason: code, Message: msg}
+}
