@@ -92,20 +92,20 @@ func (l *Ledger) AddPaymentCode(code, user string) {
 	l.codes[code] = user
 }
 
-// Applied returns the net minor units the ledger moved for an operation id:
-// positive for an applied debit, negative for an applied credit, 0 when the
-// operation was declined, fenced or never seen.
-func (l *Ledger) Applied(operationID string) int64 {
+// Applied returns the user and the net minor units the ledger moved for an
+// operation id: positive for an applied debit, negative for an applied
+// credit, 0 when the operation was declined, fenced or never seen.
+func (l *Ledger) Applied(operationID string) (user string, net int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	o, ok := l.ops[operationID]
 	if !ok || o.result.Status != engine.FundsSucceeded {
-		return 0
+		return "", 0
 	}
 	if o.kind == "credit" {
-		return -o.amount.Minor
+		return o.user, -o.amount.Minor
 	}
-	return o.amount.Minor
+	return o.user, o.amount.Minor
 }
 
 // Debit implements engine.Funds.
