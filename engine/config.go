@@ -104,9 +104,12 @@ func (c Config) withDefaults() (Config, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	var errs []error
-	for name, d := range map[string]time.Duration{"MaxExpiry": c.MaxExpiry, "RefundWindow": c.RefundWindow, "CancelWindow": c.CancelWindow} {
-		if d < 0 {
-			errs = append(errs, fmt.Errorf("engine: Config.%s must not be negative, got %s", name, d))
+	for _, w := range []struct {
+		name string
+		d    time.Duration
+	}{{"MaxExpiry", c.MaxExpiry}, {"RefundWindow", c.RefundWindow}, {"CancelWindow", c.CancelWindow}} {
+		if w.d < 0 {
+			errs = append(errs, fmt.Errorf("engine: Config.%s must not be negative, got %s", w.name, w.d))
 		}
 	}
 	for i, d := range c.ReconcileSchedule {

@@ -1,0 +1,33 @@
+# paystate — developer commands. `make test` is the README's test command
+# and what CI runs.
+
+GO ?= go
+RAPID_CHECKS ?= 10000
+BENCH ?= .
+BENCHTIME ?= 1s
+
+.PHONY: test vet unit property bench fuzz
+
+## test: everything CI checks (vet, all tests under -race, the long property run)
+test: vet unit property
+
+vet:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+## property: the engine state-machine property with RAPID_CHECKS random runs (no -race: speed)
+property:
+	$(GO) test -count=1 -run 'TestEngineStateMachine' -rapid.checks=$(RAPID_CHECKS) ./engine/
+
+## bench: engine benchmarks (compiled table vs naive looplab/fsm per call)
+bench:
+	$(GO) test -run XXX -bench '$(BENCH)' -benchmem -benchtime=$(BENCHTIME) -count=5 ./engine/
+
+## fuzz: a long property run (FUZZ_CHECKS, default 200000) and coverage-guided fuzzing (FUZZTIME, default 60s)
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -count=1 -run 'TestEngineStateMachine' -rapid.checks=$${FUZZ_CHECKS:-200000} ./engine/
+	$(GO) test -run XXX -fuzz FuzzEngineStateMachine -fuzztime=$(FUZZTIME) ./fuzz/

@@ -1,0 +1,529 @@
+// Package enginetest holds the engine's model-based property test as a
+// normal package, so that the engine's tests, the fuzz targets in fuzz/ and
+// any wallet that wraps the engine can run it.
+package enginetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/memfunds"
+	"github.com/paystate/paystate/store"
+	"github.com/paystate/paystate/store/memstore"
+)
+
+// StateMachine drives random interleavings of every engine command
+// (repeats, concurrent twins, funds answers that succeed, decline or get
+// lost, clock jumps past expiry and windows) against a small model, on
+// memstore and a memfunds ledger, and checks every rule of DESIGN.md after
+// every step: idempotency, the refund sum, final states, one notification
+// per final result, ordered history, and that the money the ledger moved
+// matches each payment's state. Use it with rapid.Check or rapid.MakeFuzz.
+func StateMachine(rt *rapid.T) { newWorld(rt).run(rt) }
+
+// syncClock is a fixed clock that moves only when told; safe for twins.
+type syncClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *syncClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *syncClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// sentPay is what the model remembers of the first pay with a request key.
+type sentPay struct {
+	req       engine.PayRequest
+	paymentID string // "" until an answer named it
+}
+
+type sentRefund struct {
+	req      engine.RefundRequest
+	refundID string
+}
+
+type world struct {
+	ctx    context.Context
+	clock  *syncClock
+	st     *memstore.Store
+	ledger *memfunds.Ledger
+	eng    *engine.Engine
+	ids    int
+	idMu   sync.Mutex
+	fault  memfunds.Fault // applied to the next funds call, then cleared
+
+	pays     map[string]*sentPay    // partner/requestID -> first request
+	refunds  map[string]*sentRefund // partner/refundRequestID -> first request
+	payments []string               // every payment id the engine created
+	finals   map[string]store.Payment
+	initial  map[string]int64 // user -> starting USD balance
+}
+
+var (
+	partners = []string{"shop-a", "shop-b"}
+	users    = []string{"alice", "bob"}
+)
+
+const cancelWindow, refundWindow = 2 * time.Hour, 48 * time.Hour
+
+func newWorld(rt *rapid.T) *world {
+	w := &world{
+		ctx:     context.Background(),
+		clock:   &syncClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)},
+		st:      memstore.New(),
+		ledger:  memfunds.New(),
+		pays:    map[string]*sentPay{},
+		refunds: map[string]*sentRefund{},
+		finals:  map[string]store.Payment{},
+		initial: map[string]int64{},
+	}
+	for i, u := range users {
+		bal := rapid.Int64Range(0, 30_000).Draw(rt, "balance-"+u)
+		w.ledger.SetBalance(u, "USD", bal)
+		w.initial[u] = bal
+		w.ledger.AddAccessToken("token-"+u, u)
+		for c := 0; c < 3; c++ {
+			w.ledger.AddPaymentCode(fmt.Sprintf("code-%d-%d", i, c), u)
+		}
+	}
+	w.ledger.Inject = func(string, engine.FundsRequest) memfunds.Fault {
+		f := w.fault
+		w.fault = memfunds.NoFault
+		return f
+	}
+	eng, err := engine.New(w.st, w.ledger, engine.Config{
+		Now: w.clock.Now, NewID: w.newID,
+		CancelWindow: cancelWindow, RefundWindow: refundWindow,
+		ReconcileSchedule: []time.Duration{time.Minute, 10 * time.Minute},
+		Currencies:        []string{"USD", "JPY"},
+	})
+	if err != nil {
+		rt.Fatal(err)
+	}
+	w.eng = eng
+	return w
+}
+
+func (w *world) newID() string {
+	w.idMu.Lock()
+	defer w.idMu.Unlock()
+	w.ids++
+	return fmt.Sprintf("p%d", w.ids)
+}
+
+func (w *world) run(rt *rapid.T) {
+	rt.Repeat(map[string]func(*rapid.T){
+		"pay":       w.pay,
+		"twinPay":   w.twinPay,
+		"confirm":   w.confirm,
+		"fail":      w.failPayment,
+		"cancel":    w.cancel,
+		"refund":    w.refund,
+		"inquire":   w.inquire,
+		"expireDue": func(rt *rapid.T) { _, err := w.eng.ExpireDue(w.ctx, 100); noErr(rt, err) },
+		"reconcile": func(rt *rapid.T) { _, err := w.eng.Reconcile(w.ctx, 100); noErr(rt, err) },
+		"advance": func(rt *rapid.T) {
+			w.clock.Advance(rapid.SampledFrom([]time.Duration{time.Second, time.Minute, 15 * time.Minute, 3 * time.Hour, 50 * time.Hour}).Draw(rt, "by"))
+		},
+		"": w.checkInvariants,
+	})
+}
+
+func noErr(rt *rapid.T, err error) {
+	if err != nil {
+		rt.Fatalf("unexpected error: %v", err)
+	}
+}
+
+// drawFault sets the fault for the next funds call.
+func (w *world) drawFault(rt *rapid.T) {
+	w.fault = rapid.SampledFrom([]memfunds.Fault{
+		memfunds.NoFault, memfunds.NoFault, memfunds.NoFault, memfunds.LostRequest, memfunds.LostAnswer, memfunds.HoldAsUnknown,
+	}).Draw(rt, "fault")
+}
+
+func (w *world) drawPay(rt *rapid.T) engine.PayRequest {
+	sc := rapid.SampledFrom([]engine.Scenario{
+		engine.ScenarioCashier, engine.ScenarioAgreement, engine.ScenarioPaymentCode,
+		engine.ScenarioOrderCode, engine.ScenarioEntryCode, engine.ScenarioEvaluation,
+	}).Draw(rt, "scenario")
+	req := engine.PayRequest{
+		PartnerID: rapid.SampledFrom(partners).Draw(rt, "partner"),
+		RequestID: fmt.Sprintf("pay-%d", rapid.IntRange(0, 5).Draw(rt, "payRequest")),
+		Scenario:  sc,
+		Amount: engine.Money{
+			Currency: rapid.SampledFrom([]string{"USD", "USD", "USD", "JPY", "EUR"}).Draw(rt, "currency"),
+			Minor:    rapid.SampledFrom([]int64{1, 99, 100, 5_000, 9_999, 20_000}).Draw(rt, "amount"),
+		},
+		NotifyURL: rapid.SampledFrom([]string{"", "https://merchant.example/notify"}).Draw(rt, "notify"),
+	}
+	if sc.NeedsAuthCode() || sc == engine.ScenarioEvaluation {
+		req.AuthCode = rapid.SampledFrom([]string{"token-alice", "token-bob", "code-0-0", "code-1-1", "code-0-2", "bogus"}).Draw(rt, "authCode")
+	}
+	return req
+}
+
+func key(partner, id string) string { return partner + "/" + id }
+
+func (w *world) pay(rt *rapid.T) {
+	req := w.drawPay(rt)
+	w.drawFault(rt)
+	p, err := w.eng.Pay(w.ctx, req)
+	w.checkPayAnswer(rt, req, p, err)
+}
+
+// twinPay sends the same pay from two goroutines at once.
+func (w *world) twinPay(rt *rapid.T) {
+	req := w.drawPay(rt)
+	var wg sync.WaitGroup
+	var ps [2]engine.Payment
+	var errs [2]error
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ps[i], errs[i] = w.eng.Pay(w.ctx, req)
+		}()
+	}
+	wg.Wait()
+	for i := range 2 {
+		w.checkPayAnswer(rt, req, ps[i], errs[i])
+	}
+	if errs[0] == nil && errs[1] == nil && ps[0].ID != ps[1].ID {
+		rt.Fatalf("twins created two payments %s and %s", ps[0].ID, ps[1].ID)
+	}
+}
+
+// checkPayAnswer holds the answer against idempotency (rule 1).
+func (w *world) checkPayAnswer(rt *rapid.T, req engine.PayRequest, p engine.Payment, err error) {
+	code := engine.ErrorCode(err)
+	if req.Scenario == engine.ScenarioEvaluation {
+		if err == nil && (p.ID != "" || p.State != engine.PaymentSuccess) {
+			rt.Fatalf("evaluation answered %+v", p)
+		}
+		return
+	}
+	if req.Amount.Currency == "EUR" {
+		if code != engine.CodeCurrencyNotSupported {
+			rt.Fatalf("EUR pay: got %v, want currency not supported", err)
+		}
+		return
+	}
+	k := key(req.PartnerID, req.RequestID)
+	first, seen := w.pays[k]
+	if !seen {
+		first = &sentPay{req: req}
+		w.pays[k] = first
+	}
+	if seen && !samePay(first.req, req) {
+		if code != engine.CodeRepeatInconsistent {
+			rt.Fatalf("pay %s with different content: got %v, want repeat inconsistent", k, err)
+		}
+		return
+	}
+	switch code {
+	case engine.CodeNone, engine.CodeOrderClosed:
+	default:
+		rt.Fatalf("pay %s: unexpected error %v", k, err)
+	}
+	if p.ID == "" {
+		rt.Fatalf("pay %s answered without a payment id", k)
+	}
+	if first.paymentID == "" {
+		first.paymentID = p.ID
+		w.payments = append(w.payments, p.ID)
+	} else if first.paymentID != p.ID {
+		rt.Fatalf("pay %s: repeat created a second payment %s (first %s)", k, p.ID, first.paymentID)
+	}
+	if code == engine.CodeOrderClosed && p.State != engine.PaymentClosed {
+		rt.Fatalf("pay %s: order closed but payment is %s", k, p.State)
+	}
+}
+
+func samePay(a, b engine.PayRequest) bool {
+	return a.Scenario == b.Scenario && a.Amount == b.Amount && a.AuthCode == b.AuthCode &&
+		a.NotifyURL == b.NotifyURL && a.ReturnURL == b.ReturnURL && a.OrderTitle == b.OrderTitle
+}
+
+func (w *world) pickPayment(rt *rapid.T) (string, bool) {
+	if len(w.payments) == 0 {
+		return "", false
+	}
+	return rapid.SampledFrom(w.payments).Draw(rt, "payment"), true
+}
+
+func (w *world) confirm(rt *rapid.T) {
+	id, ok := w.pickPayment(rt)
+	if !ok {
+		rt.Skip("no payment yet")
+	}
+	w.drawFault(rt)
+	before := w.record(rt, id)
+	p, err := w.eng.Confirm(w.ctx, id, rapid.SampledFrom(users).Draw(rt, "user"))
+	switch code := engine.ErrorCode(err); code {
+	case engine.CodeNone:
+	case engine.CodeOrderClosed:
+		if p.State != engine.PaymentClosed && p.State != engine.PaymentFail {
+			rt.Fatalf("confirm: order closed but payment is %s", p.State)
+		}
+	case engine.CodeBalanceNotEnough, engine.CodeUserNotExist:
+		if p.State != engine.PaymentAccept {
+			rt.Fatalf("confirm declined but payment is %s", p.State)
+		}
+	default:
+		rt.Fatalf("confirm %s (was %s): unexpected error %v", id, before.Status, err)
+	}
+	if p.State == engine.PaymentSuccess && !p.PaidAt.Before(p.ExpiresAt) {
+		rt.Fatalf("payment %s succeeded at %s, not before its expiry %s", id, p.PaidAt, p.ExpiresAt)
+	}
+}
+
+func (w *world) failPayment(rt *rapid.T) {
+	id, ok := w.pickPayment(rt)
+	if !ok {
+		rt.Skip("no payment yet")
+	}
+	before := w.record(rt, id)
+	_, err := w.eng.Fail(w.ctx, id, engine.CodeRiskReject, "risk")
+	want := engine.CodeOrderStatusInvalid
+	if before.Status == "ACCEPT" || before.Status == "FAIL" {
+		want = engine.CodeNone
+	}
+	if got := engine.ErrorCode(err); got != want {
+		rt.Fatalf("fail of %s payment: got %v, want %v", before.Status, err, want)
+	}
+}
+
+func (w *world) cancel(rt *rapid.T) {
+	id, ok := w.pickPayment(rt)
+	if !ok {
+		rt.Skip("no payment yet")
+	}
+	w.drawFault(rt)
+	before := w.record(rt, id)
+	partner := before.PartnerID
+	if rapid.Bool().Draw(rt, "foreignPartner") {
+		partner = otherPartner(partner)
+		_, err := w.eng.Cancel(w.ctx, engine.PaymentRef{PartnerID: partner, PaymentID: id})
+		if engine.ErrorCode(err) != engine.CodePaymentNotFound {
+			rt.Fatalf("cancel by a foreign partner: got %v, want not found", err)
+		}
+		return
+	}
+	p, err := w.eng.Cancel(w.ctx, engine.PaymentRef{PartnerID: partner, PaymentID: id})
+	switch code := engine.ErrorCode(err); code {
+	case engine.CodeNone:
+		if p.State != engine.PaymentClosed && p.State != engine.PaymentFail {
+			rt.Fatalf("cancel succeeded but payment is %s", p.State)
+		}
+	case engine.CodePaymentInProcess, engine.CodeCancelWindowExceed, engine.CodeOrderStatusInvalid, engine.CodeProcessFail, engine.CodeUserNotExist:
+		if before.Status != "INIT" && before.Status != "SUCCESS" && before.Status != "ACCEPT" {
+			rt.Fatalf("cancel of %s payment: %v", before.Status, err)
+		}
+	default:
+		rt.Fatalf("cancel of %s payment: unexpected error %v", before.Status, err)
+	}
+}
+
+func otherPartner(p string) string {
+	if p == partners[0] {
+		return partners[1]
+	}
+	return partners[0]
+}
+
+func (w *world) refund(rt *rapid.T) {
+	id, ok := w.pickPayment(rt)
+	if !ok {
+		rt.Skip("no payment yet")
+	}
+	w.drawFault(rt)
+	before := w.record(rt, id)
+	req := engine.RefundRequest{
+		PartnerID: before.PartnerID,
+		RequestID: fmt.Sprintf("refund-%d", rapid.IntRange(0, 8).Draw(rt, "refundRequest")),
+		PaymentID: id,
+		Amount: engine.Money{
+			Currency: rapid.SampledFrom([]string{before.Currency, before.Currency, "JPY", "USD"}).Draw(rt, "refundCurrency"),
+			Minor:    rapid.SampledFrom([]int64{1, 50, 99, 100, 2_500, before.Amount, before.Amount - before.RefundedAmount - before.HeldAmount}).Draw(rt, "refundAmount"),
+		},
+	}
+	if req.Amount.Minor <= 0 {
+		req.Amount.Minor = 1
+	}
+	r, err := w.eng.Refund(w.ctx, req)
+	code := engine.ErrorCode(err)
+	k := key(req.PartnerID, req.RequestID)
+	first, seen := w.refunds[k]
+	if seen && (first.req.PaymentID != req.PaymentID || first.req.Amount != req.Amount) {
+		if code != engine.CodeRepeatInconsistent {
+			rt.Fatalf("refund %s with different content: got %v, want repeat inconsistent", k, err)
+		}
+		return
+	}
+	switch code {
+	case engine.CodeNone, engine.CodeOrderStatusInvalid, engine.CodeCurrencyNotSupported, engine.CodeRefundAmountExceed,
+		engine.CodeRefundWindowExceed, engine.CodeUserNotExist, engine.CodeProcessFail:
+	default:
+		rt.Fatalf("refund %s: unexpected error %v", k, err)
+	}
+	if code != engine.CodeNone && r.State != engine.RefundFail {
+		rt.Fatalf("refund %s refused (%v) but answered %s", k, err, r.State)
+	}
+	if !seen {
+		w.refunds[k] = &sentRefund{req: req, refundID: r.ID}
+	} else if first.refundID != r.ID {
+		rt.Fatalf("refund %s: repeat created a second refund %s (first %s)", k, r.ID, first.refundID)
+	}
+}
+
+func (w *world) inquire(rt *rapid.T) {
+	id, ok := w.pickPayment(rt)
+	if !ok {
+		rt.Skip("no payment yet")
+	}
+	rec := w.record(rt, id)
+	p, err := w.eng.InquirePayment(w.ctx, engine.PaymentRef{PartnerID: rec.PartnerID, RequestID: rec.RequestID})
+	noErr(rt, err)
+	if p.ID != id || p.State.String() != rec.Status || p.Version != rec.Version {
+		rt.Fatalf("inquiry by request id answered %s %s v%d, stored %s %s v%d", p.ID, p.State, p.Version, id, rec.Status, rec.Version)
+	}
+	if _, err := w.eng.InquirePayment(w.ctx, engine.PaymentRef{PartnerID: otherPartner(rec.PartnerID), PaymentID: id}); engine.ErrorCode(err) != engine.CodePaymentNotFound {
+		rt.Fatalf("inquiry by a foreign partner: got %v, want not found", err)
+	}
+}
+
+func (w *world) record(rt *rapid.T, id string) store.Payment {
+	snap, err := w.st.GetPayment(w.ctx, id)
+	noErr(rt, err)
+	return snap.Payment
+}
+
+// checkInvariants holds every stored payment against DESIGN.md's rules.
+func (w *world) checkInvariants(rt *rapid.T) {
+	net := map[string]int64{} // user -> net minor units debited (USD)
+	for _, id := range w.payments {
+		snap, err := w.st.GetPayment(w.ctx, id)
+		noErr(rt, err)
+		p := snap.Payment
+
+		// Rule 2: refund sum.
+		var ok, inflight int64
+		for _, r := range snap.Refunds {
+			if r.Currency != p.Currency && r.Status != "FAIL" {
+				rt.Fatalf("payment %s: refund %s in %s, payment in %s", id, r.ID, r.Currency, p.Currency)
+			}
+			switch r.Status {
+			case "SUCCESS":
+				ok += r.Amount
+			case "INIT":
+				inflight += r.Amount
+			}
+		}
+		reversal := int64(0)
+		if p.PendingOp == "reversal" {
+			reversal = p.Amount
+		}
+		if p.RefundedAmount != ok || p.HeldAmount != inflight+reversal {
+			rt.Fatalf("payment %s: refunded %d held %d, refunds say %d and %d (+reversal %d)", id, p.RefundedAmount, p.HeldAmount, ok, inflight, reversal)
+		}
+		if ok+inflight > p.Amount {
+			rt.Fatalf("payment %s: refunds %d + %d exceed the paid %d", id, ok, inflight, p.Amount)
+		}
+		if (ok > 0 || inflight > 0) && p.PaidAt.IsZero() {
+			rt.Fatalf("payment %s has refunds but was never paid", id)
+		}
+
+		// Rule 3: nothing leaves FAIL or CLOSED; nothing succeeds after expiry.
+		if prev, final := w.finals[id]; final {
+			if p.Status != prev.Status || p.RefundedAmount != prev.RefundedAmount || p.FailReason != prev.FailReason {
+				rt.Fatalf("final payment %s changed: %s/%d -> %s/%d", id, prev.Status, prev.RefundedAmount, p.Status, p.RefundedAmount)
+			}
+		} else if p.Status == "FAIL" || p.Status == "CLOSED" {
+			w.finals[id] = p
+		}
+		if !p.PaidAt.IsZero() && !p.PaidAt.Before(p.ExpiresAt) {
+			rt.Fatalf("payment %s paid at %s, at or after its expiry %s", id, p.PaidAt, p.ExpiresAt)
+		}
+
+		// Rule 4: one notification per final result, none for unfinished ones.
+		msgs, err := w.st.Outbox(w.ctx, id)
+		noErr(rt, err)
+		want := ""
+		switch {
+		case p.NotifyURL == "":
+		case !p.PaidAt.IsZero():
+			want = "SUCCESS"
+		case p.Status == "FAIL" || (p.Status == "CLOSED" && p.FailReason == engine.CodeExpired.String()):
+			want = "FAIL"
+		}
+		if (want == "") != (len(msgs) == 0) || len(msgs) > 1 || (want != "" && msgs[0].Status != want) {
+			rt.Fatalf("payment %s (%s, %s): outbox %+v, want one %q", id, p.Status, p.FailReason, msgs, want)
+		}
+
+		// History is ordered and ends in the current state.
+		hist, err := w.st.History(w.ctx, id)
+		noErr(rt, err)
+		for i := 1; i < len(hist); i++ {
+			if hist[i].Seq < hist[i-1].Seq {
+				rt.Fatalf("payment %s: history out of order", id)
+			}
+		}
+		if last := lastPaymentEvent(hist); last == nil || last.To != p.Status {
+			rt.Fatalf("payment %s is %s but its history ends in %+v", id, p.Status, last)
+		}
+
+		// Money moved by the ledger for this payment agrees with its state.
+		var moved int64
+		count := func(opID string) {
+			user, n := w.ledger.Applied(opID)
+			moved += n
+			if p.Currency == "USD" {
+				net[user] += n
+			}
+		}
+		for n := 1; n <= p.OpCount; n++ {
+			count(fmt.Sprintf("%s-%d", id, n))
+		}
+		for _, r := range snap.Refunds {
+			count(r.ID)
+		}
+		settled := p.PendingOp == "" && inflight == 0
+		if settled {
+			want := int64(0)
+			if p.Status == "SUCCESS" {
+				want = p.Amount - p.RefundedAmount
+			}
+			if moved != want {
+				rt.Fatalf("payment %s (%s, refunded %d): ledger moved %d, want %d", id, p.Status, p.RefundedAmount, moved, want)
+			}
+		}
+	}
+	for _, u := range users {
+		if got, want := w.ledger.Balance(u, "USD"), w.initial[u]-net[u]; got != want {
+			rt.Fatalf("user %s has %d USD, engine records say %d", u, got, want)
+		}
+	}
+}
+
+func lastPaymentEvent(h []store.Event) *store.Event {
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i].RefundID == "" {
+			return &h[i]
+		}
+	}
+	return nil
+}
