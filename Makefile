@@ -20,7 +20,7 @@ unit:
 
 ## property: the engine state-machine property with RAPID_CHECKS random runs (no -race: speed)
 property:
-	$(GO) test -count=1 -run 'TestEngineStateMachine' -rapid.checks=$(RAPID_CHECKS) ./engine/
+	$(GO) test -count=1 -run 'TestEngineStateMachine' ./engine/ -rapid.checks=$(RAPID_CHECKS)
 
 ## bench: engine benchmarks (compiled table vs naive looplab/fsm per call)
 bench:
@@ -29,5 +29,5 @@ bench:
 ## fuzz: a long property run (FUZZ_CHECKS, default 200000) and coverage-guided fuzzing (FUZZTIME, default 60s)
 FUZZTIME ?= 60s
 fuzz:
-	$(GO) test -count=1 -run 'TestEngineStateMachine' -rapid.checks=$${FUZZ_CHECKS:-200000} ./engine/
+	$(GO) test -count=1 -run 'TestEngineStateMachine' ./engine/ -rapid.checks=$${FUZZ_CHECKS:-200000}
 	$(GO) test -run XXX -fuzz FuzzEngineStateMachine -fuzztime=$(FUZZTIME) ./fuzz/

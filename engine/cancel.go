@@ -50,7 +50,7 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 		return Payment{}, err
 	}
 	started := false
-	snap, err := e.update(ctx, found.Payment.ID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	snap, err := e.update(ctx, found.Payment.ID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		started = false
 		p := &snap.Payment
 		switch paymentState(p) {
@@ -83,7 +83,7 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 	if err != nil || !started {
 		return e.viewOr(snap, err)
 	}
-	p, res, err := e.reverse(ctx, &snap.Payment)
+	p, res, err := e.reverse(ctx, snap)
 	if err != nil {
 		return p, err
 	}
@@ -98,13 +98,14 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 
 // reverse credits back the amount of a payment whose reversal is in flight
 // and records the answer.
-func (e *Engine) reverse(ctx context.Context, p *store.Payment) (Payment, FundsResult, error) {
+func (e *Engine) reverse(ctx context.Context, committed *store.Snapshot) (Payment, FundsResult, error) {
+	p := &committed.Payment
 	res, err := e.funds.Credit(ctx, FundsRequest{
 		OperationID: p.OpID, PaymentID: p.ID, PartnerID: p.PartnerID, UserID: p.UserID,
 		Amount: Money{Currency: p.Currency, Minor: p.Amount},
 	})
 	res = e.fundsAnswer(ctx, res, err, p.OpID)
-	snap, err := e.update(ctx, p.ID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	snap, err := e.update(ctx, p.ID, committed, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		return e.decideReversalResult(snap, p.OpID, res, now)
 	})
 	if err != nil {
@@ -136,7 +137,7 @@ func (e *Engine) decideReversalResult(snap *store.Snapshot, opID string, res Fun
 		if !paid {
 			// Money the user must get back: try again with a new operation.
 			pl.note("reversal_declined", declineCode(res.Reason).String()+": "+res.Message)
-			pl.startOp(pendingReversal, 0)
+			pl.startOp(pendingReversal, e.cfg.reconcileDelay(0))
 			return pl, nil
 		}
 		pl.endOp()
@@ -159,7 +160,7 @@ func (e *Engine) Fail(ctx context.Context, paymentID string, reason Code, messag
 	if err := checkText("message", message, MaxReasonLength); err != nil {
 		return Payment{}, err
 	}
-	snap, err := e.update(ctx, paymentID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	snap, err := e.update(ctx, paymentID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		if paymentState(&snap.Payment) == PaymentFail {
 			return nil, nil
 		}

@@ -43,11 +43,13 @@ type Config struct {
 
 	// ReconcileSchedule is how long after an unknown funds answer the
 	// reconciler asks again: the n-th check waits ReconcileSchedule[n], the
-	// last entry repeating. Default 5 min, 1 h, 24 h.
+	// last entry repeating. Default 1 min, 5 min, 1 h, 24 h: the first
+	// check comes before the shortest default expiry (3 min).
 	ReconcileSchedule []time.Duration
 
 	// ConflictRetries bounds how often a command reloads and decides again
-	// after another process committed first. Default 16.
+	// after another process committed first. Default 64: enough for 64
+	// concurrent refunds of one payment to all land.
 	ConflictRetries int
 
 	// Logger receives operational messages (conflicts, funds errors).
@@ -95,10 +97,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.CancelWindow = 24 * time.Hour
 	}
 	if len(c.ReconcileSchedule) == 0 {
-		c.ReconcileSchedule = []time.Duration{5 * time.Minute, time.Hour, 24 * time.Hour}
+		c.ReconcileSchedule = []time.Duration{time.Minute, 5 * time.Minute, time.Hour, 24 * time.Hour}
 	}
 	if c.ConflictRetries == 0 {
-		c.ConflictRetries = 16
+		c.ConflictRetries = 64
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -9,14 +9,15 @@ import (
 
 // debit calls the funds port for the debit p has in flight (its intent is
 // already committed) and records the answer.
-func (e *Engine) debit(ctx context.Context, p *store.Payment, authCode string) (Payment, FundsResult, error) {
+func (e *Engine) debit(ctx context.Context, committed *store.Snapshot, authCode string) (Payment, FundsResult, error) {
+	p := &committed.Payment
 	sc, _ := ParseScenario(p.Scenario)
 	res, err := e.funds.Debit(ctx, FundsRequest{
 		OperationID: p.OpID, PaymentID: p.ID, PartnerID: p.PartnerID, UserID: p.UserID,
 		AuthCode: authCode, Scenario: sc, Amount: Money{Currency: p.Currency, Minor: p.Amount},
 	})
 	res = e.fundsAnswer(ctx, res, err, p.OpID)
-	snap, err := e.update(ctx, p.ID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	snap, err := e.update(ctx, p.ID, committed, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		return e.decideDebitResult(snap, p.OpID, res, now)
 	})
 	if err != nil {
@@ -24,7 +25,7 @@ func (e *Engine) debit(ctx context.Context, p *store.Payment, authCode string) (
 	}
 	if snap.Payment.PendingOp == pendingReversal && paymentState(&snap.Payment) == PaymentClosed {
 		// The debit succeeded after expiry: give the money back now.
-		v, _, err := e.reverse(ctx, &snap.Payment)
+		v, _, err := e.reverse(ctx, snap)
 		return v, res, err
 	}
 	v, err := e.view(snap)
@@ -53,8 +54,11 @@ func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsR
 	pl := updatePlan(e.machine, snap, now)
 	switch res.Status {
 	case FundsSucceeded:
-		pl.p.UserID = res.UserID
-		if !now.Before(pl.p.ExpiresAt) {
+		if res.UserID != "" {
+			pl.p.UserID = res.UserID
+		}
+		paidAt := res.appliedAt(now)
+		if !paidAt.Before(pl.p.ExpiresAt) {
 			// Rule: nothing succeeds at or after its expiry. The money
 			// moved, so it goes back, and the merchant hears FAIL.
 			pl.endOp()
@@ -62,13 +66,13 @@ func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsR
 			if err := pl.move(EventDebitSucceededLate, "debit succeeded after expiry; reversing"); err != nil {
 				return nil, err
 			}
-			pl.startOp(pendingReversal, 0)
+			pl.startOp(pendingReversal, e.cfg.reconcileDelay(0))
 			pl.p.HeldAmount = pl.p.Amount
 			pl.notifyResult(PaymentFail.String())
 			return pl, nil
 		}
 		pl.endOp()
-		pl.p.PaidAt = now
+		pl.p.PaidAt = paidAt
 		if err := pl.move(EventDebitSucceeded, ""); err != nil {
 			return nil, err
 		}
@@ -79,6 +83,7 @@ func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsR
 		sc, _ := ParseScenario(pl.p.Scenario)
 		if !sc.Synchronous() {
 			// The user is on the cashier page: let them fix it and retry.
+			pl.p.UserID = ""
 			return pl, pl.move(EventConfirmDeclined, reason.String()+": "+res.Message)
 		}
 		pl.fail(reason, res.Message)
@@ -119,7 +124,7 @@ func (e *Engine) Confirm(ctx context.Context, paymentID, userID string) (Payment
 	}
 	var closed *Error
 	started := false
-	snap, err := e.update(ctx, paymentID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	snap, err := e.update(ctx, paymentID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		closed, started = nil, false
 		switch st := paymentState(&snap.Payment); {
 		case st == PaymentInit || st == PaymentSuccess:
@@ -146,9 +151,15 @@ func (e *Engine) Confirm(ctx context.Context, paymentID, userID string) (Payment
 	if !started {
 		return e.view(snap)
 	}
-	p, res, err := e.debit(ctx, &snap.Payment, "")
-	if err == nil && res.Status == FundsDeclined && p.State == PaymentAccept {
+	p, res, err := e.debit(ctx, snap, "")
+	if err != nil {
+		return p, err
+	}
+	switch {
+	case res.Status == FundsDeclined && p.State == PaymentAccept:
 		err = &Error{Code: declineCode(res.Reason), Message: res.Message}
+	case p.State == PaymentClosed:
+		err = errorf(CodeOrderClosed, "payment %s expired before the debit was confirmed; the money goes back", p.ID)
 	}
 	return p, err
 }

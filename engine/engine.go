@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/paystate/paystate/store"
@@ -45,14 +46,22 @@ func New(st store.Store, funds Funds, cfg Config) (*Engine, error) {
 
 // update loads a payment, lets decide build a plan from it and commits the
 // plan, deciding again on a fresh load when another process committed first
-// (at most Config.ConflictRetries times). decide returns a nil plan when
-// there is nothing to write. update returns the payment as it stands after
-// the commit (or as loaded, when nothing was written) and decide's error.
-func (e *Engine) update(ctx context.Context, paymentID string, decide func(snap *store.Snapshot, now time.Time) (*plan, error)) (*store.Snapshot, error) {
+// (at most Config.ConflictRetries times). A non-nil hint is the payment as
+// this command last committed it: the first attempt decides on it without
+// a load. decide returns a nil plan when there is nothing to write. update
+// returns the payment as it stands after the commit (or as loaded, when
+// nothing was written) and decide's error.
+func (e *Engine) update(ctx context.Context, paymentID string, hint *store.Snapshot, decide func(snap *store.Snapshot, now time.Time) (*plan, error)) (*store.Snapshot, error) {
 	for attempt := 0; ; attempt++ {
-		snap, err := e.store.GetPayment(ctx, paymentID)
-		if err != nil {
-			return nil, e.loadError(err, paymentID)
+		var snap store.Snapshot
+		if hint != nil {
+			snap, hint = *hint, nil
+		} else {
+			loaded, err := e.store.GetPayment(ctx, paymentID)
+			if err != nil {
+				return nil, e.loadError(err, paymentID)
+			}
+			snap = loaded
 		}
 		pl, err := decide(&snap, e.cfg.Now())
 		if err != nil || pl == nil {
@@ -62,10 +71,11 @@ func (e *Engine) update(ctx context.Context, paymentID string, decide func(snap 
 		if err == nil {
 			return applied(&snap, pl), nil
 		}
-		if !errors.Is(err, store.ErrConflict) || attempt >= e.cfg.ConflictRetries {
+		if !errors.Is(err, store.ErrConflict) || attempt >= e.cfg.ConflictRetries+1 {
 			return nil, e.internal(err, "commit payment %s", paymentID)
 		}
 		e.cfg.Logger.DebugContext(ctx, "paystate: version conflict, deciding again", "payment", paymentID, "attempt", attempt+1)
+		runtime.Gosched() // let the winner finish before reloading
 	}
 }
 

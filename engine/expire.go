@@ -21,7 +21,7 @@ func (e *Engine) ExpireDue(ctx context.Context, limit int) (int, error) {
 	closed := 0
 	for _, id := range ids {
 		did := false
-		_, err := e.update(ctx, id, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+		_, err := e.update(ctx, id, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 			did = false
 			if paymentState(&snap.Payment) != PaymentAccept || now.Before(snap.Payment.ExpiresAt) {
 				return nil, nil

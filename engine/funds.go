@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Funds is the port through which money moves: the host wallet's ledger.
 // The engine calls it only after it has durably recorded its intent, and
@@ -69,6 +72,19 @@ type FundsResult struct {
 	Reason  Code
 	Message string // human text for the decline, kept in history
 	UserID  string // for a succeeded debit: the user who paid
+	// At is when the ledger applied a succeeded operation, if it knows.
+	// The engine uses it as the payment time and to judge whether a debit
+	// landed before the payment's expiry (an answer learned late, through
+	// Reconcile, still counts from when the money moved). Zero, or a time
+	// after the engine's clock, reads as the engine's clock.
+	At time.Time
+}
+
+func (r FundsResult) appliedAt(now time.Time) time.Time {
+	if r.At.IsZero() || r.At.After(now) {
+		return now
+	}
+	return r.At.UTC()
 }
 
 // declineCode narrows a host's decline reason to the codes a decline may

@@ -56,7 +56,10 @@ func (e *Engine) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 			return Payment{}, e.internal(err, "create payment %s", pl.p.ID)
 		}
 		if pl.p.PendingOp == pendingDebit {
-			p, _, err := e.debit(ctx, &pl.p, req.AuthCode)
+			p, _, err := e.debit(ctx, &store.Snapshot{Payment: pl.p}, req.AuthCode)
+			if err == nil && p.State == PaymentClosed {
+				err = errorf(CodeOrderClosed, "payment %s expired before the debit was confirmed; the money goes back", p.ID)
+			}
 			return p, err
 		}
 		return e.view(&store.Snapshot{Payment: pl.p})

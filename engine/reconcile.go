@@ -58,7 +58,7 @@ func (e *Engine) check(ctx context.Context, c store.Check) (settled, asked bool,
 	}
 	res, ferr := e.funds.Inquire(ctx, opID)
 	res = e.fundsAnswer(ctx, res, ferr, opID)
-	after, err := e.update(ctx, c.PaymentID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	after, err := e.update(ctx, c.PaymentID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		return decide(snap, opID, res, now)
 	})
 	if err != nil {
@@ -67,7 +67,7 @@ func (e *Engine) check(ctx context.Context, c store.Check) (settled, asked bool,
 	if c.RefundID == "" && after.Payment.PendingOp == pendingReversal && after.Payment.OpID != opID {
 		// The answer started a new reversal (a debit that succeeded after
 		// expiry, or a declined reversal of one): issue it now.
-		if _, _, err := e.reverse(ctx, &after.Payment); err != nil {
+		if _, _, err := e.reverse(ctx, after); err != nil {
 			return false, true, err
 		}
 	}

@@ -57,7 +57,7 @@ func (e *Engine) Refund(ctx context.Context, req RefundRequest) (Refund, error) 
 			}
 			return v, refused
 		}
-		return e.credit(ctx, &pl.p, &r)
+		return e.credit(ctx, applied(&snap, pl), &r)
 	}
 }
 
@@ -127,19 +127,20 @@ func (e *Engine) repeatRefund(ctx context.Context, req *RefundRequest, existing 
 
 // credit calls the funds port for refund r, whose intent is committed, and
 // records the answer.
-func (e *Engine) credit(ctx context.Context, p *store.Payment, r *store.Refund) (Refund, error) {
+func (e *Engine) credit(ctx context.Context, committed *store.Snapshot, r *store.Refund) (Refund, error) {
+	p := &committed.Payment
 	res, err := e.funds.Credit(ctx, FundsRequest{
 		OperationID: r.ID, PaymentID: p.ID, RefundID: r.ID, PartnerID: p.PartnerID, UserID: p.UserID,
 		Amount: Money{Currency: r.Currency, Minor: r.Amount},
 	})
 	res = e.fundsAnswer(ctx, res, err, r.ID)
-	return e.recordCredit(ctx, p.ID, r.ID, res)
+	return e.recordCredit(ctx, committed, r.ID, res)
 }
 
-// recordCredit applies a funds answer to refund refundID of payment
-// paymentID and returns the refund afterwards.
-func (e *Engine) recordCredit(ctx context.Context, paymentID, refundID string, res FundsResult) (Refund, error) {
-	snap, err := e.update(ctx, paymentID, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+// recordCredit applies a funds answer to refund refundID of the payment
+// as committed and returns the refund afterwards.
+func (e *Engine) recordCredit(ctx context.Context, committed *store.Snapshot, refundID string, res FundsResult) (Refund, error) {
+	snap, err := e.update(ctx, committed.Payment.ID, committed, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		return e.decideCreditResult(snap, refundID, res, now)
 	})
 	if err != nil {

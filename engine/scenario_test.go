@@ -597,11 +597,6 @@ func TestScenarioEvaluation(t *testing.T) {
 	s.setBalance("ivan", "USD", 50_00)
 	s.addToken("tok-ivan", "ivan")
 	p, err := s.pay(engine.PayRequest{RequestID: "eval-1", Scenario: engine.ScenarioEvaluation, Amount: usd(20_00), AuthCode: "tok-ivan"})
-	if engine.ErrorCode(err) == engine.CodeUserNotExist {
-		t.Skip("BUG: memfunds.Ledger.Evaluate never succeeds: engine.evaluate sends Scenario=EVALUATION with only the " +
-			"AuthCode (PayRequest has no user), and memfunds' payer() resolves EVALUATION like a cashier debit by " +
-			"FundsRequest.UserID, which is empty, so every evaluation is declined with user_not_exist")
-	}
 	require.NoError(t, err)
 	require.Equal(t, engine.PaymentSuccess, p.State)
 	require.Empty(t, p.ID, "an evaluation creates no payment")

@@ -15,7 +15,7 @@ type Payment struct {
 
 	Currency       string // ISO 4217 alpha-3
 	Amount         int64  // minor units, > 0
-	RefundedAmount int64  // sum of successful refunds (and a completed reversal)
+	RefundedAmount int64  // sum of successful refunds (a cancel's reversal is not a refund)
 	HeldAmount     int64  // sum of in-flight refunds and reversals
 
 	UserID     string // payer, known once the funds port identified them

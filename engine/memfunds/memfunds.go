@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/paystate/paystate/engine"
 )
@@ -37,6 +38,10 @@ type Ledger struct {
 	codes    map[string]string           // payment code -> user
 	used     map[string]bool             // payment codes spent
 	ops      map[string]op               // operation id -> what happened
+
+	// Now, when set, stamps each applied operation (FundsResult.At), so the
+	// engine can tell when money moved even if it learns it late.
+	Now func() time.Time
 
 	// Inject, when set, decides a fault for each Debit and Credit call
 	// (kind is "debit" or "credit"). It is called with the ledger locked
@@ -201,12 +206,25 @@ func (l *Ledger) apply(kind string, req engine.FundsRequest) engine.FundsResult 
 			res = engine.FundsResult{Status: engine.FundsSucceeded, UserID: user}
 		}
 	}
+	if res.Status == engine.FundsSucceeded && l.Now != nil {
+		res.At = l.Now()
+	}
 	l.ops[req.OperationID] = op{kind: kind, user: user, amount: req.Amount, result: res}
 	return res
 }
 
 // payer resolves who pays a debit.
 func (l *Ledger) payer(req engine.FundsRequest) (string, engine.FundsResult) {
+	if req.Scenario == engine.ScenarioEvaluation && req.UserID == "" {
+		// An evaluation names its payer by whichever auth code it carries.
+		if user, ok := l.tokens[req.AuthCode]; ok {
+			return user, engine.FundsResult{}
+		}
+		if user, ok := l.codes[req.AuthCode]; ok && !l.used[req.AuthCode] {
+			return user, engine.FundsResult{}
+		}
+		return "", declined(engine.CodeInvalidCode, "unknown access token or payment code")
+	}
 	switch req.Scenario {
 	case engine.ScenarioAgreement:
 		user, ok := l.tokens[req.AuthCode]
