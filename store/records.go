@@ -3,8 +3,9 @@ package store
 import "time"
 
 // Payment is the stored form of one payment. The engine owns its meaning;
-// a backend stores and returns every field unchanged (times in UTC, with at
-// least microsecond precision).
+// a backend stores and returns every field unchanged, except that times come
+// back in UTC and may be truncated to the microsecond (the zero time stays
+// zero). The same holds for every record in this package.
 type Payment struct {
 	ID          string // wallet payment id (paymentId), unique
 	PartnerID   string // merchant/partner that created it
