@@ -6,10 +6,15 @@ RAPID_CHECKS ?= 10000
 BENCH ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test vet unit property bench fuzz
+.PHONY: test check vet unit property bench fuzz
 
-## test: everything CI checks (vet, all tests under -race, the long property run)
-test: vet unit property
+## test: everything CI checks, with a throwaway PostgreSQL server for the
+## PostgreSQL store (scripts/with-postgres.sh; reuses PAYSTATE_PG_DSN if set)
+test:
+	scripts/with-postgres.sh $(MAKE) --no-print-directory check
+
+## check: vet, all tests under -race, the long property run (needs PAYSTATE_PG_DSN for pgstore)
+check: vet unit property
 
 vet:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)

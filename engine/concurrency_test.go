@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/enginetest"
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store"
 	"github.com/paystate/paystate/store/memstore"
@@ -23,7 +24,7 @@ import (
 // shared by every goroutine of a test, on a step clock.
 type concurrentRig struct {
 	ctx     context.Context
-	clock   *stepClock
+	clock   *enginetest.Clock
 	ledger  *memfunds.Ledger
 	store   *memstore.Store
 	checked *checkedStore
@@ -33,11 +34,11 @@ type concurrentRig struct {
 func newConcurrentRig(t *testing.T, cfg engine.Config) *concurrentRig {
 	t.Helper()
 	r := &concurrentRig{
-		ctx: context.Background(), clock: newStepClock(scenarioStart),
+		ctx: context.Background(), clock: enginetest.NewClock(scenarioStart),
 		ledger: memfunds.New(), store: memstore.New(),
 	}
 	r.checked = &checkedStore{Store: r.store}
-	ids := &seqIDs{prefix: "c"}
+	ids := &enginetest.IDs{Prefix: "c"}
 	cfg.Now, cfg.NewID = r.clock.Now, ids.Next
 	eng, err := engine.New(r.checked, r.ledger, cfg)
 	require.NoError(t, err)

@@ -3,23 +3,13 @@ package engine_test
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/enginetest"
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store/memstore"
 )
-
-// fixedClock returns a clock stopped at 2026-01-02 03:04:05 UTC that moves
-// only when advance is called, and a counter-based id source.
-func fixedClock() (now func() time.Time, advance func(time.Duration), ids func() string) {
-	t := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	n := 0
-	return func() time.Time { return t },
-		func(d time.Duration) { t = t.Add(d) },
-		func() string { n++; return "id" + strconv.Itoa(n) }
-}
 
 // A wallet embeds the engine with a store, its ledger and a config. Here a
 // merchant's cashier payment is confirmed by the user and then partly
@@ -29,8 +19,9 @@ func Example() {
 	ledger := memfunds.New()
 	ledger.SetBalance("alice", "USD", 50_00)
 
-	now, _, ids := fixedClock()
-	eng, err := engine.New(memstore.New(), ledger, engine.Config{Now: now, NewID: ids})
+	clock := enginetest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	ids := &enginetest.IDs{Prefix: "id"}
+	eng, err := engine.New(memstore.New(), ledger, engine.Config{Now: clock.Now, NewID: ids.Next})
 	if err != nil {
 		panic(err)
 	}

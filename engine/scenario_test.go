@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/enginetest"
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store"
 	"github.com/paystate/paystate/store/memstore"
@@ -27,38 +25,6 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // scenarioStart is where every scenario's clock starts.
 var scenarioStart = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// stepClock is a clock that stands still until Advance moves it. It is safe
-// for concurrent use, so one clock can drive an engine shared by many
-// goroutines.
-type stepClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newStepClock(t time.Time) *stepClock { return &stepClock{t: t} }
-
-// Now returns the clock's current time.
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward by d.
-func (c *stepClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// seqIDs mints ids "<prefix>1", "<prefix>2", ...; safe for concurrent use.
-type seqIDs struct {
-	prefix string
-	n      atomic.Int64
-}
-
-func (s *seqIDs) Next() string { return s.prefix + strconv.FormatInt(s.n.Add(1), 10) }
-
 // balanceKey names one balance the transcript follows.
 type balanceKey struct{ user, currency string }
 
@@ -68,7 +34,7 @@ type balanceKey struct{ user, currency string }
 type scenario struct {
 	t        *testing.T
 	ctx      context.Context
-	clock    *stepClock
+	clock    *enginetest.Clock
 	ledger   *memfunds.Ledger
 	store    *memstore.Store
 	eng      *engine.Engine
@@ -82,7 +48,7 @@ type scenario struct {
 func newScenario(t *testing.T, title string) *scenario {
 	t.Helper()
 	s := &scenario{
-		t: t, ctx: context.Background(), clock: newStepClock(scenarioStart),
+		t: t, ctx: context.Background(), clock: enginetest.NewClock(scenarioStart),
 		ledger: memfunds.New(), store: memstore.New(), nextFault: map[string]memfunds.Fault{},
 	}
 	s.ledger.Inject = func(kind string, _ engine.FundsRequest) memfunds.Fault {
@@ -90,7 +56,7 @@ func newScenario(t *testing.T, title string) *scenario {
 		delete(s.nextFault, kind)
 		return f
 	}
-	ids := &seqIDs{prefix: "id"}
+	ids := &enginetest.IDs{Prefix: "id"}
 	eng, err := engine.New(s.store, s.ledger, engine.Config{Now: s.clock.Now, NewID: ids.Next})
 	require.NoError(t, err)
 	s.eng = eng

@@ -26,24 +26,6 @@ import (
 // matches each payment's state. Use it with rapid.Check or rapid.MakeFuzz.
 func StateMachine(rt *rapid.T) { newWorld(rt).run(rt) }
 
-// syncClock is a fixed clock that moves only when told; safe for twins.
-type syncClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *syncClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *syncClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // sentPay is what the model remembers of the first pay with a request key.
 type sentPay struct {
 	req       engine.PayRequest
@@ -57,12 +39,11 @@ type sentRefund struct {
 
 type world struct {
 	ctx    context.Context
-	clock  *syncClock
+	clock  *Clock
 	st     *memstore.Store
 	ledger *memfunds.Ledger
 	eng    *engine.Engine
-	ids    int
-	idMu   sync.Mutex
+	ids    IDs
 	fault  memfunds.Fault // applied to the next funds call, then cleared
 
 	pays     map[string]*sentPay    // partner/requestID -> first request
@@ -81,8 +62,9 @@ const cancelWindow, refundWindow = 2 * time.Hour, 48 * time.Hour
 
 func newWorld(rt *rapid.T) *world {
 	w := &world{
+		ids:     IDs{Prefix: "p"},
 		ctx:     context.Background(),
-		clock:   &syncClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)},
+		clock:   NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)),
 		st:      memstore.New(),
 		ledger:  memfunds.New(),
 		pays:    map[string]*sentPay{},
@@ -105,7 +87,7 @@ func newWorld(rt *rapid.T) *world {
 		return f
 	}
 	eng, err := engine.New(w.st, w.ledger, engine.Config{
-		Now: w.clock.Now, NewID: w.newID,
+		Now: w.clock.Now, NewID: w.ids.Next,
 		CancelWindow: cancelWindow, RefundWindow: refundWindow,
 		ReconcileSchedule: []time.Duration{time.Minute, 10 * time.Minute},
 		Currencies:        []string{"USD", "JPY"},
@@ -115,13 +97,6 @@ func newWorld(rt *rapid.T) *world {
 	}
 	w.eng = eng
 	return w
-}
-
-func (w *world) newID() string {
-	w.idMu.Lock()
-	defer w.idMu.Unlock()
-	w.ids++
-	return fmt.Sprintf("p%d", w.ids)
 }
 
 func (w *world) run(rt *rapid.T) {
@@ -258,18 +233,17 @@ func samePay(a, b engine.PayRequest) bool {
 		a.NotifyURL == b.NotifyURL && a.ReturnURL == b.ReturnURL && a.OrderTitle == b.OrderTitle
 }
 
-func (w *world) pickPayment(rt *rapid.T) (string, bool) {
+// pickPayment draws a payment the engine created, skipping the step when
+// there is none yet.
+func (w *world) pickPayment(rt *rapid.T) string {
 	if len(w.payments) == 0 {
-		return "", false
+		rt.Skip("no payment yet")
 	}
-	return rapid.SampledFrom(w.payments).Draw(rt, "payment"), true
+	return rapid.SampledFrom(w.payments).Draw(rt, "payment")
 }
 
 func (w *world) confirm(rt *rapid.T) {
-	id, ok := w.pickPayment(rt)
-	if !ok {
-		rt.Skip("no payment yet")
-	}
+	id := w.pickPayment(rt)
 	w.drawFault(rt)
 	before := w.record(rt, id)
 	p, err := w.eng.Confirm(w.ctx, id, rapid.SampledFrom(users).Draw(rt, "user"))
@@ -292,10 +266,7 @@ func (w *world) confirm(rt *rapid.T) {
 }
 
 func (w *world) failPayment(rt *rapid.T) {
-	id, ok := w.pickPayment(rt)
-	if !ok {
-		rt.Skip("no payment yet")
-	}
+	id := w.pickPayment(rt)
 	before := w.record(rt, id)
 	_, err := w.eng.Fail(w.ctx, id, engine.CodeRiskReject, "risk")
 	want := engine.CodeOrderStatusInvalid
@@ -308,10 +279,7 @@ func (w *world) failPayment(rt *rapid.T) {
 }
 
 func (w *world) cancel(rt *rapid.T) {
-	id, ok := w.pickPayment(rt)
-	if !ok {
-		rt.Skip("no payment yet")
-	}
+	id := w.pickPayment(rt)
 	w.drawFault(rt)
 	before := w.record(rt, id)
 	partner := before.PartnerID
@@ -346,10 +314,7 @@ func otherPartner(p string) string {
 }
 
 func (w *world) refund(rt *rapid.T) {
-	id, ok := w.pickPayment(rt)
-	if !ok {
-		rt.Skip("no payment yet")
-	}
+	id := w.pickPayment(rt)
 	w.drawFault(rt)
 	before := w.record(rt, id)
 	req := engine.RefundRequest{
@@ -391,10 +356,7 @@ func (w *world) refund(rt *rapid.T) {
 }
 
 func (w *world) inquire(rt *rapid.T) {
-	id, ok := w.pickPayment(rt)
-	if !ok {
-		rt.Skip("no payment yet")
-	}
+	id := w.pickPayment(rt)
 	rec := w.record(rt, id)
 	p, err := w.eng.InquirePayment(w.ctx, engine.PaymentRef{PartnerID: rec.PartnerID, RequestID: rec.RequestID})
 	noErr(rt, err)
