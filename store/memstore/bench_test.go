@@ -1,0 +1,14 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/paystate/paystate/store"
+	"github.com/paystate/paystate/store/memstore"
+	"github.com/paystate/paystate/store/storetest"
+)
+
+// BenchmarkStore compares the engine with the bare store calls it makes.
+func BenchmarkStore(b *testing.B) {
+	storetest.Benchmark(b, func(*testing.B) store.Store { return memstore.New() })
+}

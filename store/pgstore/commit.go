@@ -1,0 +1,177 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/paystate/paystate/store"
+)
+
+// Commit applies c in one transaction, as documented on store.Store and
+// store.Change: a created payment is inserted, an updated one is replaced
+// only while its stored version is c.ExpectedVersion (store.ErrConflict
+// otherwise), and the refunds, events and outbox messages of c are written
+// with it. A duplicate id or request key is store.ErrAlreadyExists. On any
+// error the transaction is rolled back and nothing of c is applied.
+//
+// The whole transaction costs two round trips: BEGIN and every write go out
+// as one pipelined batch, then COMMIT (or ROLLBACK).
+func (s *Store) Commit(ctx context.Context, c store.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkShape(c); err != nil {
+		return err
+	}
+	p := &c.Payment
+	w := &commitWrites{paymentID: p.ID}
+	b := &pgx.Batch{}
+	// READ COMMITTED whatever the server's default: the version guard
+	// relies on UPDATE re-checking a row another transaction just changed.
+	b.BeginTx(pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if c.ExpectedVersion == 0 {
+		b.Queue(s.q.insertPayment, paymentValues(p)...)
+	} else {
+		args := append([]any{p.ID, c.ExpectedVersion}, paymentValues(p)[paymentKeyColumns:]...)
+		b.Queue(s.q.updatePayment, args...).QueryRow(w.checkPaymentUpdate(p, c.ExpectedVersion))
+	}
+	for i := range c.NewRefunds {
+		b.Queue(s.q.insertRefund, refundValues(&c.NewRefunds[i])...)
+	}
+	for i := range c.UpdatedRefunds {
+		r := &c.UpdatedRefunds[i]
+		args := append([]any{r.ID, r.PaymentID}, refundValues(r)[refundKeyColumns:]...)
+		b.Queue(s.q.updateRefund, args...).QueryRow(w.checkRefundUpdate(r))
+	}
+	for i := range c.Events {
+		b.Queue(s.q.insertEvent, eventValues(&c.Events[i])...)
+	}
+	for i := range c.Outbox {
+		b.Queue(s.q.insertOutbox, outboxValues(&c.Outbox[i])...)
+	}
+
+	br := s.pool.SendBatch(ctx, b)
+	tx := br.Tx()
+	err := br.Close()
+	if err == nil {
+		err = w.refused
+	}
+	if err != nil {
+		// When the rollback cannot be sent (a cancelled ctx, a broken
+		// connection) pgx closes the connection, the pool discards it and
+		// the server rolls the transaction back.
+		_ = tx.Rollback(ctx)
+		if w.refused != nil {
+			return w.refused // decided on the guard, whatever failed after it
+		}
+		return commitError(p.ID, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return commitError(p.ID, err)
+	}
+	return nil
+}
+
+// commitWrites checks the guarded updates of one Commit as their results
+// arrive. The checks record why the change is refused instead of failing
+// the batch, so that a conflict (the common case under contention) is told
+// apart from errors of the statements queued after it, which run anyway.
+type commitWrites struct {
+	paymentID string
+	refused   error // the first guard that failed
+}
+
+// refuse records err as the reason the commit fails, unless one is known.
+func (w *commitWrites) refuse(err error) {
+	if w.refused == nil {
+		w.refused = err
+	}
+}
+
+func (w *commitWrites) checkPaymentUpdate(p *store.Payment, expected int64) func(pgx.Row) error {
+	return func(row pgx.Row) error {
+		var partnerID, requestID string
+		err := row.Scan(&partnerID, &requestID)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			w.refuse(fmt.Errorf("pgstore: update payment %q: no such payment at version %d: %w", p.ID, expected, store.ErrConflict))
+		case err != nil:
+			return err
+		case partnerID != p.PartnerID || requestID != p.RequestID:
+			w.refuse(fmt.Errorf("pgstore: update payment %q: request key %s/%s cannot change to %s/%s",
+				p.ID, partnerID, requestID, p.PartnerID, p.RequestID))
+		}
+		return nil
+	}
+}
+
+func (w *commitWrites) checkRefundUpdate(r *store.Refund) func(pgx.Row) error {
+	return func(row pgx.Row) error {
+		var partnerID, requestID string
+		err := row.Scan(&partnerID, &requestID)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			w.refuse(fmt.Errorf("pgstore: update refund %q: payment %q has no such refund", r.ID, w.paymentID))
+		case err != nil:
+			return err
+		case partnerID != r.PartnerID || requestID != r.RequestID:
+			w.refuse(fmt.Errorf("pgstore: update refund %q: request key %s/%s cannot change to %s/%s",
+				r.ID, partnerID, requestID, r.PartnerID, r.RequestID))
+		}
+		return nil
+	}
+}
+
+// checkShape validates what c says about itself, before anything is sent:
+// versions that fit ExpectedVersion, ids present, and every refund, event
+// and outbox message belonging to c's payment.
+func checkShape(c store.Change) error {
+	p := c.Payment
+	if p.ID == "" {
+		return errors.New("pgstore: commit: payment id is empty")
+	}
+	switch {
+	case c.ExpectedVersion < 0:
+		return fmt.Errorf("pgstore: commit %q: negative expected version %d", p.ID, c.ExpectedVersion)
+	case c.ExpectedVersion == 0 && p.Version != 1:
+		return fmt.Errorf("pgstore: commit %q: a created payment must have version 1, got %d", p.ID, p.Version)
+	case c.ExpectedVersion > 0 && p.Version != c.ExpectedVersion+1:
+		return fmt.Errorf("pgstore: commit %q: payment version must be %d (expected version + 1), got %d",
+			p.ID, c.ExpectedVersion+1, p.Version)
+	}
+	newIDs := make(map[string]bool, len(c.NewRefunds))
+	for _, r := range c.NewRefunds {
+		if r.ID == "" {
+			return fmt.Errorf("pgstore: commit %q: new refund with empty id", p.ID)
+		}
+		if r.PaymentID != p.ID {
+			return fmt.Errorf("pgstore: commit %q: new refund %q belongs to payment %q", p.ID, r.ID, r.PaymentID)
+		}
+		newIDs[r.ID] = true
+	}
+	for _, r := range c.UpdatedRefunds {
+		if r.PaymentID != p.ID {
+			return fmt.Errorf("pgstore: commit %q: updated refund %q belongs to payment %q", p.ID, r.ID, r.PaymentID)
+		}
+		if newIDs[r.ID] {
+			return fmt.Errorf("pgstore: commit %q: refund %q is both new and updated", p.ID, r.ID)
+		}
+	}
+	for i, e := range c.Events {
+		if e.PaymentID != p.ID {
+			return fmt.Errorf("pgstore: commit %q: event %d (%s) belongs to payment %q", p.ID, i, e.Name, e.PaymentID)
+		}
+	}
+	for _, m := range c.Outbox {
+		if m.ID == "" {
+			return fmt.Errorf("pgstore: commit %q: outbox message with empty id", p.ID)
+		}
+		if m.PaymentID != p.ID {
+			return fmt.Errorf("pgstore: commit %q: outbox message %q belongs to payment %q", p.ID, m.ID, m.PaymentID)
+		}
+	}
+	return nil
+}

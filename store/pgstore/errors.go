@@ -1,0 +1,66 @@
+package pgstore
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/paystate/paystate/store"
+)
+
+// ErrSchemaTooNew means the database schema was migrated by a newer version
+// of paystate than this one: Open and New refuse it and change nothing.
+// Upgrade the code (or point it at another schema).
+var ErrSchemaTooNew = errors.New("pgstore: schema too new")
+
+// SQLSTATE codes pgstore reacts to.
+const (
+	codeUniqueViolation      = "23505"
+	codeSerializationFailure = "40001"
+	codeDeadlockDetected     = "40P01"
+)
+
+// sqlState returns the SQLSTATE of a PostgreSQL error in err's chain, or "".
+func sqlState(err error) string {
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
+		return pgErr.Code
+	}
+	return ""
+}
+
+// commitError turns an error from a Commit's transaction into the store's
+// vocabulary, with what was being written as context: unique violations
+// become store.ErrAlreadyExists; serialization failures and deadlocks, which
+// applied nothing and are cured by reloading and deciding again, become
+// store.ErrConflict. Other errors are wrapped unchanged.
+func commitError(paymentID string, err error) error {
+	switch state := sqlState(err); state {
+	case codeUniqueViolation:
+		what := "a record"
+		if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
+			what = constraintMeaning(pgErr.ConstraintName)
+		}
+		return fmt.Errorf("pgstore: commit %q: %s is already taken: %w: %w", paymentID, what, store.ErrAlreadyExists, err)
+	case codeSerializationFailure, codeDeadlockDetected:
+		return fmt.Errorf("pgstore: commit %q: %w: %w", paymentID, store.ErrConflict, err)
+	}
+	return fmt.Errorf("pgstore: commit %q: %w", paymentID, err)
+}
+
+// constraintMeaning names what a unique constraint of the schema protects.
+func constraintMeaning(constraint string) string {
+	switch constraint {
+	case "payments_pkey":
+		return "the payment id"
+	case "payments_request_key":
+		return "the payment request key (partner id, request id)"
+	case "refunds_pkey":
+		return "a refund id"
+	case "refunds_request_key":
+		return "a refund request key (partner id, request id)"
+	case "outbox_pkey":
+		return "an outbox message id"
+	}
+	return "a unique key (" + constraint + ")"
+}

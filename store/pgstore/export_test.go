@@ -1,0 +1,31 @@
+package pgstore
+
+import "time"
+
+// QueryCase is one statement of a Store with sample arguments, for tests
+// that look at its plan.
+type QueryCase struct {
+	Name string
+	SQL  string
+	Args []any
+}
+
+// QueryCasesForTest returns every lookup, listing and guarded write the
+// Store runs, with arguments of the right types.
+func (s *Store) QueryCasesForTest() []QueryCase {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	q := s.q
+	return []QueryCase{
+		{"paymentByID", q.paymentByID, []any{"pay-1"}},
+		{"paymentByRequest", q.paymentByRequest, []any{"shop", "req-1"}},
+		{"refundByID", q.refundByID, []any{"ref-1"}},
+		{"refundByRequest", q.refundByRequest, []any{"shop", "rreq-1"}},
+		{"history", q.history, []any{"pay-1"}},
+		{"outbox", q.outbox, []any{"pay-1"}},
+		{"dueExpiries", q.dueExpiries, []any{dueTime(now), 10}},
+		{"dueChecks", q.dueChecks, []any{dueTime(now), 10}},
+		{"claimOutbox", q.claimOutbox, []any{"owner", nullTime(now.Add(time.Minute)), dueTime(now), 10}},
+		{"recordDelivery", q.recordDelivery, []any{"msg-1", "owner", "", true, nullTime(now), false, dueTime(time.Time{})}},
+		{"outboxLeaseOwner", q.outboxLeaseOwner, []any{"msg-1"}},
+	}
+}

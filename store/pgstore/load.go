@@ -1,0 +1,150 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/paystate/paystate/store"
+)
+
+// GetPayment returns the payment with the given id and its refunds in
+// creation order, read in one statement (one snapshot), or
+// store.ErrNotFound.
+func (s *Store) GetPayment(ctx context.Context, paymentID string) (store.Snapshot, error) {
+	snap, err := s.snapshot(ctx, s.q.paymentByID, paymentID)
+	if err != nil {
+		return store.Snapshot{}, fmt.Errorf("pgstore: payment %q: %w", paymentID, err)
+	}
+	return snap, nil
+}
+
+// GetPaymentByRequest returns the payment partnerID created with requestID,
+// and its refunds, or store.ErrNotFound.
+func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
+	snap, err := s.snapshot(ctx, s.q.paymentByRequest, partnerID, requestID)
+	if err != nil {
+		return store.Snapshot{}, fmt.Errorf("pgstore: payment %s/%s: %w", partnerID, requestID, err)
+	}
+	return snap, nil
+}
+
+// snapshot runs one of the payment-with-refunds queries: one row per
+// refund, or one row with NULL refund columns.
+func (s *Store) snapshot(ctx context.Context, query string, args ...any) (store.Snapshot, error) {
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return store.Snapshot{}, err
+	}
+	defer rows.Close()
+	var (
+		snap  store.Snapshot
+		found bool
+		pr    paymentRow
+		rr    refundRow
+	)
+	dest := append(pr.dest(), rr.dest()...)
+	for rows.Next() {
+		rr = refundRow{}
+		if err := rows.Scan(dest...); err != nil {
+			return store.Snapshot{}, err
+		}
+		if !found {
+			snap.Payment, found = pr.record(), true
+			snap.Refunds = []store.Refund{}
+		}
+		if rr.valid() {
+			snap.Refunds = append(snap.Refunds, rr.record())
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return store.Snapshot{}, err
+	}
+	if !found {
+		return store.Snapshot{}, store.ErrNotFound
+	}
+	return snap, nil
+}
+
+// GetRefund returns the refund with the given id, or store.ErrNotFound.
+func (s *Store) GetRefund(ctx context.Context, refundID string) (store.Refund, error) {
+	r, err := s.refund(ctx, s.q.refundByID, refundID)
+	if err != nil {
+		return store.Refund{}, fmt.Errorf("pgstore: refund %q: %w", refundID, err)
+	}
+	return r, nil
+}
+
+// GetRefundByRequest returns the refund partnerID asked for with requestID,
+// or store.ErrNotFound.
+func (s *Store) GetRefundByRequest(ctx context.Context, partnerID, requestID string) (store.Refund, error) {
+	r, err := s.refund(ctx, s.q.refundByRequest, partnerID, requestID)
+	if err != nil {
+		return store.Refund{}, fmt.Errorf("pgstore: refund %s/%s: %w", partnerID, requestID, err)
+	}
+	return r, nil
+}
+
+func (s *Store) refund(ctx context.Context, query string, args ...any) (store.Refund, error) {
+	var rr refundRow
+	err := s.pool.QueryRow(ctx, query, args...).Scan(rr.dest()...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.Refund{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Refund{}, err
+	}
+	return rr.record(), nil
+}
+
+// History returns the payment's events in Seq order and, within one Seq,
+// in commit order; an empty slice when there are none, also for an unknown
+// payment.
+func (s *Store) History(ctx context.Context, paymentID string) ([]store.Event, error) {
+	rows, err := s.pool.Query(ctx, s.q.history, paymentID)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: history of %q: %w", paymentID, err)
+	}
+	events, err := collect(rows, func(r *eventRow) store.Event { return r.record() })
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: history of %q: %w", paymentID, err)
+	}
+	return events, nil
+}
+
+// Outbox returns all messages of a payment in creation order; an empty
+// slice when there are none, also for an unknown payment.
+func (s *Store) Outbox(ctx context.Context, paymentID string) ([]store.OutboxMessage, error) {
+	rows, err := s.pool.Query(ctx, s.q.outbox, paymentID)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: outbox of %q: %w", paymentID, err)
+	}
+	msgs, err := collect(rows, func(r *outboxRow) store.OutboxMessage { return r.record() })
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: outbox of %q: %w", paymentID, err)
+	}
+	return msgs, nil
+}
+
+// scannable is a row type of rows.go.
+type scannable interface{ dest() []any }
+
+// collect scans every row into a fresh R and returns record of each, never
+// nil. It closes rows.
+func collect[R any, PR interface {
+	*R
+	scannable
+}, T any](rows pgx.Rows, record func(PR) T) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		row := PR(new(R))
+		if err := rows.Scan(row.dest()...); err != nil {
+			return nil, err
+		}
+		out = append(out, record(row))
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,118 @@
+package pgstore
+
+import (
+	"fmt"
+	"strings"
+)
+
+// queries is every SQL statement a Store runs, built once for its schema.
+// The texts are constant per schema, so pgx prepares each once per
+// connection and reuses it.
+type queries struct {
+	insertPayment, updatePayment string
+	insertRefund, updateRefund   string
+	insertEvent, insertOutbox    string
+
+	paymentByID, paymentByRequest string
+	refundByID, refundByRequest   string
+	history, outbox               string
+
+	dueExpiries, dueChecks string
+
+	claimOutbox, recordDelivery, outboxLeaseOwner string
+}
+
+func newQueries(schema string) queries {
+	payments, refunds := qualify(schema, "payments"), qualify(schema, "refunds")
+	events, outbox := qualify(schema, "events"), qualify(schema, "outbox")
+	cols := func(prefix string, names []string) string {
+		if prefix == "" {
+			return strings.Join(names, ", ")
+		}
+		return prefix + strings.Join(names, ", "+prefix)
+	}
+
+	// A payment with its refunds, in one statement and so one snapshot:
+	// a payment without refunds is one row whose refund columns are NULL.
+	paymentWithRefunds := "SELECT " + cols("p.", paymentColumns) + ", " + cols("r.", refundColumns) +
+		" FROM " + payments + " p LEFT JOIN " + refunds + " r ON r.payment_id = p.id WHERE %s ORDER BY r.seq"
+
+	return queries{
+		insertPayment: insertSQL(payments, paymentColumns),
+		// Guarded by the version; the request key never changes and is
+		// returned so that Commit can refuse a change of it.
+		updatePayment: updateSQL(payments, paymentColumns[paymentKeyColumns:], "id = $1 AND version = $2") +
+			" RETURNING partner_id, request_id",
+		insertRefund: insertSQL(refunds, refundColumns),
+		// Guarded by the payment; the request key is returned as above.
+		updateRefund: updateSQL(refunds, refundColumns[refundKeyColumns:], "id = $1 AND payment_id = $2") +
+			" RETURNING partner_id, request_id",
+		insertEvent:  insertSQL(events, eventColumns),
+		insertOutbox: insertSQL(outbox, outboxColumns),
+
+		paymentByID:      fmt.Sprintf(paymentWithRefunds, "p.id = $1"),
+		paymentByRequest: fmt.Sprintf(paymentWithRefunds, "p.partner_id = $1 AND p.request_id = $2"),
+		refundByID:       "SELECT " + cols("", refundColumns) + " FROM " + refunds + " WHERE id = $1",
+		refundByRequest:  "SELECT " + cols("", refundColumns) + " FROM " + refunds + " WHERE partner_id = $1 AND request_id = $2",
+		history:          "SELECT " + cols("", eventColumns) + " FROM " + events + " WHERE payment_id = $1 ORDER BY seq, id",
+		outbox:           "SELECT " + cols("", outboxColumns) + " FROM " + outbox + " WHERE payment_id = $1 ORDER BY pos",
+
+		// Served by payments_due_expiry.
+		dueExpiries: "SELECT id FROM " + payments +
+			" WHERE status = 'ACCEPT' AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2",
+		// Each arm is served by its partial index (payments_due_check,
+		// refunds_due_check) and stops after $2 rows; the merge sorts at
+		// most 2*$2 rows.
+		dueChecks: "SELECT payment_id, refund_id FROM (" +
+			"(SELECT next_check_at AS at, id AS payment_id, ''::text COLLATE \"C\" AS refund_id FROM " + payments +
+			" WHERE pending_op <> '' AND next_check_at <= $1 ORDER BY next_check_at, id LIMIT $2)" +
+			" UNION ALL " +
+			"(SELECT next_check_at, payment_id, id FROM " + refunds +
+			" WHERE status = 'INIT' AND next_check_at <= $1 ORDER BY next_check_at, payment_id, id LIMIT $2)" +
+			") due ORDER BY at, payment_id, refund_id LIMIT $2",
+
+		// $1 owner, $2 lease until, $3 now, $4 limit. The inner SELECT is
+		// served by outbox_claimable; SKIP LOCKED lets concurrent claimers
+		// pass each other's rows, and FOR UPDATE re-checks a row changed by
+		// a claimer that committed meanwhile, so no row is leased twice.
+		claimOutbox: "WITH claimed AS (UPDATE " + outbox + " o SET lease_owner = $1, lease_until = $2" +
+			" FROM (SELECT id FROM " + outbox +
+			" WHERE delivered_at IS NULL AND NOT parked AND next_attempt_at <= $3" +
+			" AND (lease_owner = '' OR lease_until IS NULL OR lease_until <= $3)" +
+			" ORDER BY next_attempt_at, created_at NULLS FIRST, id LIMIT $4 FOR UPDATE SKIP LOCKED) due" +
+			" WHERE o.id = due.id RETURNING " + cols("o.", outboxColumns) + ")" +
+			" SELECT " + cols("", outboxColumns) + " FROM claimed ORDER BY next_attempt_at, created_at NULLS FIRST, id",
+		// $1 id, $2 owner, $3 error, $4 delivered, $5 at, $6 park,
+		// $7 next attempt: the branches of store.Delivery.
+		recordDelivery: "UPDATE " + outbox + " SET attempts = attempts + 1, last_error = $3," +
+			" delivered_at = CASE WHEN $4 THEN $5 ELSE delivered_at END," +
+			" parked = parked OR ($6 AND NOT $4)," +
+			" next_attempt_at = CASE WHEN $4 OR $6 THEN next_attempt_at ELSE $7 END," +
+			" lease_owner = '', lease_until = NULL" +
+			" WHERE id = $1 AND lease_owner = $2 AND lease_owner <> ''",
+		outboxLeaseOwner: "SELECT lease_owner FROM " + outbox + " WHERE id = $1",
+	}
+}
+
+// insertSQL is INSERT INTO table (columns) VALUES ($1, ...).
+func insertSQL(table string, columns []string) string {
+	return "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES (" + placeholders(1, len(columns)) + ")"
+}
+
+// updateSQL is UPDATE table SET (columns) = ROW($3, ...) WHERE where, for a
+// where clause that uses $1 and $2.
+func updateSQL(table string, columns []string, where string) string {
+	return "UPDATE " + table + " SET (" + strings.Join(columns, ", ") + ") = ROW(" + placeholders(3, len(columns)) + ") WHERE " + where
+}
+
+// placeholders is "$from, $from+1, ..." for n parameters.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}

@@ -1,0 +1,212 @@
+package pgstore
+
+import (
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/paystate/paystate/store"
+)
+
+// This file maps records to table rows and back. Each table has its column
+// list, the values of a record in that order (for INSERT and UPDATE) and a
+// row type whose dest() gives Scan targets in the same order.
+
+// nullTime stores t, the zero time as NULL.
+func nullTime(t time.Time) pgtype.Timestamptz {
+	return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()}
+}
+
+// dueTime stores a "due at" time, the zero time as '-infinity': due since
+// forever, first in order.
+func dueTime(t time.Time) pgtype.Timestamptz {
+	if t.IsZero() {
+		return pgtype.Timestamptz{InfinityModifier: pgtype.NegativeInfinity, Valid: true}
+	}
+	return pgtype.Timestamptz{Time: t, Valid: true}
+}
+
+// goTime reads a time stored by nullTime or dueTime: in UTC, NULL and
+// infinities as the zero time.
+func goTime(ts pgtype.Timestamptz) time.Time {
+	if !ts.Valid || ts.InfinityModifier != pgtype.Finite {
+		return time.Time{}
+	}
+	return ts.Time.UTC()
+}
+
+var paymentColumns = []string{
+	"id", "partner_id", "request_id", "fingerprint", "scenario", "status",
+	"currency", "amount", "refunded_amount", "held_amount",
+	"user_id", "order_title", "order_data", "notify_url", "return_url",
+	"fail_reason", "fail_message",
+	"created_at", "updated_at", "paid_at", "closed_at", "expires_at",
+	"pending_op", "op_id", "next_check_at", "check_attempts", "op_count",
+	"cancelled_at", "version",
+}
+
+// paymentKeyColumns are the leading columns of paymentColumns that never
+// change after creation: the id and the request key.
+const paymentKeyColumns = 3
+
+func paymentValues(p *store.Payment) []any {
+	return []any{
+		p.ID, p.PartnerID, p.RequestID, p.Fingerprint, p.Scenario, p.Status,
+		p.Currency, p.Amount, p.RefundedAmount, p.HeldAmount,
+		p.UserID, p.OrderTitle, p.OrderData, p.NotifyURL, p.ReturnURL,
+		p.FailReason, p.FailMessage,
+		nullTime(p.CreatedAt), nullTime(p.UpdatedAt), nullTime(p.PaidAt), nullTime(p.ClosedAt), dueTime(p.ExpiresAt),
+		p.PendingOp, p.OpID, dueTime(p.NextCheckAt), p.CheckAttempts, p.OpCount,
+		nullTime(p.CancelledAt), p.Version,
+	}
+}
+
+// paymentRow is a scanned payments row.
+type paymentRow struct {
+	p                                                 store.Payment
+	createdAt, updatedAt, paidAt, closedAt, expiresAt pgtype.Timestamptz
+	nextCheckAt, cancelledAt                          pgtype.Timestamptz
+}
+
+func (r *paymentRow) dest() []any {
+	p := &r.p
+	return []any{
+		&p.ID, &p.PartnerID, &p.RequestID, &p.Fingerprint, &p.Scenario, &p.Status,
+		&p.Currency, &p.Amount, &p.RefundedAmount, &p.HeldAmount,
+		&p.UserID, &p.OrderTitle, &p.OrderData, &p.NotifyURL, &p.ReturnURL,
+		&p.FailReason, &p.FailMessage,
+		&r.createdAt, &r.updatedAt, &r.paidAt, &r.closedAt, &r.expiresAt,
+		&p.PendingOp, &p.OpID, &r.nextCheckAt, &p.CheckAttempts, &p.OpCount,
+		&r.cancelledAt, &p.Version,
+	}
+}
+
+func (r *paymentRow) record() store.Payment {
+	p := r.p
+	p.CreatedAt, p.UpdatedAt = goTime(r.createdAt), goTime(r.updatedAt)
+	p.PaidAt, p.ClosedAt, p.ExpiresAt = goTime(r.paidAt), goTime(r.closedAt), goTime(r.expiresAt)
+	p.NextCheckAt, p.CancelledAt = goTime(r.nextCheckAt), goTime(r.cancelledAt)
+	return p
+}
+
+var refundColumns = []string{
+	"id", "payment_id", "partner_id", "request_id",
+	"fingerprint", "currency", "amount", "reason", "status",
+	"fail_reason", "fail_message",
+	"created_at", "updated_at", "finished_at",
+	"next_check_at", "check_attempts",
+}
+
+// refundKeyColumns are the leading columns of refundColumns that never
+// change after creation: the id, the payment and the request key.
+const refundKeyColumns = 4
+
+func refundValues(r *store.Refund) []any {
+	return []any{
+		r.ID, r.PaymentID, r.PartnerID, r.RequestID,
+		r.Fingerprint, r.Currency, r.Amount, r.Reason, r.Status,
+		r.FailReason, r.FailMessage,
+		nullTime(r.CreatedAt), nullTime(r.UpdatedAt), nullTime(r.FinishedAt),
+		dueTime(r.NextCheckAt), r.CheckAttempts,
+	}
+}
+
+// refundRow is a scanned refunds row. Every column is nullable because a
+// payment without refunds reads as one row of NULLs in the payment+refunds
+// join; valid() tells a real refund.
+type refundRow struct {
+	id, paymentID, partnerID, requestID     pgtype.Text
+	fingerprint, currency                   pgtype.Text
+	amount                                  pgtype.Int8
+	reason, status, failReason, failMessage pgtype.Text
+	createdAt, updatedAt, finishedAt        pgtype.Timestamptz
+	nextCheckAt                             pgtype.Timestamptz
+	checkAttempts                           pgtype.Int8
+}
+
+func (r *refundRow) dest() []any {
+	return []any{
+		&r.id, &r.paymentID, &r.partnerID, &r.requestID,
+		&r.fingerprint, &r.currency, &r.amount, &r.reason, &r.status,
+		&r.failReason, &r.failMessage,
+		&r.createdAt, &r.updatedAt, &r.finishedAt,
+		&r.nextCheckAt, &r.checkAttempts,
+	}
+}
+
+func (r *refundRow) valid() bool { return r.id.Valid }
+
+func (r *refundRow) record() store.Refund {
+	return store.Refund{
+		ID: r.id.String, PaymentID: r.paymentID.String, PartnerID: r.partnerID.String, RequestID: r.requestID.String,
+		Fingerprint: r.fingerprint.String, Currency: r.currency.String, Amount: r.amount.Int64,
+		Reason: r.reason.String, Status: r.status.String,
+		FailReason: r.failReason.String, FailMessage: r.failMessage.String,
+		CreatedAt: goTime(r.createdAt), UpdatedAt: goTime(r.updatedAt), FinishedAt: goTime(r.finishedAt),
+		NextCheckAt: goTime(r.nextCheckAt), CheckAttempts: int(r.checkAttempts.Int64),
+	}
+}
+
+var eventColumns = []string{"payment_id", "refund_id", "seq", "at", "name", "from_state", "to_state", "detail"}
+
+func eventValues(e *store.Event) []any {
+	return []any{e.PaymentID, e.RefundID, e.Seq, nullTime(e.At), e.Name, e.From, e.To, e.Detail}
+}
+
+// eventRow is a scanned events row.
+type eventRow struct {
+	e  store.Event
+	at pgtype.Timestamptz
+}
+
+func (r *eventRow) dest() []any {
+	e := &r.e
+	return []any{&e.PaymentID, &e.RefundID, &e.Seq, &r.at, &e.Name, &e.From, &e.To, &e.Detail}
+}
+
+func (r *eventRow) record() store.Event {
+	e := r.e
+	e.At = goTime(r.at)
+	return e
+}
+
+var outboxColumns = []string{
+	"id", "payment_id", "partner_id", "request_id", "kind", "notify_url",
+	"status", "fail_reason", "fail_msg", "currency", "amount",
+	"payment_created_at", "payment_time", "created_at", "next_attempt_at",
+	"attempts", "lease_owner", "lease_until", "delivered_at", "parked", "last_error",
+}
+
+func outboxValues(m *store.OutboxMessage) []any {
+	return []any{
+		m.ID, m.PaymentID, m.PartnerID, m.RequestID, m.Kind, m.NotifyURL,
+		m.Status, m.FailReason, m.FailMsg, m.Currency, m.Amount,
+		nullTime(m.PaymentCreatedAt), nullTime(m.PaymentTime), nullTime(m.CreatedAt), dueTime(m.NextAttemptAt),
+		m.Attempts, m.LeaseOwner, nullTime(m.LeaseUntil), nullTime(m.DeliveredAt), m.Parked, m.LastError,
+	}
+}
+
+// outboxRow is a scanned outbox row.
+type outboxRow struct {
+	m                                                       store.OutboxMessage
+	paymentCreatedAt, paymentTime, createdAt, nextAttemptAt pgtype.Timestamptz
+	leaseUntil, deliveredAt                                 pgtype.Timestamptz
+}
+
+func (r *outboxRow) dest() []any {
+	m := &r.m
+	return []any{
+		&m.ID, &m.PaymentID, &m.PartnerID, &m.RequestID, &m.Kind, &m.NotifyURL,
+		&m.Status, &m.FailReason, &m.FailMsg, &m.Currency, &m.Amount,
+		&r.paymentCreatedAt, &r.paymentTime, &r.createdAt, &r.nextAttemptAt,
+		&m.Attempts, &m.LeaseOwner, &r.leaseUntil, &r.deliveredAt, &m.Parked, &m.LastError,
+	}
+}
+
+func (r *outboxRow) record() store.OutboxMessage {
+	m := r.m
+	m.PaymentCreatedAt, m.PaymentTime = goTime(r.paymentCreatedAt), goTime(r.paymentTime)
+	m.CreatedAt, m.NextAttemptAt = goTime(r.createdAt), goTime(r.nextAttemptAt)
+	m.LeaseUntil, m.DeliveredAt = goTime(r.leaseUntil), goTime(r.deliveredAt)
+	return m
+}

@@ -1,0 +1,158 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/paystate/paystate/store"
+)
+
+// Group commit. SQLite commits one transaction at a time and, with
+// synchronous FULL, each commit waits for an fsync of the write-ahead log.
+// Commits that arrive while another is in progress therefore queue, and
+// the next writer to get the write slot applies everything queued in one
+// transaction, each Change inside its own savepoint: a Change that fails
+// (a stale version, a taken key) is rolled back to its savepoint alone and
+// its caller gets the error, the others commit together and share one
+// fsync. To every caller this is indistinguishable from committing alone,
+// in queue order.
+
+// maxBatch caps the Changes of one group commit, which bounds how long the
+// first of them waits for the last.
+const maxBatch = 64
+
+const (
+	qSavepoint  = `SAVEPOINT change`
+	qRelease    = `RELEASE change`
+	qRollbackTo = `ROLLBACK TO change`
+)
+
+// pendingCommit is a Change waiting for a group commit.
+type pendingCommit struct {
+	ctx  context.Context
+	c    *store.Change
+	done chan error // buffered; receives the one answer
+}
+
+// commitQueued queues c and waits for its answer. While it waits it tries
+// to take the write slot; whoever gets it commits the queue.
+//
+// A caller whose ctx ends while queued still waits for its answer (at most
+// one batch away): its Change is skipped with ctx's error if the batch has
+// not reached it yet, and otherwise reported as it came out, so Commit
+// never says "failed" about a Change that was applied.
+func (s *Store) commitQueued(ctx context.Context, c *store.Change) error {
+	p := &pendingCommit{ctx: ctx, c: c, done: make(chan error, 1)}
+	s.queueMu.Lock()
+	s.queue = append(s.queue, p)
+	s.queueMu.Unlock()
+	for {
+		select {
+		case err := <-p.done:
+			return err
+		case s.writeSlot <- struct{}{}:
+			if batch := s.takeBatch(); len(batch) > 0 {
+				s.commitBatch(batch)
+			}
+			<-s.writeSlot
+		}
+	}
+}
+
+// takeBatch removes up to maxBatch of the oldest queued Changes.
+func (s *Store) takeBatch() []*pendingCommit {
+	s.queueMu.Lock()
+	defer s.queueMu.Unlock()
+	n := min(len(s.queue), maxBatch)
+	batch := s.queue[:n:n]
+	s.queue = s.queue[n:]
+	return batch
+}
+
+// errTxBroken marks an error after which the transaction cannot go on.
+var errTxBroken = errors.New("transaction aborted")
+
+// commitBatch applies batch in one transaction and answers every entry.
+// The caller holds the write slot.
+func (s *Store) commitBatch(batch []*pendingCommit) {
+	// The transaction serves many callers, so no one caller's context may
+	// interrupt it; each caller's context is checked before its Change.
+	ctx := context.Background()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		for _, p := range batch {
+			p.done <- fmt.Errorf("sqlitestore: commit %q: begin: %w", p.c.Payment.ID, err)
+		}
+		return
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+
+	applied := make([]*pendingCommit, 0, len(batch))
+	for i, p := range batch {
+		if err := p.ctx.Err(); err != nil {
+			p.done <- err
+			continue
+		}
+		err := s.applyInSavepoint(context.WithoutCancel(p.ctx), tx, p.c)
+		if err == nil {
+			applied = append(applied, p)
+			continue
+		}
+		p.done <- err
+		if errors.Is(err, errTxBroken) {
+			// Nothing of this transaction will be committed.
+			for _, q := range append(applied, batch[i+1:]...) {
+				q.done <- fmt.Errorf("sqlitestore: commit %q: not applied, a change committed with it failed: %w",
+					q.c.Payment.ID, err)
+			}
+			return
+		}
+	}
+	if len(applied) == 0 {
+		return
+	}
+	err = tx.Commit()
+	for _, p := range applied {
+		if err != nil {
+			p.done <- fmt.Errorf("sqlitestore: commit %q: %w", p.c.Payment.ID, err)
+		} else {
+			p.done <- nil
+		}
+	}
+}
+
+// applyInSavepoint writes c inside a savepoint of tx and releases it, or
+// rolls back to it and returns why c failed. When even the rollback fails
+// the error wraps errTxBroken.
+func (s *Store) applyInSavepoint(ctx context.Context, tx *sql.Tx, c *store.Change) error {
+	if err := s.execTx(ctx, tx, qSavepoint); err != nil {
+		return fmt.Errorf("sqlitestore: commit %q: savepoint: %w: %w", c.Payment.ID, errTxBroken, err)
+	}
+	err := s.apply(ctx, tx, c)
+	if err == nil {
+		err = s.execTx(ctx, tx, qRelease)
+		if err == nil {
+			return nil
+		}
+		err = fmt.Errorf("sqlitestore: commit %q: release savepoint: %w", c.Payment.ID, err)
+	}
+	if rbErr := s.execTx(ctx, tx, qRollbackTo); rbErr != nil {
+		return fmt.Errorf("%w (rollback: %w: %w)", err, errTxBroken, rbErr)
+	}
+	if rbErr := s.execTx(ctx, tx, qRelease); rbErr != nil {
+		return fmt.Errorf("%w (release: %w: %w)", err, errTxBroken, rbErr)
+	}
+	return err
+}
+
+// execTx runs one of allQueries without arguments in tx.
+func (s *Store) execTx(ctx context.Context, tx *sql.Tx, query string) error {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx)
+	return err
+}

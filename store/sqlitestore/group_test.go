@@ -1,0 +1,102 @@
+package sqlitestore
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/paystate/paystate/store"
+)
+
+var g0 = time.Date(2026, 3, 14, 9, 26, 53, 589793000, time.UTC)
+
+func groupPayment(id, request string) store.Payment {
+	return store.Payment{ID: id, PartnerID: "shop", RequestID: request, Status: "SUCCESS",
+		Currency: "USD", Amount: 1000, CreatedAt: g0, UpdatedAt: g0, Version: 1}
+}
+
+// TestGroupCommitIsolatesFailures queues Changes behind a held write slot
+// so that one transaction applies them all, and checks that each fails or
+// succeeds exactly as it would alone: a failing Change is rolled back to
+// its savepoint, including the writes it made before failing.
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "group.db"), Options{})
+	require.NoError(t, err)
+	defer s.Close()
+
+	base := groupPayment("pay-0", "req-0")
+	refund := store.Refund{ID: "ref-0", PaymentID: "pay-0", PartnerID: "shop", RequestID: "rreq-0", Status: "INIT", Amount: 1}
+	require.NoError(t, s.Commit(ctx, store.Change{Payment: base, NewRefunds: []store.Refund{refund}}))
+
+	bumped := base
+	bumped.Version, bumped.HeldAmount = 2, 99
+	dupRefund := refund
+	dupRefund.RequestID = "rreq-other" // same id: refused after the payment was updated
+	cancelled, cancel := context.WithCancel(ctx)
+
+	cases := []struct {
+		name string
+		ctx  context.Context
+		c    store.Change
+		want error // nil: applied
+	}{
+		{"create", ctx, store.Change{Payment: groupPayment("pay-1", "req-1"),
+			Events: []store.Event{{PaymentID: "pay-1", Seq: 1, Name: "create"}}}, nil},
+		{"twin of create", ctx, store.Change{Payment: groupPayment("pay-1b", "req-1")}, store.ErrAlreadyExists},
+		{"update then duplicate refund", ctx, store.Change{Payment: bumped, ExpectedVersion: 1,
+			NewRefunds: []store.Refund{dupRefund},
+			Events:     []store.Event{{PaymentID: "pay-0", Seq: 2, Name: "refund"}}}, store.ErrAlreadyExists},
+		{"create of a taken id", ctx, store.Change{Payment: groupPayment("pay-0", "req-x")}, store.ErrAlreadyExists},
+		{"cancelled while queued", cancelled, store.Change{Payment: groupPayment("pay-3", "req-3")}, context.Canceled},
+		{"update", ctx, store.Change{Payment: bumped, ExpectedVersion: 1,
+			Outbox: []store.OutboxMessage{{ID: "msg-0", PaymentID: "pay-0"}}}, nil},
+		{"update again from the old version", ctx, store.Change{Payment: bumped, ExpectedVersion: 1}, store.ErrConflict},
+	}
+
+	s.writeSlot <- struct{}{} // hold the slot: everything below queues
+	results := make([]chan error, len(cases))
+	for i, tc := range cases {
+		results[i] = make(chan error, 1)
+		go func() { results[i] <- s.Commit(tc.ctx, tc.c) }()
+		require.Eventually(t, func() bool { // queue in order
+			s.queueMu.Lock()
+			defer s.queueMu.Unlock()
+			return len(s.queue) == i+1
+		}, 5*time.Second, time.Millisecond)
+	}
+	cancel()
+	<-s.writeSlot // one of the queued Commits takes the slot and commits all
+
+	for i, tc := range cases {
+		err := <-results[i]
+		if tc.want == nil {
+			require.NoError(t, err, tc.name)
+		} else {
+			require.ErrorIs(t, err, tc.want, tc.name)
+		}
+	}
+
+	snap, err := s.GetPayment(ctx, "pay-0")
+	require.NoError(t, err)
+	require.Equal(t, bumped, snap.Payment, "the later update landed, the failed one left nothing")
+	require.Len(t, snap.Refunds, 1)
+	require.Equal(t, "rreq-0", snap.Refunds[0].RequestID)
+	hist, err := s.History(ctx, "pay-0")
+	require.NoError(t, err)
+	require.Empty(t, hist, "the failed Change's event was rolled back")
+	msgs, err := s.Outbox(ctx, "pay-0")
+	require.NoError(t, err)
+	require.Len(t, msgs, 1)
+
+	p1, err := s.GetPaymentByRequest(ctx, "shop", "req-1")
+	require.NoError(t, err)
+	require.Equal(t, "pay-1", p1.Payment.ID)
+	for _, id := range []string{"pay-1b", "pay-3"} {
+		_, err := s.GetPayment(ctx, id)
+		require.ErrorIs(t, err, store.ErrNotFound, id)
+	}
+}

@@ -1,0 +1,130 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/paystate/paystate/store"
+)
+
+var (
+	qPaymentByID      = paymentSelect + ` WHERE id = ?`
+	qPaymentByRequest = paymentSelect + ` WHERE partner_id = ? AND request_id = ?`
+	qRefundsOf        = refundSelect + ` WHERE payment_id = ? ORDER BY pos`
+	qRefundByID       = refundSelect + ` WHERE id = ?`
+	qRefundByRequest  = refundSelect + ` WHERE partner_id = ? AND request_id = ?`
+	qHistory          = `SELECT ` + eventColumns + ` FROM events WHERE payment_id = ? ORDER BY seq, pos`
+)
+
+// GetPayment returns the payment with the given id and its refunds in
+// creation order, read from one snapshot, or store.ErrNotFound.
+func (s *Store) GetPayment(ctx context.Context, paymentID string) (store.Snapshot, error) {
+	return s.snapshot(ctx, fmt.Sprintf("payment %q", paymentID), qPaymentByID, paymentID)
+}
+
+// GetPaymentByRequest returns the payment partnerID created with
+// requestID, and its refunds, or store.ErrNotFound.
+func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
+	return s.snapshot(ctx, fmt.Sprintf("payment %s/%s", partnerID, requestID), qPaymentByRequest, partnerID, requestID)
+}
+
+// snapshot reads the payment that query finds and its refunds in one read
+// transaction. what names the payment in errors.
+func (s *Store) snapshot(ctx context.Context, what, query string, args ...any) (store.Snapshot, error) {
+	var snap store.Snapshot
+	err := s.read(ctx, "get "+what, func(tx *sql.Tx) error {
+		st, err := s.stmt(ctx, tx, query)
+		if err != nil {
+			return err
+		}
+		snap.Payment, err = scanPayment(st.QueryRowContext(ctx, args...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("sqlitestore: %s: %w", what, store.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlitestore: get %s: %w", what, err)
+		}
+		snap.Refunds, err = s.refundsOf(ctx, tx, snap.Payment.ID)
+		if err != nil {
+			return fmt.Errorf("sqlitestore: get %s: refunds: %w", what, err)
+		}
+		return nil
+	})
+	return snap, err
+}
+
+// refundsOf returns a payment's refunds in creation order, never nil.
+func (s *Store) refundsOf(ctx context.Context, tx *sql.Tx, paymentID string) ([]store.Refund, error) {
+	st, err := s.stmt(ctx, tx, qRefundsOf)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, paymentID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanRefund)
+}
+
+// GetRefund returns the refund with the given id, or store.ErrNotFound.
+func (s *Store) GetRefund(ctx context.Context, refundID string) (store.Refund, error) {
+	return s.refund(ctx, fmt.Sprintf("refund %q", refundID), qRefundByID, refundID)
+}
+
+// GetRefundByRequest returns the refund partnerID asked for with
+// requestID, or store.ErrNotFound.
+func (s *Store) GetRefundByRequest(ctx context.Context, partnerID, requestID string) (store.Refund, error) {
+	return s.refund(ctx, fmt.Sprintf("refund %s/%s", partnerID, requestID), qRefundByRequest, partnerID, requestID)
+}
+
+// refund reads the one refund query finds. what names it in errors.
+func (s *Store) refund(ctx context.Context, what, query string, args ...any) (store.Refund, error) {
+	st, err := s.stmt(ctx, nil, query)
+	if err != nil {
+		return store.Refund{}, err
+	}
+	r, err := scanRefund(st.QueryRowContext(ctx, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Refund{}, fmt.Errorf("sqlitestore: %s: %w", what, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Refund{}, fmt.Errorf("sqlitestore: get %s: %w", what, err)
+	}
+	return r, nil
+}
+
+// History returns the payment's events in Seq order and, within one Seq,
+// in commit order; an empty slice when there are none, also for an unknown
+// payment.
+func (s *Store) History(ctx context.Context, paymentID string) ([]store.Event, error) {
+	st, err := s.stmt(ctx, nil, qHistory)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, paymentID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestore: history of %q: %w", paymentID, err)
+	}
+	events, err := collect(rows, scanEvent)
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestore: history of %q: %w", paymentID, err)
+	}
+	return events, nil
+}
+
+// collect scans every row with scan and closes rows. It returns an empty,
+// non-nil slice when there are no rows.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
