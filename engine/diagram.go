@@ -15,7 +15,7 @@ func StateDiagram() string {
 	var b strings.Builder
 	b.WriteString("# State machines\n\n")
 	b.WriteString("Generated from `engine.PaymentTransitions` and `engine.RefundTransitions` by\n")
-	b.WriteString("`go test ./engine -run TestStateDiagramGolden -update`. Do not edit by hand.\n\n")
+	b.WriteString("`go test ./engine -run TestStateDiagramGolden -update-machine`. Do not edit by hand.\n\n")
 	b.WriteString("## Payment\n\n")
 	writeMermaid(&b, PaymentTransitions, []string{PaymentFail.String(), PaymentClosed.String()})
 	b.WriteString("\n## Refund\n\n")
