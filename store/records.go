@@ -3,9 +3,10 @@ package store
 import "time"
 
 // Payment is the stored form of one payment. The engine owns its meaning;
-// a backend stores and returns every field unchanged, except that times come
-// back in UTC and may be truncated to the microsecond (the zero time stays
-// zero). The same holds for every record in this package.
+// a backend stores and returns every field unchanged, except that a time
+// comes back as the same instant, possibly in UTC and truncated to the
+// microsecond (the zero time stays zero). The same holds for every record in
+// this package. Strings never contain NUL bytes; OrderData may hold any bytes.
 type Payment struct {
 	ID          string // wallet payment id (paymentId), unique
 	PartnerID   string // merchant/partner that created it

@@ -26,13 +26,13 @@ type Store interface {
 	// Commit applies c atomically (see Change). It returns ErrConflict when
 	// the stored payment version is not c.ExpectedVersion (or the payment
 	// is missing), and ErrAlreadyExists when a created payment or refund
-	// collides on id or on (partner id, request id). On any error nothing
-	// of c is applied; on success all of it is durable before Commit
-	// returns.
+	// collides on id or on (partner id, request id), or an outbox message
+	// on id, with stored records or within c. On any error nothing of c is
+	// applied; on success all of it is durable before Commit returns.
 	Commit(ctx context.Context, c Change) error
 
 	// History returns a payment's events in order (see Event), or an empty
-	// slice when there are none.
+	// slice when there are none (also for an unknown payment).
 	History(ctx context.Context, paymentID string) ([]Event, error)
 
 	// DueExpiries returns the ids of up to limit payments in ACCEPT whose
@@ -44,15 +44,19 @@ type Store interface {
 	DueChecks(ctx context.Context, now time.Time, limit int) ([]Check, error)
 
 	// ClaimOutbox leases up to limit undelivered, unparked messages whose
-	// NextAttemptAt is at or before now and whose lease is free or expired,
-	// earliest due first, to owner until now+lease. Two owners never hold
-	// the same message at once.
+	// NextAttemptAt is at or before now and whose lease is free or expired
+	// (LeaseUntil at or before now), earliest due first, to owner until
+	// now+lease, and returns them as stored after the claim. Two owners
+	// never hold the same message at once.
 	ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
 	// RecordDelivery stores the outcome of one attempt made under owner's
 	// lease, counts the attempt and frees the lease. It returns ErrLeaseLost
-	// when owner no longer holds the lease, and ErrNotFound for an unknown
-	// message.
+	// when d.Owner is not the message's lease owner (another dispatcher
+	// claimed it, or nobody holds it), and ErrNotFound for an unknown
+	// message. A holder whose lease ran out may still record its attempt as
+	// long as nobody claimed the message since.
 	RecordDelivery(ctx context.Context, d Delivery) error
-	// Outbox returns all messages of a payment in creation order.
+	// Outbox returns all messages of a payment in creation order (empty for
+	// an unknown payment).
 	Outbox(ctx context.Context, paymentID string) ([]OutboxMessage, error)
 }
