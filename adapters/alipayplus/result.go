@@ -1,0 +1,53 @@
+package alipayplus
+
+// Result is the result triple every Alipay+ answer carries.
+type Result struct {
+	ResultCode    string `json:"resultCode"`
+	ResultStatus  string `json:"resultStatus"`
+	ResultMessage string `json:"resultMessage"`
+}
+
+// Result statuses.
+const (
+	StatusSuccess  = "S"
+	StatusFail     = "F"
+	StatusUnknown  = "U"
+	StatusAccepted = "A"
+)
+
+// Result codes used by the wallet (digest §4, §5).
+const (
+	CodeSuccess                  = "SUCCESS"
+	CodeAccept                   = "ACCEPT"
+	CodeUnknownException         = "UNKNOWN_EXCEPTION"
+	CodeParamIllegal             = "PARAM_ILLEGAL"
+	CodeProcessFail              = "PROCESS_FAIL"
+	CodeNoInterfaceDef           = "NO_INTERFACE_DEF"
+	CodeMethodNotSupported       = "METHOD_NOT_SUPPORTED"
+	CodeMediaTypeNotAcceptable   = "MEDIA_TYPE_NOT_ACCEPTABLE"
+	CodeInvalidClient            = "INVALID_CLIENT"
+	CodeKeyNotFound              = "KEY_NOT_FOUND"
+	CodeInvalidSignature         = "INVALID_SIGNATURE"
+	CodeAccessDenied             = "ACCESS_DENIED"
+	CodeRepeatReqInconsistent    = "REPEAT_REQ_INCONSISTENT"
+	CodeOrderNotExist            = "ORDER_NOT_EXIST"
+	CodeRefundNotExist           = "REFUND_NOT_EXIST"
+	CodeOrderStatusInvalid       = "ORDER_STATUS_INVALID"
+	CodeOrderIsClosed            = "ORDER_IS_CLOSED"
+	CodeRefundAmountExceed       = "REFUND_AMOUNT_EXCEED"
+	CodeRefundWindowExceed       = "REFUND_WINDOW_EXCEED"
+	CodeCancelWindowExceed       = "CANCEL_WINDOW_EXCEED"
+	CodeCurrencyNotSupport       = "CURRENCY_NOT_SUPPORT"
+	CodeUserBalanceNotEnough     = "USER_BALANCE_NOT_ENOUGH"
+	CodeUserNotExist             = "USER_NOT_EXIST"
+	CodeUserStatusAbnormal       = "USER_STATUS_ABNORMAL"
+	CodeInvalidAccessToken       = "INVALID_ACCESS_TOKEN"
+	CodeExpiredAccessToken       = "EXPIRED_ACCESS_TOKEN"
+	CodeInvalidCode              = "INVALID_CODE"
+	CodeAuthCodeAlreadyUsed      = "AUTH_CODE_ALREADY_USED"
+	CodeUserAmountExceedLimit    = "USER_AMOUNT_EXCEED_LIMIT"
+	CodePaymentAmountExceedLimit = "PAYMENT_AMOUNT_EXCEED_LIMIT"
+	CodeRiskReject               = "RISK_REJECT"
+	CodePaymentInProcess         = "PAYMENT_IN_PROCESS"
+	CodeRefundInProcess          = "REFUND_IN_PROCESS"
+)
