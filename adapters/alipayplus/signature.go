@@ -26,7 +26,8 @@ var ErrBadSignatureHeader = errors.New("alipayplus: malformed Signature header")
 
 // ParseSignatureHeader reads a Signature header, with or without spaces after
 // the commas and with keys in any case and order. The algorithm defaults to
-// RSA256 and must be RSA256; the signature must be URL-encoded base64.
+// RSA256 and must be RSA256; the signature is base64, URL-encoded as the
+// spec says or left raw (a '+' stays a '+': it is never read as a space).
 func ParseSignatureHeader(h string) (SignatureHeader, error) {
 	var out SignatureHeader
 	var sig string
@@ -61,7 +62,7 @@ func ParseSignatureHeader(h string) (SignatureHeader, error) {
 	if sig == "" {
 		return out, fmt.Errorf("%w: no signature", ErrBadSignatureHeader)
 	}
-	unescaped, err := url.QueryUnescape(sig)
+	unescaped, err := url.PathUnescape(sig)
 	if err != nil {
 		return out, fmt.Errorf("%w: signature is not URL-encoded: %v", ErrBadSignatureHeader, err)
 	}

@@ -1,0 +1,57 @@
+package alipayplus
+
+import (
+	"time"
+
+	"github.com/paystate/paystate/engine"
+)
+
+func init() { registerEndpoint("cancel", cancel) }
+
+// cancel is POST /v1/payments/cancel: it closes an unpaid payment or
+// reverses a paid one inside the cancel window (docs/decisions.md,
+// "Cancel"). S with cancelTime when the payment is closed (also when it
+// already was, or had failed: nothing is left to undo); F
+// CANCEL_WINDOW_EXCEED (refund instead), ORDER_STATUS_INVALID (it has
+// refunds), ORDER_NOT_EXIST; U PAYMENT_IN_PROCESS while a debit or
+// reversal has no answer yet (retry with the same parameters).
+func cancel(h *Handler, c *call) any {
+	d, root := decodeBody(c.body)
+	resp := &CancelResponse{}
+	if denied := checkPartner(c, root); denied != nil {
+		resp.Result = *denied
+		return resp
+	}
+	ref := decodePaymentRef(c, root)
+	if d.err != nil {
+		resp.Result = paramIllegal(d.err)
+		return resp
+	}
+	p, err := h.engine().Cancel(c.ctx, ref)
+	resp.PaymentID, resp.PaymentRequestID = p.ID, p.RequestID
+	if err != nil {
+		resp.Result = h.errorResult(c, apiCancel, err, paymentRefFields)
+		return resp
+	}
+	if p.State != engine.PaymentClosed && p.State != engine.PaymentFail {
+		h.logger().ErrorContext(c.ctx, "alipayplus: cancel left the payment open without an error",
+			"partner", c.partner.PartnerID, "payment", p.ID, "state", p.State.String())
+		resp.Result = result(StatusUnknown, CodeUnknownException)
+		return resp
+	}
+	resp.Result = successResult()
+	resp.CancelTime = wireTime(cancelTime(&p))
+	return resp
+}
+
+// cancelTime is when the payment was cancelled, or, for one that had
+// already closed or failed, when that happened.
+func cancelTime(p *engine.Payment) time.Time {
+	switch {
+	case !p.CancelledAt.IsZero():
+		return p.CancelledAt
+	case !p.ClosedAt.IsZero():
+		return p.ClosedAt
+	}
+	return p.UpdatedAt
+}

@@ -1,0 +1,444 @@
+package alipayplus
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/paystate/paystate/engine"
+)
+
+// Maximum field lengths in characters (digest §3 and §5).
+const (
+	maxPartnerID         = 32
+	maxAppID             = 32
+	maxProductCode       = 32
+	maxMcc               = 32
+	maxRequestID         = 64 // paymentRequestId, refundRequestId, paymentId, refundId
+	maxOrderTitle        = 256
+	maxAuthCode          = 128
+	maxMiniURL           = 1024 // mini-program and v1-en URLs
+	maxAntomURL          = 2048 // Antom paymentNotifyUrl, paymentRedirectUrl
+	maxExtendInfo        = 4096
+	maxMethodType        = 32
+	maxMethodID          = 128
+	maxExtendMetaData    = 2048
+	maxUserAgent         = 1024
+	maxDeviceTokenID     = 128
+	maxClientIP          = 64
+	maxCookieID          = 128
+	maxEnumValue         = 32 // terminalType, osType, inStorePaymentScenario
+	maxReason            = 256
+	maxOrderExtendInfo   = 2048
+	maxTimeText          = 64
+	maxMerchantAccountID = 32
+	maxMerchantRegion    = 2
+	maxCurrency          = 3
+	noLimit              = -1
+)
+
+// fieldError is one PARAM_ILLEGAL finding: the wire field (dotted path, ""
+// for the body as a whole) and what is wrong with it.
+type fieldError struct {
+	field   string
+	problem string
+}
+
+// message returns the resultMessage: the field, then the problem.
+func (e *fieldError) message() string { return fieldMessage(e.field, e.problem) }
+
+// fieldMessage joins a field name and a problem into one sentence:
+// "paymentRequestId is required", "paymentAmount.value: value "-1" must
+// be ...". The result is cut to the 256 characters resultMessage allows.
+func fieldMessage(field, problem string) string {
+	var s string
+	switch {
+	case field == "":
+		s = problem
+	case startsWithVerb(problem):
+		s = field + " " + problem
+	default:
+		s = field + ": " + problem
+	}
+	return truncate(s, 256)
+}
+
+func startsWithVerb(s string) bool {
+	for _, p := range []string{"is ", "must ", "has ", "contains ", "or ", "cannot "} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// truncate cuts s to at most max characters.
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max-3]) + "..."
+}
+
+// decoder reads one request body field by field and keeps the first
+// problem it finds; once it has one, every further read returns a zero
+// value, so endpoint code reads all its fields and checks err once. Fields
+// are checked in the order the endpoint reads them, which is the order of
+// the spec's tables.
+type decoder struct {
+	err *fieldError
+}
+
+// object is one JSON object of the body with the dotted wire path of its
+// fields. An absent object (present false) has no fields: every read of an
+// optional field returns the zero value.
+type object struct {
+	d       *decoder
+	path    string
+	present bool
+	raw     json.RawMessage
+	fields  map[string]json.RawMessage
+}
+
+// decodeBody parses body, which must be one JSON object in valid UTF-8
+// with no member given twice. A body that is not is the decoder's first
+// problem (no field named).
+func decodeBody(body []byte) (*decoder, *object) {
+	d := &decoder{}
+	root := &object{d: d}
+	switch {
+	case len(bytes.TrimSpace(body)) == 0:
+		d.err = &fieldError{problem: "request body is empty: a JSON object is required"}
+	case !utf8.Valid(body):
+		d.err = &fieldError{problem: "request body is not valid UTF-8"}
+	default:
+		root.fields = d.parseObject("", body)
+		root.present = d.err == nil
+		root.raw = body
+	}
+	return d, root
+}
+
+// parseObject splits the JSON object raw into its members. path names the
+// object in messages ("" for the body).
+func (d *decoder) parseObject(path string, raw []byte) map[string]json.RawMessage {
+	malformed := func(err error) map[string]json.RawMessage {
+		what := "request body"
+		if path != "" {
+			what = path
+		}
+		var syn *json.SyntaxError
+		switch {
+		case errors.As(err, &syn):
+			d.fail(&fieldError{problem: fmt.Sprintf("%s is not valid JSON: %s (at byte %d)", what, syn.Error(), syn.Offset)})
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			d.fail(&fieldError{problem: what + " is not valid JSON: unexpected end of input"})
+		default:
+			d.fail(&fieldError{problem: what + " is not valid JSON"})
+		}
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	tok, err := dec.Token()
+	if err != nil {
+		return malformed(err)
+	}
+	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
+		if path == "" {
+			d.fail(&fieldError{problem: "request body must be a JSON object"})
+		} else {
+			d.fail(&fieldError{field: path, problem: "must be a JSON object"})
+		}
+		return nil
+	}
+	fields := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return malformed(err)
+		}
+		key, ok := tok.(string)
+		if !ok { // cannot happen: the decoder only yields string keys here
+			return malformed(errors.New("object key is not a string"))
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return malformed(err)
+		}
+		if _, dup := fields[key]; dup {
+			d.fail(&fieldError{field: join(path, key), problem: "is given more than once"})
+			return nil
+		}
+		fields[key] = v
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return malformed(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return malformed(err)
+		}
+		what := "request body"
+		if path != "" {
+			what = path
+		}
+		d.fail(&fieldError{problem: what + " has data after its JSON object"})
+		return nil
+	}
+	return fields
+}
+
+func (d *decoder) fail(e *fieldError) {
+	if d.err == nil {
+		d.err = e
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// name returns the wire name of the member key of o.
+func (o *object) name(key string) string { return join(o.path, key) }
+
+// fail records a problem with member key of o.
+func (o *object) fail(key, format string, args ...any) {
+	o.d.fail(&fieldError{field: o.name(key), problem: fmt.Sprintf(format, args...)})
+}
+
+// value returns member key when it is present and not null, and the
+// decoder has no problem yet.
+func (o *object) value(key string) (json.RawMessage, bool) {
+	if o.d.err != nil || o.fields == nil {
+		return nil, false
+	}
+	v, ok := o.fields[key]
+	if !ok || string(v) == "null" {
+		return nil, false
+	}
+	return v, true
+}
+
+// has reports whether member key is present and not null.
+func (o *object) has(key string) bool {
+	_, ok := o.value(key)
+	return ok
+}
+
+// str reads a string member of at most max characters (noLimit: any).
+// Absent, null and "" all read as "": an error when required.
+func (o *object) str(key string, max int, required bool) string {
+	v, ok := o.value(key)
+	if !ok {
+		if required && o.d.err == nil {
+			o.fail(key, "is required")
+		}
+		return ""
+	}
+	if v[0] != '"' {
+		o.fail(key, "must be a JSON string, got %s", jsonKind(v))
+		return ""
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil { // cannot happen: the decoder validated it
+		o.fail(key, "is not a valid JSON string")
+		return ""
+	}
+	if s == "" {
+		if required {
+			o.fail(key, "is required and must not be empty")
+		}
+		return ""
+	}
+	if max != noLimit {
+		if n := utf8.RuneCountInString(s); n > max {
+			o.fail(key, "is %d characters long, at most %d allowed", n, max)
+			return ""
+		}
+	}
+	return s
+}
+
+// oneOf reads an optional string member that must be one of allowed when
+// present.
+func (o *object) oneOf(key string, required bool, allowed ...string) string {
+	s := o.str(key, maxEnumValue, required)
+	if s == "" {
+		return ""
+	}
+	for _, a := range allowed {
+		if s == a {
+			return s
+		}
+	}
+	o.fail(key, "must be %s, got %s", orList(allowed), strconv.Quote(s))
+	return ""
+}
+
+func orList(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = strconv.Quote(v)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+// boolean reads an optional boolean member: JSON true/false or the strings
+// "true"/"false" (Antom sends every scalar as a string). Absent is false.
+func (o *object) boolean(key string) bool {
+	v, ok := o.value(key)
+	if !ok {
+		return false
+	}
+	switch string(v) {
+	case "true", `"true"`:
+		return true
+	case "false", `"false"`:
+		return false
+	}
+	o.fail(key, "must be true or false, got %s", jsonKind(v))
+	return false
+}
+
+// object reads an object member; absent (or null) it is an object with no
+// fields, an error when required.
+func (o *object) object(key string, required bool) *object {
+	sub := &object{d: o.d, path: o.name(key)}
+	v, ok := o.value(key)
+	if !ok {
+		if required && o.d.err == nil {
+			o.fail(key, "is required")
+		}
+		return sub
+	}
+	if v[0] != '{' {
+		o.fail(key, "must be a JSON object, got %s", jsonKind(v))
+		return sub
+	}
+	sub.fields = o.d.parseObject(sub.path, v)
+	sub.present = o.d.err == nil
+	sub.raw = v
+	return sub
+}
+
+// amount reads an Amount member ({"currency": "USD", "value": "1050"}):
+// an ISO 4217 currency and a positive whole number of minor units of at
+// most 16 digits, both JSON strings.
+func (o *object) amount(key string, required bool) engine.Money {
+	a := o.object(key, required)
+	if !a.present {
+		return engine.Money{}
+	}
+	cur := a.str("currency", maxCurrency, true)
+	val := a.str("value", noLimit, true)
+	if o.d.err != nil {
+		return engine.Money{}
+	}
+	m, err := engine.ParseMoney(cur, val)
+	if err != nil {
+		o.d.fail(engineFieldError(err, map[string]string{
+			"amount.currency": a.name("currency"),
+			"amount.value":    a.name("value"),
+		}))
+		return engine.Money{}
+	}
+	return m
+}
+
+// timestamp reads an ISO 8601 date-time member with a UTC offset, e.g.
+// "2020-06-08T12:12:12+08:00" or "2020-06-08T04:12:12.5Z".
+func (o *object) timestamp(key string, required bool) time.Time {
+	s := o.str(key, maxTimeText, required)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		o.fail(key, "must be an ISO 8601 date-time with a UTC offset (e.g. \"2020-06-08T12:12:12+08:00\"), got %s", quoteShort(s))
+		return time.Time{}
+	}
+	return t
+}
+
+// jsonKind names the JSON type of a raw value for messages.
+func jsonKind(v json.RawMessage) string {
+	switch v[0] {
+	case '"':
+		return "a string"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	default:
+		return "a number"
+	}
+}
+
+// quoteShort quotes s for a message, cut to a readable length.
+func quoteShort(s string) string {
+	const max = 40
+	if utf8.RuneCountInString(s) <= max {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(string([]rune(s)[:max])) + "..."
+}
+
+// engineFieldError turns an engine CodeParamIllegal error into a
+// fieldError, its engine field name (e.g. "amount.value") replaced by the
+// wire name names gives it; an unmapped field keeps its engine name.
+func engineFieldError(err error, names map[string]string) *fieldError {
+	var e *engine.Error
+	if !errors.As(err, &e) {
+		return &fieldError{problem: "illegal parameter"}
+	}
+	field := e.Field
+	if w, ok := names[field]; ok {
+		field = w
+	}
+	problem := e.Message
+	if problem == "" {
+		problem = "is illegal"
+	}
+	return &fieldError{field: field, problem: problem}
+}
+
+// profileOf returns the wire profile of a partner ("" is the default,
+// ProfileMiniProgramV1).
+func profileOf(p *Partner) Profile {
+	if p.Profile == "" {
+		return ProfileMiniProgramV1
+	}
+	return p.Profile
+}
+
+// checkPartner reads the body's partnerId and checks that it is the
+// partner whose Client-Id signed the request. The mini-program profile
+// requires it in every body; the other profiles carry none, but one they
+// send must match as well. It returns the ACCESS_DENIED answer for a
+// mismatch, else nil (the decoder then holds any problem with the field).
+func checkPartner(c *call, root *object) *Result {
+	required := profileOf(c.partner) == ProfileMiniProgramV1
+	id := root.str("partnerId", maxPartnerID, required)
+	if root.d.err != nil || id == "" || id == c.partner.PartnerID {
+		return nil
+	}
+	r := accessDenied()
+	return &r
+}

@@ -1,0 +1,228 @@
+package alipayplus
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/paystate/paystate/engine"
+)
+
+// Defaults of the Config fields whose zero value means "default".
+const (
+	DefaultMaxClockSkew = 5 * time.Minute
+	DefaultMaxBodyBytes = 1 << 20 // 1 MiB
+)
+
+// minKeyBits is the smallest RSA key crypto/rsa accepts for signing and
+// verifying (smaller keys fail at every request, so NewHandler refuses them).
+const minKeyBits = 1024
+
+// Handler is the wallet side of the Alipay+ OpenAPI as an http.Handler: it
+// verifies each request (path, method, media type, size, Client-Id,
+// Request-Time, Signature), runs the endpoint the path names against the
+// engine, and answers with a signed JSON body. Build it with NewHandler; the
+// zero value is not usable. A Handler is safe for concurrent use and keeps
+// no state between requests.
+type Handler struct {
+	// cfg is the validated configuration with defaults applied; Partners
+	// are private copies (Profile filled in, PublicKeys copied), so the
+	// caller's later changes do not reach the handler.
+	cfg Config
+	// byClient and byPartner index cfg.Partners by Client-Id and partnerId.
+	byClient  map[string]*partnerEntry
+	byPartner map[string]*partnerEntry
+}
+
+// partnerEntry is one configured partner with what the transport derives
+// from it once.
+type partnerEntry struct {
+	partner *Partner // points into Handler.cfg.Partners
+	// newestKey is the key version a request without keyVersion is
+	// verified with.
+	newestKey string
+}
+
+// NewHandler validates cfg, applies its defaults and returns the handler.
+//
+// Required: Engine, WalletClientID, WalletKey (RSA, at least 1024 bits;
+// 2048 recommended), CashierURL and at least one Partner. Every partner
+// needs a non-empty PartnerID and ClientID, both unique across partners, a
+// known Profile ("" means ProfileMiniProgramV1) and at least one public key;
+// key versions must be non-empty and keys non-nil RSA keys of at least 1024
+// bits. MaxClockSkew and MaxBodyBytes must not be negative (0 means
+// DefaultMaxClockSkew and DefaultMaxBodyBytes); Now defaults to time.Now and
+// Logger to a logger that discards everything.
+//
+// When a request names no keyVersion, it is verified with the partner's
+// newest key: the numerically highest version when every version of that
+// partner is a decimal integer ("10" is newer than "9"), otherwise the
+// lexically greatest one.
+//
+// The error names every invalid field (errors.Join of one error each).
+func NewHandler(cfg Config) (*Handler, error) {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("alipayplus: Config."+format, args...))
+	}
+	if cfg.Engine == nil {
+		bad("Engine is required")
+	}
+	if cfg.WalletClientID == "" {
+		bad("WalletClientID is required")
+	}
+	if cfg.WalletKey == nil {
+		bad("WalletKey is required")
+	} else if n := cfg.WalletKey.N; n == nil || n.BitLen() < minKeyBits {
+		bad("WalletKey must be an RSA key of at least %d bits", minKeyBits)
+	}
+	if cfg.CashierURL == nil {
+		bad("CashierURL is required")
+	}
+	if cfg.MaxClockSkew < 0 {
+		bad("MaxClockSkew must not be negative, got %s", cfg.MaxClockSkew)
+	} else if cfg.MaxClockSkew == 0 {
+		cfg.MaxClockSkew = DefaultMaxClockSkew
+	}
+	if cfg.MaxBodyBytes < 0 {
+		bad("MaxBodyBytes must not be negative, got %d", cfg.MaxBodyBytes)
+	} else if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if len(cfg.Partners) == 0 {
+		bad("Partners needs at least one partner")
+	}
+
+	h := &Handler{
+		byClient:  make(map[string]*partnerEntry, len(cfg.Partners)),
+		byPartner: make(map[string]*partnerEntry, len(cfg.Partners)),
+	}
+	partners := make([]Partner, len(cfg.Partners))
+	firstPartner := map[string]int{}
+	firstClient := map[string]int{}
+	for i, p := range cfg.Partners {
+		if p.PartnerID == "" {
+			bad("Partners[%d].PartnerID is required", i)
+		} else if j, dup := firstPartner[p.PartnerID]; dup {
+			bad("Partners[%d].PartnerID %q is already used by Partners[%d]", i, p.PartnerID, j)
+		} else {
+			firstPartner[p.PartnerID] = i
+		}
+		if p.ClientID == "" {
+			bad("Partners[%d].ClientID is required", i)
+		} else if j, dup := firstClient[p.ClientID]; dup {
+			bad("Partners[%d].ClientID %q is already used by Partners[%d]", i, p.ClientID, j)
+		} else {
+			firstClient[p.ClientID] = i
+		}
+		switch p.Profile {
+		case "":
+			p.Profile = ProfileMiniProgramV1
+		case ProfileMiniProgramV1, ProfileV1EN, ProfileAntom:
+		default:
+			bad("Partners[%d].Profile %q is not one of %q, %q, %q", i, p.Profile, ProfileMiniProgramV1, ProfileV1EN, ProfileAntom)
+		}
+		if len(p.PublicKeys) == 0 {
+			bad("Partners[%d].PublicKeys needs at least one key", i)
+		}
+		keys := make(map[string]*rsa.PublicKey, len(p.PublicKeys))
+		for v, k := range p.PublicKeys {
+			switch {
+			case v == "" || strings.TrimSpace(v) != v || strings.ContainsAny(v, ",="):
+				bad("Partners[%d].PublicKeys: key version %q must be non-empty, without spaces around it, ',' or '='", i, v)
+			case k == nil || k.N == nil:
+				bad("Partners[%d].PublicKeys[%q] is nil", i, v)
+			case k.N.BitLen() < minKeyBits:
+				bad("Partners[%d].PublicKeys[%q] must be at least %d bits, got %d", i, v, minKeyBits, k.N.BitLen())
+			}
+			keys[v] = k
+		}
+		p.PublicKeys = keys
+		partners[i] = p
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	cfg.Partners = partners
+	h.cfg = cfg
+	for i := range h.cfg.Partners {
+		p := &h.cfg.Partners[i]
+		e := &partnerEntry{partner: p, newestKey: newestKeyVersion(p.PublicKeys)}
+		h.byClient[p.ClientID] = e
+		h.byPartner[p.PartnerID] = e
+	}
+	return h, nil
+}
+
+// engine returns the engine the endpoints run commands on.
+func (h *Handler) engine() *engine.Engine { return h.cfg.Engine }
+
+// now reads the handler's clock.
+func (h *Handler) now() time.Time { return h.cfg.Now() }
+
+// logger returns the logger for internal errors (never nil).
+func (h *Handler) logger() *slog.Logger { return h.cfg.Logger }
+
+// partnerByID returns the configured partner with this partnerId.
+func (h *Handler) partnerByID(partnerID string) (*Partner, bool) {
+	e, ok := h.byPartner[partnerID]
+	if !ok {
+		return nil, false
+	}
+	return e.partner, true
+}
+
+// partnerByClientID returns the configured partner that signs with this
+// Client-Id.
+func (h *Handler) partnerByClientID(clientID string) (*Partner, bool) {
+	e, ok := h.byClient[clientID]
+	if !ok {
+		return nil, false
+	}
+	return e.partner, true
+}
+
+// newestKeyVersion picks the version a request without keyVersion is
+// verified with: numerically highest when all versions are decimal integers,
+// else lexically greatest. keys is never empty here.
+func newestKeyVersion(keys map[string]*rsa.PublicKey) string {
+	numeric := true
+	for v := range keys {
+		if !isDigits(v) {
+			numeric = false
+			break
+		}
+	}
+	best, first := "", true
+	for v := range keys {
+		if first || keyVersionNewer(v, best, numeric) {
+			best, first = v, false
+		}
+	}
+	return best
+}
+
+// keyVersionNewer reports whether version a is newer than b. With numeric
+// both are decimal integers of any length (no overflow); equal numbers
+// ("1", "01") are ordered lexically so the choice is deterministic.
+func keyVersionNewer(a, b string, numeric bool) bool {
+	if numeric {
+		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(ta) != len(tb) {
+			return len(ta) > len(tb)
+		}
+		if ta != tb {
+			return ta > tb
+		}
+	}
+	return a > b
+}

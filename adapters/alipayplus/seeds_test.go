@@ -1,0 +1,125 @@
+package alipayplus
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/paystate/paystate/engine"
+)
+
+// TestSeedSamples sends each seed's sample request as it is (signed) to the
+// real handler and compares the answer with the seed's sample response,
+// ids, times and resultMessage aside; the answer itself, exact (the
+// fixture's clock and ids are fixed), is kept as a golden file under
+// testdata/golden.
+func TestSeedSamples(t *testing.T) {
+	tests := []struct {
+		seed, name string
+		partner    string
+		path       string
+		cashierURL string   // the sample response's redirect URL
+		presetIDs  []string // ids the engine hands out first
+		setup      func(t *testing.T, f *epFixture)
+	}{
+		{
+			seed: "000", name: "pay", partner: miniPartner, path: pathPay,
+			cashierURL: "http://www.merchant.com/cashier?orderId=xxxxxxx",
+		},
+		{
+			seed: "001", name: "pay", partner: enPartner, path: pathPay,
+			cashierURL: "https://www.wallet.com/cashier?orderId=xxxxxxx",
+		},
+		{
+			seed: "002", name: "refund", partner: miniPartner, path: pathRefund,
+			presetIDs: []string{"201911271907410100070000009999xxxx"},
+			setup: func(t *testing.T, f *epFixture) {
+				// The sample refunds 100.00 USD of payment
+				// 201911271907410100070000009999xxxx.
+				p := f.payAndConfirm(t, miniPartner, "seed-002-payment", "10000")
+				if p.ID != "201911271907410100070000009999xxxx" {
+					t.Fatalf("setup payment id %s", p.ID)
+				}
+			},
+		},
+		{
+			seed: "004", name: "pay", partner: antomPartner, path: antomPrefix + pathPay,
+			cashierURL: "http://render-dev.site.alipay.net/p/h5_dev/hk-cashier-merchant-S907753718/www/index.html#/landing?pre_order_id=https://global",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.seed+"_"+tt.name, func(t *testing.T) {
+			opt := epOptions{presetIDs: tt.presetIDs}
+			if tt.cashierURL != "" {
+				opt.cashierURL = func(string) string { return tt.cashierURL }
+			}
+			f := newEPFixture(t, opt)
+			if tt.setup != nil {
+				tt.setup(t, f)
+			}
+			base := filepath.Join("testdata", "seeds", tt.seed+"_"+tt.name)
+			req, err := os.ReadFile(base + "_request.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sample, err := os.ReadFile(base + "_response.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := f.send(t, tt.partner, tt.path, req)
+			if g, w := canonical(t, got, true), canonical(t, sample, true); !bytes.Equal(g, w) {
+				t.Errorf("answer does not match the seed's sample response (ids, times, messages aside):\ngot:\n%s\nwant:\n%s", g, w)
+			}
+			checkGolden(t, "seed_"+tt.seed+"_"+tt.name+".json", canonical(t, got, false))
+
+			// The same request again is a repeat: same answer, nothing new.
+			again, _ := f.send(t, tt.partner, tt.path, req)
+			if !bytes.Equal(got, again) {
+				t.Errorf("repeat answered differently:\nfirst: %s\nagain: %s", got, again)
+			}
+		})
+	}
+}
+
+// TestSeedSamplesStoreWhatTheySay checks what the engine recorded for the
+// seeds' pay samples: amounts in minor units, the order kept as given, the
+// scenario and the notify URL.
+func TestSeedSamplesStoreWhatTheySay(t *testing.T) {
+	tests := []struct {
+		seed, partner, path, requestID string
+		scenario                       engine.Scenario
+		amount                         engine.Money
+		title, notifyURL               string
+	}{
+		{"000", miniPartner, pathPay, "2019112719074101000700000077771xxxx", engine.ScenarioCashier,
+			engine.Money{Currency: "USD", Minor: 10000}, "SHOES", "https://www.merchant.com/paymentNotifyxxx"},
+		{"001", enPartner, pathPay, "2019112719074101000700000077771xxxx", engine.ScenarioCashier,
+			engine.Money{Currency: "CLP", Minor: 2000}, "iphone details", "http://alipayplusmerchant.com/api/v1/payments/paymentNotify.htm"},
+		{"004", antomPartner, antomPrefix + pathPay, "10277574507XXXX", engine.ScenarioEntryCode,
+			engine.Money{Currency: "USD", Minor: 10}, "Mi Band 3 金属无螺丝不锈钢腕带 专为小米Mi Band 3设计",
+			"http://xmock.inc.alipay.net/api/Ipay/globalSite/automtion/paymentNotify.htm"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.seed, func(t *testing.T) {
+			f := newEPFixture(t, epOptions{})
+			req, err := os.ReadFile(filepath.Join("testdata", "seeds", tt.seed+"_pay_request.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.send(t, tt.partner, tt.path, req)
+			p, err := f.eng.InquirePayment(context.Background(), engine.PaymentRef{PartnerID: tt.partner, RequestID: tt.requestID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.State != engine.PaymentAccept || p.Scenario != tt.scenario || p.Amount != tt.amount ||
+				p.OrderTitle != tt.title || p.NotifyURL != tt.notifyURL {
+				t.Errorf("stored %s %s %v title %q notify %q", p.State, p.Scenario, p.Amount, p.OrderTitle, p.NotifyURL)
+			}
+			if len(p.OrderData) == 0 {
+				t.Error("order data not kept")
+			}
+		})
+	}
+}

@@ -1,0 +1,342 @@
+package alipayplus
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+)
+
+// Path prefixes the transport answers; the last segment names the endpoint
+// (see endpoints).
+const (
+	pathPrefixV1    = "/v1/payments/"
+	pathPrefixAntom = "/ams/api/v1/payments/"
+)
+
+// transportAnswer is the body of every answer the transport writes itself
+// (rejections before an endpoint runs, panics, internal errors).
+type transportAnswer struct {
+	Result Result `json:"result"`
+}
+
+// rejection is a transport-level failure: the HTTP status and the result.
+type rejection struct {
+	status int
+	result Result
+}
+
+func reject(status int, resultStatus, code, message string) *rejection {
+	return &rejection{status: status, result: Result{ResultCode: code, ResultStatus: resultStatus, ResultMessage: message}}
+}
+
+// unknownException is the answer to a panic or an internal error; the
+// details go to the log only.
+var unknownException = Result{ResultCode: CodeUnknownException, ResultStatus: StatusUnknown, ResultMessage: "unknown exception, retry or inquire later"}
+
+// ServeHTTP answers one Alipay+ OpenAPI request. It checks, in this order,
+// and answers the first failure with the result shown (all F) and HTTP
+// status:
+//
+//   - the path is /v1/payments/<name> or /ams/api/v1/payments/<name> with a
+//     known endpoint name, else NO_INTERFACE_DEF, 404;
+//   - the method is POST, else METHOD_NOT_SUPPORTED, 405 (with Allow: POST);
+//   - Content-Type is absent or application/json with no charset or
+//     charset UTF-8, else MEDIA_TYPE_NOT_ACCEPTABLE, 415;
+//   - the body fits in Config.MaxBodyBytes, else PARAM_ILLEGAL, 413 (nothing
+//     is processed); a body that cannot be read is PARAM_ILLEGAL, 400;
+//   - exactly one Client-Id header, naming a configured partner, else
+//     INVALID_CLIENT, 401;
+//   - exactly one Request-Time header, ISO 8601 with an offset or epoch
+//     milliseconds, within Config.MaxClockSkew of the handler's clock either
+//     way, else INVALID_SIGNATURE, 401 (the message says whether the header
+//     is missing, malformed, stale or in the future);
+//   - exactly one well-formed Signature header (algorithm RSA256), else
+//     INVALID_SIGNATURE, 401;
+//   - its keyVersion is one of the partner's key versions (no keyVersion:
+//     the partner's newest key), else KEY_NOT_FOUND, 401;
+//   - the signature verifies over "POST <path>\n<Client-Id>.<Request-Time>.<body>"
+//     with the Request-Time header exactly as sent and the raw body, else
+//     INVALID_SIGNATURE, 401;
+//   - a path under /ams/api is only answered for partners of ProfileAntom,
+//     else NO_INTERFACE_DEF, 404.
+//
+// Then the endpoint runs and its answer is sent with HTTP status 200,
+// whatever its result (Alipay+ answers business failures with 200 and the
+// result in the body). A panic anywhere, or an answer that cannot be
+// encoded, is logged with its details and answered U UNKNOWN_EXCEPTION with
+// HTTP status 500 and no details.
+//
+// Every answer, rejections included, is a JSON object with a "result"
+// member and is signed with Config.WalletKey: headers Client-Id
+// (Config.WalletClientID), Response-Time (ISO 8601) and Signature over
+// "POST <path>\n<WalletClientID>.<Response-Time>.<body>" (with keyVersion
+// when Config.WalletKeyVersion is set). Result messages never echo header
+// values, keys or signatures.
+//
+// <path> in both signatures is the request path as sent on the wire (the
+// path of the request target, still escaped), so a handler mounted under a
+// prefix with http.StripPrefix verifies the path the caller signed, while the
+// endpoint is chosen from the (stripped) r.URL.Path.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	x := &exchange{h: h, w: w, r: r, signedPath: wirePath(r)}
+	defer func() {
+		if v := recover(); v != nil {
+			h.cfg.Logger.Error("alipayplus: panic while serving a request",
+				"path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if !x.wroteHeader {
+				x.write(http.StatusInternalServerError, transportAnswer{unknownException})
+			}
+		}
+	}()
+	status, answer := x.serve()
+	x.write(status, answer)
+}
+
+// exchange is one request being served.
+type exchange struct {
+	h           *Handler
+	w           http.ResponseWriter
+	r           *http.Request
+	signedPath  string // the wire path both signatures cover
+	wroteHeader bool
+}
+
+// serve runs the pipeline and returns the HTTP status and the answer body.
+func (x *exchange) serve() (int, any) {
+	h, r := x.h, x.r
+	var clientID string
+	fail := func(rej *rejection) (int, any) {
+		level := slog.LevelDebug
+		if clientID != "" {
+			level = slog.LevelInfo // a known partner failing authentication is worth seeing
+		}
+		h.cfg.Logger.Log(r.Context(), level, "alipayplus: request rejected",
+			"path", r.URL.Path, "clientId", clientID, "resultCode", rej.result.ResultCode, "reason", rej.result.ResultMessage)
+		if rej.status == http.StatusMethodNotAllowed {
+			x.w.Header().Set("Allow", http.MethodPost)
+		}
+		if rej.status == http.StatusUnauthorized {
+			x.w.Header().Set("WWW-Authenticate", `Signature algorithm="RSA256"`)
+		}
+		return rej.status, transportAnswer{rej.result}
+	}
+
+	name, antomPath := endpointName(r.URL.Path)
+	ep, ok := endpoints[name]
+	if !ok {
+		return fail(reject(http.StatusNotFound, StatusFail, CodeNoInterfaceDef, "no interface is defined at this path"))
+	}
+	if r.Method != http.MethodPost {
+		return fail(reject(http.StatusMethodNotAllowed, StatusFail, CodeMethodNotSupported, "only POST is supported"))
+	}
+	if rej := checkMediaType(r.Header); rej != nil {
+		return fail(rej)
+	}
+	body, rej := readBody(x.w, r, h.cfg.MaxBodyBytes)
+	if rej != nil {
+		return fail(rej)
+	}
+
+	cid, n := singleHeader(r.Header, "Client-Id")
+	switch {
+	case n == 0 || cid == "":
+		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidClient, "Client-Id header is missing"))
+	case n > 1:
+		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidClient, "Client-Id header is given more than once"))
+	}
+	pe, ok := h.byClient[cid]
+	if !ok {
+		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidClient, "Client-Id is not known"))
+	}
+	clientID = cid
+
+	reqTime, rej := x.checkRequestTime()
+	if rej != nil {
+		return fail(rej)
+	}
+
+	sigValue, n := singleHeader(r.Header, "Signature")
+	switch {
+	case n == 0 || sigValue == "":
+		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "Signature header is missing"))
+	case n > 1:
+		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "Signature header is given more than once"))
+	}
+	sig, err := ParseSignatureHeader(sigValue)
+	if err != nil {
+		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature,
+			"Signature header is malformed; want algorithm=RSA256, keyVersion=<version>, signature=<url-encoded base64>"))
+	}
+	version := sig.KeyVersion
+	if version == "" {
+		version = pe.newestKey
+	}
+	key, ok := pe.partner.PublicKeys[version]
+	if !ok {
+		return fail(reject(http.StatusUnauthorized, StatusFail, CodeKeyNotFound, "no key with this keyVersion is registered for this Client-Id"))
+	}
+	if !Verify(key, SignedContent(http.MethodPost, x.signedPath, cid, reqTime, body), sig.Signature) {
+		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "signature verification failed"))
+	}
+
+	if antomPath && pe.partner.Profile != ProfileAntom {
+		return fail(reject(http.StatusNotFound, StatusFail, CodeNoInterfaceDef, "no interface is defined at this path for this Client-Id"))
+	}
+
+	answer := ep(h, &call{ctx: r.Context(), partner: pe.partner, path: r.URL.Path, body: body})
+	if answer == nil {
+		h.cfg.Logger.Error("alipayplus: endpoint returned no answer", "path", r.URL.Path, "clientId", cid)
+		return http.StatusInternalServerError, transportAnswer{unknownException}
+	}
+	return http.StatusOK, answer
+}
+
+// checkRequestTime returns the Request-Time header exactly as sent, once it
+// parsed and lies within the allowed skew.
+func (x *exchange) checkRequestTime() (string, *rejection) {
+	v, n := singleHeader(x.r.Header, "Request-Time")
+	switch {
+	case n == 0 || v == "":
+		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "Request-Time header is missing")
+	case n > 1:
+		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "Request-Time header is given more than once")
+	}
+	t, err := ParseRequestTime(v)
+	if err != nil {
+		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature,
+			"Request-Time is neither ISO 8601 with an offset nor epoch milliseconds")
+	}
+	skew := x.h.cfg.MaxClockSkew
+	switch d := x.h.now().Sub(t); {
+	case d > skew:
+		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature,
+			"Request-Time is stale: more than "+skew.String()+" before the wallet's clock")
+	case d < -skew:
+		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature,
+			"Request-Time is in the future: more than "+skew.String()+" after the wallet's clock")
+	}
+	return v, nil
+}
+
+// write encodes answer, signs it and sends it with status. It is the only
+// place that writes to the client.
+func (x *exchange) write(status int, answer any) {
+	h := x.h
+	body, err := json.Marshal(answer)
+	if err != nil {
+		h.cfg.Logger.Error("alipayplus: cannot encode the answer", "path", x.r.URL.Path, "error", err)
+		status = http.StatusInternalServerError
+		body, _ = json.Marshal(transportAnswer{unknownException})
+	}
+	hdr := x.w.Header()
+	respTime := FormatTime(h.now())
+	sig, err := Sign(h.cfg.WalletKey, SignedContent(http.MethodPost, x.signedPath, h.cfg.WalletClientID, respTime, body))
+	if err != nil {
+		// Cannot happen with a valid key; answer U unsigned rather than
+		// nothing at all.
+		h.cfg.Logger.Error("alipayplus: cannot sign the answer", "path", x.r.URL.Path, "error", err)
+		status = http.StatusInternalServerError
+		body, _ = json.Marshal(transportAnswer{unknownException})
+	} else {
+		hdr.Set("Signature", SignatureHeader{KeyVersion: h.cfg.WalletKeyVersion, Signature: sig}.String())
+	}
+	hdr.Set("Content-Type", "application/json; charset=UTF-8")
+	hdr.Set("Client-Id", h.cfg.WalletClientID)
+	hdr.Set("Response-Time", respTime)
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	x.wroteHeader = true
+	x.w.WriteHeader(status)
+	_, _ = x.w.Write(body) // a failed write means the client is gone
+}
+
+// endpointName returns the endpoint name a path addresses ("" when it is
+// not under a known prefix) and whether it is under the Antom prefix.
+func endpointName(path string) (name string, antom bool) {
+	switch {
+	case strings.HasPrefix(path, pathPrefixV1):
+		return path[len(pathPrefixV1):], false
+	case strings.HasPrefix(path, pathPrefixAntom):
+		return path[len(pathPrefixAntom):], true
+	}
+	return "", false
+}
+
+// wirePath returns the path of the request target as the client sent it
+// (escaped, no query), which is what the client signed. It falls back to
+// r.URL when the request carries no RequestURI (a request built in memory).
+func wirePath(r *http.Request) string {
+	uri := r.RequestURI
+	if strings.HasPrefix(uri, "/") {
+		if i := strings.IndexByte(uri, '?'); i >= 0 {
+			uri = uri[:i]
+		}
+		return uri
+	}
+	if uri != "" && uri != "*" {
+		if u, err := url.ParseRequestURI(uri); err == nil && u.Path != "" {
+			return u.EscapedPath()
+		}
+	}
+	return r.URL.EscapedPath()
+}
+
+// checkMediaType accepts a missing Content-Type (the spec makes it
+// optional) and application/json with no charset or charset UTF-8.
+func checkMediaType(h http.Header) *rejection {
+	values := h.Values("Content-Type")
+	if len(values) == 0 {
+		return nil
+	}
+	bad := reject(http.StatusUnsupportedMediaType, StatusFail, CodeMediaTypeNotAcceptable,
+		"Content-Type must be application/json (charset UTF-8)")
+	if len(values) > 1 {
+		return bad
+	}
+	mt, params, err := mime.ParseMediaType(values[0])
+	if err != nil || mt != "application/json" {
+		return bad
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return bad
+	}
+	return nil
+}
+
+// readBody reads the whole body, refusing more than max bytes.
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, *rejection) {
+	tooLarge := reject(http.StatusRequestEntityTooLarge, StatusFail, CodeParamIllegal,
+		"request body exceeds "+strconv.FormatInt(max, 10)+" bytes")
+	if r.ContentLength > max {
+		return nil, tooLarge
+	}
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge
+		}
+		return nil, reject(http.StatusBadRequest, StatusFail, CodeParamIllegal, "request body could not be read")
+	}
+	return body, nil
+}
+
+// singleHeader returns the first value of a header and how many values it
+// has (a header repeated is refused rather than guessed at).
+func singleHeader(h http.Header, name string) (string, int) {
+	v := h.Values(name)
+	if len(v) == 0 {
+		return "", 0
+	}
+	return v[0], len(v)
+}

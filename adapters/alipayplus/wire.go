@@ -1,0 +1,221 @@
+package alipayplus
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/paystate/paystate/engine"
+)
+
+// This file holds the JSON shapes shared by the endpoints. Requests are
+// decoded field by field (decode.go) so that every problem names its wire
+// field; the request structs here are for callers that build requests (the
+// client helper, examples, tests). Answers are marshalled from the response
+// structs. Optional fields are omitted, never sent as "" (digest §2.1).
+
+// Amount is the Alipay+ Amount object: Value is a positive whole number of
+// the currency's minor units written as a decimal string (digest §3.2).
+type Amount struct {
+	Currency string `json:"currency"`
+	Value    string `json:"value"`
+}
+
+// AmountOf returns m in its wire form.
+func AmountOf(m engine.Money) *Amount {
+	return &Amount{Currency: m.Currency, Value: m.Value()}
+}
+
+// Action form types of ActionForm.ActionFormType (mini-program v1).
+const (
+	ActionFormRedirection = "REDIRECTION" // send the user to RedirectionURL (the cashier page)
+	ActionFormOrderCode   = "ORDER_CODE"  // show OrderCode to the user to scan
+)
+
+// ActionForm is the mini-program v1 next step of an accepted (A) payment:
+// redirect the user to the cashier page, or show an order code.
+type ActionForm struct {
+	ActionFormType string `json:"actionFormType"`
+	RedirectionURL string `json:"redirectionUrl,omitempty"`
+	OrderCode      string `json:"orderCode,omitempty"`
+}
+
+// RedirectActionForm tells the merchant where to send the user. The v1-en
+// profile fills Method and RedirectionURL (seed 001); the antom profile
+// fills RedirectURL (seed 004).
+type RedirectActionForm struct {
+	Method         string `json:"method,omitempty"`
+	RedirectionURL string `json:"redirectionUrl,omitempty"`
+	RedirectURL    string `json:"redirectUrl,omitempty"`
+}
+
+// PaymentFactor says which payment scenario a pay request asks for. The
+// booleans are the mini-program v1 flags (the wallet reads JSON true and
+// "true" alike); InStorePaymentScenario is Antom's ("PaymentCode",
+// "OrderCode", "EntryCode").
+type PaymentFactor struct {
+	IsCashierPayment       bool   `json:"isCashierPayment,omitempty"`
+	IsAgreementPay         bool   `json:"isAgreementPay,omitempty"`
+	IsPaymentCode          bool   `json:"isPaymentCode,omitempty"`
+	IsOrderCode            bool   `json:"isOrderCode,omitempty"`
+	IsPaymentEvaluation    bool   `json:"isPaymentEvaluation,omitempty"`
+	IsAuthorizationPayment bool   `json:"isAuthorizationPayment,omitempty"`
+	IsAuthorizationAndPay  bool   `json:"isAuthorizationAndPay,omitempty"`
+	InStorePaymentScenario string `json:"inStorePaymentScenario,omitempty"`
+}
+
+// PaymentMethod is how the payer pays (mini-program paymentMethods, Antom
+// paymentMethod). Antom entry code uses PaymentMethodType "CONNECT_WALLET".
+type PaymentMethod struct {
+	PaymentMethodType string `json:"paymentMethodType"`
+	PaymentMethodID   string `json:"paymentMethodId,omitempty"`
+	ExtendMetaData    string `json:"extendMetaData,omitempty"`
+}
+
+// EnvInfo describes the payer's device (mini-program v1 envInfo).
+type EnvInfo struct {
+	TerminalType  string `json:"terminalType,omitempty"`
+	OsType        string `json:"osType,omitempty"`
+	UserAgent     string `json:"userAgent,omitempty"`
+	DeviceTokenID string `json:"deviceTokenId,omitempty"`
+	ClientIP      string `json:"clientIp,omitempty"`
+	CookieID      string `json:"cookieId,omitempty"`
+	ExtendInfo    string `json:"extendInfo,omitempty"`
+}
+
+// PayRequest is the body of POST /v1/payments/pay as a caller builds it:
+// the union of the three profiles' fields. Order is the order object of
+// the v1-en and antom profiles, kept as raw JSON; the mini-program profile
+// sends the order as the JSON string ExtraParams["ORDER"] instead.
+type PayRequest struct {
+	PartnerID          string            `json:"partnerId,omitempty"`
+	AppID              string            `json:"appId,omitempty"`
+	ProductCode        string            `json:"productCode,omitempty"`
+	PaymentOrderTitle  string            `json:"paymentOrderTitle,omitempty"`
+	PaymentRequestID   string            `json:"paymentRequestId"`
+	PaymentAmount      *Amount           `json:"paymentAmount,omitempty"`
+	PaymentMethods     *PaymentMethod    `json:"paymentMethods,omitempty"`
+	PaymentMethod      *PaymentMethod    `json:"paymentMethod,omitempty"`
+	PaymentAuthCode    string            `json:"paymentAuthCode,omitempty"`
+	PaymentFactor      *PaymentFactor    `json:"paymentFactor,omitempty"`
+	PaymentExpiryTime  string            `json:"paymentExpiryTime,omitempty"`
+	PaymentReturnURL   string            `json:"paymentReturnUrl,omitempty"`
+	PaymentRedirectURL string            `json:"paymentRedirectUrl,omitempty"`
+	PaymentNotifyURL   string            `json:"paymentNotifyUrl,omitempty"`
+	Mcc                string            `json:"mcc,omitempty"`
+	ExtraParams        map[string]string `json:"extraParams,omitempty"`
+	ExtendInfo         string            `json:"extendInfo,omitempty"`
+	EnvInfo            *EnvInfo          `json:"envInfo,omitempty"`
+	Order              json.RawMessage   `json:"order,omitempty"`
+}
+
+// PayResponse is the answer to pay. ActionForm is set in the mini-program
+// profile, RedirectActionForm in the others, both only while the user has
+// to act. PaymentRequestID is echoed in the antom profile.
+type PayResponse struct {
+	Result             Result              `json:"result"`
+	PaymentID          string              `json:"paymentId,omitempty"`
+	PaymentRequestID   string              `json:"paymentRequestId,omitempty"`
+	PaymentTime        string              `json:"paymentTime,omitempty"`
+	ActionForm         *ActionForm         `json:"actionForm,omitempty"`
+	RedirectActionForm *RedirectActionForm `json:"redirectActionForm,omitempty"`
+}
+
+// PaymentQuery is the body of inquiryPayment and cancel: the payment is
+// named by PaymentID or PaymentRequestID (PaymentID wins when both are
+// given). PartnerID is required in the mini-program profile only.
+type PaymentQuery struct {
+	PartnerID        string `json:"partnerId,omitempty"`
+	PaymentID        string `json:"paymentId,omitempty"`
+	PaymentRequestID string `json:"paymentRequestId,omitempty"`
+	ExtendInfo       string `json:"extendInfo,omitempty"`
+}
+
+// Payment statuses of InquiryPaymentResponse.PaymentStatus (digest §5.2).
+const (
+	PaymentStatusProcessing = "PROCESSING"
+	PaymentStatusSuccess    = "SUCCESS"
+	PaymentStatusFail       = "FAIL"
+	PaymentStatusCancelled  = "CANCELLED"
+)
+
+// InquiryPaymentResponse is the answer to inquiryPayment. Result S means
+// the inquiry worked; PaymentStatus is the payment's outcome.
+type InquiryPaymentResponse struct {
+	Result            Result  `json:"result"`
+	PaymentID         string  `json:"paymentId,omitempty"`
+	PaymentRequestID  string  `json:"paymentRequestId,omitempty"`
+	PaymentAmount     *Amount `json:"paymentAmount,omitempty"`
+	PaymentStatus     string  `json:"paymentStatus,omitempty"`
+	PaymentFailReason string  `json:"paymentFailReason,omitempty"`
+	PaymentTime       string  `json:"paymentTime,omitempty"`
+	PaymentCreateTime string  `json:"paymentCreateTime,omitempty"`
+}
+
+// CancelResponse is the answer to cancel; CancelTime is set on S only.
+type CancelResponse struct {
+	Result           Result `json:"result"`
+	PaymentID        string `json:"paymentId,omitempty"`
+	PaymentRequestID string `json:"paymentRequestId,omitempty"`
+	CancelTime       string `json:"cancelTime,omitempty"`
+}
+
+// RefundRequest is the body of POST /v1/payments/refund. PaymentID or
+// PaymentRequestID names the payment (PaymentID wins).
+type RefundRequest struct {
+	PartnerID        string  `json:"partnerId,omitempty"`
+	RefundRequestID  string  `json:"refundRequestId"`
+	PaymentID        string  `json:"paymentId,omitempty"`
+	PaymentRequestID string  `json:"paymentRequestId,omitempty"`
+	RefundAmount     *Amount `json:"refundAmount,omitempty"`
+	RefundReason     string  `json:"refundReason,omitempty"`
+	ExtendInfo       string  `json:"extendInfo,omitempty"`
+}
+
+// RefundResponse is the answer to refund. RefundID and RefundTime are set
+// on S (RefundID also on U); the antom profile also echoes
+// RefundRequestID, PaymentID and RefundAmount.
+type RefundResponse struct {
+	Result          Result  `json:"result"`
+	RefundID        string  `json:"refundId,omitempty"`
+	RefundTime      string  `json:"refundTime,omitempty"`
+	RefundRequestID string  `json:"refundRequestId,omitempty"`
+	PaymentID       string  `json:"paymentId,omitempty"`
+	RefundAmount    *Amount `json:"refundAmount,omitempty"`
+}
+
+// RefundQuery is the body of inquiryRefund: the refund is named by
+// RefundID or RefundRequestID (RefundID wins).
+type RefundQuery struct {
+	PartnerID       string `json:"partnerId,omitempty"`
+	RefundID        string `json:"refundId,omitempty"`
+	RefundRequestID string `json:"refundRequestId,omitempty"`
+	ExtendInfo      string `json:"extendInfo,omitempty"`
+}
+
+// Refund statuses of InquiryRefundResponse.RefundStatus (digest §5.5).
+const (
+	RefundStatusProcessing = "PROCESSING"
+	RefundStatusSuccess    = "SUCCESS"
+	RefundStatusFail       = "FAIL"
+)
+
+// InquiryRefundResponse is the answer to inquiryRefund. Result S means the
+// inquiry worked; RefundStatus is the refund's outcome.
+type InquiryRefundResponse struct {
+	Result           Result  `json:"result"`
+	RefundID         string  `json:"refundId,omitempty"`
+	RefundRequestID  string  `json:"refundRequestId,omitempty"`
+	RefundAmount     *Amount `json:"refundAmount,omitempty"`
+	RefundReason     string  `json:"refundReason,omitempty"`
+	RefundTime       string  `json:"refundTime,omitempty"`
+	RefundStatus     string  `json:"refundStatus,omitempty"`
+	RefundFailReason string  `json:"refundFailReason,omitempty"`
+}
+
+// wireTime formats t for an answer, or "" (omitted) for the zero time.
+func wireTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return FormatTime(t)
+}
