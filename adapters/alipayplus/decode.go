@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -371,6 +372,22 @@ func (o *object) timestamp(key string, required bool) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// link reads a URL member of at most max characters: an absolute http or
+// https URL with a host (the wallet sends notifications to it or sends the
+// user there).
+func (o *object) link(key string, max int, required bool) string {
+	s := o.str(key, max, required)
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		o.fail(key, "must be an absolute http or https URL, got %s", quoteShort(s))
+		return ""
+	}
+	return s
 }
 
 // jsonKind names the JSON type of a raw value for messages.

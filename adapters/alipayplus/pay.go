@@ -10,9 +10,9 @@ func init() { registerEndpoint("pay", pay) }
 
 // Antom entry-code values (seed 004).
 const (
-	antomProductInStore     = "IN_STORE_PAYMENT"
-	antomScenarioEntryCode  = "EntryCode"
-	antomMethodConnectWalet = "CONNECT_WALLET"
+	antomProductInStore      = "IN_STORE_PAYMENT"
+	antomScenarioEntryCode   = "EntryCode"
+	antomMethodConnectWallet = "CONNECT_WALLET"
 )
 
 // payFieldsMini maps engine field names of PayRequest to the mini-program
@@ -45,6 +45,7 @@ type payExtra struct {
 	MethodID    string `json:"paymentMethodId,omitempty"`
 }
 
+// String returns the JSON form PayRequest.Extra carries ("" when empty).
 func (x payExtra) String() string {
 	if x == (payExtra{}) {
 		return ""
@@ -155,8 +156,8 @@ func decodeMiniPay(root *object) payInput {
 	r.AuthCode = root.str("paymentAuthCode", maxAuthCode, false)
 	r.Scenario, in.orderCode = decodeScenarioFlags(root, r.AuthCode, engine.ScenarioCashier)
 	r.ExpiresAt = root.timestamp("paymentExpiryTime", false)
-	r.ReturnURL = root.str("paymentReturnUrl", maxMiniURL, false)
-	r.NotifyURL = root.str("paymentNotifyUrl", maxMiniURL, false)
+	r.ReturnURL = root.link("paymentReturnUrl", maxMiniURL, false)
+	r.NotifyURL = root.link("paymentNotifyUrl", maxMiniURL, false)
 	x.Mcc = root.str("mcc", maxMcc, false)
 	extra := root.object("extraParams", false)
 	if order := extra.str("ORDER", noLimit, false); order != "" {
@@ -184,9 +185,9 @@ func decodeENPay(root *object) payInput {
 	r.Amount = root.amount("paymentAmount", true)
 	r.OrderTitle, r.OrderData = decodeOrder(root.object("order", true))
 	r.ExpiresAt = root.timestamp("paymentExpiryTime", false)
-	r.NotifyURL = root.str("paymentNotifyUrl", maxMiniURL, false)
+	r.NotifyURL = root.link("paymentNotifyUrl", maxMiniURL, false)
 	r.AuthCode = root.str("paymentAuthCode", maxAuthCode, false)
-	r.ReturnURL = root.str("paymentRedirectUrl", maxMiniURL, false)
+	r.ReturnURL = root.link("paymentRedirectUrl", maxMiniURL, false)
 	x.AppID = root.str("appId", maxAppID, false)
 	fallback := engine.ScenarioCashier
 	if r.AuthCode != "" {
@@ -212,11 +213,11 @@ func decodeAntomPay(root *object) payInput {
 	r.OrderTitle, r.OrderData = decodeOrder(root.object("order", true))
 	r.Amount = root.amount("paymentAmount", true)
 	method := root.object("paymentMethod", true)
-	x.MethodType = method.oneOf("paymentMethodType", true, antomMethodConnectWalet)
+	x.MethodType = method.oneOf("paymentMethodType", true, antomMethodConnectWallet)
 	x.MethodID = method.str("paymentMethodId", maxMethodID, false)
 	r.ExpiresAt = root.timestamp("paymentExpiryTime", false)
-	r.ReturnURL = root.str("paymentRedirectUrl", maxAntomURL, false)
-	r.NotifyURL = root.str("paymentNotifyUrl", maxAntomURL, true)
+	r.ReturnURL = root.link("paymentRedirectUrl", maxAntomURL, false)
+	r.NotifyURL = root.link("paymentNotifyUrl", maxAntomURL, true)
 	factor := root.object("paymentFactor", false)
 	if !factor.present && root.d.err == nil {
 		root.fail("paymentFactor", "is required: inStorePaymentScenario must be %q", antomScenarioEntryCode)

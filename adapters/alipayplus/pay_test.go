@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -404,4 +405,33 @@ func TestPayInternalErrorIsUnknownException(t *testing.T) {
 	}
 	f.store.setFail(false)
 	f.mustNotExist(t, miniPartner, "internal-1")
+}
+
+func TestPayConcurrentTwins(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	req := miniCashierPay(miniPartner, "twin", "1000")
+	const n = 8
+	ids := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			var resp PayResponse
+			res := f.call(t, miniPartner, pathPay, req, &resp)
+			if res.ResultStatus != StatusAccepted {
+				t.Errorf("twin answered %+v", res)
+			}
+			ids <- resp.PaymentID
+		})
+	}
+	wg.Wait()
+	close(ids)
+	first := ""
+	for id := range ids {
+		if first == "" {
+			first = id
+		}
+		if id != first || id == "" {
+			t.Fatalf("twins got payments %q and %q", first, id)
+		}
+	}
 }

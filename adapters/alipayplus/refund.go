@@ -39,7 +39,7 @@ func refund(h *Handler, c *call) any {
 	// Antom extras: accepted and checked, not used (refunds answer
 	// synchronously here, so there is no notifyRefund).
 	root.str("referenceRefundId", maxRequestID, false)
-	root.str("refundNotifyUrl", maxMiniURL, false)
+	root.link("refundNotifyUrl", maxMiniURL, false)
 	root.str("merchantAccountId", maxMerchantAccountID, false)
 	root.boolean("isAsyncRefund")
 	if d.err != nil {

@@ -1,0 +1,163 @@
+package alipayplus
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/memfunds"
+)
+
+func TestInquiryPaymentStatuses(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	ctx := context.Background()
+	f.ledger.SetBalance("alice", "USD", 1_000_00)
+	f.ledger.AddAccessToken("token-alice", "alice")
+	f.ledger.AddAccessToken("token-poor", "poor")
+	f.ledger.SetBalance("poor", "USD", 1)
+
+	payID := func(requestID string, mutate func(*PayRequest)) string {
+		r := miniCashierPay(miniPartner, requestID, "1000")
+		if mutate != nil {
+			mutate(r)
+		}
+		var resp PayResponse
+		f.call(t, miniPartner, pathPay, r, &resp)
+		return resp.PaymentID
+	}
+	accepted := payID("accepted", nil)
+	paid := payID("paid", nil)
+	if _, err := f.eng.Confirm(ctx, paid, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	declined := payID("declined", func(r *PayRequest) {
+		r.PaymentFactor, r.PaymentAuthCode = &PaymentFactor{IsAgreementPay: true}, "token-poor"
+	})
+	cancelled := payID("cancelled", nil)
+	if _, err := f.eng.Cancel(ctx, engine.PaymentRef{PartnerID: miniPartner, PaymentID: cancelled}); err != nil {
+		t.Fatal(err)
+	}
+	f.ledger.Inject = func(string, engine.FundsRequest) memfunds.Fault { return memfunds.HoldAsUnknown }
+	inFlight := payID("in-flight", func(r *PayRequest) {
+		r.PaymentFactor, r.PaymentAuthCode = &PaymentFactor{IsAgreementPay: true}, "token-alice"
+	})
+	f.ledger.Inject = nil
+	expired := payID("expired", func(r *PayRequest) { r.PaymentExpiryTime = FormatTime(epEpoch.Add(time.Minute)) })
+	f.clock.Advance(2 * time.Minute)
+	if _, err := f.eng.ExpireDue(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		id, requestID, status, failReason string
+		paid                              bool
+	}{
+		{accepted, "accepted", PaymentStatusProcessing, "", false},
+		{inFlight, "in-flight", PaymentStatusProcessing, "", false},
+		{paid, "paid", PaymentStatusSuccess, "", true},
+		{declined, "declined", PaymentStatusFail, "balance too low", false},
+		{cancelled, "cancelled", PaymentStatusCancelled, "", false},
+		{expired, "expired", PaymentStatusFail, "Order payment expired.", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.requestID, func(t *testing.T) {
+			for _, q := range []PaymentQuery{
+				{PartnerID: miniPartner, PaymentID: tt.id},
+				{PartnerID: miniPartner, PaymentRequestID: tt.requestID},
+			} {
+				var resp InquiryPaymentResponse
+				wantResult(t, f.call(t, miniPartner, pathInquiryPayment, q, &resp), StatusSuccess, CodeSuccess)
+				if resp.PaymentID != tt.id || resp.PaymentRequestID != tt.requestID || resp.PaymentStatus != tt.status ||
+					resp.PaymentFailReason != tt.failReason || resp.PaymentCreateTime != FormatTime(epEpoch) ||
+					resp.PaymentAmount == nil || *resp.PaymentAmount != (Amount{Currency: "USD", Value: "1000"}) ||
+					(resp.PaymentTime != "") != tt.paid {
+					t.Fatalf("query %+v answered %+v", q, resp)
+				}
+			}
+		})
+	}
+}
+
+func TestInquiryPaymentIDWins(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	var a, b PayResponse
+	f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "a", "100"), &a)
+	f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "b", "200"), &b)
+	var resp InquiryPaymentResponse
+	f.call(t, miniPartner, pathInquiryPayment, PaymentQuery{PartnerID: miniPartner, PaymentID: a.PaymentID, PaymentRequestID: "b"}, &resp)
+	if resp.PaymentID != a.PaymentID || resp.PaymentRequestID != "a" {
+		t.Fatalf("paymentId did not win: %+v", resp)
+	}
+	// A paymentId that does not exist does not fall back to the request id.
+	wantResult(t, f.call(t, miniPartner, pathInquiryPayment, PaymentQuery{PartnerID: miniPartner, PaymentID: "nope", PaymentRequestID: "b"}, nil),
+		StatusFail, CodeOrderNotExist)
+}
+
+// TestOtherPartnersPaymentIsInvisible checks that inquiry, cancel and
+// refund of another partner's payment answer exactly as for a payment that
+// does not exist, and change nothing.
+func TestOtherPartnersPaymentIsInvisible(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	p := f.payAndConfirm(t, miniPartner, "mine", "1000")
+	tests := []struct {
+		name, path      string
+		theirs, missing any
+		status, code    string
+	}{
+		{"inquiry by id", pathInquiryPayment,
+			PaymentQuery{PartnerID: mini2Partner, PaymentID: p.ID},
+			PaymentQuery{PartnerID: mini2Partner, PaymentID: "no-such-id"}, StatusFail, CodeOrderNotExist},
+		{"inquiry by request id", pathInquiryPayment,
+			PaymentQuery{PartnerID: mini2Partner, PaymentRequestID: "mine"},
+			PaymentQuery{PartnerID: mini2Partner, PaymentRequestID: "no-such-request"}, StatusFail, CodeOrderNotExist},
+		{"cancel", pathCancel,
+			PaymentQuery{PartnerID: mini2Partner, PaymentID: p.ID},
+			PaymentQuery{PartnerID: mini2Partner, PaymentID: "no-such-id"}, StatusFail, CodeOrderNotExist},
+		{"refund", pathRefund,
+			RefundRequest{PartnerID: mini2Partner, RefundRequestID: "r-1", PaymentID: p.ID, RefundAmount: usd("100")},
+			RefundRequest{PartnerID: mini2Partner, RefundRequestID: "r-2", PaymentID: "no-such-id", RefundAmount: usd("100")}, StatusFail, CodeOrderNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			theirs, res := f.send(t, mini2Partner, tt.path, mustJSON(t, tt.theirs, nil))
+			wantResult(t, res, tt.status, tt.code)
+			missing, _ := f.send(t, mini2Partner, tt.path, mustJSON(t, tt.missing, nil))
+			if !bytes.Equal(theirs, missing) {
+				t.Fatalf("another partner's payment answered\n%s\nbut a missing one\n%s", theirs, missing)
+			}
+		})
+	}
+	after, err := f.eng.InquirePayment(context.Background(), engine.PaymentRef{PartnerID: miniPartner, PaymentID: p.ID})
+	if err != nil || after.State != engine.PaymentSuccess || after.Refunded != 0 || after.Held != 0 || after.Version != p.Version {
+		t.Fatalf("payment changed: %+v (%v)", after, err)
+	}
+}
+
+func TestInquiryPaymentOtherProfiles(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	var en, antom PayResponse
+	f.call(t, enPartner, pathPay, enPay("en-q"), &en)
+	f.call(t, antomPartner, antomPrefix+pathPay, antomPay("antom-q"), &antom)
+
+	var resp InquiryPaymentResponse
+	wantResult(t, f.call(t, enPartner, pathInquiryPayment, PaymentQuery{PaymentRequestID: "en-q"}, &resp), StatusSuccess, CodeSuccess)
+	if resp.PaymentID != en.PaymentID || resp.PaymentStatus != PaymentStatusProcessing {
+		t.Fatalf("v1-en inquiry %+v", resp)
+	}
+	resp = InquiryPaymentResponse{}
+	wantResult(t, f.call(t, antomPartner, antomPrefix+pathInquiryPayment, PaymentQuery{PaymentID: antom.PaymentID}, &resp), StatusSuccess, CodeSuccess)
+	if resp.PaymentRequestID != "antom-q" || resp.PaymentStatus != PaymentStatusProcessing {
+		t.Fatalf("antom inquiry %+v", resp)
+	}
+	// The v1-en partner cannot see the antom partner's payment.
+	wantResult(t, f.call(t, enPartner, pathInquiryPayment, PaymentQuery{PaymentID: antom.PaymentID}, nil), StatusFail, CodeOrderNotExist)
+}
+
+func TestInquiryPaymentInternalError(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	f.store.setFail(true)
+	wantResult(t, f.call(t, miniPartner, pathInquiryPayment, PaymentQuery{PartnerID: miniPartner, PaymentID: "x"}, nil),
+		StatusUnknown, CodeUnknownException)
+}

@@ -1,0 +1,93 @@
+package alipayplus
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/memfunds"
+)
+
+func TestInquiryRefundStatuses(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	p := f.payAndConfirm(t, miniPartner, "p", "1000")
+	f.clock.Advance(time.Minute)
+	var ok, refused, flight RefundResponse
+	okReq := refundOf("ok", p.ID, "100")
+	okReq.RefundReason = "size too small"
+	f.call(t, miniPartner, pathRefund, okReq, &ok)
+	f.call(t, miniPartner, pathRefund, refundOf("refused", p.ID, "5000"), &refused)
+	f.ledger.Inject = func(string, engine.FundsRequest) memfunds.Fault { return memfunds.HoldAsUnknown }
+	f.call(t, miniPartner, pathRefund, refundOf("flight", p.ID, "200"), &flight)
+	f.ledger.Inject = nil
+
+	tests := []struct {
+		requestID, id, status, value, reason string
+		timed, failed                        bool
+	}{
+		{"ok", ok.RefundID, RefundStatusSuccess, "100", "size too small", true, false},
+		{"refused", "", RefundStatusFail, "5000", "", false, true},
+		{"flight", flight.RefundID, RefundStatusProcessing, "200", "", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.requestID, func(t *testing.T) {
+			var byRequest InquiryRefundResponse
+			wantResult(t, f.call(t, miniPartner, pathInquiryRefund, RefundQuery{PartnerID: miniPartner, RefundRequestID: tt.requestID}, &byRequest), StatusSuccess, CodeSuccess)
+			if byRequest.RefundRequestID != tt.requestID || byRequest.RefundStatus != tt.status ||
+				byRequest.RefundAmount == nil || *byRequest.RefundAmount != *usd(tt.value) || byRequest.RefundReason != tt.reason ||
+				(byRequest.RefundTime != "") != tt.timed || (byRequest.RefundFailReason != "") != tt.failed ||
+				(tt.id != "" && byRequest.RefundID != tt.id) {
+				t.Fatalf("answer %+v", byRequest)
+			}
+			if tt.timed && byRequest.RefundTime != FormatTime(epEpoch.Add(time.Minute)) {
+				t.Fatalf("refundTime %s", byRequest.RefundTime)
+			}
+			var byID InquiryRefundResponse
+			f.call(t, miniPartner, pathInquiryRefund, RefundQuery{PartnerID: miniPartner, RefundID: byRequest.RefundID}, &byID)
+			if !reflect.DeepEqual(byID, byRequest) {
+				t.Fatalf("by id %+v, by request id %+v", byID, byRequest)
+			}
+		})
+	}
+
+	t.Run("refundId wins", func(t *testing.T) {
+		var resp InquiryRefundResponse
+		f.call(t, miniPartner, pathInquiryRefund, RefundQuery{PartnerID: miniPartner, RefundID: ok.RefundID, RefundRequestID: "flight"}, &resp)
+		if resp.RefundRequestID != "ok" {
+			t.Fatalf("answer %+v", resp)
+		}
+	})
+	t.Run("not found, and other partners' refunds", func(t *testing.T) {
+		missing, res := f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, RefundQuery{PartnerID: mini2Partner, RefundID: "nothing"}, nil))
+		wantResult(t, res, StatusFail, CodeRefundNotExist)
+		theirs, _ := f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, RefundQuery{PartnerID: mini2Partner, RefundID: ok.RefundID}, nil))
+		if !bytes.Equal(missing, theirs) {
+			t.Fatalf("another partner's refund answered %s, a missing one %s", theirs, missing)
+		}
+		theirs, _ = f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, RefundQuery{PartnerID: mini2Partner, RefundRequestID: "ok"}, nil))
+		wantResult(t, decodeResult(t, theirs), StatusFail, CodeRefundNotExist)
+	})
+}
+
+func TestInquiryRefundAntom(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	p := f.payAndConfirm(t, miniPartner, "p", "1000")
+	f.call(t, miniPartner, pathRefund, refundOf("r", p.ID, "1"), nil)
+	// The antom partner sees none of the mini-program partner's refunds.
+	wantResult(t, f.call(t, antomPartner, antomPrefix+pathInquiryRefund, RefundQuery{RefundRequestID: "r"}, nil), StatusFail, CodeRefundNotExist)
+}
+
+// decodeResult returns the result of an answer body.
+func decodeResult(t testing.TB, body []byte) Result {
+	t.Helper()
+	var env struct {
+		Result Result `json:"result"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		t.Fatal(err)
+	}
+	return env.Result
+}
