@@ -66,7 +66,7 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 				return nil, errorf(CodePaymentInProcess, "payment %s is being reversed", p.ID)
 			}
 			if now.After(p.PaidAt.Add(e.cfg.CancelWindow)) {
-				return nil, errorf(CodeCancelWindowExceed, "payment %s was paid at %s, past the cancel window of %s", p.ID, p.PaidAt.Format(time.RFC3339), e.cfg.CancelWindow)
+				return nil, errorf(CodeCancelWindowExceed, "payment %s was paid at %s, past the cancel window of %s", p.ID, p.PaidAt.Format(time.RFC3339), readableDuration(e.cfg.CancelWindow))
 			}
 			if p.RefundedAmount > 0 || p.HeldAmount > 0 {
 				return nil, errorf(CodeOrderStatusInvalid, "payment %s has refunds: cancel reverses whole payments only", p.ID)

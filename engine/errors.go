@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies every error the engine returns. The list is closed and
@@ -140,4 +141,22 @@ func errorf(code Code, format string, args ...any) *Error {
 
 func paramError(field, format string, args ...any) *Error {
 	return &Error{Code: CodeParamIllegal, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// readableDuration writes d for people reading an error message: "365 days",
+// "24 hours", "90 minutes", falling back to Go's form for odd values.
+func readableDuration(d time.Duration) string {
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{24 * time.Hour, "day"}, {time.Hour, "hour"}, {time.Minute, "minute"}, {time.Second, "second"}} {
+		if d >= u.unit && d%u.unit == 0 {
+			n := int64(d / u.unit)
+			if n == 1 {
+				return "1 " + u.name
+			}
+			return fmt.Sprintf("%d %ss", n, u.name)
+		}
+	}
+	return d.String()
 }

@@ -95,7 +95,7 @@ func refundRefusal(p *store.Payment, amount Money, now time.Time, window time.Du
 	case amount.Currency != p.Currency:
 		return errorf(CodeCurrencyNotSupported, "refund currency %s differs from the payment's %s", amount.Currency, p.Currency)
 	case now.After(p.PaidAt.Add(window)):
-		return errorf(CodeRefundWindowExceed, "payment %s was paid at %s, past the refund window of %s", p.ID, p.PaidAt.Format(time.RFC3339), window)
+		return errorf(CodeRefundWindowExceed, "payment %s was paid at %s, past the refund window of %s", p.ID, p.PaidAt.Format(time.RFC3339), readableDuration(window))
 	case amount.Minor > p.Amount-p.RefundedAmount-p.HeldAmount:
 		return errorf(CodeRefundAmountExceed, "refund of %s exceeds the %d minor units still refundable", amount.Value(), p.Amount-p.RefundedAmount-p.HeldAmount)
 	}
