@@ -175,7 +175,9 @@ func (d *seededSchema) get(b *testing.B) *Store {
 		if d.err != nil {
 			return
 		}
-		b.Logf("postgres: seeded %d payments: %s", seedPayments, took)
+		// Printed, not logged: the log of a parent benchmark is shown
+		// only with -v.
+		fmt.Fprintf(os.Stderr, "postgres: seeded %d payments: %s\n", seedPayments, took)
 		plans, err := checkPlans(d.s)
 		if testing.Verbose() || err != nil {
 			b.Logf("postgres: query plans on the seeded schema:\n%s", plans)

@@ -99,7 +99,9 @@ func (d *seededDB) get(b *testing.B) *Store {
 		if d.err != nil {
 			return
 		}
-		b.Logf("sqlite: seeded %d payments: %s", seedPayments, took)
+		// Printed, not logged: the log of a parent benchmark is shown
+		// only with -v.
+		fmt.Fprintf(os.Stderr, "sqlite: seeded %d payments: %s\n", seedPayments, took)
 		plans, err := checkPlans(d.s)
 		if testing.Verbose() || err != nil {
 			b.Logf("sqlite: query plans on the seeded database:\n%s", plans)
@@ -158,7 +160,8 @@ func fingerprint64(salt int) string {
 // and notified (accept, confirm, debit_succeeded, a delivered result
 // message), and for every tenth payment a refund of a quarter of it
 // (open_credit, credit_succeeded). Times are unix µs, 0 for the zero time;
-// text columns are '' when empty, order_data NULL (no order data given).
+// empty text columns hold the empty string, order_data NULL (no order
+// data given).
 var seedStatements = []string{
 	seedRows + `INSERT INTO payments (` + paymentColumns + `)
 	SELECT id, 'shop', req, ` + fingerprint64(1) + `, 'CASHIER', 'SUCCESS',

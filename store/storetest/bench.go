@@ -2,8 +2,11 @@ package storetest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -111,16 +114,20 @@ func engineLifecycle(b *testing.B, s store.Store) lifecycle {
 // bareLifecycle makes the store calls the engine makes for one lifecycle,
 // in the same order, with hand-built records.
 func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) error {
-	id := fmt.Sprintf("b%d", i)
+	// Request ids are the caller's; payment and refund ids are scattered
+	// over the key space like the engine's (engine.Config.NewID defaults to
+	// 32 random hex digits), so both insert into the same places of the
+	// id-keyed indexes.
+	req, id, refundID := fmt.Sprintf("b%d", i), randomID(), randomID()
 	ev := func(p *store.Payment, name, from, to, refundID string) store.Event {
 		return store.Event{PaymentID: p.ID, RefundID: refundID, Seq: p.Version, At: now, Name: name, From: from, To: to}
 	}
 	// pay: look the request key up, create the payment waiting for the user
-	if _, err := s.GetPaymentByRequest(ctx, "shop", id); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetPaymentByRequest(ctx, "shop", req); !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("pay lookup: %v", err)
 	}
 	p := store.Payment{
-		ID: id, PartnerID: "shop", RequestID: id, Fingerprint: "f", Scenario: "CASHIER", Status: "ACCEPT",
+		ID: id, PartnerID: "shop", RequestID: req, Fingerprint: fingerprint, Scenario: "CASHIER", Status: "ACCEPT",
 		Currency: "USD", Amount: 10_000, OrderTitle: "Coffee beans", NotifyURL: "https://shop.example/notify",
 		CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(14 * time.Minute), Version: 1,
 	}
@@ -141,7 +148,7 @@ func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) e
 	p.Version++
 	p.Status, p.PendingOp, p.OpID, p.NextCheckAt, p.PaidAt = "SUCCESS", "", "", time.Time{}, now
 	msg := store.OutboxMessage{
-		ID: id + ".result", PaymentID: id, PartnerID: "shop", RequestID: id, Kind: "payment_result",
+		ID: id + ".result", PaymentID: id, PartnerID: "shop", RequestID: req, Kind: "payment_result",
 		NotifyURL: p.NotifyURL, Status: "SUCCESS", Currency: "USD", Amount: p.Amount,
 		PaymentCreatedAt: now, PaymentTime: now, CreatedAt: now, NextAttemptAt: now,
 	}
@@ -150,7 +157,7 @@ func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) e
 		return err
 	}
 	// refund: look the request key up, load the payment, hold, credit
-	if _, err := s.GetRefundByRequest(ctx, "shop", id); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.GetRefundByRequest(ctx, "shop", req); !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("refund lookup: %v", err)
 	}
 	if snap, err = s.GetPayment(ctx, id); err != nil {
@@ -160,7 +167,7 @@ func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) e
 	p.Version++
 	p.HeldAmount += 2_500
 	r := store.Refund{
-		ID: id + "r", PaymentID: id, PartnerID: "shop", RequestID: id, Fingerprint: "f", Currency: "USD",
+		ID: refundID, PaymentID: id, PartnerID: "shop", RequestID: req, Fingerprint: fingerprint, Currency: "USD",
 		Amount: 2_500, Status: "INIT", CreatedAt: now, UpdatedAt: now, NextCheckAt: now.Add(time.Minute),
 	}
 	if err := s.Commit(ctx, store.Change{Payment: p, ExpectedVersion: p.Version - 1, NewRefunds: []store.Refund{r},
@@ -173,4 +180,14 @@ func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) e
 	r.Status, r.FinishedAt, r.NextCheckAt = "SUCCESS", now, time.Time{}
 	return s.Commit(ctx, store.Change{Payment: p, ExpectedVersion: p.Version - 1, UpdatedRefunds: []store.Refund{r},
 		Events: []store.Event{ev(&p, "credit_succeeded", "INIT", "SUCCESS", r.ID)}})
+}
+
+// fingerprint is as long as the engine's (a hex SHA-256).
+var fingerprint = strings.Repeat("f", 64)
+
+// randomID is an id like the engine's default: 32 random hex digits.
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -1,0 +1,526 @@
+package alipayplus
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// This file checks docs/openapi.json against the handler: the document is an
+// OpenAPI 3.1 description of exactly the paths the handler serves, its
+// schemas compile as JSON Schema 2020-12, its examples validate, and the
+// result codes it promises per endpoint are the ones codes.go answers.
+// openapi_answers_test.go then drives the real handler and validates every
+// answer (and every accepted request) against it; openapi_requests_test.go
+// checks that the request schemas refuse exactly what the decoder refuses.
+
+// openapiFile is the document, relative to this package.
+var openapiFile = filepath.Join("..", "..", "docs", "openapi.json")
+
+// oaDocURL is the base URL the document is added under: its internal refs
+// ("#/components/schemas/...") resolve inside it.
+const oaDocURL = "https://paystate.example/docs/openapi.json"
+
+// oaDoc is the loaded document with its schemas compiled on demand.
+type oaDoc struct {
+	root map[string]any // decoded with jsonschema.UnmarshalJSON (numbers are json.Number)
+
+	mu      sync.Mutex
+	c       *jsonschema.Compiler
+	schemas map[string]*jsonschema.Schema // by JSON pointer
+}
+
+var loadOpenAPIOnce = sync.OnceValues(func() (*oaDoc, error) {
+	raw, err := os.ReadFile(openapiFile)
+	if err != nil {
+		return nil, err
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%s is not JSON: %w", openapiFile, err)
+	}
+	root, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s is not a JSON object", openapiFile)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource(oaDocURL, root); err != nil {
+		return nil, err
+	}
+	return &oaDoc{root: root, c: c, schemas: map[string]*jsonschema.Schema{}}, nil
+})
+
+// loadOpenAPI returns the document, loaded once per test binary.
+func loadOpenAPI(t testing.TB) *oaDoc {
+	t.Helper()
+	d, err := loadOpenAPIOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// oaPointer joins tokens into a JSON pointer ("/paths/~1v1~1payments~1pay").
+func oaPointer(tokens ...string) string {
+	var b strings.Builder
+	for _, tok := range tokens {
+		b.WriteByte('/')
+		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(tok))
+	}
+	return b.String()
+}
+
+// lookup returns the value at a JSON pointer of the document.
+func (d *oaDoc) lookup(ptr string) (any, bool) {
+	var v any = d.root
+	if ptr == "" {
+		return v, true
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[tok]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// object returns the object at ptr, following OpenAPI "$ref"s (response,
+// header and parameter objects refer to components that way); it returns
+// the pointer it ended at too.
+func (d *oaDoc) object(t testing.TB, ptr string) (map[string]any, string) {
+	t.Helper()
+	for range 10 {
+		v, ok := d.lookup(ptr)
+		if !ok {
+			t.Fatalf("openapi: nothing at %s", ptr)
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("openapi: %s is not an object", ptr)
+		}
+		r, ok := m["$ref"].(string)
+		if !ok {
+			return m, ptr
+		}
+		if !strings.HasPrefix(r, "#/") {
+			t.Fatalf("openapi: %s refers outside the document: %s", ptr, r)
+		}
+		ptr = r[1:]
+	}
+	t.Fatalf("openapi: $ref loop at %s", ptr)
+	return nil, ""
+}
+
+// schema returns the compiled JSON Schema at ptr.
+func (d *oaDoc) schema(t testing.TB, ptr string) *jsonschema.Schema {
+	t.Helper()
+	s, err := d.compile(ptr)
+	if err != nil {
+		t.Fatalf("openapi: schema at %s: %v", ptr, err)
+	}
+	return s
+}
+
+func (d *oaDoc) compile(ptr string) (*jsonschema.Schema, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s, ok := d.schemas[ptr]; ok {
+		return s, nil
+	}
+	s, err := d.c.Compile(oaDocURL + "#" + ptr)
+	if err != nil {
+		return nil, err
+	}
+	d.schemas[ptr] = s
+	return s, nil
+}
+
+// validate checks v (decoded with jsonschema.UnmarshalJSON) against the
+// schema at ptr.
+func (d *oaDoc) validate(t testing.TB, ptr string, v any) error {
+	t.Helper()
+	return d.schema(t, ptr).Validate(v)
+}
+
+// validateJSON decodes raw and validates it against the schema at ptr; a
+// body that is not JSON is invalid.
+func (d *oaDoc) validateJSON(t testing.TB, ptr string, raw []byte) error {
+	t.Helper()
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return fmt.Errorf("not JSON: %w", err)
+	}
+	return d.validate(t, ptr, v)
+}
+
+// operation returns the POST operation of a documented path and its
+// pointer, or false for a path the document does not list.
+func (d *oaDoc) operation(path string) (map[string]any, string, bool) {
+	ptr := oaPointer("paths", path, "post")
+	v, ok := d.lookup(ptr)
+	if !ok {
+		return nil, "", false
+	}
+	op, ok := v.(map[string]any)
+	return op, ptr, ok
+}
+
+// profileSchemas returns the request and response schema pointers the
+// operation's x-profiles names for a profile.
+func (d *oaDoc) profileSchemas(t testing.TB, opPtr string, prof Profile) (request, response string) {
+	t.Helper()
+	v, ok := d.lookup(opPtr + oaPointer("x-profiles", string(prof)))
+	if !ok {
+		t.Fatalf("openapi: %s has no x-profiles entry for %s", opPtr, prof)
+	}
+	m, _ := v.(map[string]any)
+	req, _ := m["request"].(string)
+	resp, _ := m["response"].(string)
+	if !strings.HasPrefix(req, "#/components/schemas/") || !strings.HasPrefix(resp, "#/components/schemas/") {
+		t.Fatalf("openapi: %s x-profiles.%s = %v", opPtr, prof, m)
+	}
+	return req[1:], resp[1:]
+}
+
+// servedPaths returns the paths the handler answers: every endpoint of the
+// registry (less the test-only ones) under both prefixes.
+func servedPaths() []string {
+	var out []string
+	for name := range endpoints {
+		if strings.HasSuffix(name, "ForTest") {
+			continue
+		}
+		out = append(out, pathPrefixV1+name, pathPrefixAntom+name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// apiOfEndpoint maps an endpoint name to its result-code table.
+var apiOfEndpoint = map[string]api{
+	"pay": apiPay, "inquiryPayment": apiInquiryPayment, "cancel": apiCancel,
+	"refund": apiRefund, "inquiryRefund": apiInquiryRefund,
+}
+
+// oaProfiles are the wire profiles in a fixed order.
+var oaProfiles = []Profile{ProfileMiniProgramV1, ProfileV1EN, ProfileAntom}
+
+// statusOfCode is the result status a code goes with.
+func statusOfCode(code string) string {
+	switch code {
+	case CodeSuccess:
+		return StatusSuccess
+	case CodeAccept:
+		return StatusAccepted
+	case CodeUnknownException, CodePaymentInProcess, CodeRefundInProcess:
+		return StatusUnknown
+	}
+	return StatusFail
+}
+
+// transportCodes are the codes only the transport answers.
+var transportCodes = []string{
+	CodeNoInterfaceDef, CodeMethodNotSupported, CodeMediaTypeNotAcceptable,
+	CodeInvalidClient, CodeKeyNotFound, CodeInvalidSignature,
+}
+
+// allCodes is every result code the package knows.
+func allCodes() []string {
+	var out []string
+	for c := range defaultMessages {
+		out = append(out, c)
+	}
+	out = append(out, transportCodes...)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// oaTransportStatuses are the HTTP statuses the transport answers itself
+// (transport.go), with the result codes of each.
+var oaTransportStatuses = map[int][]string{
+	http.StatusBadRequest:            {CodeParamIllegal},
+	http.StatusUnauthorized:          {CodeInvalidClient, CodeInvalidSignature, CodeKeyNotFound},
+	http.StatusNotFound:              {CodeNoInterfaceDef},
+	http.StatusMethodNotAllowed:      {CodeMethodNotSupported},
+	http.StatusRequestEntityTooLarge: {CodeParamIllegal},
+	http.StatusUnsupportedMediaType:  {CodeMediaTypeNotAcceptable},
+	http.StatusInternalServerError:   {CodeUnknownException},
+}
+
+// documentedStatuses returns the HTTP statuses an operation documents.
+func documentedStatuses(t testing.TB, op map[string]any) []int {
+	t.Helper()
+	responses, _ := op["responses"].(map[string]any)
+	var out []int
+	for k := range responses {
+		n, err := strconv.Atoi(k)
+		if err != nil {
+			t.Fatalf("openapi: response key %q is not an HTTP status", k)
+		}
+		out = append(out, n)
+	}
+	sort.Ints(out)
+	return out
+}
+
+func TestOpenAPIDocument(t *testing.T) {
+	d := loadOpenAPI(t)
+	if v, _ := d.root["openapi"].(string); v != "3.1.0" {
+		t.Fatalf("openapi = %q, want 3.1.0", v)
+	}
+	if v, _ := d.root["jsonSchemaDialect"].(string); v != "https://json-schema.org/draft/2020-12/schema" {
+		t.Errorf("jsonSchemaDialect = %q, want draft 2020-12", v)
+	}
+
+	t.Run("paths are exactly the served ones", func(t *testing.T) {
+		paths, _ := d.root["paths"].(map[string]any)
+		var documented []string
+		for p := range paths {
+			documented = append(documented, p)
+		}
+		sort.Strings(documented)
+		if want := servedPaths(); !slices.Equal(documented, want) {
+			t.Fatalf("documented paths %v\nserved paths     %v", documented, want)
+		}
+		for p, item := range paths {
+			for k := range item.(map[string]any) {
+				switch k {
+				case "post", "summary", "description":
+				default:
+					t.Errorf("%s: %q: the handler answers POST only (other methods: 405, listed under post)", p, k)
+				}
+			}
+		}
+	})
+
+	t.Run("operations", func(t *testing.T) {
+		ids := map[string]string{}
+		for _, p := range servedPaths() {
+			op, opPtr, ok := d.operation(p)
+			if !ok {
+				t.Errorf("%s: no post operation", p)
+				continue
+			}
+			if id, _ := op["operationId"].(string); id == "" {
+				t.Errorf("%s: no operationId", p)
+			} else if other, dup := ids[id]; dup {
+				t.Errorf("%s: operationId %q also used by %s", p, id, other)
+			} else {
+				ids[id] = p
+			}
+			antomPath := strings.HasPrefix(p, pathPrefixAntom)
+			want := []int{200}
+			for s := range oaTransportStatuses {
+				if s != http.StatusNotFound || antomPath {
+					want = append(want, s)
+				}
+			}
+			sort.Ints(want)
+			if got := documentedStatuses(t, op); !slices.Equal(got, want) {
+				t.Errorf("%s: documented statuses %v, want %v (the /v1 paths always exist; /ams/api answers 404 to non-antom partners)", p, got, want)
+			}
+			profiles := oaProfiles
+			if antomPath {
+				profiles = []Profile{ProfileAntom}
+			}
+			xp, _ := op["x-profiles"].(map[string]any)
+			if len(xp) != len(profiles) {
+				t.Errorf("%s: x-profiles has %d entries, want %v", p, len(xp), profiles)
+			}
+			for _, prof := range profiles {
+				req, resp := d.profileSchemas(t, opPtr, prof)
+				d.schema(t, req)
+				d.schema(t, resp)
+			}
+			var names []string
+			params, _ := op["parameters"].([]any)
+			for i := range params {
+				po, _ := d.object(t, opPtr+oaPointer("parameters", strconv.Itoa(i)))
+				if in, _ := po["in"].(string); in != "header" {
+					t.Errorf("%s: parameter %v is not a header", p, po["name"])
+				}
+				name, _ := po["name"].(string)
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			if want := []string{"Client-Id", "Content-Type", "Request-Time", "Signature"}; !slices.Equal(names, want) {
+				t.Errorf("%s: header parameters %v, want %v", p, names, want)
+			}
+		}
+	})
+
+	t.Run("every schema compiles", func(t *testing.T) {
+		n := 0
+		var walk func(ptr string, v any)
+		walk = func(ptr string, v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				for k, child := range x {
+					cp := ptr + oaPointer(k)
+					if k == "schema" {
+						if _, err := d.compile(cp); err != nil {
+							t.Errorf("%s: %v", cp, err)
+						}
+						n++
+						continue
+					}
+					walk(cp, child)
+				}
+			case []any:
+				for i, child := range x {
+					walk(ptr+"/"+strconv.Itoa(i), child)
+				}
+			}
+		}
+		walk("", d.root)
+		components, _ := d.root["components"].(map[string]any)
+		schemas, _ := components["schemas"].(map[string]any)
+		if len(schemas) == 0 {
+			t.Error("no components/schemas")
+		}
+		for name := range schemas {
+			if _, err := d.compile(oaPointer("components", "schemas", name)); err != nil {
+				t.Errorf("components/schemas/%s: %v", name, err)
+			}
+			n++
+		}
+		t.Logf("%d schemas compiled", n)
+	})
+
+	t.Run("examples validate", func(t *testing.T) {
+		n := 0
+		var walk func(ptr string, v any)
+		walk = func(ptr string, v any) {
+			m, ok := v.(map[string]any)
+			if !ok {
+				if a, ok := v.([]any); ok {
+					for i, child := range a {
+						walk(ptr+"/"+strconv.Itoa(i), child)
+					}
+				}
+				return
+			}
+			if _, hasSchema := m["schema"]; hasSchema {
+				sp := ptr + "/schema"
+				if ex, ok := m["example"]; ok {
+					n++
+					if err := d.validate(t, sp, ex); err != nil {
+						t.Errorf("%s/example: %v", ptr, err)
+					}
+				}
+				if exs, ok := m["examples"].(map[string]any); ok {
+					for name, e := range exs {
+						n++
+						if err := d.validate(t, sp, e.(map[string]any)["value"]); err != nil {
+							t.Errorf("%s/examples/%s: %v", ptr, name, err)
+						}
+					}
+				}
+			}
+			for k, child := range m {
+				walk(ptr+oaPointer(k), child)
+			}
+		}
+		walk("", d.root)
+		if n == 0 {
+			t.Fatal("no examples found")
+		}
+		t.Logf("%d examples validated", n)
+	})
+
+	t.Run("result codes per endpoint are codes.go's", func(t *testing.T) {
+		for _, p := range servedPaths() {
+			name, _ := endpointName(p)
+			a := apiOfEndpoint[name]
+			_, opPtr, _ := d.operation(p)
+			for _, prof := range oaProfiles {
+				if strings.HasPrefix(p, pathPrefixAntom) && prof != ProfileAntom {
+					continue
+				}
+				_, resp := d.profileSchemas(t, opPtr, prof)
+				var got []string
+				for _, code := range allCodes() {
+					r := map[string]any{"resultStatus": statusOfCode(code), "resultCode": code, "resultMessage": "m"}
+					if d.validate(t, resp+"/properties/result", r) == nil {
+						got = append(got, code)
+					}
+				}
+				var want []string
+				for code := range allowedCodes[a] {
+					// Only the mini-program profile answers A: the
+					// others answer a payment waiting for the user S.
+					if code == CodeAccept && prof != ProfileMiniProgramV1 {
+						continue
+					}
+					want = append(want, code)
+				}
+				sort.Strings(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s (%s): the document allows result codes\n%v\ncodes.go answers\n%v", p, prof, got, want)
+				}
+				// A code never goes with another status than its own.
+				for _, code := range got {
+					for _, st := range []string{StatusSuccess, StatusFail, StatusUnknown, StatusAccepted} {
+						r := map[string]any{"resultStatus": st, "resultCode": code, "resultMessage": "m"}
+						if st != statusOfCode(code) && d.validate(t, resp+"/properties/result", r) == nil {
+							t.Errorf("%s (%s): document allows %s with status %s", p, prof, code, st)
+						}
+					}
+				}
+			}
+		}
+	})
+
+	t.Run("transport answers", func(t *testing.T) {
+		for _, p := range servedPaths() {
+			op, opPtr, _ := d.operation(p)
+			for _, status := range documentedStatuses(t, op) {
+				if status == http.StatusOK {
+					continue
+				}
+				_, rp := d.object(t, opPtr+oaPointer("responses", strconv.Itoa(status)))
+				sp := rp + oaPointer("content", "application/json", "schema")
+				var got []string
+				for _, code := range allCodes() {
+					body := map[string]any{"result": map[string]any{"resultStatus": statusOfCode(code), "resultCode": code, "resultMessage": "m"}}
+					if d.validate(t, sp, body) == nil {
+						got = append(got, code)
+					}
+				}
+				want := slices.Clone(oaTransportStatuses[status])
+				sort.Strings(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s %d: document allows %v, the transport answers %v", p, status, got, want)
+				}
+				extra := map[string]any{"result": map[string]any{"resultStatus": statusOfCode(want[0]), "resultCode": want[0], "resultMessage": "m"}, "paymentId": "x"}
+				if d.validate(t, sp, extra) == nil {
+					t.Errorf("%s %d: a transport answer may carry undocumented members", p, status)
+				}
+			}
+		}
+	})
+}
