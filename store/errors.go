@@ -19,4 +19,7 @@ var (
 	// lease has passed to another dispatcher (or was never held). The
 	// attempt was not recorded.
 	ErrLeaseLost = errors.New("store: outbox lease lost")
+	// ErrDelivered means an outbox message cannot be resent because the
+	// merchant has already acknowledged it.
+	ErrDelivered = errors.New("store: outbox message already delivered")
 )

@@ -48,7 +48,12 @@ type Store interface {
 	// (LeaseUntil at or before now), earliest due first, to owner until
 	// now+lease, and returns them as stored after the claim. Two owners
 	// never hold the same message at once.
-	ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
+	//
+	// Messages of the partners named in skipPartners are not claimed (nor
+	// counted against limit): a dispatcher passes the partners it is
+	// already sending to as fast as it allows, so that one slow merchant's
+	// backlog never fills its claims.
+	ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int, skipPartners ...string) ([]OutboxMessage, error)
 	// RecordDelivery stores the outcome of one attempt made under owner's
 	// lease, counts the attempt and frees the lease. It returns ErrLeaseLost
 	// when d.Owner is not the message's lease owner (another dispatcher
@@ -59,4 +64,16 @@ type Store interface {
 	// Outbox returns all messages of a payment in creation order (empty for
 	// an unknown payment).
 	Outbox(ctx context.Context, paymentID string) ([]OutboxMessage, error)
+	// ParkedOutbox returns up to limit parked (undelivered after their last
+	// scheduled attempt) messages, oldest CreatedAt first, ties by ID,
+	// starting after the message with id after ("" for the start): pages
+	// for an operator. Empty when there are none.
+	ParkedOutbox(ctx context.Context, after string, limit int) ([]OutboxMessage, error)
+	// ResendOutbox makes an undelivered message due again at now: a parked
+	// message is unparked (it gets one more attempt; Attempts keeps
+	// counting), a waiting one is brought forward. A lease someone holds is
+	// left alone. It returns the message as stored after the change,
+	// ErrNotFound for an unknown id and ErrDelivered when the merchant has
+	// already acknowledged it.
+	ResendOutbox(ctx context.Context, messageID string, now time.Time) (OutboxMessage, error)
 }
