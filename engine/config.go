@@ -52,6 +52,12 @@ type Config struct {
 	// concurrent refunds of one payment to all land.
 	ConflictRetries int
 
+	// OnOutbox, when set, is called after every commit that queued a
+	// notification for a merchant, so that a dispatcher in this process
+	// (worker.Worker.Wake) sends it at once instead of at its next poll. It
+	// must not block.
+	OnOutbox func()
+
 	// Logger receives operational messages (conflicts, funds errors).
 	// Default: discard. Decisions never log.
 	Logger *slog.Logger

@@ -67,7 +67,7 @@ func (e *Engine) update(ctx context.Context, paymentID string, hint *store.Snaps
 		if err != nil || pl == nil {
 			return &snap, err
 		}
-		err = e.store.Commit(ctx, pl.change())
+		err = e.commit(ctx, pl)
 		if err == nil {
 			return applied(&snap, pl), nil
 		}
@@ -77,6 +77,18 @@ func (e *Engine) update(ctx context.Context, paymentID string, hint *store.Snaps
 		e.cfg.Logger.DebugContext(ctx, "paystate: version conflict, deciding again", "payment", paymentID, "attempt", attempt+1)
 		runtime.Gosched() // let the winner finish before reloading
 	}
+}
+
+// commit writes pl in one store commit and, when it carried notifications,
+// tells Config.OnOutbox.
+func (e *Engine) commit(ctx context.Context, pl *plan) error {
+	if err := e.store.Commit(ctx, pl.change()); err != nil {
+		return err
+	}
+	if len(pl.outbox) > 0 && e.cfg.OnOutbox != nil {
+		e.cfg.OnOutbox()
+	}
+	return nil
 }
 
 // applied returns snap as it stands after pl was committed.

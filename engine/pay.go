@@ -48,7 +48,7 @@ func (e *Engine) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 		if perr != nil {
 			return Payment{}, perr
 		}
-		err = e.store.Commit(ctx, pl.change())
+		err = e.commit(ctx, pl)
 		if errors.Is(err, store.ErrAlreadyExists) && attempt < e.cfg.ConflictRetries {
 			continue // a twin won: answer as a repeat of it
 		}

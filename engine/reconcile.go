@@ -96,3 +96,18 @@ func (e *Engine) checkTarget(snap *store.Snapshot, refundID string) (string, dec
 	}
 	return "", nil
 }
+
+// farFuture is later than any next check the engine schedules.
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Unresolved lists up to limit funds operations still in flight (debits and
+// reversals of payments, credits of refunds whose outcome the funds port has
+// not told yet), earliest next check first, whether or not their next check
+// is due: what an operator watches. Reconcile settles them.
+func (e *Engine) Unresolved(ctx context.Context, limit int) ([]store.Check, error) {
+	checks, err := e.store.DueChecks(ctx, farFuture, limit)
+	if err != nil {
+		return nil, e.internal(err, "list unresolved operations")
+	}
+	return checks, nil
+}

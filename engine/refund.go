@@ -42,7 +42,7 @@ func (e *Engine) Refund(ctx context.Context, req RefundRequest) (Refund, error) 
 			return Refund{}, err
 		}
 		pl, refused := e.decideRefund(&snap, &req, e.cfg.Now())
-		err = e.store.Commit(ctx, pl.change())
+		err = e.commit(ctx, pl)
 		if (errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrAlreadyExists)) && attempt < e.cfg.ConflictRetries {
 			continue // somebody else changed the payment or sent a twin: decide again
 		}
