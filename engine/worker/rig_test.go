@@ -74,7 +74,7 @@ func (r *rig) waiting(partner, req string, d time.Duration) engine.Payment {
 	r.t.Helper()
 	p, err := r.eng.Pay(r.ctx, engine.PayRequest{
 		PartnerID: partner, RequestID: req, Scenario: engine.ScenarioCashier, Amount: usd(500),
-		NotifyURL: "https://" + partner + ".example/notify", ExpiresAt: r.clock.Now().Add(d),
+		NotifyURL: "https://" + partner + ".example/notify", ExpiresAt: r.now().Add(d),
 	})
 	require.NoError(r.t, err)
 	require.Equal(r.t, engine.PaymentAccept, p.State)
@@ -88,6 +88,15 @@ func (r *rig) message(paymentID string) store.OutboxMessage {
 	require.NoError(r.t, err)
 	require.Len(r.t, msgs, 1)
 	return msgs[0]
+}
+
+// now reads the rig's fake clock, or the synctest bubble's time when the
+// rig has none.
+func (r *rig) now() time.Time {
+	if r.clock == nil {
+		return time.Now()
+	}
+	return r.clock.Now()
 }
 
 func usd(minor int64) engine.Money { return engine.Money{Currency: "USD", Minor: minor} }
