@@ -64,4 +64,17 @@ type Config struct {
 	// Logger receives internal errors (never sent to callers). Default:
 	// discard.
 	Logger *slog.Logger
+	// Observe, when set, is called once per request after its answer was
+	// written, for metrics. It must be fast and must not keep o's
+	// references.
+	Observe func(o Observation)
+}
+
+// Observation describes one request the handler answered.
+type Observation struct {
+	Endpoint   string // "pay", "inquiryPayment", ...; "" when the path names none
+	ClientID   string // the Client-Id, once it was found to be known; else ""
+	HTTPStatus int
+	Result     Result // as answered
+	Duration   time.Duration
 }

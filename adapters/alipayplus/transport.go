@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Path prefixes the transport answers; the last segment names the endpoint
@@ -86,7 +87,7 @@ var unknownException = Result{ResultCode: CodeUnknownException, ResultStatus: St
 // prefix with http.StripPrefix verifies the path the caller signed, while the
 // endpoint is chosen from the (stripped) r.URL.Path.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := &exchange{h: h, w: w, r: r, signedPath: wirePath(r)}
+	x := &exchange{h: h, w: w, r: r, signedPath: wirePath(r), start: time.Now()}
 	defer func() {
 		if v := recover(); v != nil {
 			h.cfg.Logger.Error("alipayplus: panic while serving a request",
@@ -107,6 +108,8 @@ type exchange struct {
 	r           *http.Request
 	signedPath  string // the wire path both signatures cover
 	wroteHeader bool
+	start       time.Time // for Config.Observe
+	clientID    string    // once known, for Config.Observe
 }
 
 // serve runs the pipeline and returns the HTTP status and the answer body.
@@ -157,6 +160,7 @@ func (x *exchange) serve() (int, any) {
 		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidClient, "Client-Id is not known"))
 	}
 	clientID = cid
+	x.clientID = cid
 
 	reqTime, rej := x.checkRequestTime()
 	if rej != nil {
@@ -255,6 +259,21 @@ func (x *exchange) write(status int, answer any) {
 	x.wroteHeader = true
 	x.w.WriteHeader(status)
 	_, _ = x.w.Write(body) // a failed write means the client is gone
+	if h.cfg.Observe != nil {
+		x.observe(status, body)
+	}
+}
+
+// observe reports the answer just written to Config.Observe.
+func (x *exchange) observe(status int, body []byte) {
+	var answer transportAnswer
+	_ = json.Unmarshal(body, &answer) // our own encoding: it has a result
+	name, _ := endpointName(x.r.URL.Path)
+	if _, ok := endpoints[name]; !ok {
+		name = ""
+	}
+	x.h.cfg.Observe(Observation{Endpoint: name, ClientID: x.clientID, HTTPStatus: status,
+		Result: answer.Result, Duration: time.Since(x.start)})
 }
 
 // endpointName returns the endpoint name a path addresses ("" when it is
