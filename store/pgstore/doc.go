@@ -27,7 +27,8 @@
 // ClaimOutbox leases messages with one UPDATE over a SELECT ... FOR UPDATE
 // SKIP LOCKED, so dispatchers in several processes share the outbox and never
 // hold the same message at once; RecordDelivery is guarded by the lease
-// owner.
+// owner. ResendOutbox changes only the due time and the parked flag, so it
+// never disturbs a lease either.
 //
 // A read of a payment with its refunds is one statement, hence one
 // consistent snapshot.
@@ -46,6 +47,9 @@
 // forever", and '-infinity' keeps that meaning for col <= now and
 // ORDER BY col, so the partial indexes serve the due listings with plain
 // range scans. Both NULL and '-infinity' read back as the zero time.
+// ParkedOutbox, which pages by created_at, orders by
+// coalesce(created_at, '-infinity') so that the zero time comes first
+// there too, and its partial index is on that expression.
 //
 // # Text
 //

@@ -24,8 +24,12 @@ func (s *Store) QueryCasesForTest() []QueryCase {
 		{"outbox", q.outbox, []any{"pay-1"}},
 		{"dueExpiries", q.dueExpiries, []any{dueTime(now), 10}},
 		{"dueChecks", q.dueChecks, []any{dueTime(now), 10}},
-		{"claimOutbox", q.claimOutbox, []any{"owner", nullTime(now.Add(time.Minute)), dueTime(now), 10}},
+		{"claimOutbox", q.claimOutbox, []any{"owner", nullTime(now.Add(time.Minute)), dueTime(now), 10, []string{"slow-shop"}}},
 		{"recordDelivery", q.recordDelivery, []any{"msg-1", "owner", "", true, nullTime(now), false, dueTime(time.Time{})}},
 		{"outboxLeaseOwner", q.outboxLeaseOwner, []any{"msg-1"}},
+		{"parkedOutbox", q.parkedOutbox, []any{dueTime(now), "msg-1", 10}},
+		{"outboxParkedKey", q.outboxParkedKey, []any{"msg-1"}},
+		{"resendOutbox", q.resendOutbox, []any{"msg-1", dueTime(now)}},
+		{"outboxDelivered", q.outboxDelivered, []any{"msg-1"}},
 	}
 }

@@ -13,20 +13,24 @@ import (
 
 // ClaimOutbox leases to owner, until now+lease, up to limit undelivered,
 // unparked messages whose NextAttemptAt is at or before now and whose lease
-// is free or expired (LeaseUntil at or before now), in one statement:
-// earliest NextAttemptAt first, ties by CreatedAt and then ID, which is
-// also the order returned. Rows another claimer is leasing at that moment
-// are skipped (FOR UPDATE SKIP LOCKED), so claimers in many processes never
-// wait for each other nor get the same message while its lease is valid.
-// Owner must not be empty. A limit of zero or less claims none.
-func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]store.OutboxMessage, error) {
+// is free or expired (LeaseUntil at or before now), except those of the
+// partners in skipPartners, in one statement: earliest NextAttemptAt first,
+// ties by CreatedAt and then ID, which is also the order returned. Rows
+// another claimer is leasing at that moment are skipped (FOR UPDATE SKIP
+// LOCKED), so claimers in many processes never wait for each other nor get
+// the same message while its lease is valid. Owner must not be empty. A
+// limit of zero or less claims none.
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int, skipPartners ...string) ([]store.OutboxMessage, error) {
 	if owner == "" {
 		return nil, errors.New("pgstore: claim outbox: owner is empty")
 	}
 	if limit <= 0 {
 		return []store.OutboxMessage{}, ctx.Err()
 	}
-	rows, err := s.pool.Query(ctx, s.q.claimOutbox, owner, nullTime(now.Add(lease)), dueTime(now), limit)
+	if skipPartners == nil {
+		skipPartners = []string{} // pgx sends a nil slice as NULL
+	}
+	rows, err := s.pool.Query(ctx, s.q.claimOutbox, owner, nullTime(now.Add(lease)), dueTime(now), limit, skipPartners)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: claim outbox for %q: %w", owner, err)
 	}

@@ -445,6 +445,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		"dueExpiries":     {"payments_due_expiry"},
 		"dueChecks":       {"payments_due_check", "refunds_due_check"},
 		"claimOutbox":     {"outbox_claimable"},
+		"parkedOutbox":    {"outbox_parked"},
 		"history":         {"events_by_payment"},
 		"outbox":          {"outbox_by_payment"},
 		"paymentByID":     {"refunds_by_payment"},

@@ -20,6 +20,8 @@ type queries struct {
 	dueExpiries, dueChecks string
 
 	claimOutbox, recordDelivery, outboxLeaseOwner string
+
+	parkedOutbox, outboxParkedKey, resendOutbox, outboxDelivered string
 }
 
 func newQueries(schema string) queries {
@@ -71,14 +73,17 @@ func newQueries(schema string) queries {
 			" WHERE status = 'INIT' AND next_check_at <= $1 ORDER BY next_check_at, payment_id, id LIMIT $2)" +
 			") due ORDER BY at, payment_id, refund_id LIMIT $2",
 
-		// $1 owner, $2 lease until, $3 now, $4 limit. The inner SELECT is
-		// served by outbox_claimable; SKIP LOCKED lets concurrent claimers
-		// pass each other's rows, and FOR UPDATE re-checks a row changed by
-		// a claimer that committed meanwhile, so no row is leased twice.
+		// $1 owner, $2 lease until, $3 now, $4 limit, $5 partners to skip
+		// (never NULL: <> ALL of NULL excludes every row). The inner
+		// SELECT is served by outbox_claimable; SKIP LOCKED lets concurrent
+		// claimers pass each other's rows, and FOR UPDATE re-checks a row
+		// changed by a claimer that committed meanwhile, so no row is
+		// leased twice.
 		claimOutbox: "WITH claimed AS (UPDATE " + outbox + " o SET lease_owner = $1, lease_until = $2" +
 			" FROM (SELECT id FROM " + outbox +
 			" WHERE delivered_at IS NULL AND NOT parked AND next_attempt_at <= $3" +
 			" AND (lease_owner = '' OR lease_until IS NULL OR lease_until <= $3)" +
+			" AND partner_id <> ALL($5::text[])" +
 			" ORDER BY next_attempt_at, created_at NULLS FIRST, id LIMIT $4 FOR UPDATE SKIP LOCKED) due" +
 			" WHERE o.id = due.id RETURNING " + cols("o.", outboxColumns) + ")" +
 			" SELECT " + cols("", outboxColumns) + " FROM claimed ORDER BY next_attempt_at, created_at NULLS FIRST, id",
@@ -91,8 +96,23 @@ func newQueries(schema string) queries {
 			" lease_owner = '', lease_until = NULL" +
 			" WHERE id = $1 AND lease_owner = $2 AND lease_owner <> ''",
 		outboxLeaseOwner: "SELECT lease_owner FROM " + outbox + " WHERE id = $1",
+
+		// $1 and $2 the cursor's key (see outboxParkedKey), $3 limit.
+		// Served by outbox_parked, from the cursor on.
+		parkedOutbox: "SELECT " + cols("", outboxColumns) + " FROM " + outbox +
+			" WHERE parked AND delivered_at IS NULL AND (" + parkedKey + ", id) > ($1, $2)" +
+			" ORDER BY " + parkedKey + ", id LIMIT $3",
+		outboxParkedKey: "SELECT " + parkedKey + " FROM " + outbox + " WHERE id = $1",
+		// $1 id, $2 now. The lease is left alone.
+		resendOutbox: "UPDATE " + outbox + " SET next_attempt_at = $2, parked = false" +
+			" WHERE id = $1 AND delivered_at IS NULL RETURNING " + cols("", outboxColumns),
+		outboxDelivered: "SELECT delivered_at IS NOT NULL FROM " + outbox + " WHERE id = $1",
 	}
 }
+
+// parkedKey is the leading key of the outbox_parked index (migration 0002)
+// and of ParkedOutbox's order: created_at with NULL (the zero time) first.
+const parkedKey = "coalesce(created_at, '-infinity'::timestamptz)"
 
 // insertSQL is INSERT INTO table (columns) VALUES ($1, ...).
 func insertSQL(table string, columns []string) string {

@@ -1,9 +1,11 @@
 package sqlitestore
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paystate/paystate/store"
 )
@@ -146,6 +148,22 @@ func scanOutbox(sc scanner) (store.OutboxMessage, error) {
 		utc{&m.CreatedAt}, utc{&m.NextAttemptAt}, &m.Attempts, &m.LeaseOwner, utc{&m.LeaseUntil},
 		utc{&m.DeliveredAt}, &m.Parked, &m.LastError)
 	return m, err
+}
+
+// jsonStrings encodes ss as a JSON array ("[]" for none), for a query that
+// reads a list parameter with json_each. A string that is not valid UTF-8
+// has no faithful JSON form and is refused.
+func jsonStrings(ss []string) (string, error) {
+	for _, v := range ss {
+		if !utf8.ValidString(v) {
+			return "", fmt.Errorf("%q is not valid UTF-8", v)
+		}
+	}
+	if ss == nil {
+		ss = []string{}
+	}
+	b, err := json.Marshal(ss)
+	return string(b), err
 }
 
 // placeholders returns "?, ?, ..." with n marks.

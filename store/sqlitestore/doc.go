@@ -37,9 +37,10 @@
 // Every query is prepared once per connection. Every lookup and listing is
 // served by an index: the unique (partner_id, request_id) keys, and partial
 // indexes that hold only the rows a listing can return (payments in
-// ACCEPT, funds operations in flight, undelivered outbox messages), so
-// finished payments and delivered messages never slow the background work
-// down. TestQueriesUseIndexes holds every query to its plan.
+// ACCEPT, funds operations in flight, undelivered outbox messages, parked
+// ones), so finished payments and delivered messages never slow the
+// background work down. TestQueriesUseIndexes holds every query to its
+// plan.
 //
 // # Schema
 //

@@ -16,11 +16,13 @@ var (
 	// The inner SELECT walks the partial index outbox_claimable, which
 	// holds only messages still to be delivered, in claim order; its WHERE
 	// must repeat the index's condition literally for SQLite to use it.
+	// ?5 is a JSON array of the partners to skip, tested per row.
 	qClaimOutbox = `UPDATE outbox SET lease_owner = ?1, lease_until = ?2
 		WHERE pos IN (
 			SELECT pos FROM outbox
 			WHERE delivered_at = 0 AND parked = 0 AND next_attempt_at <= ?3
 				AND (lease_owner = '' OR lease_until <= ?3)
+				AND partner_id NOT IN (SELECT value FROM json_each(?5))
 			ORDER BY next_attempt_at, created_at, id LIMIT ?4)
 		RETURNING ` + outboxColumns
 
@@ -45,12 +47,13 @@ func recordDelivery(outcome string) string {
 
 // ClaimOutbox leases to owner, until now+lease, up to limit undelivered,
 // unparked messages whose NextAttemptAt is at or before now and whose lease
-// is free or expired (LeaseUntil at or before now). Messages are taken
-// earliest NextAttemptAt first, ties by CreatedAt and then ID, and returned
-// in that order showing the new lease. The selection and the lease are one
-// statement in one write transaction, so two owners never hold the same
-// message. Owner must not be empty; a limit of zero or less claims none.
-func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]store.OutboxMessage, error) {
+// is free or expired (LeaseUntil at or before now), except those of the
+// partners in skipPartners. Messages are taken earliest NextAttemptAt
+// first, ties by CreatedAt and then ID, and returned in that order showing
+// the new lease. The selection and the lease are one statement in one
+// write transaction, so two owners never hold the same message. Owner must
+// not be empty; a limit of zero or less claims none.
+func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int, skipPartners ...string) ([]store.OutboxMessage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -60,13 +63,17 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 	if limit <= 0 {
 		return []store.OutboxMessage{}, nil
 	}
+	skip, err := jsonStrings(skipPartners)
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestore: claim outbox: %w", err)
+	}
 	var msgs []store.OutboxMessage
-	err := s.write(ctx, "claim outbox", func(tx *sql.Tx) error {
+	err = s.write(ctx, "claim outbox", func(tx *sql.Tx) error {
 		st, err := s.stmt(ctx, tx, qClaimOutbox)
 		if err != nil {
 			return err
 		}
-		rows, err := st.QueryContext(ctx, owner, micros(now.Add(lease)), micros(now), limit)
+		rows, err := st.QueryContext(ctx, owner, micros(now.Add(lease)), micros(now), limit, skip)
 		if err != nil {
 			return fmt.Errorf("sqlitestore: claim outbox: %w", err)
 		}

@@ -284,45 +284,19 @@ func openSeeded(path string, n int) (s *Store, took string, err error) {
 	return s, took, nil
 }
 
-// checkPlans explains every query of the Store on its database: each table
-// must be reached through an index (or the primary key), and no listing
-// may sort its rows (as TestQueriesUseIndexes, but with the statistics of
-// the seeded database). It returns the plans.
+// checkPlans explains every query of the Store on its database and checks
+// each plan as TestQueriesUseIndexes does (planErrors), but with the
+// statistics of the seeded database. It returns the plans.
 func checkPlans(s *Store) (string, error) {
 	ctx := context.Background()
 	var out strings.Builder
 	var errs []error
 	for _, q := range allQueries {
-		args := make([]any, strings.Count(q, "?"))
-		for i := range args {
-			args[i] = 1
-		}
-		rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+		plan, err := explain(ctx, s.db, q)
 		if err != nil {
-			return out.String(), fmt.Errorf("explain %q: %w", q, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				rows.Close()
-				return out.String(), err
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return out.String(), err
 		}
-		for _, step := range plan {
-			if strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, " USING ") && !strings.HasPrefix(step, "SCAN (subquery") {
-				errs = append(errs, fmt.Errorf("full scan in %q: %q", q, plan))
-			}
-			if step == "USE TEMP B-TREE FOR ORDER BY" {
-				errs = append(errs, fmt.Errorf("sort in %q: %q", q, plan))
-			}
-		}
+		errs = append(errs, planErrors(q, plan)...)
 		fmt.Fprintf(&out, "%s\n\t%s\n", strings.Join(strings.Fields(q), " "), strings.Join(plan, "\n\t"))
 	}
 	return out.String(), errors.Join(errs...)

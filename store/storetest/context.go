@@ -52,6 +52,10 @@ func testContextCancelled(t *testing.T, h *harness) {
 	require.Error(t, err, "ClaimOutbox")
 	err = s.RecordDelivery(ctx, store.Delivery{MessageID: "msg-1", Owner: "d1", At: t0, Delivered: true})
 	require.Error(t, err, "RecordDelivery")
+	_, err = s.ParkedOutbox(ctx, "", 10)
+	require.Error(t, err, "ParkedOutbox")
+	_, err = s.ResendOutbox(ctx, "msg-2", t0.Add(time.Hour))
+	require.Error(t, err, "ResendOutbox")
 
 	n := newPayment("pay-2", "partner-a", "req-2")
 	err = s.Commit(ctx, store.Change{Payment: n, Events: []store.Event{event(n, "create", "", "ACCEPT")}})
@@ -65,6 +69,6 @@ func testContextCancelled(t *testing.T, h *harness) {
 	})
 	require.Error(t, err, "Commit (update)")
 
-	require.Equal(t, before, h.state(p.ID), "nothing changed: no commit, no claim, no delivery recorded")
+	require.Equal(t, before, h.state(p.ID), "nothing changed: no commit, no claim, no delivery recorded, no resend")
 	h.requireNoPayment(n.ID, n.PartnerID, n.RequestID)
 }

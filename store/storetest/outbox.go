@@ -17,6 +17,7 @@ var outboxTests = []test{
 	{"RecordDeliveryOutcomes", testRecordDeliveryOutcomes},
 	{"RecordDeliveryErrors", testRecordDeliveryErrors},
 	{"ConcurrentClaims", testConcurrentClaims},
+	{"ClaimSkipsPartners", testClaimSkipsPartners},
 }
 
 // testOutboxListInCreationOrder: Outbox lists a payment's messages, and
@@ -140,6 +141,44 @@ func testLeaseExcludesOtherOwners(t *testing.T, h *harness) {
 	m = h.message(p.ID, "msg-1")
 	require.Equal(t, 1, m.Attempts)
 	require.Equal(t, takeover.Add(time.Second), m.DeliveredAt)
+}
+
+// testClaimSkipsPartners: ClaimOutbox leaves the messages of the partners
+// in skipPartners alone and does not count them against limit, even when
+// they are due first: the limit fills with other partners' messages, in
+// due order. Skipping an unknown partner, or none, changes nothing.
+func testClaimSkipsPartners(t *testing.T, h *harness) {
+	lease := time.Minute
+	now := t0.Add(time.Hour)
+	due := map[string][]time.Duration{ // minutes after t0, per partner
+		"slow-shop": {1, 2, 3, 4, 5, 6},
+		"shop-b":    {7, 9},
+		"shop-c":    {8, 10},
+	}
+	for i, partner := range []string{"slow-shop", "shop-b", "shop-c"} {
+		p := h.create(paid(newPayment(fmt.Sprintf("pay-%d", i), partner, fmt.Sprintf("req-%d", i))))
+		p2 := next(p)
+		var msgs []store.OutboxMessage
+		for j, m := range due[partner] {
+			msgs = append(msgs, newMessage(fmt.Sprintf("msg-%s-%d", partner, j), p2, t0.Add(m*time.Minute)))
+		}
+		h.commit(store.Change{Payment: p2, ExpectedVersion: 1, Outbox: msgs})
+	}
+
+	got := h.claim("d1", now, lease, 3, "slow-shop")
+	require.Equal(t, []string{"msg-shop-b-0", "msg-shop-c-0", "msg-shop-b-1"}, messageIDs(got),
+		"the slow shop's six earlier messages neither claimed nor counted")
+	require.Equal(t, []string{"msg-shop-c-1"}, messageIDs(h.claim("d2", now, lease, 3, "slow-shop", "shop-b")))
+	require.Empty(t, h.claim("d2", now, lease, 3, "slow-shop", "shop-c"), "the rest is leased or skipped")
+	for _, m := range h.outbox("pay-0") {
+		require.Empty(t, m.LeaseOwner, "%s of a skipped partner is not leased", m.ID)
+	}
+
+	got = h.claim("d3", now, lease, 4, "unknown-shop")
+	require.Equal(t, []string{"msg-slow-shop-0", "msg-slow-shop-1", "msg-slow-shop-2", "msg-slow-shop-3"}, messageIDs(got),
+		"skipping an unknown partner skips nothing")
+	got = h.claim("d4", now, lease, 10, []string{}...)
+	require.Equal(t, []string{"msg-slow-shop-4", "msg-slow-shop-5"}, messageIDs(got), "an empty skip list skips nothing")
 }
 
 // testRecordDeliveryOutcomes: RecordDelivery by the holder counts the

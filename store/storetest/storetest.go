@@ -27,6 +27,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Atomicity", atomicityTests},
 		{"Concurrency", concurrencyTests},
 		{"Outbox", outboxTests},
+		{"Parked", parkedTests},
 		{"Due", dueTests},
 		{"History", historyTests},
 		{"Context", contextTests},
@@ -109,11 +110,27 @@ func (h *harness) message(paymentID, messageID string) store.OutboxMessage {
 }
 
 // claim calls ClaimOutbox and requires success.
-func (h *harness) claim(owner string, now time.Time, lease time.Duration, limit int) []store.OutboxMessage {
+func (h *harness) claim(owner string, now time.Time, lease time.Duration, limit int, skipPartners ...string) []store.OutboxMessage {
 	h.t.Helper()
-	msgs, err := h.s.ClaimOutbox(h.ctx, owner, now, lease, limit)
-	require.NoError(h.t, err, "ClaimOutbox(%q, %s, %s, %d)", owner, now.Format(time.RFC3339Nano), lease, limit)
+	msgs, err := h.s.ClaimOutbox(h.ctx, owner, now, lease, limit, skipPartners...)
+	require.NoError(h.t, err, "ClaimOutbox(%q, %s, %s, %d, skip %q)", owner, now.Format(time.RFC3339Nano), lease, limit, skipPartners)
 	return norm(msgs)
+}
+
+// parked calls ParkedOutbox and requires success.
+func (h *harness) parked(after string, limit int) []store.OutboxMessage {
+	h.t.Helper()
+	msgs, err := h.s.ParkedOutbox(h.ctx, after, limit)
+	require.NoError(h.t, err, "ParkedOutbox(%q, %d)", after, limit)
+	return norm(msgs)
+}
+
+// resend calls ResendOutbox and requires success.
+func (h *harness) resend(messageID string, now time.Time) store.OutboxMessage {
+	h.t.Helper()
+	m, err := h.s.ResendOutbox(h.ctx, messageID, now)
+	require.NoError(h.t, err, "ResendOutbox(%q, %s)", messageID, now.Format(time.RFC3339Nano))
+	return norm(m)
 }
 
 // record calls RecordDelivery and requires success.
