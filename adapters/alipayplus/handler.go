@@ -71,14 +71,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 	if cfg.Engine == nil {
 		bad("Engine is required")
 	}
-	if cfg.WalletClientID == "" {
-		bad("WalletClientID is required")
-	}
-	if cfg.WalletKey == nil {
-		bad("WalletKey is required")
-	} else if n := cfg.WalletKey.N; n == nil || n.BitLen() < minKeyBits {
-		bad("WalletKey must be an RSA key of at least %d bits", minKeyBits)
-	}
+	checkWallet(cfg, bad)
 	if cfg.CashierURL == nil {
 		bad("CashierURL is required")
 	}
@@ -98,18 +91,28 @@ func NewHandler(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if len(cfg.Partners) == 0 {
+	partners := checkPartners(cfg.Partners, bad)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	cfg.Partners = partners
+	h := &Handler{cfg: cfg}
+	h.byClient, h.byPartner = indexPartners(h.cfg.Partners)
+	return h, nil
+}
+
+// checkPartners validates the partners of a Config (the rules NewHandler
+// documents), reporting each problem to bad, and returns private copies
+// with Profile filled in and PublicKeys copied, so the caller's later
+// changes do not reach the handler or the notifier.
+func checkPartners(ps []Partner, bad func(format string, args ...any)) []Partner {
+	if len(ps) == 0 {
 		bad("Partners needs at least one partner")
 	}
-
-	h := &Handler{
-		byClient:  make(map[string]*partnerEntry, len(cfg.Partners)),
-		byPartner: make(map[string]*partnerEntry, len(cfg.Partners)),
-	}
-	partners := make([]Partner, len(cfg.Partners))
+	partners := make([]Partner, len(ps))
 	firstPartner := map[string]int{}
 	firstClient := map[string]int{}
-	for i, p := range cfg.Partners {
+	for i, p := range ps {
 		if p.PartnerID == "" {
 			bad("Partners[%d].PartnerID is required", i)
 		} else if j, dup := firstPartner[p.PartnerID]; dup {
@@ -149,18 +152,34 @@ func NewHandler(cfg Config) (*Handler, error) {
 		p.PublicKeys = keys
 		partners[i] = p
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	cfg.Partners = partners
-	h.cfg = cfg
-	for i := range h.cfg.Partners {
-		p := &h.cfg.Partners[i]
+	return partners
+}
+
+// indexPartners indexes validated partners by Client-Id and partnerId; the
+// entries point into partners.
+func indexPartners(partners []Partner) (byClient, byPartner map[string]*partnerEntry) {
+	byClient = make(map[string]*partnerEntry, len(partners))
+	byPartner = make(map[string]*partnerEntry, len(partners))
+	for i := range partners {
+		p := &partners[i]
 		e := &partnerEntry{partner: p, newestKey: newestKeyVersion(p.PublicKeys)}
-		h.byClient[p.ClientID] = e
-		h.byPartner[p.PartnerID] = e
+		byClient[p.ClientID] = e
+		byPartner[p.PartnerID] = e
 	}
-	return h, nil
+	return byClient, byPartner
+}
+
+// checkWallet validates the wallet's identity in cfg (WalletClientID and
+// WalletKey), reporting each problem to bad.
+func checkWallet(cfg Config, bad func(format string, args ...any)) {
+	if cfg.WalletClientID == "" {
+		bad("WalletClientID is required")
+	}
+	if cfg.WalletKey == nil {
+		bad("WalletKey is required")
+	} else if n := cfg.WalletKey.N; n == nil || n.BitLen() < minKeyBits {
+		bad("WalletKey must be an RSA key of at least %d bits", minKeyBits)
+	}
 }
 
 // engine returns the engine the endpoints run commands on.
