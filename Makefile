@@ -6,7 +6,7 @@ RAPID_CHECKS ?= 10000
 BENCH ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test check vet unit property bench bench-stores fuzz
+.PHONY: test check vet unit property bench bench-adapter bench-stores fuzz
 
 ## test: everything CI checks, with a throwaway PostgreSQL server for the
 ## PostgreSQL store (scripts/with-postgres.sh; reuses PAYSTATE_PG_DSN if set)
@@ -31,6 +31,12 @@ property:
 bench:
 	$(GO) test -run XXX -bench '$(BENCH)' -benchmem -benchtime=$(BENCHTIME) -count=5 ./engine/
 
+## bench-adapter: signed pay and refund through the Alipay+ handler beside
+## the bare RSA-2048 sign + verify that bounds them, in 5 interleaved rounds,
+## with medians and ratios (README, "Adapter benchmark")
+bench-adapter:
+	GO=$(GO) scripts/bench-adapter.sh
+
 ## bench-stores: the README's store benchmarks ("Store benchmarks"): engine
 ## beside the bare store calls, 1 and 8 workers, on an empty store and on
 ## one seeded with 1M payments, and outbox claims beside 1M delivered
@@ -40,8 +46,17 @@ bench-stores:
 	scripts/with-postgres.sh $(GO) test -p 1 -run XXX -bench 'BenchmarkStore|BenchmarkClaimOutbox' \
 		-benchtime=5s -count=3 -timeout 60m ./store/sqlitestore/ ./store/pgstore/
 
-## fuzz: a long property run (FUZZ_CHECKS, default 200000) and coverage-guided fuzzing (FUZZTIME, default 60s)
+## fuzz: a long property run (FUZZ_CHECKS, default 200000), then coverage-guided
+## fuzzing of every Fuzz target in fuzz/, one after another (go test -fuzz takes
+## one target), FUZZTIME each (default 60s). Minimizing a new input stops after
+## FUZZMINIMIZETIME: the handler targets run ~1 ms per input, and go's default
+## of 60s per input would leave them little time to fuzz.
 FUZZTIME ?= 60s
+FUZZMINIMIZETIME ?= 5s
 fuzz:
 	$(GO) test -count=1 -run 'TestEngineStateMachine' ./engine/ -rapid.checks=$${FUZZ_CHECKS:-200000}
-	$(GO) test -run XXX -fuzz FuzzEngineStateMachine -fuzztime=$(FUZZTIME) ./fuzz/
+	@targets="$$($(GO) test -list '^Fuzz' ./fuzz/ | grep '^Fuzz')" && test -n "$$targets" && \
+	for t in $$targets; do \
+		echo "== $$t"; \
+		$(GO) test -run XXX -fuzz "^$$t\$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=$(FUZZMINIMIZETIME) ./fuzz/ || exit 1; \
+	done

@@ -1,3 +1,15 @@
 // Package fuzz holds paystate's fuzz targets and long property runs. Nothing
-// imports it. `make fuzz` runs them for longer than the test command does.
+// imports it. `go test ./fuzz/` runs the seed corpora; `make fuzz` fuzzes
+// every target for longer:
+//
+//   - FuzzEngineStateMachine: the engine's model-based property;
+//   - FuzzParseMoney: wire amounts through engine.ParseMoney;
+//   - FuzzSignatureHeader: alipayplus.ParseSignatureHeader and String;
+//   - FuzzTime: Request-Time and paymentExpiryTime readers (ISO 8601,
+//     epoch milliseconds);
+//   - FuzzRequestDecoder: signed bodies through a real alipayplus handler
+//     to all five endpoints.
+//
+// The adapter targets use its exported API only, as a wallet would.
+// Crashers land in testdata/fuzz/ and stay as regression seeds.
 package fuzz

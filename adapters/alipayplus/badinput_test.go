@@ -131,6 +131,7 @@ func TestPayBadInputMiniProgram(t *testing.T) {
 	add("expiry epoch number", "paymentExpiryTime", map[string]any{"paymentExpiryTime": 1778051289000})
 	add("expiry in the past", "paymentExpiryTime", map[string]any{"paymentExpiryTime": "2020-06-08T12:12:12+08:00"})
 	add("expiry too far", "paymentExpiryTime", map[string]any{"paymentExpiryTime": "2027-06-08T12:12:12+08:00"})
+	add("expiry the zero time", "paymentExpiryTime", map[string]any{"paymentExpiryTime": "0001-01-01T01:00:00+01:00"})
 	add("return URL too long", "paymentReturnUrl", map[string]any{"paymentReturnUrl": "https://m.example/" + long(1024-17)})
 	add("notify URL too long", "paymentNotifyUrl", map[string]any{"paymentNotifyUrl": "https://m.example/" + long(1024-17)})
 	add("notify URL number", "paymentNotifyUrl", map[string]any{"paymentNotifyUrl": 5})

@@ -70,6 +70,9 @@ func ParseSignatureHeader(h string) (SignatureHeader, error) {
 	if err != nil {
 		return out, fmt.Errorf("%w: signature is not base64: %v", ErrBadSignatureHeader, err)
 	}
+	if len(raw) == 0 { // base64 skips line breaks: "%0A" decodes to nothing
+		return out, fmt.Errorf("%w: no signature", ErrBadSignatureHeader)
+	}
 	out.Signature = raw
 	return out, nil
 }

@@ -51,6 +51,7 @@ func TestParseSignatureHeader(t *testing.T) {
 		{"trailing comma", "algorithm=RSA256, signature=" + enc + ","},
 		{"no signature", "algorithm=RSA256, keyVersion=1"},
 		{"empty signature", "algorithm=RSA256, keyVersion=1, signature="},
+		{"signature of line breaks only", "algorithm=RSA256, keyVersion=1, signature=%0D%0A"},
 		{"other algorithm", "algorithm=ECC224, keyVersion=1, signature=" + enc},
 		{"SHA1", "algorithm=RSA, signature=" + enc},
 		{"duplicate signature", "signature=" + enc + ", signature=" + enc},
