@@ -4,8 +4,9 @@
 // A wallet backend creates an Engine with a store.Store (where state lives),
 // a Funds implementation (where money moves: its own ledger) and a Config,
 // and calls one method per merchant command: Pay, Confirm, Fail, Cancel,
-// Refund, InquirePayment, InquireRefund. Background work runs through
-// ExpireDue and Reconcile.
+// Refund, InquirePayment, InquireRefund. The wallet's own pages (such as
+// the cashier) read a payment by its wallet id with Payment. Background
+// work runs through ExpireDue and Reconcile.
 //
 // Every command follows the same shape: load the payment, decide with pure
 // functions over values (the state machine in machine.go, compiled once from

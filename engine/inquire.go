@@ -21,6 +21,24 @@ func (e *Engine) InquirePayment(ctx context.Context, ref PaymentRef) (Payment, e
 	return e.view(&snap)
 }
 
+// Payment returns the payment with wallet id paymentID as it stands,
+// whichever partner it belongs to, or CodePaymentNotFound or
+// CodeParamIllegal. It changes nothing.
+//
+// It is for the wallet's own pages, such as the cashier, which know a
+// payment by its wallet id alone. Merchant-facing adapters use
+// InquirePayment, which hides other partners' payments.
+func (e *Engine) Payment(ctx context.Context, paymentID string) (Payment, error) {
+	if err := checkID("paymentID", paymentID, true); err != nil {
+		return Payment{}, err
+	}
+	snap, err := e.store.GetPayment(ctx, paymentID)
+	if err != nil {
+		return Payment{}, e.loadError(err, paymentID)
+	}
+	return e.view(&snap)
+}
+
 // InquireRefund returns the refund ref names as it stands, or
 // CodeRefundNotFound (also for another partner's refund) or
 // CodeParamIllegal. It changes nothing.
