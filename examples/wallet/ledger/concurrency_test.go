@@ -1,0 +1,138 @@
+package ledger_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/examples/wallet/ledger"
+)
+
+// debitAll runs n debits at once, the i-th through ledgers[i%len(ledgers)],
+// and returns their results. Any error fails the test.
+func debitAll(t *testing.T, ledgers []*ledger.Ledger, n int, req func(i int) engine.FundsRequest) []engine.FundsResult {
+	t.Helper()
+	results := make([]engine.FundsResult, n)
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			results[i], errs[i] = ledgers[i%len(ledgers)].Debit(t.Context(), req(i))
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("debit %d: %v", i, err)
+		}
+	}
+	return results
+}
+
+// wantOutcomes checks how many results succeeded and how many were
+// declined with code.
+func wantOutcomes(t *testing.T, results []engine.FundsResult, succeeded int, code engine.Code) {
+	t.Helper()
+	var ok, no int
+	for _, res := range results {
+		switch {
+		case res.Status == engine.FundsSucceeded:
+			ok++
+		case res.Status == engine.FundsDeclined && res.Reason == code:
+			no++
+		default:
+			t.Fatalf("result %+v, want succeeded or declined with %v", res, code)
+		}
+	}
+	if ok != succeeded || no != len(results)-succeeded {
+		t.Fatalf("%d succeeded and %d declined, want %d and %d", ok, no, succeeded, len(results)-succeeded)
+	}
+}
+
+func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, db database) {
+		l := seeded(t, db)
+		results := debitAll(t, []*ledger.Ledger{l}, 64, func(i int) engine.FundsRequest {
+			return cashier(fmt.Sprintf("op-%d", i), "alice", 100)
+		})
+		wantOutcomes(t, results, 10, engine.CodeBalanceNotEnough)
+		wantBalance(t, l, "alice", "USD", 0)
+	})
+}
+
+func TestTwoLedgersOnOneDatabaseNeverOverdraw(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, db database) {
+		// Two processes: two connection pools on one database.
+		a, b := seeded(t, db), db.open(t)
+		if err := b.Seed(t.Context(), []ledger.User{alice, bob}); err != nil {
+			t.Fatal(err)
+		}
+		ledgers := []*ledger.Ledger{a, b}
+		results := debitAll(t, ledgers, 64, func(i int) engine.FundsRequest {
+			return agreement(fmt.Sprintf("op-%d", i), "token-alice", 100)
+		})
+		wantOutcomes(t, results, 10, engine.CodeBalanceNotEnough)
+		wantBalance(t, a, "alice", "USD", 0)
+		wantBalance(t, b, "alice", "USD", 0)
+
+		// One payment code, many debits: it pays once.
+		results = debitAll(t, ledgers, 16, func(i int) engine.FundsRequest {
+			return engine.FundsRequest{OperationID: fmt.Sprintf("code-%d", i), AuthCode: "code-alice-1",
+				Scenario: engine.ScenarioPaymentCode, Amount: engine.Money{Currency: "JPY", Minor: 1}}
+		})
+		wantOutcomes(t, results, 1, engine.CodeAuthCodeAlreadyUsed)
+		wantBalance(t, a, "alice", "JPY", 499)
+	})
+}
+
+func TestConcurrentRepeatsApplyOnce(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, db database) {
+		a, b := seeded(t, db), db.open(t)
+		results := debitAll(t, []*ledger.Ledger{a, b}, 64, func(int) engine.FundsRequest {
+			return cashier("same", "alice", 100)
+		})
+		wantOutcomes(t, results, 64, engine.CodeNone)
+		for _, res := range results {
+			if !res.At.Equal(results[0].At) {
+				t.Fatalf("answers differ: %+v and %+v", res, results[0])
+			}
+		}
+		wantBalance(t, a, "alice", "USD", 900)
+	})
+}
+
+// An Inquire racing a Debit of the same id agrees with it: either the
+// debit was applied and Inquire reports it, or Inquire fenced the id and
+// the debit is declined. The money matches the answers.
+func TestInquireRacingDebitAgrees(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, db database) {
+		a, b := seeded(t, db), db.open(t)
+		const n = 32
+		debits, inquiries := make([]engine.FundsResult, n), make([]engine.FundsResult, n)
+		errs := make([]error, 2*n)
+		var wg sync.WaitGroup
+		for i := range n {
+			op := fmt.Sprintf("op-%d", i)
+			wg.Go(func() { debits[i], errs[2*i] = a.Debit(t.Context(), cashier(op, "alice", 10)) })
+			wg.Go(func() { inquiries[i], errs[2*i+1] = b.Inquire(t.Context(), op) })
+		}
+		wg.Wait()
+		paid := int64(0)
+		for i := range n {
+			if errs[2*i] != nil || errs[2*i+1] != nil {
+				t.Fatalf("op-%d: %v, %v", i, errs[2*i], errs[2*i+1])
+			}
+			if debits[i].Status != inquiries[i].Status {
+				t.Fatalf("op-%d: debit %+v, inquire %+v", i, debits[i], inquiries[i])
+			}
+			if debits[i].Status == engine.FundsSucceeded {
+				paid += 10
+			}
+		}
+		wantBalance(t, a, "alice", "USD", 1000-paid)
+	})
+}

@@ -1,0 +1,56 @@
+package ledger
+
+// queries is every statement a Ledger runs, built once with the table names
+// of its backend. Both backends take $1, $2, ... for arguments and
+// understand INSERT ... ON CONFLICT and UPDATE ... RETURNING.
+type queries struct {
+	// ledger_operations
+	claim, record, find, fence string
+	// resolving the payer
+	userCount, tokenUser, codeUser, claimCode, releaseCode string
+	// balances
+	take, give, balance string
+	// seeding
+	addUser, addBalance, dropOtherTokens, putToken, addCode string
+}
+
+func newQueries(table func(name string) string) queries {
+	ops, users, balances := table("ledger_operations"), table("ledger_users"), table("ledger_balances")
+	tokens, codes := table("ledger_access_tokens"), table("ledger_payment_codes")
+	const opColumns = "operation_id, kind, payment_id, refund_id, user_id, currency, amount, status, reason, message, applied_at"
+	return queries{
+		claim: `INSERT INTO ` + ops + ` (` + opColumns + `)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '', $9)
+			ON CONFLICT (operation_id) DO NOTHING`,
+		record: `UPDATE ` + ops + ` SET user_id = coalesce(nullif($2, ''), user_id), status = $3, reason = $4, message = $5, applied_at = $6
+			WHERE operation_id = $1`,
+		find: `SELECT status, reason, message, user_id, applied_at FROM ` + ops + ` WHERE operation_id = $1`,
+		fence: `INSERT INTO ` + ops + ` (` + opColumns + `)
+			VALUES ($1, $2, '', '', '', '', 0, $3, $4, $5, $6)
+			ON CONFLICT (operation_id) DO NOTHING`,
+
+		userCount:   `SELECT count(*) FROM ` + users + ` WHERE user_id = $1`,
+		tokenUser:   `SELECT user_id FROM ` + tokens + ` WHERE token = $1`,
+		codeUser:    `SELECT user_id, used_by FROM ` + codes + ` WHERE code = $1`,
+		claimCode:   `UPDATE ` + codes + ` SET used_by = $2 WHERE code = $1 AND used_by = '' RETURNING user_id`,
+		releaseCode: `UPDATE ` + codes + ` SET used_by = '' WHERE code = $1 AND used_by = $2`,
+
+		// The guard balance >= amount is checked on the row as it is when
+		// the UPDATE takes it, after any concurrent debit committed.
+		take: `UPDATE ` + balances + ` SET balance = balance - $3
+			WHERE user_id = $1 AND currency = $2 AND balance >= $3`,
+		give: `INSERT INTO ` + balances + ` AS b (user_id, currency, balance) VALUES ($1, $2, $3)
+			ON CONFLICT (user_id, currency) DO UPDATE SET balance = b.balance + excluded.balance`,
+		// One row always: whether the user exists, and the balance (0 when
+		// the user has none in that currency).
+		balance: `SELECT count(u.user_id), coalesce(max(b.balance), 0)
+			FROM ` + users + ` u LEFT JOIN ` + balances + ` b ON b.user_id = u.user_id AND b.currency = $2
+			WHERE u.user_id = $1`,
+
+		addUser:         `INSERT INTO ` + users + ` (user_id, created_at) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`,
+		addBalance:      `INSERT INTO ` + balances + ` (user_id, currency, balance) VALUES ($1, $2, $3) ON CONFLICT (user_id, currency) DO NOTHING`,
+		dropOtherTokens: `DELETE FROM ` + tokens + ` WHERE user_id = $1 AND token <> $2`,
+		putToken:        `INSERT INTO ` + tokens + ` (token, user_id) VALUES ($1, $2) ON CONFLICT (token) DO UPDATE SET user_id = excluded.user_id`,
+		addCode:         `INSERT INTO ` + codes + ` (code, user_id) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`,
+	}
+}

@@ -1,0 +1,166 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"time"
+
+	"modernc.org/sqlite"
+)
+
+// SQLite returns the Backend for a SQLite database opened with the
+// modernc.org/sqlite driver: normally the very *sql.DB the wallet hands to
+// sqlitestore.New (opened with sqlitestore.DSN), so that the ledger's
+// tables live in the store's file. The caller keeps owning db.
+//
+// The connections of db need a busy timeout (sqlitestore.DSN sets one): the
+// ledger's writers and the store's then wait for each other's transactions
+// instead of failing. Open checks it. Writers of one Ledger take turns in
+// Go; other processes on the file queue on SQLite's lock.
+func SQLite(db *sql.DB) Backend {
+	return &sqliteBackend{db: db, slot: make(chan struct{}, 1)}
+}
+
+// sqliteBackend keeps the ledger in a SQLite database.
+type sqliteBackend struct {
+	db *sql.DB
+	// slot is a one-token semaphore: the writers of this Ledger queue here
+	// instead of polling SQLite's lock under the busy timeout.
+	slot chan struct{}
+}
+
+func (b *sqliteBackend) describe() string { return "SQLite database" }
+
+func (b *sqliteBackend) table(name string) string { return name }
+
+func (b *sqliteBackend) read() conn { return sqlConn{b.db} }
+
+// write runs fn in a transaction. Every write transaction of the ledger
+// begins with a write statement, so it takes SQLite's write lock (waiting
+// under the busy timeout) before it reads anything, whether or not db's
+// transactions begin IMMEDIATE.
+func (b *sqliteBackend) write(ctx context.Context, fn func(q conn) error) error {
+	select {
+	case b.slot <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-b.slot }()
+
+	tx, err := b.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit; the error that matters is returned below
+	if err := fn(sqlConn{tx}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (b *sqliteBackend) open(ctx context.Context) error {
+	if b.db == nil {
+		return errors.New("nil *sql.DB")
+	}
+	if _, ok := b.db.Driver().(*sqlite.Driver); !ok {
+		return fmt.Errorf("driver %T, want modernc.org/sqlite", b.db.Driver())
+	}
+	c, err := b.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var busy int
+	if err := c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
+		return err
+	}
+	if busy <= 0 {
+		return errors.New("busy_timeout is 0, want one (_pragma=busy_timeout(5000); sqlitestore.DSN sets it)")
+	}
+	return migrateSQLite(ctx, c)
+}
+
+// migrateSQLite brings the ledger's tables to the newest step, all steps in
+// one BEGIN IMMEDIATE transaction: a second process waits for the first and
+// then finds nothing to do.
+func migrateSQLite(ctx context.Context, c *sql.Conn) (err error) {
+	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("migrate: begin: %w", err)
+	}
+	defer func() {
+		if err == nil {
+			return
+		}
+		// Roll back on a fresh context: ctx may be why we failed. When that
+		// fails too, drop the connection rather than pool it mid-transaction.
+		if _, rbErr := c.ExecContext(context.Background(), "ROLLBACK"); rbErr != nil {
+			_ = c.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	if _, err := c.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS ledger_schema_version (
+		version    INTEGER NOT NULL PRIMARY KEY,
+		name       TEXT    NOT NULL,
+		applied_at INTEGER NOT NULL -- unix microseconds
+	) STRICT`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var current int
+	if err := c.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM ledger_schema_version").Scan(&current); err != nil {
+		return fmt.Errorf("migrate: read version: %w", err)
+	}
+	steps, err := pending(sqliteMigrations, current)
+	if err != nil {
+		return err
+	}
+	for _, m := range steps {
+		if _, err := c.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migrate: %s: %w", m.name, err)
+		}
+		if _, err := c.ExecContext(ctx, "INSERT INTO ledger_schema_version (version, name, applied_at) VALUES ($1, $2, $3)",
+			m.version, m.name, time.Now().UnixMicro()); err != nil {
+			return fmt.Errorf("migrate: record %s: %w", m.name, err)
+		}
+	}
+	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("migrate: commit: %w", err)
+	}
+	return nil
+}
+
+// sqlRunner is a *sql.DB or a *sql.Tx.
+type sqlRunner interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// sqlConn is a conn over database/sql.
+type sqlConn struct{ r sqlRunner }
+
+func (c sqlConn) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := c.r.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (c sqlConn) queryRow(ctx context.Context, query string, args ...any) row {
+	return sqlRow{c.r.QueryRowContext(ctx, query, args...)}
+}
+
+// sqlRow reports sql.ErrNoRows as errNoRows.
+type sqlRow struct{ r *sql.Row }
+
+func (r sqlRow) Scan(dest ...any) error {
+	err := r.r.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNoRows
+	}
+	return err
+}
