@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/examples/merchant/shop"
+	"github.com/paystate/paystate/examples/wallet/app"
+)
+
+// run plays the story, writing one line per step to out. It fails on the
+// first step whose answer is not the one the spec promises.
+func run(ctx context.Context, out io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "paystate-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	step := func(format string, args ...any) { fmt.Fprintf(out, "• "+format+"\n", args...) }
+
+	// The wallet, on a free loopback port, with the demo configuration.
+	walletLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	walletURL := "http://" + walletLn.Addr().String()
+	cfgPath, _, err := app.DemoConfig(dir)
+	if err != nil {
+		return err
+	}
+	cfg, err := app.LoadConfig(cfgPath)
+	if err != nil {
+		return err
+	}
+	cfg.Listen, cfg.PublicURL = walletLn.Addr().String(), walletURL
+	if err := cfg.Check(); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	wallet, err := app.New(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer wallet.Close()
+	walletCtx, stopWallet := context.WithCancel(ctx)
+	walletDone := make(chan error, 1)
+	go func() { walletDone <- wallet.Run(walletCtx, walletLn) }()
+	defer func() { stopWallet(); <-walletDone }()
+	step("wallet listening on %s (SQLite store in a temporary folder)", walletURL)
+
+	// The merchant, with its notifyPayment endpoint on another port.
+	_, merchant, notifications, err := shop.LoadConfig(filepath.Join(dir, "merchant.json"))
+	if err != nil {
+		return err
+	}
+	merchant.Client.BaseURL = walletURL
+	received := make(chan shop.Notification, 10)
+	notifications.Received = func(n shop.Notification) { received <- n }
+	notifyLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /notify", notifications)
+	mux.HandleFunc("GET /thanks", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "Thank you for your order!") })
+	notifySrv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = notifySrv.Serve(notifyLn) }()
+	defer notifySrv.Close()
+	merchantURL := "http://" + notifyLn.Addr().String()
+	merchant.NotifyURL = merchantURL + "/notify"
+	step("merchant %s ready, notifyPayment endpoint %s", merchant.PartnerID, merchant.NotifyURL)
+
+	// 1. Cashier pay.
+	price, _ := engine.ParseMoney("USD", "1250")
+	order := shop.Order{RequestID: "demo-order-1", Title: "Flat white and a croissant", Amount: price, ReturnURL: merchantURL + "/thanks"}
+	pay, err := merchant.Pay(ctx, order)
+	if err := expect("pay", pay.Result, err, alipayplus.StatusAccepted, alipayplus.CodeAccept); err != nil {
+		return err
+	}
+	if pay.ActionForm == nil || pay.ActionForm.RedirectionURL == "" {
+		return errors.New("pay: no cashier URL in the answer")
+	}
+	step("pay %s USD 12.50 -> %s, payment %s, cashier %s", order.RequestID, describe(pay.Result), pay.PaymentID, pay.ActionForm.RedirectionURL)
+
+	// 2. The user pays on the cashier page, as a browser would.
+	landed, err := payOnCashier(ctx, pay.ActionForm.RedirectionURL)
+	if err != nil {
+		return fmt.Errorf("cashier: %w", err)
+	}
+	step("the user paid on the cashier page and was sent back to %s", landed)
+
+	// 3. The wallet notifies the merchant; the merchant verified it.
+	select {
+	case n := <-received:
+		if n.PaymentID != pay.PaymentID || n.PaymentStatus != "SUCCESS" {
+			return fmt.Errorf("notifyPayment: got %+v", n)
+		}
+		step("notifyPayment received, signature verified: payment %s %s %s %s (notification %s)", n.PaymentID, n.PaymentStatus, n.PaymentAmount.Currency, n.PaymentAmount.Value, n.ID)
+	case <-ctx.Done():
+		return errors.New("notifyPayment: none received")
+	}
+
+	// 4. A partial refund.
+	part, _ := engine.ParseMoney("USD", "500")
+	refund, err := merchant.Refund(ctx, "demo-refund-1", pay.PaymentID, part, "one croissant was missing")
+	if err := expect("refund", refund.Result, err, alipayplus.StatusSuccess, alipayplus.CodeSuccess); err != nil {
+		return err
+	}
+	step("refund demo-refund-1 USD 5.00 -> %s, refund %s", describe(refund.Result), refund.RefundID)
+
+	// 5. Inquiry.
+	inq, err := merchant.InquirePayment(ctx, pay.PaymentID)
+	if err := expect("inquiryPayment", inq.Result, err, alipayplus.StatusSuccess, alipayplus.CodeSuccess); err != nil {
+		return err
+	}
+	if inq.PaymentStatus != alipayplus.PaymentStatusSuccess {
+		return fmt.Errorf("inquiryPayment: paymentStatus %s, want SUCCESS", inq.PaymentStatus)
+	}
+	step("inquiryPayment -> %s, paymentStatus %s", describe(inq.Result), inq.PaymentStatus)
+
+	// 6. An over-refund is refused: 5.00 refunded, 7.50 left, 8.00 asked.
+	over, _ := engine.ParseMoney("USD", "800")
+	refused, err := merchant.Refund(ctx, "demo-refund-2", pay.PaymentID, over, "")
+	if err := expect("over-refund", refused.Result, err, alipayplus.StatusFail, alipayplus.CodeRefundAmountExceed); err != nil {
+		return err
+	}
+	step("refund demo-refund-2 USD 8.00 (only 7.50 left) -> %s", describe(refused.Result))
+
+	// 7. A repeated request gets the same answer and moves no money.
+	again, err := merchant.Refund(ctx, "demo-refund-1", pay.PaymentID, part, "one croissant was missing")
+	if err := expect("repeated refund", again.Result, err, alipayplus.StatusSuccess, alipayplus.CodeSuccess); err != nil {
+		return err
+	}
+	first, _ := json.Marshal(refund)
+	second, _ := json.Marshal(again)
+	if string(first) != string(second) {
+		return fmt.Errorf("repeated refund: answered %s, first answer %s", second, first)
+	}
+	step("refund demo-refund-1 repeated -> the same answer, refund %s, nothing moved twice", again.RefundID)
+	final, err := merchant.InquirePayment(ctx, pay.PaymentID)
+	if err != nil {
+		return err
+	}
+	step("done: payment %s %s, demo-refund-1 counted once", final.PaymentID, final.PaymentStatus)
+	return nil
+}
+
+// expect checks an answer's result.
+func expect(what string, r alipayplus.Result, err error, status, code string) error {
+	if err != nil {
+		return fmt.Errorf("%s: no verified answer: %w", what, err)
+	}
+	if r.ResultStatus != status || r.ResultCode != code {
+		return fmt.Errorf("%s: answered %s, want %s %s", what, describe(r), status, code)
+	}
+	return nil
+}
+
+func describe(r alipayplus.Result) string { return r.ResultStatus + " " + r.ResultCode }

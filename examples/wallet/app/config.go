@@ -1,0 +1,291 @@
+package app
+
+import (
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/engine"
+)
+
+// Config is the wallet server's configuration file (JSON). Paths in it
+// are relative to the file's folder. Unknown keys are ignored.
+type Config struct {
+	Listen      string          `json:"listen"`    // host:port to serve on
+	PublicURL   string          `json:"publicURL"` // how merchants and users reach this server
+	Store       string          `json:"store"`     // "sqlite:PATH" or "postgres://..."
+	Wallet      WalletConfig    `json:"wallet"`
+	Notify      NotifyConfig    `json:"notify"`
+	Partners    []PartnerConfig `json:"partners"`
+	Users       []UserConfig    `json:"users"`
+	CashierUser string          `json:"cashierUser"` // who pays on the cashier page
+	Cashier     CashierConfig   `json:"cashier"`
+
+	dir       string // the config file's folder
+	storeBase string // folder a relative sqlite path is resolved in; "" means dir
+}
+
+// SetStore overrides the store setting; a relative sqlite path is taken
+// relative to base (the working directory of a command line) rather than
+// to the configuration file.
+func (c *Config) SetStore(store, base string) {
+	c.Store, c.storeBase = store, base
+}
+
+// WalletConfig is the wallet's own identity: the Client-Id and key it signs
+// answers and notifications with.
+type WalletConfig struct {
+	ClientID       string `json:"clientId"`
+	KeyVersion     string `json:"keyVersion"`
+	PrivateKeyFile string `json:"privateKeyFile"` // PKCS#8 PEM
+}
+
+// NotifyConfig tunes notification delivery.
+type NotifyConfig struct {
+	// AllowHosts lists notify URL hosts (names or IPs) that may be
+	// loopback or private, which are refused otherwise.
+	AllowHosts []string `json:"allowHosts"`
+	// AllowCIDRs lists address ranges allowed likewise.
+	AllowCIDRs []string `json:"allowCIDRs"`
+}
+
+// CashierConfig tunes the cashier page.
+type CashierConfig struct {
+	// KeyFile holds the secret (at least 32 bytes) that signs the page's
+	// forms; every process serving the cashier needs the same one. Empty:
+	// a random key per process, so a page opened before a restart must be
+	// reloaded before it can pay.
+	KeyFile string `json:"keyFile"`
+}
+
+// PartnerConfig is one merchant/partner allowed to call the wallet.
+type PartnerConfig struct {
+	PartnerID  string            `json:"partnerId"`
+	ClientID   string            `json:"clientId"`
+	Profile    string            `json:"profile"`    // miniprogram-v1 (default), v1-en, antom
+	PublicKeys map[string]string `json:"publicKeys"` // key version -> PKIX PEM file
+	Name       string            `json:"name"`       // shown on the cashier page; default the partner id
+}
+
+// UserConfig is a wallet user with starting balances.
+type UserConfig struct {
+	UserID       string            `json:"userId"`
+	AccessToken  string            `json:"accessToken"`  // for agreement pay
+	PaymentCodes []string          `json:"paymentCodes"` // user-presented codes
+	Balances     map[string]string `json:"balances"`     // currency -> minor units, e.g. "USD": "1000000"
+}
+
+// configError is a problem with one key of the configuration.
+type configError struct {
+	key, problem string
+}
+
+func (e *configError) Error() string { return "config: " + e.key + ": " + e.problem }
+
+func problem(key, format string, args ...any) error {
+	return &configError{key: key, problem: fmt.Sprintf(format, args...)}
+}
+
+// LoadConfig reads and checks the configuration file at path.
+func LoadConfig(path string) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var c Config
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	if err := dec.Decode(&c); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, problem(te.Field, "want a JSON %s, got %s", te.Type, te.Value)
+		}
+		return nil, fmt.Errorf("config: %s is not valid JSON: %w", path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c.dir = filepath.Dir(abs)
+	return &c, nil
+}
+
+// path resolves a path of the configuration against its folder.
+func (c *Config) path(p string) string {
+	if filepath.IsAbs(p) || c.dir == "" {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+// Check validates every key (call it after applying command-line
+// overrides) and returns the first problem, naming its key.
+func (c *Config) Check() error {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return problem("listen", "want host:port, got %q", c.Listen)
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return problem("publicURL", "want an absolute http(s) URL, got %q", c.PublicURL)
+	}
+	if _, _, err := c.storeKind(); err != nil {
+		return err
+	}
+	if c.Wallet.ClientID == "" {
+		return problem("wallet.clientId", "is required")
+	}
+	if _, err := c.walletKey(); err != nil {
+		return err
+	}
+	for i, cidr := range c.Notify.AllowCIDRs {
+		if _, _, err := net.ParseCIDR(cidr); err != nil {
+			return problem(fmt.Sprintf("notify.allowCIDRs[%d]", i), "not a CIDR range: %q", cidr)
+		}
+	}
+	if len(c.Partners) == 0 {
+		return problem("partners", "at least one partner is required")
+	}
+	if _, err := c.partners(); err != nil {
+		return err
+	}
+	users := map[string]bool{}
+	for i, u := range c.Users {
+		key := fmt.Sprintf("users[%d]", i)
+		if u.UserID == "" {
+			return problem(key+".userId", "is required")
+		}
+		if users[u.UserID] {
+			return problem(key+".userId", "%q is listed twice", u.UserID)
+		}
+		users[u.UserID] = true
+		if _, err := balances(key, u.Balances); err != nil {
+			return err
+		}
+	}
+	if c.CashierUser == "" {
+		return problem("cashierUser", "is required: the user who pays on the cashier page")
+	}
+	if !users[c.CashierUser] {
+		return problem("cashierUser", "%q is not one of users", c.CashierUser)
+	}
+	if _, err := c.cashierKey(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// storeKind splits Store into "sqlite" and a file path, or "postgres" and
+// a DSN.
+func (c *Config) storeKind() (kind, target string, err error) {
+	switch {
+	case strings.HasPrefix(c.Store, "sqlite:"):
+		p := strings.TrimPrefix(c.Store, "sqlite:")
+		if p == "" {
+			return "", "", problem("store", "sqlite: needs a file path, e.g. sqlite:paystate.db")
+		}
+		if c.storeBase != "" && !filepath.IsAbs(p) {
+			return "sqlite", filepath.Join(c.storeBase, p), nil
+		}
+		return "sqlite", c.path(p), nil
+	case strings.HasPrefix(c.Store, "postgres://"), strings.HasPrefix(c.Store, "postgresql://"):
+		return "postgres", c.Store, nil
+	}
+	return "", "", problem("store", `want "sqlite:PATH" or "postgres://...", got %q`, redactStore(c.Store))
+}
+
+// redactStore hides a password in a store setting shown in an error.
+func redactStore(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return s
+}
+
+func (c *Config) walletKey() (*rsa.PrivateKey, error) {
+	const key = "wallet.privateKeyFile"
+	if c.Wallet.PrivateKeyFile == "" {
+		return nil, problem(key, "is required")
+	}
+	raw, err := os.ReadFile(c.path(c.Wallet.PrivateKeyFile))
+	if err != nil {
+		return nil, problem(key, "%v", err)
+	}
+	k, err := alipayplus.ParsePrivateKey(raw)
+	if err != nil {
+		return nil, problem(key, "%v", err)
+	}
+	return k, nil
+}
+
+// partners returns the adapter's partner directory.
+func (c *Config) partners() ([]alipayplus.Partner, error) {
+	var out []alipayplus.Partner
+	ids, clients := map[string]bool{}, map[string]bool{}
+	for i, p := range c.Partners {
+		key := fmt.Sprintf("partners[%d]", i)
+		switch {
+		case p.PartnerID == "":
+			return nil, problem(key+".partnerId", "is required")
+		case ids[p.PartnerID]:
+			return nil, problem(key+".partnerId", "%q is listed twice", p.PartnerID)
+		case p.ClientID == "":
+			return nil, problem(key+".clientId", "is required")
+		case clients[p.ClientID]:
+			return nil, problem(key+".clientId", "%q is used by two partners", p.ClientID)
+		case len(p.PublicKeys) == 0:
+			return nil, problem(key+".publicKeys", "at least one key version is required")
+		}
+		ids[p.PartnerID], clients[p.ClientID] = true, true
+		profile := alipayplus.Profile(p.Profile)
+		switch profile {
+		case "":
+			profile = alipayplus.ProfileMiniProgramV1
+		case alipayplus.ProfileMiniProgramV1, alipayplus.ProfileV1EN, alipayplus.ProfileAntom:
+		default:
+			return nil, problem(key+".profile", "want miniprogram-v1, v1-en or antom, got %q", p.Profile)
+		}
+		keys := map[string]*rsa.PublicKey{}
+		for version, file := range p.PublicKeys {
+			vkey := fmt.Sprintf("%s.publicKeys[%q]", key, version)
+			raw, err := os.ReadFile(c.path(file))
+			if err != nil {
+				return nil, problem(vkey, "%v", err)
+			}
+			if keys[version], err = alipayplus.ParsePublicKey(raw); err != nil {
+				return nil, problem(vkey, "%v", err)
+			}
+		}
+		out = append(out, alipayplus.Partner{PartnerID: p.PartnerID, ClientID: p.ClientID, Profile: profile, PublicKeys: keys})
+	}
+	return out, nil
+}
+
+// balances parses a user's starting balances: minor units as decimal
+// strings of at most 16 digits.
+func balances(key string, in map[string]string) (map[string]int64, error) {
+	out := make(map[string]int64, len(in))
+	for cur, v := range in {
+		bkey := fmt.Sprintf("%s.balances[%q]", key, cur)
+		if _, ok := engine.CurrencyExponent(cur); !ok {
+			return nil, problem(bkey, "%q is not an ISO 4217 currency code", cur)
+		}
+		if v == "" || len(v) > 16 || strings.TrimLeft(v, "0123456789") != "" {
+			return nil, problem(bkey, "want minor units as a string of 1 to 16 digits, got %q", v)
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, problem(bkey, "%v", err)
+		}
+		out[cur] = n
+	}
+	return out, nil
+}

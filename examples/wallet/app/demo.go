@@ -1,0 +1,141 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/examples/merchant/shop"
+)
+
+// Names of the files the demo configuration is made of, in the data folder.
+const (
+	walletConfigFile   = "wallet.json"
+	merchantConfigFile = "merchant.json"
+	cashierKeyFile     = "cashier.key"
+)
+
+// The demo partner and users.
+const (
+	demoPartnerID  = "P000000000000001demo"
+	demoClientID   = "demo-merchant"
+	demoWalletID   = "paystate-wallet"
+	demoCashier    = "alice"
+	demoAliceToken = "demo-token-alice"
+	demoBobToken   = "demo-token-bob"
+)
+
+// DemoConfig returns the configuration in dir, writing a fresh demo one
+// (keys, wallet.json, merchant.json) first when dir has none. created says
+// whether it did.
+func DemoConfig(dir string) (path string, created bool, err error) {
+	path = filepath.Join(dir, walletConfigFile)
+	if _, err := os.Stat(path); err == nil {
+		return path, false, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", false, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", false, err
+	}
+	for _, k := range []struct{ private, public string }{
+		{"wallet.pem", "wallet.pub.pem"}, {"merchant.pem", "merchant.pub.pem"},
+	} {
+		if err := writeKeyPair(dir, k.private, k.public); err != nil {
+			return "", false, err
+		}
+	}
+	if err := writeSecret(filepath.Join(dir, cashierKeyFile)); err != nil {
+		return "", false, err
+	}
+	wallet := Config{
+		Listen:    "127.0.0.1:8080",
+		PublicURL: "http://127.0.0.1:8080",
+		Store:     "sqlite:paystate.db",
+		Wallet:    WalletConfig{ClientID: demoWalletID, KeyVersion: "1", PrivateKeyFile: "wallet.pem"},
+		Notify:    NotifyConfig{AllowHosts: []string{"127.0.0.1", "localhost", "::1"}},
+		Partners: []PartnerConfig{{
+			PartnerID: demoPartnerID, ClientID: demoClientID, Profile: string(alipayplus.ProfileMiniProgramV1),
+			PublicKeys: map[string]string{"1": "merchant.pub.pem"}, Name: "Demo Coffee Roasters",
+		}},
+		Users: []UserConfig{
+			{UserID: demoCashier, AccessToken: demoAliceToken, Balances: map[string]string{"USD": "1000000", "JPY": "500000"}},
+			{UserID: "bob", AccessToken: demoBobToken, PaymentCodes: []string{"281234567890123456"}, Balances: map[string]string{"USD": "2500"}},
+		},
+		CashierUser: demoCashier,
+		Cashier:     CashierConfig{KeyFile: cashierKeyFile},
+	}
+	merchant := shop.Config{
+		WalletURL: wallet.PublicURL, PartnerID: demoPartnerID, ClientID: demoClientID,
+		Profile: string(alipayplus.ProfileMiniProgramV1), KeyVersion: "1", PrivateKeyFile: "merchant.pem",
+		WalletClientID: demoWalletID, WalletPublicKeyFile: "wallet.pub.pem", AccessToken: demoAliceToken,
+	}
+	if err := writeJSON(filepath.Join(dir, merchantConfigFile), merchant); err != nil {
+		return "", false, err
+	}
+	// The wallet's file last: its presence means the folder is complete.
+	if err := writeJSON(path, wallet); err != nil {
+		return "", false, err
+	}
+	return path, true, nil
+}
+
+func writeKeyPair(dir, private, public string) error {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return err
+	}
+	priv, err := alipayplus.MarshalPrivateKeyPEM(key)
+	if err != nil {
+		return err
+	}
+	pub, err := alipayplus.MarshalPublicKeyPEM(&key.PublicKey)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, private), priv, 0o600); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, public), pub, 0o644)
+}
+
+// writeSecret writes 32 random bytes, hex-encoded, readable by the owner
+// only.
+func writeSecret(path string) error {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(hex.EncodeToString(b)+"\n"), 0o600)
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o600)
+}
+
+// PrintDemoSummary tells a newcomer what was made and what to run next.
+func PrintDemoSummary(w io.Writer, dir string, c *Config) {
+	fmt.Fprintf(w, "paystate: first start, demo configuration written to %s/\n", dir)
+	fmt.Fprintf(w, "  wallet   client id %s, signing key %s\n", c.Wallet.ClientID, filepath.Join(dir, c.Wallet.PrivateKeyFile))
+	for _, p := range c.Partners {
+		fmt.Fprintf(w, "  partner  %s (client id %s, profile %s), its key %s\n", p.PartnerID, p.ClientID, p.Profile, filepath.Join(dir, "merchant.pem"))
+	}
+	for _, u := range c.Users {
+		fmt.Fprintf(w, "  user     %s, balances %v (minor units), access token %s\n", u.UserID, u.Balances, u.AccessToken)
+	}
+	fmt.Fprintf(w, "  cashier  pays as %s\n", c.CashierUser)
+	fmt.Fprintf(w, "Next, in another terminal, pay as the demo merchant and open the cashier link it prints:\n")
+	fmt.Fprintf(w, "  go run ./examples/merchant -config %s pay -amount 12.50 -currency USD\n", filepath.Join(dir, merchantConfigFile))
+}

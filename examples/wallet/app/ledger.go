@@ -1,0 +1,48 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/paystate/paystate/examples/wallet/ledger"
+)
+
+// openLedger opens the funds port in the store's own database (so a
+// restart neither loses nor duplicates money) and seeds the configured
+// users into it.
+func openLedger(ctx context.Context, cfg *Config, st *stores) (*ledger.Ledger, error) {
+	var backend ledger.Backend
+	switch {
+	case st.db != nil:
+		backend = ledger.SQLite(st.db)
+	case st.pool != nil:
+		backend = ledger.Postgres(st.pool, st.schema)
+	default:
+		return nil, fmt.Errorf("ledger: the store has no database to share")
+	}
+	l, err := ledger.Open(ctx, backend)
+	if err != nil {
+		return nil, err
+	}
+	users, err := cfg.ledgerUsers()
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Seed(ctx, users); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// ledgerUsers converts the configured users for ledger.Seed.
+func (c *Config) ledgerUsers() ([]ledger.User, error) {
+	out := make([]ledger.User, 0, len(c.Users))
+	for i, u := range c.Users {
+		b, err := balances(fmt.Sprintf("users[%d]", i), u.Balances)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ledger.User{ID: u.UserID, AccessToken: u.AccessToken, PaymentCodes: u.PaymentCodes, Balances: b})
+	}
+	return out, nil
+}

@@ -1,0 +1,182 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/paystate/paystate/store"
+)
+
+// Operate runs the operator command args[0] ("payment", "undelivered" or
+// "unknown") on the store of cfg, writing to out. It works while the server
+// runs: SQLite in WAL mode and PostgreSQL both allow a second process.
+func Operate(ctx context.Context, cfg *Config, args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("no command; want payment, undelivered or unknown")
+	}
+	cmd, ok := operatorCommands[args[0]]
+	if !ok {
+		return errors.New("unknown command " + args[0] + "; want serve, payment, undelivered or unknown")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	return cmd(ctx, st.store, args[1:], out)
+}
+
+var operatorCommands = map[string]func(ctx context.Context, st store.Store, args []string, out io.Writer) error{
+	"payment":     showPayment,
+	"undelivered": undelivered,
+	"unknown":     unknownOutcomes,
+}
+
+// showPayment prints a payment, its refunds, its history and its
+// notifications.
+func showPayment(ctx context.Context, st store.Store, args []string, out io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: wallet payment PAYMENT_ID")
+	}
+	snap, err := st.GetPayment(ctx, args[0])
+	if err != nil {
+		return fmt.Errorf("payment %s: %w", args[0], err)
+	}
+	p := snap.Payment
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "payment\t%s\n", p.ID)
+	fmt.Fprintf(tw, "partner / request\t%s / %s\n", p.PartnerID, p.RequestID)
+	fmt.Fprintf(tw, "status\t%s %s\n", p.Status, p.FailReason)
+	fmt.Fprintf(tw, "amount\t%s %d (refunded %d, held %d)\n", p.Currency, p.Amount, p.RefundedAmount, p.HeldAmount)
+	fmt.Fprintf(tw, "scenario / user\t%s / %s\n", p.Scenario, p.UserID)
+	fmt.Fprintf(tw, "created / expires\t%s / %s\n", stamp(p.CreatedAt), stamp(p.ExpiresAt))
+	if p.PendingOp != "" {
+		fmt.Fprintf(tw, "in flight\t%s %s, next check %s\n", p.PendingOp, p.OpID, stamp(p.NextCheckAt))
+	}
+	_ = tw.Flush()
+	for _, r := range snap.Refunds {
+		fmt.Fprintf(out, "refund %s (request %s): %s %d %s\n", r.ID, r.RequestID, r.Currency, r.Amount, r.Status)
+	}
+	events, err := st.History(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "history:")
+	tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	for _, e := range events {
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s -> %s\t%s\t%s\n", e.Seq, stamp(e.At), e.Name, e.From, e.To, e.RefundID, e.Detail)
+	}
+	_ = tw.Flush()
+	msgs, err := st.Outbox(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "notifications:")
+	for _, m := range msgs {
+		fmt.Fprintf(out, "  %s\n", describeMessage(m))
+	}
+	return nil
+}
+
+// undelivered lists parked notifications, or resends some.
+func undelivered(ctx context.Context, st store.Store, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("undelivered", flag.ContinueOnError)
+	fs.SetOutput(out)
+	resend := fs.String("resend", "", "make the notification with this id due again now")
+	all := fs.Bool("resend-all", false, "make every parked notification due again now")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *resend != "" {
+		m, err := st.ResendOutbox(ctx, *resend, time.Now())
+		if err != nil {
+			return fmt.Errorf("resend %s: %w", *resend, err)
+		}
+		fmt.Fprintf(out, "due again: %s\n", describeMessage(m))
+		return nil
+	}
+	n, after := 0, ""
+	for {
+		page, err := st.ParkedOutbox(ctx, after, 100)
+		if err != nil {
+			return err
+		}
+		for _, m := range page {
+			if *all {
+				if _, err := st.ResendOutbox(ctx, m.ID, time.Now()); err != nil && !errors.Is(err, store.ErrDelivered) {
+					return fmt.Errorf("resend %s: %w", m.ID, err)
+				}
+			}
+			fmt.Fprintln(out, describeMessage(m))
+			n++
+			after = m.ID
+		}
+		if len(page) < 100 {
+			break
+		}
+	}
+	verb := "undelivered"
+	if *all {
+		verb = "resent"
+	}
+	fmt.Fprintf(out, "%d %s\n", n, verb)
+	return nil
+}
+
+// unknownOutcomes lists funds operations still waiting for an answer.
+func unknownOutcomes(ctx context.Context, st store.Store, args []string, out io.Writer) error {
+	if len(args) != 0 {
+		return errors.New("usage: wallet unknown")
+	}
+	checks, err := st.DueChecks(ctx, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), 10_000)
+	if err != nil {
+		return err
+	}
+	for _, c := range checks {
+		snap, err := st.GetPayment(ctx, c.PaymentID)
+		if err != nil {
+			return err
+		}
+		p := snap.Payment
+		if c.RefundID == "" {
+			fmt.Fprintf(out, "payment %s: %s %s of %s %d, checked %d times, next %s\n",
+				p.ID, p.PendingOp, p.OpID, p.Currency, p.Amount, p.CheckAttempts, stamp(p.NextCheckAt))
+			continue
+		}
+		for _, r := range snap.Refunds {
+			if r.ID == c.RefundID {
+				fmt.Fprintf(out, "refund %s of payment %s: credit of %s %d, checked %d times, next %s\n",
+					r.ID, p.ID, r.Currency, r.Amount, r.CheckAttempts, stamp(r.NextCheckAt))
+			}
+		}
+	}
+	fmt.Fprintf(out, "%d unknown outcomes\n", len(checks))
+	return nil
+}
+
+func describeMessage(m store.OutboxMessage) string {
+	state := "waiting, next attempt " + stamp(m.NextAttemptAt)
+	switch {
+	case !m.DeliveredAt.IsZero():
+		state = "delivered " + stamp(m.DeliveredAt)
+	case m.Parked:
+		state = "PARKED"
+	}
+	s := fmt.Sprintf("%s payment %s %s to %s: %s after %d attempts", m.ID, m.PaymentID, m.Status, m.NotifyURL, state, m.Attempts)
+	if m.LastError != "" && m.DeliveredAt.IsZero() {
+		s += " (last error: " + m.LastError + ")"
+	}
+	return s
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,200 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/worker"
+)
+
+// Server is a running wallet: the Alipay+ endpoints, the cashier page,
+// health and metrics, and the background worker, over one store.
+type Server struct {
+	cfg     *Config
+	logger  *slog.Logger
+	stores  *stores
+	engine  *engine.Engine
+	worker  *worker.Worker
+	handler http.Handler
+	closers []func()
+}
+
+// New opens the store and the ledger of cfg (migrating both), seeds the
+// configured users, and builds the server. Close releases what it opened.
+func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, logger: logger}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Close()
+		}
+	}()
+	var err error
+	if s.stores, err = openStore(ctx, cfg); err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, s.stores.close)
+	funds, err := openLedger(ctx, cfg, s.stores)
+	if err != nil {
+		return nil, err
+	}
+	walletKey, err := cfg.walletKey()
+	if err != nil {
+		return nil, err
+	}
+	partners, err := cfg.partners()
+	if err != nil {
+		return nil, err
+	}
+	s.engine, err = engine.New(s.stores.store, funds, engine.Config{
+		Logger:   logger,
+		OnOutbox: func() { s.worker.Wake() },
+	})
+	if err != nil {
+		return nil, err
+	}
+	cash, err := newCashier(cfg, s.engine, logger)
+	if err != nil {
+		return nil, err
+	}
+	metrics := newMetrics(s.sample)
+	apiCfg := alipayplus.Config{
+		Engine: s.engine, WalletClientID: cfg.Wallet.ClientID, WalletKey: walletKey,
+		WalletKeyVersion: cfg.Wallet.KeyVersion, Partners: partners, Logger: logger,
+		CashierURL: cash.URL,
+		Observe:    metrics.observe,
+	}
+	api, err := alipayplus.NewHandler(apiCfg)
+	if err != nil {
+		return nil, err
+	}
+	notifier, err := alipayplus.NewNotifier(apiCfg, alipayplus.NotifierOptions{
+		AllowHosts: cfg.Notify.AllowHosts, AllowCIDRs: cidrs(cfg.Notify.AllowCIDRs),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, notifier.CloseIdleConnections)
+	if s.worker, err = worker.New(worker.Config{
+		Engine: s.engine, Store: s.stores.store, Notifier: notifier, Logger: logger,
+	}); err != nil {
+		return nil, err
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/v1/payments/", api)
+	mux.Handle("/ams/api/v1/payments/", api)
+	mux.Handle(cash.Prefix(), cash)
+	mux.Handle("GET /metrics", metrics)
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /{$}", s.home)
+	s.handler = mux
+	ok = true
+	return s, nil
+}
+
+// Handler serves everything the wallet answers over HTTP.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Engine is the server's engine, for tools and tests in this process.
+func (s *Server) Engine() *engine.Engine { return s.engine }
+
+// Run serves on ln and runs the worker until ctx is done, then shuts down
+// gracefully: it stops accepting, lets requests in flight finish (at most
+// 10 s), stops the worker (sends in flight are recorded) and returns.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	workerDone := make(chan error, 1)
+	go func() { workerDone <- s.worker.Run(workCtx) }()
+	serveDone := make(chan error, 1)
+	go func() { serveDone <- srv.Serve(ln) }()
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-serveDone:
+	}
+	s.logger.Info("paystate: shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shutdownCtx); serr != nil {
+		err = errors.Join(err, serr)
+	}
+	stopWork()
+	err = errors.Join(err, <-workerDone)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// Close releases the store and connections. Call it after Run returned.
+func (s *Server) Close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+	s.closers = nil
+}
+
+// Serve is the wallet command's main: it builds the server, listens on
+// cfg.Listen and runs until ctx is done.
+func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer) error {
+	s, err := New(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	fmt.Fprintf(out, "paystate wallet listening on http://%s (public URL %s, store %s)\n", ln.Addr(), cfg.PublicURL, redactStore(cfg.Store))
+	return s.Run(ctx, ln)
+}
+
+// healthz answers 200 when the store answers.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := s.stores.store.DueExpiries(ctx, time.Time{}, 1); err != nil {
+		s.logger.Error("paystate: health check: store does not answer", "error", err)
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "ok\n")
+}
+
+// home says what this server is.
+func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintf(w, "paystate reference wallet (client id %s)\n\nAlipay+ endpoints: POST /v1/payments/{pay,inquiryPayment,cancel,refund,inquiryRefund}\nCashier: %s<paymentId>\nHealth: /healthz   Metrics: /metrics\n",
+		s.cfg.Wallet.ClientID, cashierPrefix)
+}
+
+func cidrs(in []string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, c := range in {
+		if p, err := netip.ParsePrefix(c); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
