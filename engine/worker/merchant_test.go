@@ -30,10 +30,27 @@ type flakyMerchant struct {
 	bodies   []string
 	ids      []string
 	inFlight int
+	// abandoned is closed when the handler of a request the wallet gave
+	// up on (a "timeout" step) has returned. The wallet's client closes the
+	// connection when it gives up, but the server sees that a moment later,
+	// possibly after the next attempt has arrived on a new connection: the
+	// next request waits for it, so that "in flight" counts only requests
+	// the wallet still waits for.
+	abandoned chan struct{}
 }
 
 func (m *flakyMerchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	m.mu.Lock()
+	abandoned := m.abandoned
+	m.mu.Unlock()
+	if abandoned != nil {
+		select {
+		case <-abandoned:
+		case <-time.After(10 * time.Second):
+			m.t.Errorf("the server never saw the wallet give up on the timed-out attempt")
+		}
+	}
 	m.mu.Lock()
 	m.inFlight++
 	if m.inFlight > 1 {
@@ -43,10 +60,14 @@ func (m *flakyMerchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.bodies = append(m.bodies, string(body))
 	m.ids = append(m.ids, r.Header.Get("Notification-Id"))
 	m.mu.Unlock()
+	var gaveUp chan struct{} // set by a "timeout" step
 	defer func() {
 		m.mu.Lock()
 		m.inFlight--
 		m.mu.Unlock()
+		if gaveUp != nil {
+			close(gaveUp)
+		}
 	}()
 	sig, err := alipayplus.ParseSignatureHeader(r.Header.Get("Signature"))
 	require.NoError(m.t, err)
@@ -61,6 +82,10 @@ func (m *flakyMerchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "500":
 		http.Error(w, "oops", http.StatusInternalServerError)
 	case "timeout":
+		gaveUp = make(chan struct{})
+		m.mu.Lock()
+		m.abandoned = gaveUp
+		m.mu.Unlock()
 		<-r.Context().Done() // the wallet gives up first
 	case "garbage":
 		_, _ = io.WriteString(w, "<html>thanks!</html>")
