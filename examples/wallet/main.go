@@ -44,7 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "configuration file (JSON); default DATA/wallet.json, created on first start")
 	dataDir := fs.String("data", "paystate-data", "folder of the demo configuration and database when -config is not given")
-	listen := fs.String("listen", "", "address to serve on, overriding the configuration's listen")
+	listen := fs.String("listen", "", "address to serve on, overriding the configuration's listen (and its publicURL when that was http://LISTEN)")
 	storeFlag := fs.String("store", "", `"sqlite:PATH" or "postgres://...", overriding the configuration's store`)
 	logLevel := fs.String("log", "info", "log level: debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -68,6 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *listen != "" {
+		// A public URL that was just this server's address follows it.
+		if cfg.PublicURL == "http://"+cfg.Listen {
+			cfg.PublicURL = "http://" + *listen
+		}
 		cfg.Listen = *listen
 	}
 	if *storeFlag != "" {

@@ -14,6 +14,7 @@ import (
 	"github.com/paystate/paystate/adapters/alipayplus"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/worker"
+	"github.com/paystate/paystate/examples/wallet/ledger"
 )
 
 // Server is a running wallet: the Alipay+ endpoints, the cashier page,
@@ -23,6 +24,7 @@ type Server struct {
 	logger  *slog.Logger
 	stores  *stores
 	engine  *engine.Engine
+	ledger  *ledger.Ledger
 	worker  *worker.Worker
 	handler http.Handler
 	closers []func()
@@ -43,8 +45,7 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 		return nil, err
 	}
 	s.closers = append(s.closers, s.stores.close)
-	funds, err := openLedger(ctx, cfg, s.stores)
-	if err != nil {
+	if s.ledger, err = openLedger(ctx, cfg, s.stores); err != nil {
 		return nil, err
 	}
 	walletKey, err := cfg.walletKey()
@@ -55,7 +56,7 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	s.engine, err = engine.New(s.stores.store, funds, engine.Config{
+	s.engine, err = engine.New(s.stores.store, s.ledger, engine.Config{
 		Logger:   logger,
 		OnOutbox: func() { s.worker.Wake() },
 	})

@@ -1,0 +1,66 @@
+package app
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/paystate/paystate/examples/merchant/shop"
+	"github.com/paystate/paystate/store"
+)
+
+// The operator commands show a payment with its history and notification,
+// list a parked notification and make it due again.
+func TestOperatorCommands(t *testing.T) {
+	dir := demoDir(t)
+	w := start(t, dir)
+	w.merchant.NotifyURL = "http://127.0.0.1:1/notify" // nobody listens
+	pay, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "op-1", Title: "Beans", Amount: usd(700), AccessToken: demoAliceToken})
+	require.NoError(t, err)
+	require.NoError(t, w.stop())
+
+	cfg, err := LoadConfig(filepath.Join(dir, walletConfigFile))
+	require.NoError(t, err)
+	operate := func(args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		require.NoError(t, Operate(t.Context(), cfg, args, &out))
+		return out.String()
+	}
+
+	shown := operate("payment", pay.PaymentID)
+	assert.Contains(t, shown, "payment            "+pay.PaymentID)
+	assert.Contains(t, shown, "SUCCESS")
+	assert.Contains(t, shown, "USD 700 (refunded 0, held 0)")
+	assert.Contains(t, shown, "history:")
+	assert.Contains(t, shown, "-> SUCCESS")
+	assert.Contains(t, shown, "to http://127.0.0.1:1/notify")
+	assert.Contains(t, operate("undelivered"), "0 undelivered")
+	assert.Contains(t, operate("unknown"), "0 unknown outcomes")
+
+	// Park the notification as the worker does after its last attempt.
+	st, err := openStore(t.Context(), cfg)
+	require.NoError(t, err)
+	later := time.Now().Add(48 * time.Hour)
+	claimed, err := st.store.ClaimOutbox(t.Context(), "test", later, time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	msg := claimed[0]
+	require.NoError(t, st.store.RecordDelivery(t.Context(), store.Delivery{MessageID: msg.ID, Owner: "test", At: later, Error: "connection refused", Park: true}))
+	st.close()
+
+	listed := operate("undelivered")
+	assert.Contains(t, listed, msg.ID+" payment "+pay.PaymentID+" SUCCESS to http://127.0.0.1:1/notify: PARKED")
+	assert.Contains(t, listed, "(last error: connection refused)")
+	assert.Contains(t, listed, "1 undelivered")
+	assert.Contains(t, operate("undelivered", "-resend", msg.ID), "due again: "+msg.ID)
+	assert.Contains(t, operate("undelivered"), "0 undelivered", "resent: no longer parked")
+
+	var out bytes.Buffer
+	assert.ErrorContains(t, Operate(t.Context(), cfg, []string{"payment", "nope"}, &out), "payment nope: ")
+	assert.ErrorContains(t, Operate(t.Context(), cfg, []string{"refund"}, &out), "unknown command refund")
+}
