@@ -35,7 +35,7 @@ func loadAndCheck(path string) error {
 	return cfg.Check()
 }
 
-func partner(c map[string]any) map[string]any { return c["partners"].([]any)[0].(map[string]any) }
+func partner(c map[string]any) map[string]any     { return c["partners"].([]any)[0].(map[string]any) }
 func user(c map[string]any, i int) map[string]any { return c["users"].([]any)[i].(map[string]any) }
 
 // A bad configuration is refused with one line naming the key and the
