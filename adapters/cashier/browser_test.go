@@ -1,24 +1,18 @@
 package cashier_test
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paystate/paystate/adapters/cashier/cashiertest"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -27,19 +21,12 @@ var updateScreenshot = flag.Bool("update-screenshot", false, "write the browser 
 // docsScreenshot is where -update-screenshot writes the cashier page.
 const docsScreenshot = "../../docs/cashier.png"
 
-// Phone-sized viewport for the browser test.
-const (
-	phoneWidth  = 390
-	phoneHeight = 844
-	phoneScale  = 2
-)
-
 // TestBrowserPay drives the real page in headless Chromium: a merchant
 // (its own origin) sends the user to the cashier, the user taps Pay, and
 // the browser lands on the merchant's return page with the payment paid.
 // It skips without Chromium, except under CI=true, where it fails.
 func TestBrowserPay(t *testing.T) {
-	browser := findChromium(t)
+	browser := cashiertest.Chromium(t)
 	f := newFixture(t)
 
 	merchant := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -55,9 +42,8 @@ func TestBrowserPay(t *testing.T) {
 	returnURL := merchant.URL + "/orders/42/done"
 	p := f.order(t, func(r *engine.PayRequest) { r.ReturnURL = returnURL })
 
-	ctx := newBrowser(t, browser)
-	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateScale(phoneScale))))
-	problems := watchLog(t, ctx)
+	ctx := cashiertest.Browser(t, browser)
+	problems := cashiertest.WatchLog(t, ctx)
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(wallet.URL+f.handler.URL(p.ID)),
 		chromedp.WaitVisible(chromedp.CSS(`button[value="pay"]`)),
@@ -82,75 +68,6 @@ func TestBrowserPay(t *testing.T) {
 	require.Equal(t, engine.PaymentSuccess, got.State)
 	require.EqualValues(t, startUSD-1234, f.balance())
 	require.Empty(t, problems(), "the browser reported problems")
-}
-
-// findChromium returns the path of a Chromium binary, skipping the test
-// when there is none, unless CI=true, where a missing browser fails it.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("no Chromium binary on PATH, and CI=true: install Debian's chromium (.ci/run does)")
-	}
-	t.Skip("no Chromium binary on PATH (install Debian's chromium to run the browser test)")
-	return ""
-}
-
-// newBrowser starts headless Chromium (without the sandbox, which needs
-// a non-root user) for the length of the test, at most one minute.
-func newBrowser(t *testing.T, path string) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.WindowSize(phoneWidth, phoneHeight),
-	)
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), time.Minute)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
-		cancelTimeout()
-	})
-	return browserCtx
-}
-
-// watchLog collects the errors and warnings the browser logs for the page
-// (a style sheet or a form target the Content-Security-Policy blocked
-// shows up there) and returns a function that reports them.
-func watchLog(t *testing.T, ctx context.Context) func() []string {
-	t.Helper()
-	entries := chromedp.Events(ctx, cdplog.EntryAdded)
-	_, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{})
-	require.NoError(t, err)
-	var mu sync.Mutex
-	var seen []string
-	go func() {
-		for ev, err := range entries {
-			if err != nil {
-				return
-			}
-			if ev.Entry.Level != cdplog.EntryLevelError && ev.Entry.Level != cdplog.EntryLevelWarning {
-				continue
-			}
-			if strings.Contains(ev.Entry.URL, "favicon.ico") {
-				continue
-			}
-			mu.Lock()
-			seen = append(seen, string(ev.Entry.Source)+": "+ev.Entry.Text+" "+ev.Entry.URL)
-			mu.Unlock()
-		}
-	}()
-	return func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), seen...)
-	}
 }
 
 // saveScreenshot keeps the cashier page's screenshot in the test's
