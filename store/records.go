@@ -154,7 +154,15 @@ type Check struct {
 	RefundID  string
 }
 
-// Delivery is the outcome of one attempt to deliver an outbox message.
+// Backlog counts the outbox messages still to deliver (see
+// Store.OutboxBacklog).
+type Backlog struct {
+	Due     int // to be sent now: NextAttemptAt at or before the given time
+	Waiting int // waiting for a later retry
+}
+
+// Delivery is the outcome of one attempt to deliver an outbox message
+// (see Store.RecordDelivery).
 type Delivery struct {
 	MessageID string
 	Owner     string    // the dispatcher that holds the lease

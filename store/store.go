@@ -76,4 +76,10 @@ type Store interface {
 	// ErrNotFound for an unknown id and ErrDelivered when the merchant has
 	// already acknowledged it.
 	ResendOutbox(ctx context.Context, messageID string, now time.Time) (OutboxMessage, error)
+	// OutboxBacklog counts the undelivered, unparked messages: those whose
+	// NextAttemptAt is at or before now (Due, leased ones included) and
+	// those after it (Waiting), each count capped at limit, so that a
+	// monitor counts a huge backlog in bounded time. Delivered and parked
+	// messages are never counted and never slow it down.
+	OutboxBacklog(ctx context.Context, now time.Time, limit int) (Backlog, error)
 }

@@ -106,3 +106,26 @@ func (s *Store) Outbox(ctx context.Context, paymentID string) ([]store.OutboxMes
 	}
 	return msgs, nil
 }
+
+// OutboxBacklog counts the undelivered, unparked messages due at now and
+// waiting after it, each count capped at limit (none for a limit of zero
+// or less).
+func (s *Store) OutboxBacklog(ctx context.Context, now time.Time, limit int) (store.Backlog, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Backlog{}, err
+	}
+	var b store.Backlog
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, m := range s.outbox {
+		switch {
+		case !m.DeliveredAt.IsZero() || m.Parked:
+		case m.NextAttemptAt.After(now):
+			b.Waiting++
+		default:
+			b.Due++
+		}
+	}
+	limit = max(limit, 0)
+	return store.Backlog{Due: min(b.Due, limit), Waiting: min(b.Waiting, limit)}, nil
+}

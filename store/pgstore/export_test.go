@@ -31,5 +31,6 @@ func (s *Store) QueryCasesForTest() []QueryCase {
 		{"outboxParkedKey", q.outboxParkedKey, []any{"msg-1"}},
 		{"resendOutbox", q.resendOutbox, []any{"msg-1", dueTime(now)}},
 		{"outboxDelivered", q.outboxDelivered, []any{"msg-1"}},
+		{"outboxBacklog", q.outboxBacklog, []any{dueTime(now), 10}},
 	}
 }

@@ -22,6 +22,7 @@ type queries struct {
 	claimOutbox, recordDelivery, outboxLeaseOwner string
 
 	parkedOutbox, outboxParkedKey, resendOutbox, outboxDelivered string
+	outboxBacklog                                                string
 }
 
 func newQueries(schema string) queries {
@@ -107,6 +108,13 @@ func newQueries(schema string) queries {
 		resendOutbox: "UPDATE " + outbox + " SET next_attempt_at = $2, parked = false" +
 			" WHERE id = $1 AND delivered_at IS NULL RETURNING " + cols("", outboxColumns),
 		outboxDelivered: "SELECT delivered_at IS NOT NULL FROM " + outbox + " WHERE id = $1",
+		// $1 now, $2 limit. Both counts from outbox_claimable, in one
+		// snapshot.
+		outboxBacklog: "SELECT" +
+			" (SELECT count(*) FROM (SELECT 1 FROM " + outbox +
+			" WHERE delivered_at IS NULL AND NOT parked AND next_attempt_at <= $1 LIMIT $2) due)," +
+			" (SELECT count(*) FROM (SELECT 1 FROM " + outbox +
+			" WHERE delivered_at IS NULL AND NOT parked AND next_attempt_at > $1 LIMIT $2) waiting)",
 	}
 }
 

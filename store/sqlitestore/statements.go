@@ -73,5 +73,5 @@ var allQueries = []string{
 	qPaymentByID, qPaymentByRequest, qRefundsOf, qRefundByID, qRefundByRequest, qHistory,
 	qDueExpiries, qDueChecks,
 	qClaimOutbox, qDelivered, qParked, qRescheduled, qLeaseOwner, qOutboxOf,
-	qParkedOutbox, qResendOutbox, qOutboxCreatedAt,
+	qParkedOutbox, qResendOutbox, qOutboxCreatedAt, qOutboxBacklog,
 }

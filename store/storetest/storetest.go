@@ -28,6 +28,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Concurrency", concurrencyTests},
 		{"Outbox", outboxTests},
 		{"Parked", parkedTests},
+		{"Backlog", backlogTests},
 		{"Due", dueTests},
 		{"History", historyTests},
 		{"Context", contextTests},

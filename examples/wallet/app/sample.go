@@ -15,6 +15,14 @@ func (s *Server) sample(r *http.Request) []sample {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	var out []sample
+	if b, err := s.stores.store.OutboxBacklog(ctx, time.Now(), maxCounted); err == nil {
+		const help = "Notifications not yet delivered nor parked: due now, or waiting for a retry (counted up to 10000 each)."
+		out = append(out,
+			sample{name: "paystate_outbox_depth", kind: "gauge", labels: `state="due"`, value: float64(b.Due), help: help},
+			sample{name: "paystate_outbox_depth", kind: "gauge", labels: `state="waiting"`, value: float64(b.Waiting), help: help})
+	} else {
+		s.logger.Warn("paystate: metrics: outbox backlog", "error", err)
+	}
 	if n, err := s.countParked(ctx); err == nil {
 		out = append(out, sample{name: "paystate_notifications_undelivered", kind: "gauge", value: float64(n),
 			help: "Notifications parked after their last attempt, waiting for an operator (counted up to 10000)."})

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,10 +59,15 @@ func TestHealthzHomeAndMetrics(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status)
 	assert.Contains(t, body, "/v1/payments/")
 
-	_, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "m-1", Title: "Beans", Amount: usd(1250), AccessToken: demoAliceToken})
+	w.merchant.NotifyURL = "http://127.0.0.1:1/notify" // nobody listens: the notification stays in the outbox
+	paid, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "m-1", Title: "Beans", Amount: usd(1250), AccessToken: demoAliceToken})
 	require.NoError(t, err)
+	w.merchant.NotifyURL = ""
 	_, err = w.merchant.Pay(t.Context(), shop.Order{RequestID: "m-2", Title: "Beans", Amount: usd(99_999_999), AccessToken: demoAliceToken})
 	require.NoError(t, err)
+	msgs, err := w.server.stores.store.Outbox(t.Context(), paid.PaymentID)
+	require.NoError(t, err)
+	require.Len(t, msgs, 1)
 	status, body = w.get(t, "/metrics")
 	require.Equal(t, http.StatusOK, status)
 	for _, want := range []string{
@@ -75,6 +81,22 @@ func TestHealthzHomeAndMetrics(t *testing.T) {
 	} {
 		assert.Contains(t, body, want)
 	}
+	due, waiting := gauge(t, body, `paystate_outbox_depth{state="due"}`), gauge(t, body, `paystate_outbox_depth{state="waiting"}`)
+	assert.Equal(t, 1.0, due+waiting, "the undelivered notification, due or waiting for its retry")
+}
+
+// gauge returns the value of the metric line that starts with series.
+func gauge(t *testing.T, metrics, series string) float64 {
+	t.Helper()
+	for line := range strings.Lines(metrics) {
+		if rest, ok := strings.CutPrefix(line, series+" "); ok {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			require.NoError(t, err, line)
+			return v
+		}
+	}
+	t.Fatalf("no %s in the metrics", series)
+	return 0
 }
 
 // The cashier page is served at the URL pay answers with, as the
