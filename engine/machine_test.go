@@ -47,6 +47,22 @@ func TestStateDiagramGolden(t *testing.T) {
 	checkGolden(t, diagramGolden, StateDiagram())
 }
 
+// The README shows the same diagrams, in the same order; it is prose
+// around them, so it is checked, never rewritten.
+func TestReadmeShowsTheStateDiagrams(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	blocks := strings.Split(StateDiagram(), "```mermaid\n")[1:]
+	require.Len(t, blocks, 2, "a payment and a refund diagram")
+	rest := string(readme)
+	for _, b := range blocks {
+		diagram := "```mermaid\n" + b[:strings.Index(b, "```")+3]
+		i := strings.Index(rest, diagram)
+		require.GreaterOrEqual(t, i, 0, "README.md does not show this diagram (copy it from docs/state-machine.md):\n%s", diagram)
+		rest = rest[i+len(diagram):]
+	}
+}
+
 func TestTransitionTableGolden(t *testing.T) {
 	checkGolden(t, tableGolden, renderTransitionTables())
 }
