@@ -2,14 +2,19 @@ package fuzz
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
 )
 
 // FuzzSignatureHeader parses arbitrary Signature headers: no panic, and a
-// header that parses formats (String) to one that parses to the same value:
-// `go test -fuzz FuzzSignatureHeader ./fuzz/`.
+// header that parses formats (String) to one that parses to the same value.
+// It also sends each header on an otherwise correctly signed request
+// through a real handler, which must answer with a signed spec answer
+// (checkSignatureAnswer): `go test -fuzz FuzzSignatureHeader ./fuzz/`.
 func FuzzSignatureHeader(f *testing.F) {
 	for _, s := range []string{
 		"algorithm=RSA256, keyVersion=1, signature=KEhMxCYy%2Fv3jHPkK%2B2t8v9mmD9Pv82Wk%2BtCx%2B%2Bj4Kqw%3D",
@@ -22,7 +27,9 @@ func FuzzSignatureHeader(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	w := newWallet(f)
 	f.Fuzz(func(t *testing.T, header string) {
+		checkSignatureAnswer(t, w, header)
 		h, err := alipayplus.ParseSignatureHeader(header)
 		if err != nil {
 			return
@@ -38,4 +45,50 @@ func FuzzSignatureHeader(f *testing.F) {
 			t.Fatalf("%q parsed to %+v, its String %q to %+v", header, h, h.String(), again)
 		}
 	})
+}
+
+// checkSignatureAnswer sends a correctly signed inquiryPayment whose
+// Signature header is replaced by header. Whatever header holds, the
+// wallet answers with a signed spec answer: HTTP 401 with F
+// INVALID_SIGNATURE or F KEY_NOT_FOUND, or, only for a header carrying the
+// request's own valid signature, the inquiry's answer.
+func checkSignatureAnswer(t *testing.T, w *wallet, header string) {
+	body := []byte(`{"partnerId":"` + miniPartner + `","paymentId":"` + w.paidID + `"}`)
+	const path = "/v1/payments/inquiryPayment"
+	r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	if err := w.clients[miniPartner].SignRequest(r, body); err != nil {
+		t.Fatal(err)
+	}
+	valid := r.Header.Get("Signature")
+	r.Header.Set("Signature", header)
+	rec := httptest.NewRecorder()
+	w.h.ServeHTTP(rec, r)
+	if err := w.verify.VerifyResponse(path, rec.Header(), rec.Body.Bytes()); err != nil {
+		t.Fatalf("Signature %q: answer (HTTP %d, %s) not verified: %v", header, rec.Code, rec.Body, err)
+	}
+	var env struct {
+		Result alipayplus.Result `json:"result"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
+		t.Fatalf("Signature %q: answer %s is not JSON: %v", header, rec.Body, err)
+	}
+	res := env.Result
+	switch {
+	case rec.Code == http.StatusUnauthorized && res.ResultStatus == alipayplus.StatusFail &&
+		(res.ResultCode == alipayplus.CodeInvalidSignature || res.ResultCode == alipayplus.CodeKeyNotFound):
+	case rec.Code == http.StatusOK && res.ResultStatus == alipayplus.StatusSuccess && sameSignature(header, valid):
+	default:
+		t.Fatalf("Signature %q: HTTP %d %+v", header, rec.Code, res)
+	}
+}
+
+// sameSignature says whether header carries the signature bytes of valid.
+func sameSignature(header, valid string) bool {
+	h, err := alipayplus.ParseSignatureHeader(header)
+	if err != nil {
+		return false
+	}
+	v, err := alipayplus.ParseSignatureHeader(valid)
+	return err == nil && bytes.Equal(h.Signature, v.Signature) && h.KeyVersion == v.KeyVersion
 }
