@@ -96,7 +96,7 @@ func run(ctx context.Context, out io.Writer) error {
 	step("pay %s USD 12.50 -> %s, payment %s, cashier %s", order.RequestID, describe(pay.Result), pay.PaymentID, pay.ActionForm.RedirectionURL)
 
 	// 2. The user pays on the cashier page, as a browser would.
-	landed, err := payOnCashier(ctx, pay.ActionForm.RedirectionURL)
+	landed, err := shop.PayOnCashier(ctx, pay.ActionForm.RedirectionURL)
 	if err != nil {
 		return fmt.Errorf("cashier: %w", err)
 	}

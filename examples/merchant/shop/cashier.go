@@ -1,4 +1,4 @@
-package main
+package shop
 
 import (
 	"context"
@@ -9,16 +9,19 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // tokenField finds the cashier form's hidden token.
 var tokenField = regexp.MustCompile(`<input type="hidden" name="token" value="([^"]*)">`)
 
-// payOnCashier does what a user's browser does on the cashier page: it
-// loads the page, presses Pay (posts the form with its token) and follows
-// the wallet's redirect. It returns the URL the user lands on.
-func payOnCashier(ctx context.Context, pageURL string) (string, error) {
-	client := &http.Client{}
+// PayOnCashier does what the user's browser does on the wallet's cashier
+// page (the redirection URL of a cashier pay): it loads the page, presses
+// Pay (posts the form with its token) and follows the wallet's redirect to
+// the payment's return URL. It returns the URL the user lands on. The demo
+// and the load generator use it to play the user.
+func PayOnCashier(ctx context.Context, pageURL string) (string, error) {
+	client := &http.Client{Timeout: 30 * time.Second}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
 	if err != nil {
 		return "", err
