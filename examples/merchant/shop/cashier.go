@@ -15,20 +15,40 @@ import (
 // tokenField finds the cashier form's hidden token.
 var tokenField = regexp.MustCompile(`<input type="hidden" name="token" value="([^"]*)">`)
 
+// CashierStatusError is an answer of the cashier page other than the one
+// a successful step gives: 402 (declined, still payable), 409 (not
+// payable), 202 (the ledger has not answered yet), 403, 404, ...
+type CashierStatusError struct {
+	Method, URL string
+	Status      int
+}
+
+func (e *CashierStatusError) Error() string {
+	return fmt.Sprintf("%s %s: HTTP %d", e.Method, e.URL, e.Status)
+}
+
 // PayOnCashier does what the user's browser does on the wallet's cashier
-// page (the redirection URL of a cashier pay): it loads the page, presses
-// Pay (posts the form with its token) and follows the wallet's redirect to
-// the payment's return URL. It returns the URL the user lands on. The demo
-// and the load generator use it to play the user.
+// page (the redirection URL of a cashier pay): it loads the page and
+// presses Pay (posts the form with its token). Once the wallet answers
+// that the payment is paid, it returns where the wallet sends the user:
+// the payment's return URL (the 303's Location, not followed), or pageURL
+// when the wallet shows its own result page. The demo and the load
+// generator use it to play the user.
 func PayOnCashier(ctx context.Context, pageURL string) (string, error) {
-	client := &http.Client{Timeout: 30 * time.Second}
+	client := &http.Client{
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
 	if err != nil {
 		return "", err
 	}
-	page, err := fetch(client, req)
+	status, page, _, err := fetch(client, req)
 	if err != nil {
 		return "", err
+	}
+	if status != http.StatusOK {
+		return "", &CashierStatusError{Method: req.Method, URL: pageURL, Status: status}
 	}
 	m := tokenField.FindStringSubmatch(page)
 	if m == nil {
@@ -42,33 +62,28 @@ func PayOnCashier(ctx context.Context, pageURL string) (string, error) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	// What a browser sends with a form posted from the page itself.
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	landed := ""
-	client.CheckRedirect = func(r *http.Request, _ []*http.Request) error {
-		landed = r.URL.String()
-		return nil
-	}
-	if _, err := fetch(client, req); err != nil {
+	status, _, location, err := fetch(client, req)
+	switch {
+	case err != nil:
 		return "", err
+	case status == http.StatusSeeOther && location != "":
+		return location, nil
+	case status == http.StatusOK:
+		return pageURL, nil
 	}
-	if landed == "" {
-		return "", fmt.Errorf("POST %s: paid, but no redirect to the return URL", pageURL)
-	}
-	return landed, nil
+	return "", &CashierStatusError{Method: req.Method, URL: pageURL, Status: status}
 }
 
-// fetch sends req and returns the body of a 200 answer.
-func fetch(client *http.Client, req *http.Request) (string, error) {
+// fetch sends req and returns the status, body and Location of the answer.
+func fetch(client *http.Client, req *http.Request) (status int, body, location string, err error) {
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", err
+		return 0, "", "", err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return "", err
+		return 0, "", "", err
 	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("%s %s: HTTP %d", req.Method, req.URL, resp.StatusCode)
-	}
-	return string(body), nil
+	return resp.StatusCode, string(b), resp.Header.Get("Location"), nil
 }

@@ -1,0 +1,212 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/examples/merchant/shop"
+)
+
+// Verification is what Verify found.
+type Verification struct {
+	Payments, Refunds int // checked
+	// ByStatus counts the payments by the paymentStatus the wallet
+	// reports ("absent" for ORDER_NOT_EXIST).
+	ByStatus map[string]int
+	// Notifications received in all, distinct notification ids, and final
+	// payments still not notified when Verify gave up waiting.
+	Notifications, DistinctNotifications, Unnotified int
+	Violations                                       []string
+}
+
+// OK says whether the wallet kept every promise.
+func (v Verification) OK() bool { return len(v.Violations) == 0 }
+
+// Print writes the verification.
+func (v Verification) Print(w io.Writer) {
+	fmt.Fprintf(w, "verified %d payments and %d refunds: %v\n", v.Payments, v.Refunds, v.ByStatus)
+	fmt.Fprintf(w, "notifications: %d received, %d distinct, %d final payments not notified\n",
+		v.Notifications, v.DistinctNotifications, v.Unnotified)
+	shown := v.Violations[:min(len(v.Violations), maxViolations)]
+	printViolations(w, "violations found by verification", shown, len(v.Violations)-len(shown))
+}
+
+// verified is the wallet's final word on one payment.
+type verified struct {
+	p      *payment
+	status string // paymentStatus, or "absent"
+}
+
+// Verify asks the wallet about every payment and refund of the run and
+// checks them against what it acknowledged (see the package doc), then
+// waits up to notifyWait for every final payment's notification to reach
+// notified. It retries an inquiry without an answer for up to a minute:
+// run it when the wallet is up. Violations found during the run are
+// included.
+func (r *Run) Verify(ctx context.Context, notified *Notified, notifyWait time.Duration) Verification {
+	v := Verification{ByStatus: map[string]int{}}
+	r.stats.mu.Lock()
+	v.Violations = append(v.Violations, r.stats.violations...)
+	r.stats.mu.Unlock()
+	var final []verified
+	for _, p := range r.track.snapshot() {
+		status, problems := r.verifyPayment(ctx, p)
+		v.Payments++
+		v.Refunds += len(p.refunds)
+		v.ByStatus[status]++
+		v.Violations = append(v.Violations, problems...)
+		if status == alipayplus.PaymentStatusSuccess || status == alipayplus.PaymentStatusFail {
+			final = append(final, verified{p, status})
+		}
+	}
+	if notified == nil {
+		return v
+	}
+	deadline := time.Now().Add(notifyWait)
+	for {
+		missing := 0
+		for _, f := range final {
+			if !notified.statusesOf(f.p.id)[f.status] {
+				missing++
+			}
+		}
+		v.Unnotified = missing
+		if missing == 0 || time.Now().After(deadline) || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	for _, f := range final {
+		seen := notified.statusesOf(f.p.id)
+		if !seen[f.status] {
+			v.Violations = append(v.Violations, fmt.Sprintf("payment %s (%s) is %s but was never notified", f.p.id, f.p.requestID, f.status))
+		}
+		for s := range seen {
+			if s != f.status {
+				v.Violations = append(v.Violations, fmt.Sprintf("payment %s is %s but was notified %s", f.p.id, f.status, s))
+			}
+		}
+	}
+	var conflicts []string
+	v.Notifications, v.DistinctNotifications, conflicts = notified.counts()
+	v.Violations = append(v.Violations, conflicts...)
+	return v
+}
+
+// verifyPayment checks one payment and its refunds.
+func (r *Run) verifyPayment(ctx context.Context, p *payment) (string, []string) {
+	var problems []string
+	bad := func(format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("payment %s (%s): ", p.id, p.requestID)+fmt.Sprintf(format, args...))
+	}
+	var resp alipayplus.InquiryPaymentResponse
+	err := r.retry(ctx, func(ctx context.Context) (alipayplus.Result, error) {
+		resp = alipayplus.InquiryPaymentResponse{}
+		m := r.cfg.Merchant
+		_, err := m.Client.Call(ctx, shop.PathInquiryPayment, alipayplus.PaymentQuery{PartnerID: m.PartnerID, PaymentRequestID: p.requestID}, &resp)
+		return resp.Result, err
+	})
+	if err != nil {
+		bad("no answer to inquiryPayment: %v", err)
+		return "no answer", problems
+	}
+	status := resp.PaymentStatus
+	switch {
+	case resp.Result.ResultCode == alipayplus.CodeOrderNotExist:
+		status = "absent"
+	case resp.Result.ResultStatus != alipayplus.StatusSuccess:
+		bad("inquiryPayment answered %s %s", resp.Result.ResultStatus, resp.Result.ResultCode)
+		return "error", problems
+	case p.id != "" && resp.PaymentID != p.id:
+		bad("inquiry by request id found payment %s", resp.PaymentID)
+	}
+	if p.id == "" {
+		p.id = resp.PaymentID
+	}
+	switch {
+	case p.outcome == succeeded && status != alipayplus.PaymentStatusSuccess:
+		bad("acknowledged paid, now %s", status)
+	case p.outcome == refused && status == alipayplus.PaymentStatusSuccess:
+		bad("refused with %s, now SUCCESS", p.code)
+	case p.outcome == accepted && status == "absent":
+		bad("acknowledged A, now absent")
+	}
+	if resp.PaymentAmount != nil && resp.PaymentAmount.Value != fmt.Sprint(p.amount) {
+		bad("amount %s, asked for %d", resp.PaymentAmount.Value, p.amount)
+	}
+
+	var refunded int64
+	for _, rf := range p.refunds {
+		st, amount, err := r.refundStatus(ctx, rf)
+		switch {
+		case err != nil:
+			bad("refund %s: no answer to inquiryRefund: %v", rf.requestID, err)
+		case rf.outcome == succeeded && st != "SUCCESS":
+			bad("refund %s acknowledged S, now %s", rf.requestID, st)
+		case rf.outcome == refused && st == "SUCCESS":
+			bad("refund %s refused with %s, now SUCCESS", rf.requestID, rf.code)
+		}
+		if st == "SUCCESS" {
+			if amount != fmt.Sprint(rf.amount) {
+				bad("refund %s of %s, asked for %d", rf.requestID, amount, rf.amount)
+			}
+			refunded += rf.amount
+		}
+	}
+	if refunded > p.amount {
+		bad("refunds of %d exceed the payment's %d", refunded, p.amount)
+	}
+	if refunded > 0 && status != alipayplus.PaymentStatusSuccess {
+		bad("refunds of %d on a payment that is %s", refunded, status)
+	}
+	return status, problems
+}
+
+// refundStatus asks for one refund: its status ("absent" for
+// REFUND_NOT_EXIST) and amount.
+func (r *Run) refundStatus(ctx context.Context, rf *refund) (string, string, error) {
+	var resp alipayplus.InquiryRefundResponse
+	err := r.retry(ctx, func(ctx context.Context) (alipayplus.Result, error) {
+		resp = alipayplus.InquiryRefundResponse{}
+		m := r.cfg.Merchant
+		_, err := m.Client.Call(ctx, shop.PathInquiryRefund, alipayplus.RefundQuery{PartnerID: m.PartnerID, RefundRequestID: rf.requestID}, &resp)
+		return resp.Result, err
+	})
+	switch {
+	case err != nil:
+		return "", "", err
+	case resp.Result.ResultCode == alipayplus.CodeRefundNotExist:
+		return "absent", "", nil
+	case resp.Result.ResultStatus != alipayplus.StatusSuccess:
+		return "", "", fmt.Errorf("answered %s %s", resp.Result.ResultStatus, resp.Result.ResultCode)
+	}
+	amount := ""
+	if resp.RefundAmount != nil {
+		amount = resp.RefundAmount.Value
+	}
+	return resp.RefundStatus, amount, nil
+}
+
+// retry calls an inquiry until it gets an answer that is not U, for up to
+// a minute.
+func (r *Run) retry(ctx context.Context, call func(ctx context.Context) (alipayplus.Result, error)) error {
+	deadline := time.Now().Add(time.Minute)
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
+		callCtx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+		res, err := call(callCtx)
+		cancel()
+		if err == nil && res.ResultStatus != alipayplus.StatusUnknown {
+			return nil
+		}
+		if err == nil {
+			err = fmt.Errorf("answered U %s", res.ResultCode)
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(wait)
+	}
+}
