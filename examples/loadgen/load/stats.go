@@ -62,7 +62,7 @@ type Latency struct {
 type Report struct {
 	Elapsed    time.Duration
 	Operations int
-	Dropped    int // open loop: operations not started because MaxInFlight were running
+	Dropped    int            // open loop: operations not started because MaxInFlight were running
 	Latencies  []Latency      // by op, then "all"
 	Answers    map[string]int // "op: S SUCCESS" -> count
 	Violations []string       // answers that broke a promise, as they came
