@@ -2,51 +2,21 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/paystate/paystate/examples/wallet/app"
+	"github.com/paystate/paystate/examples/wallet/wallettest"
 )
 
 // startWallet runs the reference wallet with its demo configuration on a
 // free port and returns the merchant.json pointed at it.
 func startWallet(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	path, _, err := app.DemoConfig(dir)
-	require.NoError(t, err)
-	cfg, err := app.LoadConfig(path)
-	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	cfg.Listen, cfg.PublicURL = ln.Addr().String(), "http://"+ln.Addr().String()
-	require.NoError(t, cfg.Check())
-	ctx, cancel := context.WithCancel(t.Context())
-	s, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	require.NoError(t, err)
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done; s.Close() })
-
-	merchantPath := filepath.Join(dir, "merchant.json")
-	raw, err := os.ReadFile(merchantPath)
-	require.NoError(t, err)
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(raw, &m))
-	m["walletURL"] = cfg.PublicURL
-	raw, err = json.Marshal(m)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(merchantPath, raw, 0o600))
-	return merchantPath
+	return wallettest.Start(t, wallettest.Demo(t, nil)).MerchantConfigFile(t)
 }
 
 // answer runs the command line and decodes the JSON answer it prints.

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net"
@@ -44,21 +43,17 @@ func start(t *testing.T, dir string) *running {
 	cfg.Listen, cfg.PublicURL = ln.Addr().String(), "http://"+ln.Addr().String()
 	require.NoError(t, cfg.Check())
 
-	ctx, cancel := context.WithCancel(t.Context())
-	s, err := New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := New(t.Context(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx, ln) }()
-	stopped := false
-	var result error
+	serving := s.Start(t.Context(), ln)
+	closed := false
 	stop := func() error {
-		if !stopped {
-			stopped = true
-			cancel()
-			result = <-done
+		err := serving()
+		if !closed {
+			closed = true
 			s.Close()
 		}
-		return result
+		return err
 	}
 	t.Cleanup(func() { _ = stop() })
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
@@ -144,6 +145,24 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		err = nil
 	}
 	return err
+}
+
+// Start runs Run on ln in the background. stop ends it gracefully, waits
+// for it and returns Run's result; calling it again returns the same.
+// The caller still calls Close afterwards.
+func (s *Server) Start(ctx context.Context, ln net.Listener) (stop func() error) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, ln) }()
+	var once sync.Once
+	var result error
+	return func() error {
+		once.Do(func() {
+			cancel()
+			result = <-done
+		})
+		return result
+	}
 }
 
 // Close releases the store and connections. Call it after Run returned.
