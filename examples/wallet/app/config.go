@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
 	"github.com/paystate/paystate/engine"
@@ -28,6 +29,7 @@ type Config struct {
 	Users       []UserConfig    `json:"users"`
 	CashierUser string          `json:"cashierUser"` // who pays on the cashier page
 	Cashier     CashierConfig   `json:"cashier"`
+	Worker      WorkerConfig    `json:"worker"`
 
 	dir       string // the config file's folder
 	storeBase string // folder a relative sqlite path is resolved in; "" means dir
@@ -64,6 +66,38 @@ type CashierConfig struct {
 	// a random key per process, so a page opened before a restart must be
 	// reloaded before it can pay.
 	KeyFile string `json:"keyFile"`
+}
+
+// WorkerConfig tunes the background worker (engine/worker.Config); each
+// is a Go duration ("2m", "500ms"), empty for the worker's default.
+type WorkerConfig struct {
+	// Lease is how long a claimed notification stays reserved to a worker:
+	// after a crash, its messages in flight wait this long. Default 2m.
+	Lease string `json:"lease,omitempty"`
+	// AttemptTimeout bounds one notifyPayment send. Default 15s.
+	AttemptTimeout string `json:"attemptTimeout,omitempty"`
+	// Poll is how often it looks for due notifications when no commit
+	// woke it. Default 500ms.
+	Poll string `json:"poll,omitempty"`
+}
+
+// durations parses the worker's settings: lease, attempt timeout, poll
+// (zero for the defaults).
+func (w WorkerConfig) durations() ([3]time.Duration, error) {
+	var out [3]time.Duration
+	for i, f := range []struct{ key, value string }{
+		{"worker.lease", w.Lease}, {"worker.attemptTimeout", w.AttemptTimeout}, {"worker.poll", w.Poll},
+	} {
+		if f.value == "" {
+			continue
+		}
+		d, err := time.ParseDuration(f.value)
+		if err != nil || d <= 0 {
+			return out, problem(f.key, "want a positive duration such as \"30s\", got %q", f.value)
+		}
+		out[i] = d
+	}
+	return out, nil
 }
 
 // PartnerConfig is one merchant/partner allowed to call the wallet.
@@ -175,6 +209,9 @@ func (c *Config) Check() error {
 		return problem("cashierUser", "%q is not one of users", c.CashierUser)
 	}
 	if _, err := c.cashierKey(); err != nil {
+		return err
+	}
+	if _, err := c.Worker.durations(); err != nil {
 		return err
 	}
 	return nil

@@ -68,6 +68,8 @@ func TestBadConfigurationNamesTheKey(t *testing.T) {
 		{"balance a number", func(c map[string]any) { user(c, 0)["balances"] = map[string]any{"USD": 5} }, "config: users.balances: want a JSON string, got number"},
 		{"cashier user unknown", func(c map[string]any) { c["cashierUser"] = "carol" }, `config: cashierUser: "carol" is not one of users`},
 		{"cashier user missing", func(c map[string]any) { delete(c, "cashierUser") }, "config: cashierUser: is required"},
+		{"worker lease", func(c map[string]any) { c["worker"] = map[string]any{"lease": "2 minutes"} }, `config: worker.lease: want a positive duration such as "30s", got "2 minutes"`},
+		{"worker poll", func(c map[string]any) { c["worker"] = map[string]any{"poll": "-1s"} }, `config: worker.poll: want a positive duration such as "30s", got "-1s"`},
 		{"cashier key short", func(c map[string]any) { c["cashier"] = map[string]any{"keyFile": "short.key"} }, "config: cashier.keyFile: holds 5 bytes, at least 32 are needed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -86,8 +86,13 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 		return nil, err
 	}
 	s.closers = append(s.closers, notifier.CloseIdleConnections)
+	tuning, err := cfg.Worker.durations()
+	if err != nil {
+		return nil, err
+	}
 	if s.worker, err = worker.New(worker.Config{
 		Engine: s.engine, Store: s.stores.store, Notifier: notifier, Logger: logger,
+		Lease: tuning[0], AttemptTimeout: tuning[1], Poll: tuning[2],
 	}); err != nil {
 		return nil, err
 	}
