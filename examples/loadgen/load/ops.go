@@ -34,13 +34,19 @@ func answerOutcome(r alipayplus.Result, err error) (outcome, string) {
 	}
 }
 
+// repeatPrefix starts the label of a repeated refund.
+const repeatPrefix = "repeat: "
+
+// noAnswer labels an operation the wallet did not answer.
+const noAnswer = "no answer"
+
 // label is how an answer is counted in the report.
 func label(r alipayplus.Result, err error) string {
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return "no answer (timeout)"
+			return noAnswer + " (timeout)"
 		}
-		return "no answer"
+		return noAnswer
 	}
 	return r.ResultStatus + " " + r.ResultCode
 }
@@ -137,7 +143,7 @@ func cashierFailure(err error) string {
 	if errors.As(err, &serr) {
 		return fmt.Sprintf("HTTP %d", serr.Status)
 	}
-	return "no answer"
+	return noAnswer
 }
 
 // refund sends one refund of p: a repeat of an earlier acknowledged one,
@@ -184,7 +190,7 @@ func (x *runner) repeatRefund(ctx context.Context, p *payment, first *refund) st
 		x.stats.violation("refund %s of %s repeated: answered %s refund %q, first answer S refund %q",
 			first.requestID, p.id, code, resp.RefundID, first.refundID)
 	}
-	return "repeat: " + label(resp.Result, err)
+	return repeatPrefix + label(resp.Result, err)
 }
 
 func (x *runner) inquire(ctx context.Context, p *payment) string {

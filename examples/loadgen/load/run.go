@@ -5,13 +5,18 @@ import (
 	crand "crypto/rand"
 	"encoding/hex"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/examples/merchant/shop"
 )
 
 // Run is one load run: Start sends the load, Verify checks the wallet
-// afterwards.
+// afterwards. The zero Run has sent nothing; its Verify checks only the
+// notifications.
 type Run struct {
 	cfg   Config
 	track *tracker
@@ -47,6 +52,10 @@ func Start(ctx context.Context, cfg Config) (*Run, Report, error) {
 	return r, r.stats.report(time.Since(begin)), nil
 }
 
+// SetMerchant makes Verify ask through m: another process of the same
+// wallet, say, to check that they share one state.
+func (r *Run) SetMerchant(m *shop.Merchant) { r.cfg.Merchant = m }
+
 // pick draws an operation from the mix.
 func pick(rng *rand.Rand, mix Mix) Op {
 	total := 0
@@ -65,12 +74,19 @@ func pick(rng *rand.Rand, mix Mix) Op {
 // one runs one operation due at due and records it, timed from due. The
 // operation gets its own timeout, detached from the end of the run, so
 // that the run's end never turns a sent request into an unknown outcome.
-func (r *Run) one(ctx context.Context, x *runner, rng *rand.Rand, due time.Time) {
+// It says whether the wallet answered definitely (not U, not silence).
+func (r *Run) one(ctx context.Context, x *runner, rng *rand.Rand, due time.Time) bool {
 	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.Timeout)
 	defer cancel()
 	op, answer := x.run(opCtx, rng, pick(rng, r.cfg.Mix))
 	r.stats.record(op, answer, time.Since(due))
+	unsure := strings.HasPrefix(strings.TrimPrefix(answer, repeatPrefix), alipayplus.StatusUnknown+" ")
+	return !unsure && !strings.Contains(answer, noAnswer)
 }
+
+// noAnswerPause is how long a closed-loop worker waits after an operation
+// the wallet did not answer definitely.
+const noAnswerPause = 50 * time.Millisecond
 
 // closedLoop runs Workers loops, each starting its next operation when
 // the last one is answered.
@@ -84,7 +100,14 @@ func (r *Run) closedLoop(ctx context.Context, x *runner) {
 				if r.cfg.Operations > 0 && started.Add(1) > int64(r.cfg.Operations) {
 					return
 				}
-				r.one(ctx, x, rng, time.Now())
+				if !r.one(ctx, x, rng, time.Now()) {
+					// As a merchant's client backs off from a wallet
+					// that does not answer.
+					select {
+					case <-ctx.Done():
+					case <-time.After(noAnswerPause):
+					}
+				}
 			}
 		})
 	}
