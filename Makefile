@@ -6,15 +6,17 @@ RAPID_CHECKS ?= 10000
 BENCH ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test check vet unit property bench bench-adapter bench-stores fuzz
+.PHONY: test check vet unit property fuzz-short drills bench bench-adapter bench-stores fuzz
 
 ## test: everything CI checks, with a throwaway PostgreSQL server for the
 ## PostgreSQL store (scripts/with-postgres.sh; reuses PAYSTATE_PG_DSN if set)
 test:
 	scripts/with-postgres.sh $(MAKE) --no-print-directory check
 
-## check: vet, all tests under -race, the long property run (needs PAYSTATE_PG_DSN for pgstore)
-check: vet unit property
+## check: vet, all tests under -race (the drills' short version among
+## them), the long property run, a short run of every fuzz target (needs
+## PAYSTATE_PG_DSN for pgstore and the drills)
+check: vet unit property fuzz-short
 
 vet:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed on:"; gofmt -l .; exit 1)
@@ -26,6 +28,28 @@ unit:
 ## property: the engine state-machine property with RAPID_CHECKS random runs (no -race: speed)
 property:
 	$(GO) test -count=1 -run 'TestEngineStateMachine' ./engine/ -rapid.checks=$(RAPID_CHECKS)
+
+## fuzz-short: every fuzz target for FUZZSHORT (default 2s), as the test
+## command's share of fuzzing; a crasher fails it and is left under
+## fuzz/testdata/fuzz/ to commit as a regression seed
+FUZZSHORT ?= 2s
+fuzz-short:
+	@targets="$$($(GO) test -list '^Fuzz' ./fuzz/ | grep '^Fuzz')" && test -n "$$targets" && \
+	for t in $$targets; do \
+		$(GO) test -run XXX -fuzz "^$$t\$$" -fuzztime=$(FUZZSHORT) -fuzzminimizetime=$(FUZZMINIMIZETIME) ./fuzz/ >/dev/null || \
+			{ echo "fuzz-short: $$t failed; rerun: go test -run XXX -fuzz '^$$t\$$' ./fuzz/"; exit 1; }; \
+		echo "fuzz-short: $$t ok ($(FUZZSHORT))"; \
+	done
+
+## drills: the fault drills of examples/drills at full length (DRILL_KILLS
+## SIGKILLs per crash drill, default 20) with a throwaway PostgreSQL; prints
+## each drill's result line (docs/reliability.md)
+DRILL_KILLS ?= 20
+drills:
+	@log="$$(mktemp)"; \
+	scripts/with-postgres.sh $(GO) test -count=1 -v -timeout 30m ./examples/drills/ -drill.kills=$(DRILL_KILLS) >"$$log" 2>&1; \
+	status=$$?; grep -E 'RESULT|^(--- )?(FAIL|ok|PASS)|violations' "$$log"; \
+	test $$status -eq 0 || echo "drills failed; full log: $$log"; exit $$status
 
 ## bench: engine benchmarks (compiled table vs naive looplab/fsm per call)
 bench:

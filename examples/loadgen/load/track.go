@@ -53,6 +53,7 @@ type refund struct {
 	code      string
 	refundID  string
 	over      bool // sent as a deliberate over-refund
+	mustFit   bool // sent for at most what was certainly left: must succeed
 }
 
 // tracker holds every payment of a run.
