@@ -6,7 +6,7 @@ RAPID_CHECKS ?= 10000
 BENCH ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test check vet unit property fuzz-short drills bench bench-adapter bench-stores fuzz
+.PHONY: test check vet unit property fuzz-short drills bench bench-adapter bench-worker bench-stores fuzz
 
 ## test: everything CI checks, with a throwaway PostgreSQL server for the
 ## PostgreSQL store (scripts/with-postgres.sh; reuses PAYSTATE_PG_DSN if set)
@@ -60,6 +60,12 @@ bench:
 ## with medians and ratios (README, "Adapter benchmark")
 bench-adapter:
 	GO=$(GO) scripts/bench-adapter.sh
+
+## bench-worker: notifications delivered by the worker to a loopback
+## merchant beside bare signed POSTs to it, in 5 interleaved rounds, with
+## medians and ratios (README, "Notification delivery benchmark")
+bench-worker:
+	GO=$(GO) scripts/bench-worker.sh
 
 ## bench-stores: the README's store benchmarks ("Store benchmarks"): engine
 ## beside the bare store calls, 1 and 8 workers, on an empty store and on

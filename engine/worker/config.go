@@ -63,7 +63,9 @@ type Config struct {
 	AttemptTimeout time.Duration
 	// Lease is how long a claimed message stays reserved to this worker
 	// before another may take it. It must cover a send and the wait behind
-	// the partner's other sends. Default 2 min.
+	// the partner's other sends, and be longer than AttemptTimeout: a send
+	// starts only while the whole attempt fits in what is left of the
+	// lease. Default 2 min.
 	Lease time.Duration
 	// Concurrency bounds the sends in flight. Default 16.
 	Concurrency int

@@ -134,9 +134,10 @@ func (d *dispatcher) send(ctx context.Context, m store.OutboxMessage) {
 	defer d.sends.Done()
 	defer d.finished(m.PartnerID)
 	w := d.w
-	if !w.cfg.Now().Before(m.LeaseUntil) {
-		// It waited in the queue for longer than the lease: another worker
-		// may own it now. Leave it to whoever claims it next.
+	if !w.cfg.Now().Add(w.cfg.AttemptTimeout).Before(m.LeaseUntil) {
+		// It waited in the queue so long that the attempt might outlast the
+		// lease, and another worker might then send it at the same time.
+		// Leave it to whoever claims it next.
 		w.stats.leaseLost.Add(1)
 		return
 	}

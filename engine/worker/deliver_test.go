@@ -249,3 +249,44 @@ func TestNewNamesEveryBadField(t *testing.T) {
 	}
 	assert.False(t, errors.Is(err, store.ErrNotFound))
 }
+
+// A message that waited in the queue until what is left of its lease
+// cannot hold a whole attempt is not sent: another worker may claim it
+// before the attempt would end. It is left for the next claim.
+func TestSendStartsOnlyWhenTheAttemptFitsTheLease(t *testing.T) {
+	r := newRig(t, nil)
+	release := make(chan struct{})
+	started := make(chan string, 2)
+	n := newScripted(t, r.clock.Now, func(m store.OutboxMessage, _ int) error {
+		started <- m.RequestID
+		if m.RequestID == "first" {
+			<-release
+		}
+		return nil
+	})
+	w := r.worker(n, func(c *Config) {
+		c.Concurrency, c.PerPartner, c.Lease, c.AttemptTimeout = 2, 1, time.Minute, 15*time.Second // both claimed at once; the second queues
+	})
+	r.paid("shop", "first")
+	second := r.paid("shop", "second")
+	done := make(chan error)
+	go func() { done <- w.DeliverDue(r.ctx) }()
+	require.Equal(t, "first", <-started)
+	r.clock.Advance(46 * time.Second) // 14 s of the second's lease left: less than one attempt
+	close(release)
+	require.NoError(t, <-done)
+	select {
+	case id := <-started:
+		t.Fatalf("%s was sent with 14 s of lease left and a 15 s attempt timeout", id)
+	default:
+	}
+	assert.Equal(t, int64(1), w.Stats().LeaseLost)
+	m := r.message(second.ID)
+	assert.Zero(t, m.Attempts, "no attempt recorded")
+	assert.True(t, m.DeliveredAt.IsZero())
+
+	r.clock.Advance(15 * time.Second) // the lease ran out: the next claim sends it
+	require.NoError(t, w.DeliverDue(r.ctx))
+	assert.Equal(t, "second", <-started)
+	assert.False(t, r.message(second.ID).DeliveredAt.IsZero())
+}

@@ -37,6 +37,10 @@ type Store struct {
 
 	outbox          map[string]store.OutboxMessage // by message id
 	outboxByPayment map[string][]string            // message ids per payment, creation order
+	// undelivered holds the ids of the messages neither delivered nor
+	// parked: the only ones ClaimOutbox and OutboxBacklog look at, as the
+	// SQL stores' partial index.
+	undelivered map[string]struct{}
 }
 
 // New returns an empty Store.
@@ -50,6 +54,7 @@ func New() *Store {
 		events:           make(map[string][]store.Event),
 		outbox:           make(map[string]store.OutboxMessage),
 		outboxByPayment:  make(map[string][]string),
+		undelivered:      make(map[string]struct{}),
 	}
 }
 
@@ -283,7 +288,7 @@ func (s *Store) applyLocked(c store.Change) {
 	// values copies them.
 	s.events[p.ID] = append(s.events[p.ID], c.Events...)
 	for _, m := range c.Outbox {
-		s.outbox[m.ID] = m
+		s.putOutboxLocked(m)
 		s.outboxByPayment[p.ID] = append(s.outboxByPayment[p.ID], m.ID)
 	}
 }

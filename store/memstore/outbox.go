@@ -29,31 +29,46 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var due []store.OutboxMessage
-	for _, m := range s.outbox {
-		if m.DeliveredAt.IsZero() && !m.Parked && !m.NextAttemptAt.After(now) &&
-			(m.LeaseOwner == "" || !m.LeaseUntil.After(now)) && !slices.Contains(skipPartners, m.PartnerID) {
-			due = append(due, m)
+	// The limit earliest claimable messages, in claim order: a bounded
+	// insertion, so a claim costs a pass over the undelivered messages and
+	// copies only what it returns.
+	best := make([]store.OutboxMessage, 0, min(limit, len(s.undelivered)))
+	for id := range s.undelivered {
+		m := s.outbox[id]
+		if m.NextAttemptAt.After(now) || (m.LeaseOwner != "" && m.LeaseUntil.After(now)) || slices.Contains(skipPartners, m.PartnerID) {
+			continue
 		}
+		if len(best) == limit && claimOrder(m, best[len(best)-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(best, m, claimOrder)
+		if len(best) == limit {
+			best = best[:len(best)-1]
+		}
+		best = slices.Insert(best, i, m)
 	}
-	slices.SortFunc(due, func(a, b store.OutboxMessage) int {
-		return cmp.Or(
-			a.NextAttemptAt.Compare(b.NextAttemptAt),
-			a.CreatedAt.Compare(b.CreatedAt),
-			cmp.Compare(a.ID, b.ID),
-		)
-	})
-	due = due[:min(limit, len(due))]
 	until := now.Add(lease)
-	for i := range due {
-		due[i].LeaseOwner = owner
-		due[i].LeaseUntil = until
-		s.outbox[due[i].ID] = due[i]
+	for i := range best {
+		best[i].LeaseOwner = owner
+		best[i].LeaseUntil = until
+		s.outbox[best[i].ID] = best[i]
 	}
-	if due == nil {
-		due = []store.OutboxMessage{}
+	return best, nil
+}
+
+// claimOrder is the order of ClaimOutbox: NextAttemptAt, CreatedAt, ID.
+func claimOrder(a, b store.OutboxMessage) int {
+	return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+}
+
+// putOutboxLocked stores m and keeps the undelivered index current.
+func (s *Store) putOutboxLocked(m store.OutboxMessage) {
+	s.outbox[m.ID] = m
+	if m.DeliveredAt.IsZero() && !m.Parked {
+		s.undelivered[m.ID] = struct{}{}
+	} else {
+		delete(s.undelivered, m.ID)
 	}
-	return due, nil
 }
 
 // RecordDelivery stores the outcome of one attempt under d.Owner's lease:
@@ -87,7 +102,7 @@ func (s *Store) RecordDelivery(ctx context.Context, d store.Delivery) error {
 	}
 	m.LeaseOwner = ""
 	m.LeaseUntil = time.Time{}
-	s.outbox[m.ID] = m
+	s.putOutboxLocked(m)
 	return nil
 }
 
@@ -117,9 +132,8 @@ func (s *Store) OutboxBacklog(ctx context.Context, now time.Time, limit int) (st
 	var b store.Backlog
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, m := range s.outbox {
-		switch {
-		case !m.DeliveredAt.IsZero() || m.Parked:
+	for id := range s.undelivered {
+		switch m := s.outbox[id]; {
 		case m.NextAttemptAt.After(now):
 			b.Waiting++
 		default:

@@ -67,6 +67,6 @@ func (s *Store) ResendOutbox(ctx context.Context, messageID string, now time.Tim
 	}
 	m.Parked = false
 	m.NextAttemptAt = now
-	s.outbox[m.ID] = m
+	s.putOutboxLocked(m)
 	return m, nil
 }
