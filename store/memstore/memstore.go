@@ -37,10 +37,10 @@ type Store struct {
 
 	outbox          map[string]store.OutboxMessage // by message id
 	outboxByPayment map[string][]string            // message ids per payment, creation order
-	// undelivered holds the ids of the messages neither delivered nor
-	// parked: the only ones ClaimOutbox and OutboxBacklog look at, as the
-	// SQL stores' partial index.
-	undelivered map[string]struct{}
+	// claimable is the index of the messages neither delivered nor
+	// parked, in claim order: the only ones ClaimOutbox and OutboxBacklog
+	// look at, like the SQL stores' partial index (see outboxIndex).
+	claimable outboxIndex
 }
 
 // New returns an empty Store.
@@ -54,7 +54,7 @@ func New() *Store {
 		events:           make(map[string][]store.Event),
 		outbox:           make(map[string]store.OutboxMessage),
 		outboxByPayment:  make(map[string][]string),
-		undelivered:      make(map[string]struct{}),
+		claimable:        newOutboxIndex(),
 	}
 }
 

@@ -1,7 +1,6 @@
 package memstore
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,45 +28,32 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// The limit earliest claimable messages, in claim order: a bounded
-	// insertion, so a claim costs a pass over the undelivered messages and
-	// copies only what it returns.
-	best := make([]store.OutboxMessage, 0, min(limit, len(s.undelivered)))
-	for id := range s.undelivered {
-		m := s.outbox[id]
-		if m.NextAttemptAt.After(now) || (m.LeaseOwner != "" && m.LeaseUntil.After(now)) || slices.Contains(skipPartners, m.PartnerID) {
-			continue
-		}
-		if len(best) == limit && claimOrder(m, best[len(best)-1]) >= 0 {
-			continue
-		}
-		i, _ := slices.BinarySearchFunc(best, m, claimOrder)
-		if len(best) == limit {
-			best = best[:len(best)-1]
-		}
-		best = slices.Insert(best, i, m)
-	}
+	var claimed []store.OutboxMessage
 	until := now.Add(lease)
-	for i := range best {
-		best[i].LeaseOwner = owner
-		best[i].LeaseUntil = until
-		s.outbox[best[i].ID] = best[i]
+	for _, k := range s.claimable.keys {
+		if len(claimed) == limit || k.at.After(now) {
+			break
+		}
+		m := s.outbox[k.id]
+		if (m.LeaseOwner != "" && m.LeaseUntil.After(now)) || slices.Contains(skipPartners, m.PartnerID) {
+			continue
+		}
+		m.LeaseOwner, m.LeaseUntil = owner, until
+		s.outbox[m.ID] = m // the lease does not move it in the index
+		claimed = append(claimed, m)
 	}
-	return best, nil
+	if claimed == nil {
+		claimed = []store.OutboxMessage{}
+	}
+	return claimed, nil
 }
 
-// claimOrder is the order of ClaimOutbox: NextAttemptAt, CreatedAt, ID.
-func claimOrder(a, b store.OutboxMessage) int {
-	return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
-}
-
-// putOutboxLocked stores m and keeps the undelivered index current.
+// putOutboxLocked stores m and keeps the claimable index current.
 func (s *Store) putOutboxLocked(m store.OutboxMessage) {
 	s.outbox[m.ID] = m
+	s.claimable.remove(m.ID)
 	if m.DeliveredAt.IsZero() && !m.Parked {
-		s.undelivered[m.ID] = struct{}{}
-	} else {
-		delete(s.undelivered, m.ID)
+		s.claimable.add(m)
 	}
 }
 
@@ -129,17 +115,9 @@ func (s *Store) OutboxBacklog(ctx context.Context, now time.Time, limit int) (st
 	if err := ctx.Err(); err != nil {
 		return store.Backlog{}, err
 	}
-	var b store.Backlog
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for id := range s.undelivered {
-		switch m := s.outbox[id]; {
-		case m.NextAttemptAt.After(now):
-			b.Waiting++
-		default:
-			b.Due++
-		}
-	}
+	due := s.claimable.dueCount(now)
 	limit = max(limit, 0)
-	return store.Backlog{Due: min(b.Due, limit), Waiting: min(b.Waiting, limit)}, nil
+	return store.Backlog{Due: min(due, limit), Waiting: min(len(s.claimable.keys)-due, limit)}, nil
 }
