@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
-	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -48,14 +46,10 @@ func drillDemo(t *testing.T) string {
 // loopback for the whole drill and returns what it received.
 func merchantEndpoint(t *testing.T, n *shop.Notifications) (*load.Notified, string) {
 	t.Helper()
-	notified := load.NewNotified()
-	n.Received = notified.Record
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	notified, url, stop, err := load.Listen("127.0.0.1:0", n)
 	require.NoError(t, err)
-	srv := &http.Server{Handler: n, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return notified, "http://" + ln.Addr().String() + "/notify"
+	t.Cleanup(func() { _ = stop() })
+	return notified, url
 }
 
 // loadAgainst is one load generator aimed at one wallet process.

@@ -21,8 +21,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -77,18 +75,12 @@ func run(ctx context.Context, args []string, out io.Writer) (bool, error) {
 		merchant.Client.BaseURL = *walletURL
 	}
 
-	notified := load.NewNotified()
-	notifications.Received = notified.Record
-	ln, err := net.Listen("tcp", *notifyAddr)
+	notified, notifyURL, stopNotify, err := load.Listen(*notifyAddr, notifications)
 	if err != nil {
 		return false, fmt.Errorf("-notify-addr: %w", err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("POST /notify", notifications)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	merchant.NotifyURL = "http://" + ln.Addr().String() + "/notify"
+	defer stopNotify()
+	merchant.NotifyURL = notifyURL
 
 	fmt.Fprintf(out, "loadgen: %s, seed %d, against %s, notifications to %s\n", describe(*rate, *workers), *seed, merchant.Client.BaseURL, merchant.NotifyURL)
 	r, report, err := load.Start(ctx, load.Config{

@@ -2,8 +2,6 @@ package load_test
 
 import (
 	"bytes"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,17 +27,13 @@ func richDemo(t *testing.T) string {
 }
 
 // listenNotifications serves the merchant's notifyPayment endpoint on
-// loopback, recording into the returned Notified.
+// loopback for the test, recording into the returned Notified.
 func listenNotifications(t *testing.T, m *shop.Merchant, n *shop.Notifications) *load.Notified {
 	t.Helper()
-	notified := load.NewNotified()
-	n.Received = notified.Record
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	notified, url, stop, err := load.Listen("127.0.0.1:0", n)
 	require.NoError(t, err)
-	srv := &http.Server{Handler: n, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	m.NotifyURL = "http://" + ln.Addr().String() + "/notify"
+	t.Cleanup(func() { _ = stop() })
+	m.NotifyURL = url
 	return notified
 }
 

@@ -2,7 +2,10 @@ package load
 
 import (
 	"fmt"
+	"net"
+	"net/http"
 	"sync"
+	"time"
 
 	"github.com/paystate/paystate/examples/merchant/shop"
 )
@@ -56,4 +59,22 @@ func (n *Notified) counts() (received, distinct int, conflicts []string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.received, len(n.byID), append([]string(nil), n.conflicts...)
+}
+
+// Listen serves n, the merchant's notifyPayment endpoint, on addr (e.g.
+// "127.0.0.1:0") at /notify, recording every verified callback into a new
+// Notified. It returns the record, the notify URL to pay with, and a
+// function that stops the server.
+func Listen(addr string, n *shop.Notifications) (*Notified, string, func() error, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	notified := NewNotified()
+	n.Received = notified.Record
+	mux := http.NewServeMux()
+	mux.Handle("POST /notify", n)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return notified, "http://" + ln.Addr().String() + "/notify", srv.Close, nil
 }
