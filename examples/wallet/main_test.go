@@ -38,6 +38,7 @@ func TestFirstStartWritesTheDemoAndServes(t *testing.T) {
 		require.NoError(t, <-done)
 		text := strings.Join(printed, "\n")
 		assert.Contains(t, text, "paystate wallet listening on")
+		assert.NotContains(t, text, "public URL http://127.0.0.1:0,", "the public URL follows the port picked for :0")
 		if first {
 			assert.Contains(t, text, "first start, demo configuration written to "+dir)
 			assert.Contains(t, text, "go run ./examples/merchant -config "+filepath.Join(dir, "merchant.json")+" pay")

@@ -9,10 +9,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/examples/merchant/shop"
 )
 
@@ -88,6 +93,21 @@ func DemoConfig(dir string) (path string, created bool, err error) {
 	return path, true, nil
 }
 
+// describeBalances renders starting balances in major units, currencies
+// in order: "JPY 500000, USD 10000.00".
+func describeBalances(in map[string]string) string {
+	var parts []string
+	for _, cur := range slices.Sorted(maps.Keys(in)) {
+		minor, err := strconv.ParseInt(in[cur], 10, 64)
+		if err != nil {
+			parts = append(parts, cur+" "+in[cur]+" (minor units)")
+			continue
+		}
+		parts = append(parts, engine.Money{Currency: cur, Minor: minor}.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
 func writeKeyPair(dir, private, public string) error {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -133,7 +153,7 @@ func PrintDemoSummary(w io.Writer, dir string, c *Config) {
 		fmt.Fprintf(w, "  partner  %s (client id %s, profile %s), its key %s\n", p.PartnerID, p.ClientID, p.Profile, filepath.Join(dir, "merchant.pem"))
 	}
 	for _, u := range c.Users {
-		fmt.Fprintf(w, "  user     %s, balances %v (minor units), access token %s\n", u.UserID, u.Balances, u.AccessToken)
+		fmt.Fprintf(w, "  user     %s, balance %s, access token %s\n", u.UserID, describeBalances(u.Balances), u.AccessToken)
 	}
 	fmt.Fprintf(w, "  cashier  pays as %s\n", c.CashierUser)
 	fmt.Fprintf(w, "Next, in another terminal, pay as the demo merchant and open the cashier link it prints:\n")

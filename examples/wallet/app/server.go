@@ -181,15 +181,21 @@ func (s *Server) Close() {
 // Serve is the wallet command's main: it builds the server, listens on
 // cfg.Listen and runs until ctx is done.
 func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer) error {
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	// A public URL that is just the listen address follows the port the
+	// system picked for ":0".
+	if cfg.PublicURL == "http://"+cfg.Listen {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
 	s, err := New(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	fmt.Fprintf(out, "paystate wallet listening on http://%s (public URL %s, store %s)\n", ln.Addr(), cfg.PublicURL, redactStore(cfg.Store))
 	return s.Run(ctx, ln)
 }
