@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/paystate/paystate/store"
 )
@@ -127,9 +128,13 @@ func (d *dispatcher) startSends() {
 	}
 }
 
+// recordTimeout bounds the store write that records an attempt.
+const recordTimeout = 10 * time.Second
+
 // send makes one attempt and records it, then frees its slot. A send that
-// has started finishes and is recorded even when ctx is done meanwhile
-// (bounded by Config.AttemptTimeout): the merchant may have received it.
+// has started finishes (bounded by Config.AttemptTimeout) and is recorded
+// even when ctx is done meanwhile or the attempt ran out of time: the
+// merchant may have received it, and an attempt that timed out counts.
 func (d *dispatcher) send(ctx context.Context, m store.OutboxMessage) {
 	defer d.sends.Done()
 	defer d.finished(m.PartnerID)
@@ -144,7 +149,10 @@ func (d *dispatcher) send(ctx context.Context, m store.OutboxMessage) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.AttemptTimeout)
 	defer cancel()
 	err := w.cfg.Notifier.Notify(actx, m)
-	w.record(actx, m, err)
+	// Not actx: it has expired when the attempt used all of its time.
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer rcancel()
+	w.record(rctx, m, err)
 }
 
 // finished frees the slot of a send to partner and rings the doorbell.

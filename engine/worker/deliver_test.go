@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -289,4 +290,34 @@ func TestSendStartsOnlyWhenTheAttemptFitsTheLease(t *testing.T) {
 	require.NoError(t, w.DeliverDue(r.ctx))
 	assert.Equal(t, "second", <-started)
 	assert.False(t, r.message(second.ID).DeliveredAt.IsZero())
+}
+
+// An attempt that uses all of its AttemptTimeout (the merchant never
+// answers) is recorded like any failure: counted, its error kept, retried
+// on the schedule, and parked in the end.
+func TestTimedOutAttemptIsRecorded(t *testing.T) {
+	r := newRig(t, nil)
+	w := r.worker(hangingNotifier{}, func(c *Config) { c.AttemptTimeout, c.Retries = 20*time.Millisecond, []time.Duration{time.Minute} })
+	p := r.paid("shop", "hanging")
+	require.NoError(t, w.DeliverDue(r.ctx))
+	m := r.message(p.ID)
+	assert.Equal(t, 1, m.Attempts, "the timed-out attempt counts")
+	assert.Contains(t, m.LastError, "deadline exceeded")
+	assert.Empty(t, m.LeaseOwner, "the lease is freed")
+	assert.Equal(t, start.Add(time.Minute), m.NextAttemptAt)
+	assert.Zero(t, w.Stats().RecordErrors)
+
+	r.clock.Advance(time.Minute)
+	require.NoError(t, w.DeliverDue(r.ctx))
+	m = r.message(p.ID)
+	assert.Equal(t, 2, m.Attempts)
+	assert.True(t, m.Parked, "parked after the last attempt")
+}
+
+// hangingNotifier is a merchant that never answers.
+type hangingNotifier struct{}
+
+func (hangingNotifier) Notify(ctx context.Context, _ store.OutboxMessage) error {
+	<-ctx.Done()
+	return ctx.Err()
 }

@@ -41,7 +41,7 @@ func serveWallet(path string) int {
 	}
 	if err == nil {
 		logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		err = app.Serve(ctx, cfg, logger, io.Discard)
+		err = app.Serve(ctx, cfg, logger, io.Discard, nil)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "drill wallet:", err)

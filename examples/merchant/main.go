@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	merchant -config paystate-data/merchant.json pay -amount 12.50 [-currency USD] [-title T] [-agreement] [-notify URL]
+//	merchant -config paystate-data/merchant.json [-wallet URL] pay -amount 12.50 [-currency USD] [-title T] [-agreement] [-notify URL]
 //	merchant -config ... inquire PAYMENT_ID
 //	merchant -config ... refund -payment PAYMENT_ID -amount 2.50 [-currency USD]
 //	merchant -config ... inquire-refund REFUND_REQUEST_ID
@@ -45,12 +45,16 @@ func main() {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("merchant", flag.ContinueOnError)
 	configPath := fs.String("config", "paystate-data/merchant.json", "merchant configuration (the wallet writes one for its demo partner)")
+	walletURL := fs.String("wallet", "", "wallet base URL, overriding the configuration's walletURL")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg, m, notifications, err := shop.LoadConfig(*configPath)
 	if err != nil {
 		return err
+	}
+	if *walletURL != "" {
+		m.Client.BaseURL = *walletURL
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {

@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *listen != "" {
 		// A public URL that was just this server's address follows it.
 		if cfg.PublicURL == "http://"+cfg.Listen {
-			cfg.PublicURL = "http://" + *listen
+			cfg.PublicURL = "http://" + *listen // Serve names 127.0.0.1 for an unspecified host
 		}
 		cfg.Listen = *listen
 	}
@@ -81,11 +81,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cfg.Check(); err != nil {
 		return err
 	}
+	var welcome func(*app.Config)
 	if created {
-		app.PrintDemoSummary(stdout, *dataDir, cfg)
+		welcome = func(c *app.Config) { app.PrintDemoSummary(stdout, *dataDir, c) }
 	}
 	if rest := fs.Args(); len(rest) > 0 && rest[0] != "serve" {
+		if welcome != nil {
+			welcome(cfg)
+		}
 		return app.Operate(ctx, cfg, rest, stdout)
 	}
-	return app.Serve(ctx, cfg, logger, stdout)
+	return app.Serve(ctx, cfg, logger, stdout, welcome)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -41,7 +42,8 @@ func TestFirstStartWritesTheDemoAndServes(t *testing.T) {
 		assert.NotContains(t, text, "public URL http://127.0.0.1:0,", "the public URL follows the port picked for :0")
 		if first {
 			assert.Contains(t, text, "first start, demo configuration written to "+dir)
-			assert.Contains(t, text, "go run ./examples/merchant -config "+filepath.Join(dir, "merchant.json")+" pay")
+			assert.Regexp(t, regexp.QuoteMeta("go run ./examples/merchant -config "+filepath.Join(dir, "merchant.json"))+
+				` -wallet http://127\.0\.0\.1:[1-9]\d* pay`, text, "the next step names the port the wallet got")
 		} else {
 			assert.NotContains(t, text, "first start")
 		}

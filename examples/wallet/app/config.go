@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
@@ -165,7 +166,7 @@ func (c *Config) Check() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return problem("listen", "want host:port, got %q", c.Listen)
 	}
-	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" && !c.publicURLFollowsListen() {
 		return problem("publicURL", "want an absolute http(s) URL, got %q", c.PublicURL)
 	}
 	if _, _, err := c.storeKind(); err != nil {
@@ -211,11 +212,17 @@ func (c *Config) Check() error {
 	if _, err := c.cashierKey(); err != nil {
 		return err
 	}
-	if _, err := c.Worker.durations(); err != nil {
+	if d, err := c.Worker.durations(); err != nil {
 		return err
+	} else if lease, attempt := cmp.Or(d[0], 2*time.Minute), cmp.Or(d[1], 15*time.Second); lease <= attempt {
+		return problem("worker.lease", "%s must be longer than worker.attemptTimeout (%s): a send must end inside its lease", lease, attempt)
 	}
 	return nil
 }
+
+// publicURLFollowsListen says whether PublicURL is just http:// and the
+// listen address, which Serve completes when the host is unspecified.
+func (c *Config) publicURLFollowsListen() bool { return c.PublicURL == "http://"+c.Listen }
 
 // storeKind splits Store into "sqlite" and a file path, or "postgres" and
 // a DSN.

@@ -70,6 +70,9 @@ func TestBadConfigurationNamesTheKey(t *testing.T) {
 		{"cashier user missing", func(c map[string]any) { delete(c, "cashierUser") }, "config: cashierUser: is required"},
 		{"worker lease", func(c map[string]any) { c["worker"] = map[string]any{"lease": "2 minutes"} }, `config: worker.lease: want a positive duration such as "30s", got "2 minutes"`},
 		{"worker poll", func(c map[string]any) { c["worker"] = map[string]any{"poll": "-1s"} }, `config: worker.poll: want a positive duration such as "30s", got "-1s"`},
+		{"worker attempt timeout", func(c map[string]any) { c["worker"] = map[string]any{"attemptTimeout": "soon"} }, `config: worker.attemptTimeout: want a positive duration such as "30s", got "soon"`},
+		{"worker lease too short", func(c map[string]any) { c["worker"] = map[string]any{"lease": "10s"} }, "config: worker.lease: 10s must be longer than worker.attemptTimeout (15s): a send must end inside its lease"},
+		{"public URL without host", func(c map[string]any) { c["publicURL"] = "http://:8080" }, `config: publicURL: want an absolute http(s) URL, got "http://:8080"`},
 		{"cashier key short", func(c map[string]any) { c["cashier"] = map[string]any{"keyFile": "short.key"} }, "config: cashier.keyFile: holds 5 bytes, at least 32 are needed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -35,6 +35,7 @@ const (
 	demoWalletID   = "paystate-wallet"
 	demoCashier    = "alice"
 	demoAliceToken = "demo-token-alice"
+	demoPublicURL  = "http://127.0.0.1:8080"
 	demoBobToken   = "demo-token-bob"
 )
 
@@ -63,7 +64,7 @@ func DemoConfig(dir string) (path string, created bool, err error) {
 	}
 	wallet := Config{
 		Listen:    "127.0.0.1:8080",
-		PublicURL: "http://127.0.0.1:8080",
+		PublicURL: demoPublicURL,
 		Store:     "sqlite:paystate.db",
 		Wallet:    WalletConfig{ClientID: demoWalletID, KeyVersion: "1", PrivateKeyFile: "wallet.pem"},
 		Notify:    NotifyConfig{AllowHosts: []string{"127.0.0.1", "localhost", "::1"}},
@@ -157,5 +158,9 @@ func PrintDemoSummary(w io.Writer, dir string, c *Config) {
 	}
 	fmt.Fprintf(w, "  cashier  pays as %s\n", c.CashierUser)
 	fmt.Fprintf(w, "Next, in another terminal, pay as the demo merchant and open the cashier link it prints:\n")
-	fmt.Fprintf(w, "  go run ./examples/merchant -config %s pay -amount 12.50 -currency USD\n", filepath.Join(dir, merchantConfigFile))
+	wallet := ""
+	if c.PublicURL != demoPublicURL {
+		wallet = " -wallet " + c.PublicURL
+	}
+	fmt.Fprintf(w, "  go run ./examples/merchant -config %s%s pay -amount 12.50 -currency USD\n", filepath.Join(dir, merchantConfigFile), wallet)
 }

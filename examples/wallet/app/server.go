@@ -79,17 +79,19 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
+	tuning, err := cfg.Worker.durations()
+	if err != nil {
+		return nil, err
+	}
+	// The notifier's own timeout follows the worker's attempt timeout when
+	// one is configured (zero keeps the notifier's default).
 	notifier, err := alipayplus.NewNotifier(apiCfg, alipayplus.NotifierOptions{
-		AllowHosts: cfg.Notify.AllowHosts, AllowCIDRs: cidrs(cfg.Notify.AllowCIDRs),
+		AllowHosts: cfg.Notify.AllowHosts, AllowCIDRs: cidrs(cfg.Notify.AllowCIDRs), Timeout: tuning[1],
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.closers = append(s.closers, notifier.CloseIdleConnections)
-	tuning, err := cfg.Worker.durations()
-	if err != nil {
-		return nil, err
-	}
 	if s.worker, err = worker.New(worker.Config{
 		Engine: s.engine, Store: s.stores.store, Notifier: notifier, Logger: logger,
 		Lease: tuning[0], AttemptTimeout: tuning[1], Poll: tuning[2],
@@ -178,9 +180,10 @@ func (s *Server) Close() {
 	s.closers = nil
 }
 
-// Serve is the wallet command's main: it builds the server, listens on
-// cfg.Listen and runs until ctx is done.
-func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer) error {
+// Serve is the wallet command's main: it listens on cfg.Listen, builds the
+// server and runs until ctx is done. welcome, when not nil, is called once
+// the address and public URL are known, before the first request.
+func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer, welcome func(*Config)) error {
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -189,13 +192,16 @@ func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer)
 	// A public URL that is just the listen address follows the port the
 	// system picked for ":0".
 	if cfg.PublicURL == "http://"+cfg.Listen {
-		cfg.PublicURL = "http://" + ln.Addr().String()
+		cfg.PublicURL = localURL(ln.Addr().String())
 	}
 	s, err := New(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if welcome != nil {
+		welcome(cfg)
+	}
 	fmt.Fprintf(out, "paystate wallet listening on http://%s (public URL %s, store %s)\n", ln.Addr(), cfg.PublicURL, redactStore(cfg.Store))
 	return s.Run(ctx, ln)
 }
@@ -218,6 +224,20 @@ func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	fmt.Fprintf(w, "paystate reference wallet (client id %s)\n\nAlipay+ endpoints: POST /v1/payments/{pay,inquiryPayment,cancel,refund,inquiryRefund}\nCashier: %s<paymentId>\nHealth: /healthz   Metrics: /metrics\n",
 		s.cfg.Wallet.ClientID, cashierPrefix)
+}
+
+// localURL is the http URL of a listen address, naming 127.0.0.1 for an
+// unspecified host (":8080", "0.0.0.0:8080", "[::]:8080"), which a browser
+// cannot open.
+func localURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func cidrs(in []string) []netip.Prefix {

@@ -127,3 +127,12 @@ func TestGracefulShutdown(t *testing.T) {
 	_, err = http.Get(w.url + "/healthz")
 	assert.Error(t, err, "nothing listens after shutdown")
 }
+
+func TestLocalURLNamesALoopbackHost(t *testing.T) {
+	for addr, want := range map[string]string{
+		":8080": "http://127.0.0.1:8080", "0.0.0.0:8080": "http://127.0.0.1:8080", "[::]:8080": "http://127.0.0.1:8080",
+		"127.0.0.1:8080": "http://127.0.0.1:8080", "wallet.example:80": "http://wallet.example:80",
+	} {
+		assert.Equal(t, want, localURL(addr), addr)
+	}
+}
