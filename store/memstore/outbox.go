@@ -30,6 +30,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 	defer s.mu.Unlock()
 	var claimed []store.OutboxMessage
 	until := now.Add(lease)
+	now = now.Round(0) // compared with the index's wall-clock keys
 	for _, k := range s.claimable.keys {
 		if len(claimed) == limit || k.at.After(now) {
 			break

@@ -9,9 +9,11 @@ import (
 )
 
 // outboxIndex orders the undelivered, unparked messages by claim order
-// (NextAttemptAt, CreatedAt, ID), so that a claim reads only the due
-// messages at its front and the backlog is two binary searches: what the
-// SQL stores' partial index outbox_claimable does for them.
+// (NextAttemptAt, CreatedAt, ID), so that a claim reads the due messages
+// from its front and stops at the first one not due, and the backlog is
+// one binary search: what the SQL stores' partial index outbox_claimable
+// does for them. Keys hold wall-clock times only (no monotonic reading),
+// so that the order stays one total order whatever clocks wrote them.
 type outboxIndex struct {
 	keys []claimKey          // sorted by claimOrder
 	byID map[string]claimKey // the key each indexed message is filed under
@@ -26,7 +28,7 @@ type claimKey struct {
 func newOutboxIndex() outboxIndex { return outboxIndex{byID: map[string]claimKey{}} }
 
 func keyOf(m store.OutboxMessage) claimKey {
-	return claimKey{at: m.NextAttemptAt, created: m.CreatedAt, id: m.ID}
+	return claimKey{at: m.NextAttemptAt.Round(0), created: m.CreatedAt.Round(0), id: m.ID}
 }
 
 // claimOrder is the order of ClaimOutbox.
@@ -48,7 +50,11 @@ func (x *outboxIndex) remove(id string) {
 	if !ok {
 		return
 	}
-	if i, found := slices.BinarySearchFunc(x.keys, k, claimOrder); found {
+	i, found := slices.BinarySearchFunc(x.keys, k, claimOrder)
+	if !found { // cannot happen while the keys stay sorted; never leave a stale key
+		i = slices.IndexFunc(x.keys, func(c claimKey) bool { return c.id == id })
+	}
+	if i >= 0 {
 		x.keys = slices.Delete(x.keys, i, i+1)
 	}
 	delete(x.byID, id)
@@ -56,6 +62,7 @@ func (x *outboxIndex) remove(id string) {
 
 // dueCount is how many indexed messages are due at now.
 func (x *outboxIndex) dueCount(now time.Time) int {
+	now = now.Round(0)
 	i, _ := slices.BinarySearchFunc(x.keys, now, func(k claimKey, t time.Time) int {
 		if k.at.After(t) {
 			return 1

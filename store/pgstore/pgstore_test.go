@@ -446,6 +446,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		"dueChecks":       {"payments_due_check", "refunds_due_check"},
 		"claimOutbox":     {"outbox_claimable"},
 		"parkedOutbox":    {"outbox_parked"},
+		"outboxBacklog":   {"outbox_claimable"},
 		"history":         {"events_by_payment"},
 		"outbox":          {"outbox_by_payment"},
 		"paymentByID":     {"refunds_by_payment"},

@@ -21,6 +21,7 @@
 //
 // An answer the generator did not get (a transport error, a timeout, or
 // result status U) is an unknown outcome, exactly as for a real merchant:
-// the operation may or may not have happened, and Verify accepts either,
-// but it must be one or the other, consistently.
+// the operation may or may not have happened, and Verify accepts either.
+// What it finds is then held to the same rules: a refund found done counts
+// against its payment, and a payment found final must have been notified.
 package load

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,24 +74,33 @@ func TestOpenLoopTimesFromTheSchedule(t *testing.T) {
 }
 
 // Verification catches a wallet that lost what it acknowledged: here the
-// store is wiped between the run and the check.
+// store is wiped between the run and the check. The cashier user has no
+// money, so the cashier payments stay acknowledged A, never paid.
 func TestVerifyCatchesLostPayments(t *testing.T) {
-	dir := richDemo(t)
+	dir := wallettest.Demo(t, func(c *app.Config) {
+		c.Users[0].Balances = map[string]string{"USD": "9000000000000"}
+		c.Users[1].Balances = map[string]string{"USD": "0"}
+		c.CashierUser = c.Users[1].UserID
+	})
 	w := wallettest.Start(t, dir)
 	cfg, m, _ := w.Merchant(t)
-	run, report, err := load.Start(t.Context(), load.Config{Merchant: m, AccessToken: cfg.AccessToken, Workers: 2, Operations: 40,
-		Mix: load.Mix{load.OpPay: 3, load.OpRefund: 1}, Seed: 3})
+	run, report, err := load.Start(t.Context(), load.Config{Merchant: m, AccessToken: cfg.AccessToken, Workers: 2, Operations: 60,
+		Mix: load.Mix{load.OpPay: 3, load.OpCashier: 2, load.OpRefund: 1}, Seed: 3})
 	require.NoError(t, err)
 	require.Positive(t, report.Answers["pay: S SUCCESS"])
+	require.Positive(t, report.Answers["cashier: A ACCEPT, cashier: HTTP 402"], "%v", report.Answers)
 	require.NoError(t, w.Stop())
 	for _, f := range []string{"paystate.db", "paystate.db-wal", "paystate.db-shm"} {
 		require.NoError(t, os.RemoveAll(filepath.Join(dir, f)))
 	}
 	w = wallettest.Start(t, dir)
 	m.Client.BaseURL = w.URL
+	run.SetMerchant(m)
 	v := run.Verify(t.Context(), nil, 0)
 	require.False(t, v.OK())
-	assert.Contains(t, v.Violations[0], "acknowledged paid, now absent")
+	joined := strings.Join(v.Violations, "\n")
+	assert.Contains(t, joined, "acknowledged paid, now absent")
+	assert.Contains(t, joined, "acknowledged A, now absent")
 	assert.Equal(t, v.Payments, v.ByStatus["absent"])
 }
 

@@ -110,7 +110,7 @@ func (x *runner) cashierPay(ctx context.Context, rng *rand.Rand) string {
 		x.track.settle(p, o, resp.PaymentID, code)
 		return label(resp.Result, err)
 	}
-	x.track.settle(p, unknown, resp.PaymentID, code) // until the user's pay is answered
+	x.track.settle(p, accepted, resp.PaymentID, code) // it exists; paid once the user's pay is answered
 	page := cashierPage(resp)
 	if page == "" {
 		x.stats.violation("cashier %s: A without a cashier URL", p.requestID)
@@ -118,7 +118,7 @@ func (x *runner) cashierPay(ctx context.Context, rng *rand.Rand) string {
 	}
 	landed, err := shop.PayOnCashier(ctx, page)
 	if err != nil {
-		return "A, cashier: " + cashierFailure(err)
+		return "A ACCEPT, cashier: " + cashierFailure(err)
 	}
 	if landed != returnURL {
 		x.stats.violation("cashier %s: landed on %q, not the return URL", p.requestID, landed)
@@ -137,11 +137,15 @@ func cashierPage(resp alipayplus.PayResponse) string {
 	return ""
 }
 
-// cashierFailure labels a cashier step that did not end paid.
+// cashierFailure labels a cashier step that did not end paid: an answer
+// of the page (its HTTP status, or a page without a pay form) or none.
 func cashierFailure(err error) string {
 	var serr *shop.CashierStatusError
-	if errors.As(err, &serr) {
+	switch {
+	case errors.As(err, &serr):
 		return fmt.Sprintf("HTTP %d", serr.Status)
+	case errors.Is(err, shop.ErrNoPayForm):
+		return "no pay form"
 	}
 	return noAnswer
 }

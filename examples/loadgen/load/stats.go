@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -99,7 +100,8 @@ func (s *stats) report(elapsed time.Duration) Report {
 func summarise(op Op, ds []time.Duration) Latency {
 	ds = slices.Clone(ds)
 	slices.Sort(ds)
-	at := func(q float64) time.Duration { return ds[min(len(ds)-1, int(q*float64(len(ds))))] }
+	// Nearest rank: the smallest latency at or above which q of them lie.
+	at := func(q float64) time.Duration { return ds[max(0, int(math.Ceil(q*float64(len(ds))))-1)] }
 	return Latency{Op: op, Count: len(ds), P50: at(0.50), P90: at(0.90), P99: at(0.99), Max: ds[len(ds)-1]}
 }
 

@@ -31,14 +31,15 @@ type payment struct {
 func (p *payment) paid() bool { return p.outcome == succeeded }
 
 // refundable is what may still be refunded by the acknowledged refunds
-// alone, and whether that is certain (no refund of unknown outcome).
+// alone, and whether that is certain (every refund answered S or F).
 func (p *payment) refundable() (left int64, certain bool) {
 	left, certain = p.amount, true
 	for _, r := range p.refunds {
 		switch r.outcome {
 		case succeeded:
 			left -= r.amount
-		case unknown:
+		case refused:
+		default:
 			certain = false
 		}
 	}

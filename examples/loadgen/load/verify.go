@@ -52,6 +52,9 @@ func (r *Run) Verify(ctx context.Context, notified *Notified, notifyWait time.Du
 	if r.stats != nil { // a zero Run has sent nothing: only notified is checked
 		r.stats.mu.Lock()
 		v.Violations = append(v.Violations, r.stats.violations...)
+		if r.stats.extra > 0 {
+			v.Violations = append(v.Violations, fmt.Sprintf("... and %d more violations during the run", r.stats.extra))
+		}
 		r.stats.mu.Unlock()
 		payments = r.track.snapshot()
 	}

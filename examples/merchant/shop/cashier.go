@@ -2,6 +2,7 @@ package shop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -14,6 +15,10 @@ import (
 
 // tokenField finds the cashier form's hidden token.
 var tokenField = regexp.MustCompile(`<input type="hidden" name="token" value="([^"]*)">`)
+
+// ErrNoPayForm is PayOnCashier's error for a cashier page (answered 200)
+// that shows no pay form.
+var ErrNoPayForm = errors.New("the cashier page has no pay form")
 
 // CashierStatusError is an answer of the cashier page other than the one
 // a successful step gives: 402 (declined, still payable), 409 (not
@@ -52,7 +57,7 @@ func PayOnCashier(ctx context.Context, pageURL string) (string, error) {
 	}
 	m := tokenField.FindStringSubmatch(page)
 	if m == nil {
-		return "", fmt.Errorf("GET %s: no pay form on the page", pageURL)
+		return "", fmt.Errorf("GET %s: %w", pageURL, ErrNoPayForm)
 	}
 	form := url.Values{"action": {"pay"}, "token": {html.UnescapeString(m[1])}}
 	req, err = http.NewRequestWithContext(ctx, http.MethodPost, pageURL, strings.NewReader(form.Encode()))
