@@ -32,8 +32,27 @@ type walletProc struct {
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{}
-	stderr *bytes.Buffer
+	stderr *syncBuffer
 	starts int
+}
+
+// syncBuffer is a bytes.Buffer a child process writes while the test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // newWalletProc writes a configuration for one process, derived from the
@@ -60,15 +79,15 @@ func newWalletProc(t *testing.T, dir, name, store string) *walletProc {
 // start runs the process and waits until it answers /healthz.
 func (p *walletProc) start() {
 	p.t.Helper()
-	p.mu.Lock()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), walletEnv+"="+p.config)
-	p.stderr = &bytes.Buffer{}
-	cmd.Stderr = p.stderr
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
 	require.NoError(p.t, cmd.Start())
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
-	p.cmd, p.exited = cmd, exited
+	p.mu.Lock()
+	p.cmd, p.exited, p.stderr = cmd, exited, stderr
 	p.starts++
 	p.mu.Unlock()
 	p.waitHealthy()

@@ -107,14 +107,19 @@ func undelivered(ctx context.Context, st store.Store, args []string, out io.Writ
 			return err
 		}
 		for _, m := range page {
+			after = m.ID
 			if *all {
-				if _, err := st.ResendOutbox(ctx, m.ID, time.Now()); err != nil && !errors.Is(err, store.ErrDelivered) {
+				resent, err := st.ResendOutbox(ctx, m.ID, time.Now())
+				switch {
+				case errors.Is(err, store.ErrDelivered):
+					continue // delivered since it was listed
+				case err != nil:
 					return fmt.Errorf("resend %s: %w", m.ID, err)
 				}
+				m = resent
 			}
 			fmt.Fprintln(out, describeMessage(m))
 			n++
-			after = m.ID
 		}
 		if len(page) < 100 {
 			break

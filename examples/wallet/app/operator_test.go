@@ -60,6 +60,20 @@ func TestOperatorCommands(t *testing.T) {
 	assert.Contains(t, operate("undelivered", "-resend", msg.ID), "due again: "+msg.ID)
 	assert.Contains(t, operate("undelivered"), "0 undelivered", "resent: no longer parked")
 
+	// Parked again, then everything resent at once.
+	st, err = openStore(t.Context(), cfg)
+	require.NoError(t, err)
+	claimed, err = st.store.ClaimOutbox(t.Context(), "test", later.Add(time.Hour), time.Minute, 10)
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	require.NoError(t, st.store.RecordDelivery(t.Context(), store.Delivery{MessageID: msg.ID, Owner: "test", At: later.Add(time.Hour), Error: "HTTP 500", Park: true}))
+	st.close()
+	resentAll := operate("undelivered", "-resend-all")
+	assert.Contains(t, resentAll, msg.ID+" payment "+pay.PaymentID+" SUCCESS to http://127.0.0.1:1/notify: waiting, next attempt ")
+	assert.NotContains(t, resentAll, "PARKED", "shown as resent")
+	assert.Contains(t, resentAll, "1 resent")
+	assert.Contains(t, operate("undelivered"), "0 undelivered")
+
 	var out bytes.Buffer
 	assert.ErrorContains(t, Operate(t.Context(), cfg, []string{"payment", "nope"}, &out), "payment nope: ")
 	assert.ErrorContains(t, Operate(t.Context(), cfg, []string{"refund"}, &out), "unknown command refund")

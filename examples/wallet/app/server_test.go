@@ -1,11 +1,14 @@
 package app
 
 import (
-	"context"
+	"encoding/json"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -115,17 +118,61 @@ func TestCashierLinkFromPay(t *testing.T) {
 	assert.Contains(t, body, "4.50")
 }
 
-// Shutdown lets a request in flight finish and stops the worker: Run
-// returns nil, and the store is closed only afterwards.
-func TestGracefulShutdown(t *testing.T) {
+// Shutdown stops accepting at once but lets a request in flight finish:
+// here a pay whose body is still arriving when the shutdown begins gets
+// its answer, and Run returns nil.
+func TestGracefulShutdownFinishesARequestInFlight(t *testing.T) {
 	w := start(t, demoDir(t))
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	_, err := w.merchant.Pay(ctx, shop.Order{RequestID: "g-1", Title: "Beans", Amount: usd(100), AccessToken: demoAliceToken})
+	body, err := json.Marshal(alipayplus.PayRequest{
+		PartnerID: demoPartnerID, PaymentRequestID: "in-flight", PaymentOrderTitle: "Beans",
+		PaymentAmount: alipayplus.AmountOf(usd(300)), PaymentFactor: &alipayplus.PaymentFactor{IsAgreementPay: true},
+		PaymentAuthCode: demoAliceToken,
+	})
 	require.NoError(t, err)
-	require.NoError(t, w.stop())
-	_, err = http.Get(w.url + "/healthz")
-	assert.Error(t, err, "nothing listens after shutdown")
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest(http.MethodPost, w.url+shop.PathPay, pr)
+	require.NoError(t, err)
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	// The client sends the body only once the handler asks for it (100
+	// Continue), so the first bytes written below are read by the handler:
+	// the request is then in flight on the server.
+	req.Header.Set("Expect", "100-continue")
+	require.NoError(t, w.merchant.Client.SignRequest(req, body))
+	type answer struct {
+		resp *http.Response
+		err  error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		answered <- answer{resp, err}
+	}()
+	_, err = pw.Write(body[:10]) // returns once the handler is reading the body
+	require.NoError(t, err)
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- w.stop() }()
+	addr := strings.TrimPrefix(w.url, "http://")
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	}, 5*time.Second, 10*time.Millisecond, "the server stops accepting")
+
+	_, err = pw.Write(body[10:])
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	a := <-answered
+	require.NoError(t, a.err, "the request in flight was answered")
+	defer a.resp.Body.Close()
+	raw, err := io.ReadAll(a.resp.Body)
+	require.NoError(t, err)
+	require.NoError(t, w.merchant.Client.VerifyResponse(shop.PathPay, a.resp.Header, raw))
+	assert.Contains(t, string(raw), `"resultStatus":"S"`)
+	require.NoError(t, <-stopped, "Run returns nil after a graceful shutdown")
 }
 
 func TestLocalURLNamesALoopbackHost(t *testing.T) {
