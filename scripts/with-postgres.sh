@@ -8,6 +8,11 @@
 # nothing is started. PostgreSQL's binaries are looked up on PATH and under
 # /usr/lib/postgresql/*/bin. initdb refuses to run as root, so as root the
 # server runs as the "postgres" user.
+#
+# PAYSTATE_PG_OPTS adds server settings to the defaults below (later ones
+# win), e.g. PAYSTATE_PG_OPTS='-c shared_buffers=4GB' for the store
+# benchmarks (make bench-stores). It applies only to the server this script
+# starts, not to one named by PAYSTATE_PG_DSN.
 set -euo pipefail
 
 if [[ -n "${PAYSTATE_PG_DSN:-}" ]]; then
@@ -46,10 +51,10 @@ trap cleanup EXIT
 # Tuned for throwaway test data: durable enough to test crash recovery of the
 # engine (fsync stays on), small and fast otherwise.
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-	-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c shared_buffers=128MB" start >/dev/null ||
+	-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c shared_buffers=128MB ${PAYSTATE_PG_OPTS:-}" start >/dev/null ||
 	{ cat "$dir/server.log" >&2; exit 1; }
 "${as_pg[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U paystate paystate
 
 export PAYSTATE_PG_DSN="postgres://paystate@127.0.0.1:$port/paystate?sslmode=disable"
-echo "with-postgres: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
+echo "with-postgres: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port${PAYSTATE_PG_OPTS:+ ($PAYSTATE_PG_OPTS)}" >&2
 "$@"

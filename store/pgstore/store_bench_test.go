@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"reflect"
@@ -28,22 +29,30 @@ import (
 //
 //	scripts/with-postgres.sh go test -run XXX -bench 'BenchmarkStore|BenchmarkClaimOutbox' ./store/pgstore/
 //
-// BenchmarkStore runs storetest.Benchmark (engine beside the bare baseline,
-// 1 and 8 workers) on an empty schema (stored=0) and on one that already
-// holds a million finished payments with their history and delivered
-// notifications (stored=1M). BenchmarkClaimOutbox claims and delivers due
-// messages beside none or a million delivered ones.
+// BenchmarkStore runs storetest.BenchmarkRounds: the engine beside the
+// "store" baseline (the same store calls, no engine) and the "sql" baseline
+// (the Store's SQL statements sent straight through pgx, sql_bench_test.go),
+// at 1 and 8 workers, on an empty schema (stored=0, a fresh one every
+// round) and on one that already holds a million finished payments with
+// their history and delivered notifications (stored=1M), in -bench.rounds
+// interleaved rounds, with a summary of medians and ratios at the end.
+// BenchmarkClaimOutbox claims and delivers due messages beside none or a
+// million delivered ones, in rounds as well.
 //
 // These benchmarks live in package pgstore (they seed with SQL on the
-// Store's own tables and explain every query the Store runs), which cannot
-// import pgstoretest (it imports pgstore): benchDSN and benchSchema do its
-// part here.
-
-// seedPayments is the size of the stored=1M schema.
-const seedPayments = 1_000_000
+// Store's own tables, issue its statements directly and explain every query
+// the Store runs), which cannot import pgstoretest (it imports pgstore):
+// benchDSN and benchSchema do its part here.
 
 // benchPoolSize is the pool of every benchmark Store: enough for 8 workers.
 const benchPoolSize = 8
+
+var (
+	benchSeed   = flag.Int("bench.seed", 1_000_000, "payments in the seeded schema (stored=1M); fewer for a quick try")
+	benchRounds = flag.Int("bench.rounds", 1, "interleaved rounds of BenchmarkStore and BenchmarkClaimOutbox")
+	benchWarmup = flag.Duration("bench.warmup", 3*time.Second,
+		"how long the engine runs on each BenchmarkStore target, untimed, before its first round")
+)
 
 // TestMain drops the seeded schema, which lives as long as the process (it
 // is seeded once and shared by every stored=1M sub-benchmark).
@@ -54,14 +63,15 @@ func TestMain(m *testing.M) {
 }
 
 func BenchmarkStore(b *testing.B) {
-	b.Run("stored=0", func(b *testing.B) {
-		s := openEmpty(b)
-		storetest.Benchmark(b, func(*testing.B) store.Store { return s })
-	})
-	b.Run("stored=1M", func(b *testing.B) {
-		s := seeded.get(b)
-		storetest.Benchmark(b, func(*testing.B) store.Store { return s })
-	})
+	full := seeded.get(b)
+	storetest.BenchmarkRounds(b, storetest.BenchOptions{Rounds: *benchRounds, Warmup: *benchWarmup},
+		func(b *testing.B, _ int) []storetest.BenchTarget {
+			empty := openEmpty(b)
+			return []storetest.BenchTarget{
+				{Name: "stored=0", Store: empty, SQL: sqlLifecycle(empty), Counters: serverCounters},
+				{Name: storedName(), Store: full, SQL: sqlLifecycle(full), Counters: serverCounters},
+			}
+		})
 }
 
 // BenchmarkClaimOutbox measures the dispatcher's loop: claim 10 due
@@ -69,13 +79,26 @@ func BenchmarkStore(b *testing.B) {
 // are due at a time (refilled, off the clock, when all are delivered).
 // claim-µs is the time of ClaimOutbox alone; with stored=1M a million
 // delivered messages sit in the same table and must not slow it down.
+// stored=0 is a fresh schema every round.
 func BenchmarkClaimOutbox(b *testing.B) {
-	b.Run("stored=0", func(b *testing.B) {
-		benchClaims(b, openEmpty(b))
-	})
-	b.Run("stored=1M", func(b *testing.B) {
-		benchClaims(b, seeded.get(b))
-	})
+	full := seeded.get(b)
+	storetest.InterleaveCases(b, *benchRounds, "claim-µs", []string{"stored=0", storedName()}, nil,
+		func(b *testing.B, _ int, name string) float64 {
+			s := full
+			if name == "stored=0" {
+				s = openEmpty(b)
+			}
+			return benchClaims(b, s)
+		})
+}
+
+// storedName names the seeded target: stored=1M, unless -bench.seed says
+// otherwise.
+func storedName() string {
+	if *benchSeed == 1_000_000 {
+		return "stored=1M"
+	}
+	return fmt.Sprintf("stored=%d", *benchSeed)
 }
 
 // benchDSN is the test database (PAYSTATE_PG_DSN, as pgstoretest.DSN): the
@@ -118,6 +141,7 @@ func openStore(ctx context.Context, dsn, schema string) (*Store, error) {
 		return nil, err
 	}
 	s.ownsPool = true
+	addBenchPool(pool)
 	return s, nil
 }
 
@@ -144,6 +168,7 @@ func openEmpty(b *testing.B) *Store {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() {
+		removeBenchPool(s.pool)
 		s.Close()
 		if err := dropSchema(dsn, schema); err != nil {
 			b.Error(err)
@@ -171,13 +196,29 @@ func (d *seededSchema) get(b *testing.B) *Store {
 	d.once.Do(func() {
 		d.dsn, d.schema = dsn, benchSchema()
 		var took string
-		d.s, took, d.err = openSeeded(dsn, d.schema, seedPayments)
+		if k := os.Getenv("HACK_KEEP_SCHEMA"); k != "" {
+			d.schema = k
+			d.s, d.err = openStore(context.Background(), dsn, k)
+			var n int64
+			if d.err == nil {
+				d.err = d.s.pool.QueryRow(context.Background(), "SELECT count(*) FROM "+qualify(k, "payments")).Scan(&n)
+			}
+			if d.err == nil && n > 0 {
+				d.schema = ""
+				return
+			}
+			d.s.Close()
+			d.s, took, d.err = openSeeded(dsn, d.schema, *benchSeed)
+			d.schema = ""
+		} else {
+			d.s, took, d.err = openSeeded(dsn, d.schema, *benchSeed)
+		}
 		if d.err != nil {
 			return
 		}
 		// Printed, not logged: the log of a parent benchmark is shown
 		// only with -v.
-		fmt.Fprintf(os.Stderr, "postgres: seeded %d payments: %s\n", seedPayments, took)
+		fmt.Fprintf(os.Stderr, "postgres: seeded %d payments: %s\n", *benchSeed, took)
 		plans, err := checkPlans(d.s)
 		if testing.Verbose() || err != nil {
 			b.Logf("postgres: query plans on the seeded schema:\n%s", plans)
@@ -455,7 +496,8 @@ var claimNow = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 // schema, to keep their ids unique.
 var claimBatches atomic.Int64
 
-func benchClaims(b *testing.B, s *Store) {
+// benchClaims returns the mean claim-µs.
+func benchClaims(b *testing.B, s *Store) float64 {
 	ctx := context.Background()
 	const due, perClaim = 100, 10
 	prepareClaims(b, s)
@@ -497,7 +539,9 @@ func benchClaims(b *testing.B, s *Store) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "claims/s")
-	b.ReportMetric(float64(claiming.Microseconds())/float64(b.N), "claim-µs")
+	claimMicros := float64(claiming.Microseconds()) / float64(b.N)
+	b.ReportMetric(claimMicros, "claim-µs")
+	return claimMicros
 }
 
 // prepareClaims makes sure no message is claimable (messages that

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,14 +22,22 @@ import (
 //
 //	go test -run XXX -bench 'BenchmarkStore|BenchmarkClaimOutbox' ./store/sqlitestore/
 //
-// BenchmarkStore runs storetest.Benchmark (engine beside the bare baseline,
-// 1 and 8 workers) on an empty database (stored=0) and on one that already
-// holds a million finished payments with their history and delivered
-// notifications (stored=1M). BenchmarkClaimOutbox claims and delivers due
-// messages beside none or a million delivered ones.
+// BenchmarkStore runs storetest.BenchmarkRounds: the engine beside the
+// "store" baseline (the same store calls, no engine) and the "sql" baseline
+// (the Store's SQL statements run straight through database/sql,
+// sql_bench_test.go), at 1 and 8 workers, on an empty database (stored=0,
+// a fresh one every round) and on one that already holds a million
+// finished payments with their history and delivered notifications
+// (stored=1M), in -bench.rounds interleaved rounds, with a summary of
+// medians and ratios at the end. BenchmarkClaimOutbox claims and delivers
+// due messages beside none or a million delivered ones, in rounds as well.
 
-// seedPayments is the size of the stored=1M database.
-const seedPayments = 1_000_000
+var (
+	benchSeed   = flag.Int("bench.seed", 1_000_000, "payments in the seeded database (stored=1M); fewer for a quick try")
+	benchRounds = flag.Int("bench.rounds", 1, "interleaved rounds of BenchmarkStore and BenchmarkClaimOutbox")
+	benchWarmup = flag.Duration("bench.warmup", 3*time.Second,
+		"how long the engine runs on each BenchmarkStore target, untimed, before its first round")
+)
 
 // TestMain removes the seeded database, which lives as long as the process
 // (it is seeded once and shared by every stored=1M sub-benchmark).
@@ -39,14 +48,15 @@ func TestMain(m *testing.M) {
 }
 
 func BenchmarkStore(b *testing.B) {
-	b.Run("stored=0", func(b *testing.B) {
-		s := openEmpty(b)
-		storetest.Benchmark(b, func(*testing.B) store.Store { return s })
-	})
-	b.Run("stored=1M", func(b *testing.B) {
-		s := seeded.get(b)
-		storetest.Benchmark(b, func(*testing.B) store.Store { return s })
-	})
+	full := seeded.get(b)
+	storetest.BenchmarkRounds(b, storetest.BenchOptions{Rounds: *benchRounds, Warmup: *benchWarmup},
+		func(b *testing.B, _ int) []storetest.BenchTarget {
+			empty := openEmpty(b)
+			return []storetest.BenchTarget{
+				{Name: "stored=0", Store: empty, SQL: sqlLifecycle(openSQL(b, empty))},
+				{Name: storedName(), Store: full, SQL: sqlLifecycle(openSQL(b, full))},
+			}
+		})
 }
 
 // BenchmarkClaimOutbox measures the dispatcher's loop: claim 10 due
@@ -54,13 +64,26 @@ func BenchmarkStore(b *testing.B) {
 // are due at a time (refilled, off the clock, when all are delivered).
 // claim-µs is the time of ClaimOutbox alone; with stored=1M a million
 // delivered messages sit in the same table and must not slow it down.
+// stored=0 is a fresh database every round.
 func BenchmarkClaimOutbox(b *testing.B) {
-	b.Run("stored=0", func(b *testing.B) {
-		benchClaims(b, openEmpty(b))
-	})
-	b.Run("stored=1M", func(b *testing.B) {
-		benchClaims(b, seeded.get(b))
-	})
+	full := seeded.get(b)
+	storetest.InterleaveCases(b, *benchRounds, "claim-µs", []string{"stored=0", storedName()}, nil,
+		func(b *testing.B, _ int, name string) float64 {
+			s := full
+			if name == "stored=0" {
+				s = openEmpty(b)
+			}
+			return benchClaims(b, s)
+		})
+}
+
+// storedName names the seeded target: stored=1M, unless -bench.seed says
+// otherwise.
+func storedName() string {
+	if *benchSeed == 1_000_000 {
+		return "stored=1M"
+	}
+	return fmt.Sprintf("stored=%d", *benchSeed)
 }
 
 // openEmpty opens a Store on a fresh database file, with the default
@@ -95,13 +118,13 @@ func (d *seededDB) get(b *testing.B) *Store {
 			return
 		}
 		var took string
-		d.s, took, d.err = openSeeded(filepath.Join(d.dir, "seeded.db"), seedPayments)
+		d.s, took, d.err = openSeeded(filepath.Join(d.dir, "seeded.db"), *benchSeed)
 		if d.err != nil {
 			return
 		}
 		// Printed, not logged: the log of a parent benchmark is shown
 		// only with -v.
-		fmt.Fprintf(os.Stderr, "sqlite: seeded %d payments: %s\n", seedPayments, took)
+		fmt.Fprintf(os.Stderr, "sqlite: seeded %d payments: %s\n", *benchSeed, took)
 		plans, err := checkPlans(d.s)
 		if testing.Verbose() || err != nil {
 			b.Logf("sqlite: query plans on the seeded database:\n%s", plans)
@@ -309,7 +332,8 @@ var claimNow = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 // database, to keep their ids unique.
 var claimBatches atomic.Int64
 
-func benchClaims(b *testing.B, s *Store) {
+// benchClaims returns the mean claim-µs.
+func benchClaims(b *testing.B, s *Store) float64 {
 	ctx := context.Background()
 	const due, perClaim = 100, 10
 	prepareClaims(b, s)
@@ -352,7 +376,9 @@ func benchClaims(b *testing.B, s *Store) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "claims/s")
-	b.ReportMetric(float64(claiming.Microseconds())/float64(b.N), "claim-µs")
+	claimMicros := float64(claiming.Microseconds()) / float64(b.N)
+	b.ReportMetric(claimMicros, "claim-µs")
+	return claimMicros
 }
 
 // prepareClaims makes sure no message is claimable (messages that
