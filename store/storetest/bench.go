@@ -193,7 +193,16 @@ func warmup(s store.Store, d time.Duration) error {
 // benchNow is the clock of every lifecycle.
 var benchNow = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 
-var benchRunID atomic.Int64 // distinguishes ids across runs on one store
+// benchRunID distinguishes the request ids of runs on one store: each run
+// numbers its payments from benchRunID<<32 on. It starts at a random
+// point, so that processes sharing a kept database do not collide either.
+var benchRunID = func() *atomic.Int64 {
+	var r [2]byte
+	_, _ = rand.Read(r[:])
+	n := new(atomic.Int64)
+	n.Store(int64(r[0])<<16 | int64(r[1])<<8)
+	return n
+}()
 
 // benchRun is the outcome of one timed run.
 type benchRun struct {
