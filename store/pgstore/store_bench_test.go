@@ -196,23 +196,7 @@ func (d *seededSchema) get(b *testing.B) *Store {
 	d.once.Do(func() {
 		d.dsn, d.schema = dsn, benchSchema()
 		var took string
-		if k := os.Getenv("HACK_KEEP_SCHEMA"); k != "" {
-			d.schema = k
-			d.s, d.err = openStore(context.Background(), dsn, k)
-			var n int64
-			if d.err == nil {
-				d.err = d.s.pool.QueryRow(context.Background(), "SELECT count(*) FROM "+qualify(k, "payments")).Scan(&n)
-			}
-			if d.err == nil && n > 0 {
-				d.schema = ""
-				return
-			}
-			d.s.Close()
-			d.s, took, d.err = openSeeded(dsn, d.schema, *benchSeed)
-			d.schema = ""
-		} else {
-			d.s, took, d.err = openSeeded(dsn, d.schema, *benchSeed)
-		}
+		d.s, took, d.err = openSeeded(dsn, d.schema, *benchSeed)
 		if d.err != nil {
 			return
 		}

@@ -1,0 +1,364 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paystate/paystate/store/storetest"
+)
+
+// This file is the "sql" baseline of BenchmarkStore: one payment's life
+// (cashier pay, confirm, one partial refund) as the SQL statements a Store
+// runs for it, straight through database/sql on the Store's connections:
+// no engine, no store.Store, no records. The statement texts are the
+// Store's own (the q* variables), prepared here once; the arguments are
+// built here, column by column, and rows are scanned into plain variables.
+// TestSQLLifecycle checks that what it leaves behind reads back as the
+// lifecycle the engine produces.
+//
+// Reads run as the Store's do: a payment and its refunds in one read
+// transaction, a refund lookup as one statement. Writes run as the Store
+// runs them (group.go): each change inside SAVEPOINT ... RELEASE, in a
+// BEGIN IMMEDIATE transaction that also carries the changes of other
+// workers that queued meanwhile (at most 64), one COMMIT and one fsync for
+// all of them; writers take turns in Go. Without that grouping the
+// baseline would pay an fsync per change and lose to the engine at 8
+// workers, which would make it no bound at all.
+
+// sqlStatements are the baseline's prepared statements on one *sql.DB.
+type sqlStatements struct {
+	db *sql.DB
+	st map[string]*sql.Stmt
+
+	slot    chan struct{} // the writer's turn
+	queueMu sync.Mutex
+	queue   []*sqlWrite
+}
+
+// sqlWrite is a change waiting for a group commit.
+type sqlWrite struct {
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+func prepareSQL(ctx context.Context, db *sql.DB) (*sqlStatements, error) {
+	s := &sqlStatements{db: db, st: map[string]*sql.Stmt{}, slot: make(chan struct{}, 1)}
+	for _, q := range []string{
+		qPaymentByRequest, qPaymentByID, qRefundsOf, qRefundByRequest,
+		qInsertPayment, qUpdatePayment, qInsertRefund, qUpdateRefund, qInsertEvent, qInsertOutbox,
+		qSavepoint, qRelease, qRollbackTo,
+	} {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %q: %w", q, err)
+		}
+		s.st[q] = st
+	}
+	return s, nil
+}
+
+func (s *sqlStatements) close() {
+	for _, st := range s.st {
+		_ = st.Close()
+	}
+}
+
+// sqlLifecycle returns the "sql" baseline on the database of st.
+func sqlLifecycle(st *sqlStatements) storetest.Lifecycle {
+	return func(ctx context.Context, i int64, now time.Time) error {
+		req, id, refundID := fmt.Sprintf("s%d", i), storetest.RandomID(), storetest.RandomID()
+		p := sqlPayment{id: id, request: req, status: "ACCEPT", version: 1, created: now, expires: now.Add(14 * time.Minute)}
+
+		// pay: look the request key up, create the payment waiting for the user
+		if n, err := st.readPayment(ctx, qPaymentByRequest, "shop", req); err != nil || n != 0 {
+			return fmt.Errorf("pay lookup: %d rows, %v", n, err)
+		}
+		if err := st.write(ctx, func(tx *sql.Tx) error {
+			return errors.Join(
+				st.exec(ctx, tx, qInsertPayment, p.values()...),
+				st.exec(ctx, tx, qInsertEvent, sqlEvent(id, "", 1, now, "accept", "NEW", "ACCEPT", "")...))
+		}); err != nil {
+			return fmt.Errorf("pay: %w", err)
+		}
+
+		// confirm: load, start the debit, record its success with the notification
+		if n, err := st.readPayment(ctx, qPaymentByID, id); err != nil || n != 1 {
+			return fmt.Errorf("confirm load: %d rows, %v", n, err)
+		}
+		p.version, p.status, p.user, p.pendingOp, p.opID, p.opCount, p.nextCheck = 2, "INIT", "alice", "debit", id+"-1", 1, now.Add(time.Minute)
+		if err := st.write(ctx, func(tx *sql.Tx) error {
+			if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
+				return err
+			}
+			return st.exec(ctx, tx, qInsertEvent, sqlEvent(id, "", 2, now, "confirm", "ACCEPT", "INIT", "user alice")...)
+		}); err != nil {
+			return fmt.Errorf("confirm: %w", err)
+		}
+		p.version, p.status, p.pendingOp, p.opID, p.nextCheck, p.paid = 3, "SUCCESS", "", "", time.Time{}, now
+		if err := st.write(ctx, func(tx *sql.Tx) error {
+			if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
+				return err
+			}
+			return errors.Join(
+				st.exec(ctx, tx, qInsertEvent, sqlEvent(id, "", 3, now, "debit_succeeded", "INIT", "SUCCESS", "")...),
+				st.exec(ctx, tx, qInsertOutbox, id+".result", id, "shop", req, "payment_result", "https://shop.example/notify",
+					"SUCCESS", "", "", "USD", int64(10_000), now.UnixMicro(), now.UnixMicro(),
+					now.UnixMicro(), now.UnixMicro(), int64(0), "", int64(0), int64(0), int64(0), ""))
+		}); err != nil {
+			return fmt.Errorf("debit succeeded: %w", err)
+		}
+
+		// refund: look the request key up, load the payment, hold, credit
+		var r refundDest
+		if err := st.st[qRefundByRequest].QueryRowContext(ctx, "shop", req).Scan(r.dest()...); !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("refund lookup: %v", err)
+		}
+		if n, err := st.readPayment(ctx, qPaymentByID, id); err != nil || n != 1 {
+			return fmt.Errorf("refund load: %d rows, %v", n, err)
+		}
+		p.version, p.held = 4, 2_500
+		refund := func(status string, finished time.Time) []any {
+			return []any{refundID, id, "shop", req, storetest.Fingerprint, "USD", int64(2_500), "", status, "", "",
+				now.UnixMicro(), now.UnixMicro(), us(finished), now.Add(time.Minute).UnixMicro(), int64(0)}
+		}
+		if err := st.write(ctx, func(tx *sql.Tx) error {
+			if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
+				return err
+			}
+			return errors.Join(
+				st.exec(ctx, tx, qInsertRefund, refund("INIT", time.Time{})...),
+				st.exec(ctx, tx, qInsertEvent, sqlEvent(id, refundID, 4, now, "open_credit", "NEW", "INIT", "")...))
+		}); err != nil {
+			return fmt.Errorf("open credit: %w", err)
+		}
+		p.version, p.held, p.refunded = 5, 0, 2_500
+		if err := st.write(ctx, func(tx *sql.Tx) error {
+			if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
+				return err
+			}
+			// qUpdateRefund: the columns after the key, then id and payment
+			if err := st.guarded(ctx, tx, qUpdateRefund, append(refund("SUCCESS", now)[4:], refundID, id)...); err != nil {
+				return err
+			}
+			return st.exec(ctx, tx, qInsertEvent, sqlEvent(id, refundID, 5, now, "credit_succeeded", "INIT", "SUCCESS", "")...)
+		}); err != nil {
+			return fmt.Errorf("credit succeeded: %w", err)
+		}
+		return nil
+	}
+}
+
+// sqlPayment is the state of the baseline's payment: what changes over
+// its life, the rest is constant.
+type sqlPayment struct {
+	id, request, status, user, pendingOp, opID string
+	refunded, held, opCount, version           int64
+	created, expires, paid, nextCheck          time.Time
+}
+
+// values are the payments columns in paymentColumns order.
+func (p *sqlPayment) values() []any {
+	return []any{
+		p.id, "shop", p.request, storetest.Fingerprint, "CASHIER", p.status,
+		"USD", int64(10_000), p.refunded, p.held,
+		p.user, "Coffee beans", []byte(nil), "https://shop.example/notify", "", "", "",
+		us(p.created), us(p.created), us(p.paid), int64(0), us(p.expires),
+		p.pendingOp, p.opID, us(p.nextCheck), int64(0), p.opCount, int64(0), p.version,
+	}
+}
+
+// updateArgs are the arguments of qUpdatePayment: the columns after the
+// key, then the id and the version before.
+func (p *sqlPayment) updateArgs() []any {
+	return append(p.values()[3:], p.id, p.version-1)
+}
+
+func sqlEvent(paymentID, refundID string, seq int64, t time.Time, name, from, to, detail string) []any {
+	return []any{paymentID, refundID, seq, us(t), name, from, to, detail}
+}
+
+// us is a time column: unix microseconds, 0 for the zero time.
+func us(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// write runs fn as one change of a group commit, as the Store's Commit
+// does: queued, then applied by whichever writer gets the turn, together
+// with the others queued by then.
+func (s *sqlStatements) write(_ context.Context, fn func(tx *sql.Tx) error) error {
+	w := &sqlWrite{fn: fn, done: make(chan error, 1)}
+	s.queueMu.Lock()
+	s.queue = append(s.queue, w)
+	s.queueMu.Unlock()
+	for {
+		select {
+		case err := <-w.done:
+			return err
+		case s.slot <- struct{}{}:
+			s.queueMu.Lock()
+			n := min(len(s.queue), maxBatch)
+			batch := s.queue[:n:n]
+			s.queue = s.queue[n:]
+			s.queueMu.Unlock()
+			if len(batch) > 0 {
+				s.commitGroup(batch)
+			}
+			<-s.slot
+		}
+	}
+}
+
+// commitGroup applies batch in one transaction, each change in a
+// savepoint (rolled back alone when it fails), and answers every change.
+func (s *sqlStatements) commitGroup(batch []*sqlWrite) {
+	ctx := context.Background()
+	fail := func(err error, ws []*sqlWrite) {
+		for _, w := range ws {
+			w.done <- err
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (the DSN's _txlock)
+	if err != nil {
+		fail(err, batch)
+		return
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	var applied []*sqlWrite
+	for i, w := range batch {
+		if err := s.exec(ctx, tx, qSavepoint); err != nil {
+			fail(err, append(applied, batch[i:]...))
+			return
+		}
+		err := w.fn(tx)
+		if err == nil {
+			err = s.exec(ctx, tx, qRelease)
+		}
+		if err == nil {
+			applied = append(applied, w)
+			continue
+		}
+		w.done <- err
+		if rb := errors.Join(s.exec(ctx, tx, qRollbackTo), s.exec(ctx, tx, qRelease)); rb != nil {
+			fail(rb, append(applied, batch[i+1:]...))
+			return
+		}
+	}
+	fail(tx.Commit(), applied)
+}
+
+func (s *sqlStatements) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	_, err := tx.StmtContext(ctx, s.st[query]).ExecContext(ctx, args...)
+	return err
+}
+
+// guarded runs an UPDATE ... RETURNING partner_id, request_id and fails
+// when it returns no row, as Commit's guards do.
+func (s *sqlStatements) guarded(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	var partnerID, requestID string
+	err := tx.StmtContext(ctx, s.st[query]).QueryRowContext(ctx, args...).Scan(&partnerID, &requestID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errors.New("guarded update matched no row")
+	}
+	return err
+}
+
+// readPayment reads a payment and its refunds in one read transaction, as
+// the Store's snapshot does, and returns the number of payments found.
+func (s *sqlStatements) readPayment(ctx context.Context, query string, args ...any) (int, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	var p paymentDest
+	err = tx.StmtContext(ctx, s.st[query]).QueryRowContext(ctx, args...).Scan(p.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	rows, err := tx.StmtContext(ctx, s.st[qRefundsOf]).QueryContext(ctx, p.text[0])
+	if err != nil {
+		return 1, err
+	}
+	defer rows.Close()
+	var r refundDest
+	for rows.Next() {
+		if err := rows.Scan(r.dest()...); err != nil {
+			return 1, err
+		}
+	}
+	return 1, rows.Err()
+}
+
+// paymentDest and refundDest are scan targets for paymentSelect and
+// refundSelect.
+type paymentDest struct {
+	text                           [15]string
+	amount, refunded, held         int64
+	checks, ops, version           int64
+	orderData                      []byte
+	created, updated, paid, closed int64
+	expires, nextCheck, cancelled  int64
+	dataIsNull                     bool
+}
+
+func (p *paymentDest) dest() []any {
+	t := &p.text
+	return []any{
+		&t[0], &t[1], &t[2], &t[3], &t[4], &t[5],
+		&t[6], &p.amount, &p.refunded, &p.held,
+		&t[7], &t[8], &p.orderData, &t[9], &t[10], &t[11], &t[12],
+		&p.created, &p.updated, &p.paid, &p.closed, &p.expires,
+		&t[13], &t[14], &p.nextCheck, &p.checks, &p.ops, &p.cancelled, &p.version,
+		&p.dataIsNull,
+	}
+}
+
+type refundDest struct {
+	text                                [10]string
+	amount, checks                      int64
+	created, updated, finished, nextDue int64
+}
+
+func (r *refundDest) dest() []any {
+	t := &r.text
+	return []any{
+		&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &r.amount,
+		&t[6], &t[7], &t[8], &t[9],
+		&r.created, &r.updated, &r.finished, &r.nextDue, &r.checks,
+	}
+}
+
+// openSQL prepares the baseline's statements on s's database, closed when
+// tb ends.
+func openSQL(tb testing.TB, s *Store) *sqlStatements {
+	tb.Helper()
+	st, err := prepareSQL(context.Background(), s.db)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(st.close)
+	return st
+}
+
+// TestSQLLifecycle checks that the "sql" baseline writes what the engine
+// writes (storetest.CheckLifecycle).
+func TestSQLLifecycle(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sql.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	storetest.CheckLifecycle(t, s, sqlLifecycle(openSQL(t, s)), func(i int64) string { return fmt.Sprintf("s%d", i) })
+}
