@@ -67,14 +67,22 @@ bench-adapter:
 bench-worker:
 	GO=$(GO) scripts/bench-worker.sh
 
-## bench-stores: the README's store benchmarks ("Store benchmarks"): engine
-## beside the bare store calls, 1 and 8 workers, on an empty store and on
-## one seeded with 1M payments, and outbox claims beside 1M delivered
-## messages, for SQLite and a throwaway PostgreSQL. -p 1 runs one backend
-## at a time, so the two never share the CPUs. About 11 minutes.
+## bench-stores: the README's store benchmarks ("Store benchmarks"): the
+## engine beside the store's own SQL statements sent directly ("sql") and
+## beside the bare store calls ("store"), 1 and 8 workers, on an empty store
+## and on one seeded with 1M payments, and outbox claims beside 1M delivered
+## messages, for SQLite and a throwaway PostgreSQL. STORE_ROUNDS rounds run
+## every case in turns, so load on the machine shifts the runs compared
+## alike; each benchmark ends with a table of medians and ratios. -p 1 runs
+## one backend at a time, so the two never share the CPUs. The PostgreSQL
+## server gets STORE_PG_OPTS: shared_buffers that hold the 1.7 GB seeded
+## schema, as a production server's would. About 15 minutes.
+STORE_ROUNDS ?= 7
+STORE_BENCHTIME ?= 2s
+STORE_PG_OPTS ?= -c shared_buffers=4GB
 bench-stores:
-	scripts/with-postgres.sh $(GO) test -p 1 -run XXX -bench 'BenchmarkStore|BenchmarkClaimOutbox' \
-		-benchtime=5s -count=3 -timeout 60m ./store/sqlitestore/ ./store/pgstore/
+	PAYSTATE_PG_OPTS='$(STORE_PG_OPTS)' scripts/with-postgres.sh $(GO) test -p 1 -run XXX -bench 'BenchmarkStore|BenchmarkClaimOutbox' \
+		-benchtime=$(STORE_BENCHTIME) -count=1 -timeout 60m ./store/sqlitestore/ ./store/pgstore/ -bench.rounds=$(STORE_ROUNDS)
 
 ## fuzz: a long property run (FUZZ_CHECKS, default 200000), then coverage-guided
 ## fuzzing of every Fuzz target in fuzz/, one after another (go test -fuzz takes
