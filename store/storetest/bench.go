@@ -405,6 +405,16 @@ func (r *benchResults) add(c benchCell, round int, run benchRun) {
 	r.runs[c][round] = run
 }
 
+// has tells whether any mode ran on target with workers.
+func (r *benchResults) has(workers int, target string) bool {
+	for c, runs := range r.runs {
+		if c.workers == workers && c.target == target && len(runs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // ops returns the lifecycles/s of c by round.
 func (r *benchResults) ops(c benchCell) map[int]float64 {
 	out := map[int]float64{}
@@ -438,6 +448,9 @@ func (r *benchResults) print(w io.Writer, name string, rounds int, targets []str
 	table := [][]string{head}
 	for _, workers := range []int{1, 8} {
 		for ti, t := range targets {
+			if !r.has(workers, t) {
+				continue
+			}
 			row := []string{fmt.Sprint(workers), t}
 			for _, m := range modes {
 				row = append(row, fmt.Sprintf("%.0f", MedianOf(values(r.ops(benchCell{workers, m, t})))))
@@ -457,6 +470,26 @@ func (r *benchResults) print(w io.Writer, name string, rounds int, targets []str
 		}
 	}
 	WriteTable(w, table)
+
+	// Every mode against itself on the first target: whether a slowdown
+	// is the engine's or the database's.
+	if len(targets) > 1 {
+		fmt.Fprintf(w, "\n%s: each mode on each target / the same mode on %s, median of the rounds' own ratios [lowest, highest]\n\n", name, targets[0])
+		table = [][]string{append([]string{"workers", "target"}, modes...)}
+		for _, workers := range []int{1, 8} {
+			for _, t := range targets[1:] {
+				if !r.has(workers, t) {
+					continue
+				}
+				row := []string{fmt.Sprint(workers), t}
+				for _, m := range modes {
+					row = append(row, RatioOf(r.ops(benchCell{workers, m, t}), r.ops(benchCell{workers, m, targets[0]})))
+				}
+				table = append(table, row)
+			}
+		}
+		WriteTable(w, table)
+	}
 
 	// Counters, when the targets have any: medians per lifecycle.
 	var counters []string
