@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -111,10 +110,4 @@ func underLoad(t *testing.T, dir string, procs []*walletProc, s uint64, faults f
 		reports = append(reports, l.report)
 	}
 	return reports
-}
-
-// containsNoAnswer says whether an answer label counts operations the
-// wallet did not answer (or answered U).
-func containsNoAnswer(label string) bool {
-	return strings.Contains(label, "no answer") || strings.Contains(label, ": U ")
 }

@@ -79,9 +79,10 @@ func (r *Run) one(ctx context.Context, x *runner, rng *rand.Rand, due time.Time)
 	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.Timeout)
 	defer cancel()
 	op, answer := x.run(opCtx, rng, pick(rng, r.cfg.Mix))
-	r.stats.record(op, answer, time.Since(due))
 	unsure := strings.HasPrefix(strings.TrimPrefix(answer, repeatPrefix), alipayplus.StatusUnknown+" ")
-	return !unsure && !strings.Contains(answer, noAnswer)
+	definite := !unsure && !strings.Contains(answer, noAnswer)
+	r.stats.record(op, answer, definite, time.Since(due))
+	return definite
 }
 
 // noAnswerPause is how long a closed-loop worker waits after an operation

@@ -23,17 +23,21 @@ type stats struct {
 	violations []string
 	extra      int // violations beyond maxViolations
 	dropped    int
+	unanswered int // operations without a definite answer
 }
 
 func newStats() *stats {
 	return &stats{latencies: map[Op][]time.Duration{}, answers: map[string]int{}}
 }
 
-func (s *stats) record(op Op, answer string, d time.Duration) {
+func (s *stats) record(op Op, answer string, definite bool, d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latencies[op] = append(s.latencies[op], d)
 	s.answers[string(op)+": "+answer]++
+	if !definite {
+		s.unanswered++
+	}
 }
 
 func (s *stats) violation(format string, args ...any) {
@@ -64,6 +68,7 @@ type Report struct {
 	Elapsed    time.Duration
 	Operations int
 	Dropped    int            // open loop: operations not started because MaxInFlight were running
+	Unanswered int            // operations the wallet answered U or not at all
 	Latencies  []Latency      // by op, then "all"
 	Answers    map[string]int // "op: S SUCCESS" -> count
 	Violations []string       // answers that broke a promise, as they came
@@ -82,7 +87,7 @@ func (r Report) Throughput() float64 {
 func (s *stats) report(elapsed time.Duration) Report {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := Report{Elapsed: elapsed, Dropped: s.dropped, Answers: maps.Clone(s.answers),
+	r := Report{Elapsed: elapsed, Dropped: s.dropped, Unanswered: s.unanswered, Answers: maps.Clone(s.answers),
 		Violations: slices.Clone(s.violations), MoreViolations: s.extra}
 	var all []time.Duration
 	for _, op := range slices.Sorted(maps.Keys(s.latencies)) {
@@ -108,6 +113,9 @@ func summarise(op Op, ds []time.Duration) Latency {
 // Print writes the report as a few aligned tables.
 func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "%d operations in %s: %.1f ops/s", r.Operations, r.Elapsed.Round(time.Millisecond), r.Throughput())
+	if r.Unanswered > 0 {
+		fmt.Fprintf(w, ", %d answered U or not at all", r.Unanswered)
+	}
 	if r.Dropped > 0 {
 		fmt.Fprintf(w, ", %d dropped (too many in flight)", r.Dropped)
 	}

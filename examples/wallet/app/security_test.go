@@ -150,12 +150,7 @@ func signed(t *testing.T, w *running, body []byte, at time.Time, tamper func(h h
 // replayed as it was, it is the same payment, paid once.
 func TestSweepTamperedStaleUnsignedAndReplayedRequests(t *testing.T) {
 	w := start(t, demoDir(t))
-	body, err := json.Marshal(alipayplus.PayRequest{
-		PartnerID: demoPartnerID, PaymentRequestID: "sweep-1", PaymentOrderTitle: "Beans",
-		PaymentAmount: alipayplus.AmountOf(usd(700)), PaymentFactor: &alipayplus.PaymentFactor{IsAgreementPay: true},
-		PaymentAuthCode: demoAliceToken,
-	})
-	require.NoError(t, err)
+	body := agreementPayBody(t, "sweep-1", 700)
 	balance := aliceUSD(t, w)
 	now := time.Now()
 	for name, c := range map[string]struct {

@@ -123,12 +123,7 @@ func TestCashierLinkFromPay(t *testing.T) {
 // its answer, and Run returns nil.
 func TestGracefulShutdownFinishesARequestInFlight(t *testing.T) {
 	w := start(t, demoDir(t))
-	body, err := json.Marshal(alipayplus.PayRequest{
-		PartnerID: demoPartnerID, PaymentRequestID: "in-flight", PaymentOrderTitle: "Beans",
-		PaymentAmount: alipayplus.AmountOf(usd(300)), PaymentFactor: &alipayplus.PaymentFactor{IsAgreementPay: true},
-		PaymentAuthCode: demoAliceToken,
-	})
-	require.NoError(t, err)
+	body := agreementPayBody(t, "in-flight", 300)
 	pr, pw := io.Pipe()
 	req, err := http.NewRequest(http.MethodPost, w.url+shop.PathPay, pr)
 	require.NoError(t, err)
@@ -182,4 +177,17 @@ func TestLocalURLNamesALoopbackHost(t *testing.T) {
 	} {
 		assert.Equal(t, want, localURL(addr), addr)
 	}
+}
+
+// agreementPayBody is the JSON of the demo merchant's agreement pay of
+// minor US cents by alice, as the wire carries it.
+func agreementPayBody(t *testing.T, requestID string, minor int64) []byte {
+	t.Helper()
+	body, err := json.Marshal(alipayplus.PayRequest{
+		PartnerID: demoPartnerID, PaymentRequestID: requestID, PaymentOrderTitle: "Beans",
+		PaymentAmount: alipayplus.AmountOf(usd(minor)), PaymentFactor: &alipayplus.PaymentFactor{IsAgreementPay: true},
+		PaymentAuthCode: demoAliceToken,
+	})
+	require.NoError(t, err)
+	return body
 }
