@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,8 +14,8 @@ type Config struct {
 	// once per command attempt.
 	Now func() time.Time
 	// NewID returns a new unique id for payments, refunds and outbox
-	// messages (at most 64 characters). Default: 32 random hex characters
-	// from crypto/rand.
+	// messages (at most 64 characters). Default: TimeOrderedID of Now,
+	// 32 hex digits that sort by creation millisecond.
 	NewID func() string
 
 	// Expiry is the time a payment stays payable when the merchant gives
@@ -80,7 +78,8 @@ func (c Config) withDefaults() (Config, error) {
 		c.Now = time.Now
 	}
 	if c.NewID == nil {
-		c.NewID = randomID
+		now := c.Now
+		c.NewID = func() string { return TimeOrderedID(now()) }
 	}
 	exp := make(map[Scenario]time.Duration, len(DefaultExpiry))
 	for s, d := range DefaultExpiry {
@@ -146,10 +145,4 @@ func (c *Config) reconcileDelay(attempt int) time.Duration {
 		attempt = len(c.ReconcileSchedule) - 1
 	}
 	return c.ReconcileSchedule[attempt]
-}
-
-func randomID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/store/storetest"
 )
 
@@ -28,7 +29,7 @@ import (
 func sqlLifecycle(s *Store) storetest.Lifecycle {
 	pool, q := s.pool, s.q
 	return func(ctx context.Context, i int64, now time.Time) error {
-		req, id, refundID := fmt.Sprintf("s%d", i), storetest.RandomID(), storetest.RandomID()
+		req, id, refundID := fmt.Sprintf("s%d", i), engine.TimeOrderedID(now), engine.TimeOrderedID(now)
 		p := sqlPayment{id: id, request: req, status: "ACCEPT", version: 1, created: now, expires: now.Add(14 * time.Minute)}
 
 		// pay: look the request key up, create the payment waiting for the user

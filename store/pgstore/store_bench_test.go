@@ -233,18 +233,23 @@ var seedBase = time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
 // seedStatements write, for payments 1..$1 created from $2 on, what the
 // engine writes for a cashier payment paid and notified (accept, confirm,
 // debit_succeeded, a delivered result message), and for every tenth payment
-// a refund of a quarter of it (open_credit, credit_succeeded). Ids are 32
-// hex digits like the engine's random ids. Times follow the schema: a zero
-// time is NULL, except in the due columns where it is '-infinity'.
+// a refund of a quarter of it (open_credit, credit_succeeded). Ids are made
+// like engine.TimeOrderedID: 12 hex digits of the creation millisecond
+// (unique per payment, 30 s apart) and 20 that stand for the random part.
+// Times follow the schema: a zero time is NULL, except in the due columns
+// where it is '-infinity'.
 func seedStatements(schema string) []string {
 	t := func(table string) string { return qualify(schema, table) }
 	cols := func(names []string) string { return strings.Join(names, ", ") }
-	const rows = ` FROM (SELECT i, md5('pay' || i) AS id, md5('ref' || i) AS rid, 'seed-' || i AS req,
+	const rows = ` FROM (SELECT i, c, paid, rt, amt, refunded, 'seed-' || i AS req,
+			lpad(to_hex((extract(epoch FROM c) * 1000)::bigint), 12, '0') || substr(md5('pay' || i), 1, 20) AS id,
+			lpad(to_hex((extract(epoch FROM rt) * 1000)::bigint), 12, '0') || substr(md5('ref' || i), 1, 20) AS rid
+		FROM (SELECT i,
 			$2::timestamptz + i * interval '30 seconds' AS c,
 			$2::timestamptz + i * interval '30 seconds' + interval '20 seconds' AS paid,
 			$2::timestamptz + i * interval '30 seconds' + interval '20 seconds' + interval '1 day' AS rt,
 			1000 + (i * 7919) % 99000 AS amt, i % 10 = 0 AS refunded
-		FROM generate_series(1, $1::bigint) i) s`
+		FROM generate_series(1, $1::bigint) i) t) s`
 	return []string{
 		`INSERT INTO ` + t("payments") + ` (` + cols(paymentColumns) + `)
 		SELECT id, 'shop', req, md5('fp' || i) || md5('fq' || i), 'CASHIER', 'SUCCESS',

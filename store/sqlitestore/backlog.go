@@ -13,9 +13,9 @@ import (
 // word for word, stopping at ?2 rows.
 const qOutboxBacklog = `SELECT
 	(SELECT count(*) FROM (SELECT 1 FROM outbox
-		WHERE delivered_at = 0 AND parked = 0 AND next_attempt_at <= ?1 LIMIT ?2)),
+		WHERE delivered_at = 0 AND parked = 0 AND next_attempt_at <= CAST(?1 AS INTEGER) LIMIT ?2)),
 	(SELECT count(*) FROM (SELECT 1 FROM outbox
-		WHERE delivered_at = 0 AND parked = 0 AND next_attempt_at > ?1 LIMIT ?2))`
+		WHERE delivered_at = 0 AND parked = 0 AND next_attempt_at > CAST(?1 AS INTEGER) LIMIT ?2))`
 
 // OutboxBacklog counts the undelivered, unparked messages due at now and
 // waiting after it, each count capped at limit (none for a limit of zero

@@ -14,17 +14,17 @@ import (
 // implies its WHERE, so these must never become parameters.
 const (
 	qDueExpiries = `SELECT id FROM payments
-		WHERE status = 'ACCEPT' AND expires_at <= ?1
+		WHERE status = 'ACCEPT' AND expires_at <= CAST(?1 AS INTEGER)
 		ORDER BY expires_at, id LIMIT ?2`
 
 	// SQLite merges the two sides, each read in order from its partial
 	// index, and stops after limit rows.
 	qDueChecks = `
 		SELECT next_check_at, id, '' FROM payments
-		WHERE pending_op <> '' AND next_check_at <= ?1
+		WHERE pending_op <> '' AND next_check_at <= CAST(?1 AS INTEGER)
 		UNION ALL
 		SELECT next_check_at, payment_id, id FROM refunds
-		WHERE status = 'INIT' AND next_check_at <= ?1
+		WHERE status = 'INIT' AND next_check_at <= CAST(?1 AS INTEGER)
 		ORDER BY 1, 2, 3 LIMIT ?2`
 )
 

@@ -12,10 +12,10 @@ import (
 var (
 	qPaymentByID      = paymentSelect + ` WHERE id = ?`
 	qPaymentByRequest = paymentSelect + ` WHERE partner_id = ? AND request_id = ?`
-	qRefundsOf        = refundSelect + ` WHERE payment_id = ? ORDER BY pos`
+	qRefundsOf        = refundSelect + ` WHERE payment_id = CAST(? AS TEXT) ORDER BY pos`
 	qRefundByID       = refundSelect + ` WHERE id = ?`
 	qRefundByRequest  = refundSelect + ` WHERE partner_id = ? AND request_id = ?`
-	qHistory          = `SELECT ` + eventColumns + ` FROM events WHERE payment_id = ? ORDER BY seq, pos`
+	qHistory          = `SELECT ` + eventColumns + ` FROM events WHERE payment_id = CAST(? AS TEXT) ORDER BY seq, pos`
 )
 
 // GetPayment returns the payment with the given id and its refunds in

@@ -20,7 +20,7 @@ var (
 	qClaimOutbox = `UPDATE outbox SET lease_owner = ?1, lease_until = ?2
 		WHERE pos IN (
 			SELECT pos FROM outbox
-			WHERE delivered_at = 0 AND parked = 0 AND next_attempt_at <= ?3
+			WHERE delivered_at = 0 AND parked = 0 AND next_attempt_at <= CAST(?3 AS INTEGER)
 				AND (lease_owner = '' OR lease_until <= ?3)
 				AND partner_id NOT IN (SELECT value FROM json_each(?5))
 			ORDER BY next_attempt_at, created_at, id LIMIT ?4)
@@ -33,7 +33,7 @@ var (
 	qRescheduled = recordDelivery("next_attempt_at = ?")
 	qLeaseOwner  = `SELECT lease_owner FROM outbox WHERE id = ?`
 
-	qOutboxOf = `SELECT ` + outboxColumns + ` FROM outbox WHERE payment_id = ? ORDER BY pos`
+	qOutboxOf = `SELECT ` + outboxColumns + ` FROM outbox WHERE payment_id = CAST(? AS TEXT) ORDER BY pos`
 )
 
 // recordDelivery returns the UPDATE that records one attempt with outcome;

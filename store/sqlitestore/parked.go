@@ -16,7 +16,7 @@ var (
 	// only parked, undelivered messages in listing order, from the cursor
 	// on; its WHERE must repeat the index's condition literally.
 	qParkedOutbox = `SELECT ` + outboxColumns + ` FROM outbox
-		WHERE parked = 1 AND delivered_at = 0 AND (created_at, id) > (?1, ?2)
+		WHERE parked = 1 AND delivered_at = 0 AND (created_at, id) > (CAST(?1 AS INTEGER), CAST(?2 AS TEXT))
 		ORDER BY created_at, id LIMIT ?3`
 
 	// Unparks and brings forward an undelivered message; the lease stays.

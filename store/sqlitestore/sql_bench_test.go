@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/store/storetest"
 )
 
@@ -72,7 +73,7 @@ func (s *sqlStatements) close() {
 // sqlLifecycle returns the "sql" baseline on the database of st.
 func sqlLifecycle(st *sqlStatements) storetest.Lifecycle {
 	return func(ctx context.Context, i int64, now time.Time) error {
-		req, id, refundID := fmt.Sprintf("s%d", i), storetest.RandomID(), storetest.RandomID()
+		req, id, refundID := fmt.Sprintf("s%d", i), engine.TimeOrderedID(now), engine.TimeOrderedID(now)
 		p := sqlPayment{id: id, request: req, status: "ACCEPT", version: 1, created: now, expires: now.Add(14 * time.Minute)}
 
 		// pay: look the request key up, create the payment waiting for the user

@@ -65,6 +65,16 @@ func (s *statements) close() error {
 	return errors.Join(errs...)
 }
 
+// Values hidden from the planner. Once a database has been analyzed
+// (ANALYZE, PRAGMA optimize), SQLite's planner consults the value bound to
+// a parameter compared with an indexed column that is not a unique key,
+// and then compiles the statement again each time that parameter is bound
+// to a new value: every GetPayment would parse and plan its refunds query
+// anew. Wherever that applies, the queries compare with CAST(? AS type),
+// whose value the planner does not look at; the plans stay the same
+// (TestQueriesUseIndexes) and nothing is compiled twice
+// (TestReadsDoNotRecompileOnAnalyzedDatabase).
+
 // allQueries is every query text the Store runs through Store.stmt.
 var allQueries = []string{
 	qInsertPayment, qUpdatePayment, qPaymentVersion,

@@ -53,8 +53,8 @@ func BenchmarkStore(b *testing.B) {
 		func(b *testing.B, _ int) []storetest.BenchTarget {
 			empty := openEmpty(b)
 			return []storetest.BenchTarget{
-				{Name: "stored=0", Store: empty, SQL: sqlLifecycle(openSQL(b, empty))},
-				{Name: storedName(), Store: full, SQL: sqlLifecycle(openSQL(b, full))},
+				{Name: "stored=0", Store: empty, SQL: sqlLifecycle(openSQL(b, empty)), Counters: processIO},
+				{Name: storedName(), Store: full, SQL: sqlLifecycle(openSQL(b, full)), Counters: processIO},
 			}
 		})
 }
@@ -152,15 +152,15 @@ var seedBase = time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
 
 // seedRows is the CTE the seed statements share: payment number i (1..?1)
 // with its id, request id, creation and payment times (unix µs), amount and
-// whether it was (partly) refunded. The ids are 32 hex digits like the
-// engine's random ids, scattered over the key space as those are (the first
-// 8 digits are a bijection of i, so the ids are unique).
+// whether it was (partly) refunded. The ids are made like
+// engine.TimeOrderedID: 12 hex digits of the creation millisecond (unique
+// per payment, 30 s apart) and 20 that stand for the random part.
 const seedRows = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1),
 	s(i, id, rid, req, c, paid, rt, amt, refunded) AS (SELECT i,
-		printf('%08x%08x%08x%08x', (i * 2654435761) % 4294967296, (i * 2246822519) % 4294967296,
-			(i * 3266489917) % 4294967296, (i * 668265263) % 4294967296),
-		printf('%08x%08x%08x%08x', (i * 374761393) % 4294967296, (i * 1103515245) % 4294967296,
-			(i * 2654435769) % 4294967296, (i * 2870177450 + 1) % 4294967296),
+		printf('%012x%08x%08x%04x', (?2 + i * 30000000) / 1000, (i * 2654435761) % 4294967296,
+			(i * 2246822519) % 4294967296, (i * 3266489917) % 65536),
+		printf('%012x%08x%08x%04x', (?2 + i * 30000000 + 20000000 + 86400000000) / 1000,
+			(i * 374761393) % 4294967296, (i * 1103515245) % 4294967296, (i * 2870177450 + 1) % 65536),
 		'seed-' || i,
 		?2 + i * 30000000,
 		?2 + i * 30000000 + 20000000,

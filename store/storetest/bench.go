@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -160,16 +159,15 @@ func benchLifecycle(b *testing.B, mode string, t BenchTarget) Lifecycle {
 	case "store":
 		return func(ctx context.Context, i int64, now time.Time) error { return bareLifecycle(ctx, t.Store, i, now) }
 	case "engine":
-		return engineLifecycle(b, t.Store)
+		return engineLifecycle(b, t.Store, benchClock)
 	}
 	panic("storetest: unknown benchmark mode " + mode)
 }
 
 // warmup runs engine lifecycles on s from 8 goroutines for d.
 func warmup(s store.Store, d time.Duration) error {
-	life := engineLifecycle(nil, s)
+	life := engineLifecycle(nil, s, benchClock)
 	ctx := context.Background()
-	now := benchNow
 	run := benchRunID.Add(1) << 32
 	var next atomic.Int64
 	deadline := time.Now().Add(d)
@@ -178,7 +176,7 @@ func warmup(s store.Store, d time.Duration) error {
 	for range 8 {
 		wg.Go(func() {
 			for time.Now().Before(deadline) {
-				if err := life(ctx, run+next.Add(1), now); err != nil {
+				if err := life(ctx, run+next.Add(1), benchClock()); err != nil {
 					errs <- err
 					return
 				}
@@ -190,8 +188,16 @@ func warmup(s store.Store, d time.Duration) error {
 	return <-errs
 }
 
-// benchNow is the clock of every lifecycle.
+// benchNow is the fixed clock of lifecycles whose records are compared.
 var benchNow = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+
+// benchStart is when this process started benchmarking.
+var benchStart = time.Now()
+
+// benchClock is the clock of timed lifecycles: benchNow plus the time
+// since benchStart, so that time-ordered ids made during a run grow as
+// they would in production.
+func benchClock() time.Time { return benchNow.Add(time.Since(benchStart)) }
 
 // benchRunID distinguishes the request ids of runs on one store: each run
 // numbers its payments from benchRunID<<32 on. It starts at a random
@@ -234,7 +240,7 @@ func runLifecycles(b *testing.B, workers int, life Lifecycle, counters func(cont
 				if i > int64(b.N) {
 					return
 				}
-				if err := life(ctx, run+i, benchNow); err != nil {
+				if err := life(ctx, run+i, benchClock()); err != nil {
 					errs <- err
 					return
 				}
@@ -264,12 +270,12 @@ func runLifecycles(b *testing.B, workers int, life Lifecycle, counters func(cont
 	return out
 }
 
-// engineLifecycle returns a lifecycle run through an engine over s.
-func engineLifecycle(b *testing.B, s store.Store) Lifecycle {
+// engineLifecycle returns a lifecycle run through an engine over s that
+// reads the time from now (the time passed to the lifecycle is not used).
+func engineLifecycle(b *testing.B, s store.Store, now func() time.Time) Lifecycle {
 	ledger := memfunds.New()
 	ledger.SetBalance("alice", "USD", 1<<60)
-	now := benchNow
-	eng, err := engine.New(s, ledger, engine.Config{Now: func() time.Time { return now }, ConflictRetries: 1 << 20})
+	eng, err := engine.New(s, ledger, engine.Config{Now: now, ConflictRetries: 1 << 20})
 	if err != nil {
 		if b == nil {
 			panic(err)
@@ -303,11 +309,10 @@ func engineLifecycle(b *testing.B, s store.Store) Lifecycle {
 // in the same order, with hand-built records (TestBareLifecycleCalls
 // compares the two).
 func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) error {
-	// Request ids are the caller's; payment and refund ids are scattered
-	// over the key space like the engine's (engine.Config.NewID defaults to
-	// 32 random hex digits), so both insert into the same places of the
-	// id-keyed indexes.
-	req, id, refundID := fmt.Sprintf("b%d", i), RandomID(), RandomID()
+	// Request ids are the caller's; payment and refund ids are made like
+	// the engine's default (engine.TimeOrderedID), so both insert into the
+	// same places of the id-keyed indexes.
+	req, id, refundID := fmt.Sprintf("b%d", i), engine.TimeOrderedID(now), engine.TimeOrderedID(now)
 	ev := func(p *store.Payment, name, from, to, refundID, detail string) store.Event {
 		return store.Event{PaymentID: p.ID, RefundID: refundID, Seq: p.Version, At: now, Name: name, From: from, To: to, Detail: detail}
 	}
@@ -374,13 +379,6 @@ func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) e
 // Fingerprint is a request fingerprint as long as the engine's (a hex
 // SHA-256), for baselines that build rows by hand.
 var Fingerprint = strings.Repeat("f", 64)
-
-// RandomID is an id like the engine's default: 32 random hex digits.
-func RandomID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
 
 // benchCell is one combination of BenchmarkRounds.
 type benchCell struct {
@@ -636,7 +634,7 @@ func InterleaveCases(b *testing.B, rounds int, unit string, cases []string, summ
 func CheckLifecycle(t *testing.T, s store.Store, life Lifecycle, requestID func(i int64) string) {
 	t.Helper()
 	ctx := context.Background()
-	if err := engineLifecycle(nil, s)(ctx, 1, benchNow); err != nil {
+	if err := engineLifecycle(nil, s, func() time.Time { return benchNow })(ctx, 1, benchNow); err != nil {
 		t.Fatalf("engine lifecycle: %v", err)
 	}
 	if err := life(ctx, 2, benchNow); err != nil {

@@ -64,7 +64,7 @@ func TestBareLifecycleCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	eng := &callLog{Store: memstore.New()}
-	if err := engineLifecycle(nil, eng)(ctx, 1, benchNow); err != nil {
+	if err := engineLifecycle(nil, eng, func() time.Time { return benchNow })(ctx, 1, benchNow); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(bare.calls, eng.calls) {
