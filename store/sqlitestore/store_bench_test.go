@@ -157,17 +157,18 @@ var seedBase = time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
 // per payment, 30 s apart) and 20 that stand for the random part.
 const seedRows = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1),
 	s(i, id, rid, req, c, paid, rt, amt, refunded) AS (SELECT i,
-		printf('%012x%08x%08x%04x', (?2 + i * 30000000) / 1000, (i * 2654435761) % 4294967296,
+		printf('%012x%08x%08x%04x', c / 1000, (i * 2654435761) % 4294967296,
 			(i * 2246822519) % 4294967296, (i * 3266489917) % 65536),
-		printf('%012x%08x%08x%04x', (?2 + i * 30000000 + 20000000 + 86400000000) / 1000,
+		printf('%012x%08x%08x%04x', rt / 1000,
 			(i * 374761393) % 4294967296, (i * 1103515245) % 4294967296, (i * 2870177450 + 1) % 65536),
-		'seed-' || i,
-		?2 + i * 30000000,
-		?2 + i * 30000000 + 20000000,
-		?2 + i * 30000000 + 20000000 + 86400000000,
+		'seed-' || i, c, paid, rt,
 		1000 + (i * 7919) % 99000,
 		i % 10 = 0
-	FROM n) `
+	FROM (SELECT i,
+		?2 + i * 30000000 AS c,
+		?2 + i * 30000000 + 20000000 AS paid,
+		?2 + i * 30000000 + 20000000 + 86400000000 AS rt
+	FROM n)) `
 
 // fingerprint64 is 64 hex digits derived from i, standing for the sha256
 // fingerprint the engine stores.
