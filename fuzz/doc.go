@@ -4,7 +4,7 @@
 //
 //   - FuzzEngineStateMachine: the engine's model-based property;
 //   - FuzzParseMoney: wire amounts through engine.ParseMoney;
-//   - FuzzSignatureHeader: alipayplus.ParseSignatureHeader and String;
+//   - FuzzSignatureHeader: signing.ParseSignatureHeader and String;
 //   - FuzzTime: Request-Time and paymentExpiryTime readers (ISO 8601,
 //     epoch milliseconds);
 //   - FuzzRequestDecoder: signed bodies through a real alipayplus handler

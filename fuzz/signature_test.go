@@ -7,7 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // FuzzSignatureHeader parses arbitrary Signature headers: no panic, and a
@@ -30,14 +31,14 @@ func FuzzSignatureHeader(f *testing.F) {
 	w := newWallet(f)
 	f.Fuzz(func(t *testing.T, header string) {
 		checkSignatureAnswer(t, w, header)
-		h, err := alipayplus.ParseSignatureHeader(header)
+		h, err := signing.ParseSignatureHeader(header)
 		if err != nil {
 			return
 		}
 		if h.Algorithm != "RSA256" || len(h.Signature) == 0 {
 			t.Fatalf("%q parsed to %+v", header, h)
 		}
-		again, err := alipayplus.ParseSignatureHeader(h.String())
+		again, err := signing.ParseSignatureHeader(h.String())
 		if err != nil {
 			t.Fatalf("%q parsed to %+v, whose String %q does not parse: %v", header, h, h.String(), err)
 		}
@@ -68,16 +69,16 @@ func checkSignatureAnswer(t *testing.T, w *wallet, header string) {
 		t.Fatalf("Signature %q: answer (HTTP %d, %s) not verified: %v", header, rec.Code, rec.Body, err)
 	}
 	var env struct {
-		Result alipayplus.Result `json:"result"`
+		Result wire.Result `json:"result"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
 		t.Fatalf("Signature %q: answer %s is not JSON: %v", header, rec.Body, err)
 	}
 	res := env.Result
 	switch {
-	case rec.Code == http.StatusUnauthorized && res.ResultStatus == alipayplus.StatusFail &&
-		(res.ResultCode == alipayplus.CodeInvalidSignature || res.ResultCode == alipayplus.CodeKeyNotFound):
-	case rec.Code == http.StatusOK && res.ResultStatus == alipayplus.StatusSuccess && sameSignature(header, valid):
+	case rec.Code == http.StatusUnauthorized && res.ResultStatus == wire.StatusFail &&
+		(res.ResultCode == wire.CodeInvalidSignature || res.ResultCode == wire.CodeKeyNotFound):
+	case rec.Code == http.StatusOK && res.ResultStatus == wire.StatusSuccess && sameSignature(header, valid):
 	default:
 		t.Fatalf("Signature %q: HTTP %d %+v", header, rec.Code, res)
 	}
@@ -85,10 +86,10 @@ func checkSignatureAnswer(t *testing.T, w *wallet, header string) {
 
 // sameSignature says whether header carries the signature bytes of valid.
 func sameSignature(header, valid string) bool {
-	h, err := alipayplus.ParseSignatureHeader(header)
+	h, err := signing.ParseSignatureHeader(header)
 	if err != nil {
 		return false
 	}
-	v, err := alipayplus.ParseSignatureHeader(valid)
+	v, err := signing.ParseSignatureHeader(valid)
 	return err == nil && bytes.Equal(h.Signature, v.Signature) && h.KeyVersion == v.KeyVersion
 }

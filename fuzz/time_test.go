@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // maxTimeText is the longest paymentExpiryTime the adapter reads (its
@@ -48,7 +48,7 @@ func FuzzTime(f *testing.F) {
 
 // checkRequestTime checks ParseRequestTime and FormatTime on s.
 func checkRequestTime(t *testing.T, s string) {
-	got, err := alipayplus.ParseRequestTime(s)
+	got, err := wire.ParseTime(s)
 	if err != nil {
 		return
 	}
@@ -60,8 +60,8 @@ func checkRequestTime(t *testing.T, s string) {
 	} else if want, perr := time.Parse(time.RFC3339Nano, s); perr != nil || !want.Equal(got) {
 		t.Fatalf("%q read as %v; time.RFC3339Nano reads %v (%v)", s, got, want, perr)
 	}
-	formatted := alipayplus.FormatTime(got)
-	again, err := alipayplus.ParseRequestTime(formatted)
+	formatted := wire.FormatTime(got)
+	again, err := wire.ParseTime(formatted)
 	if err != nil || !again.Equal(got.Truncate(time.Second)) {
 		t.Fatalf("%q read as %v, written as %q, read back as %v (%v)", s, got, formatted, again, err)
 	}
@@ -88,8 +88,8 @@ func checkExpiryTime(t *testing.T, w *wallet, s, requestID string) {
 	if at, err := time.Parse(time.RFC3339Nano, sent); err == nil && utf8.RuneCountInString(sent) <= maxTimeText {
 		accept = at.After(w.now) && !at.After(w.now.Add(7*24*time.Hour))
 	}
-	refused := res.ResultCode == alipayplus.CodeParamIllegal && strings.HasPrefix(res.ResultMessage, "paymentExpiryTime")
-	if accepted := res.ResultStatus == alipayplus.StatusAccepted; accepted != accept || !accept && !refused {
+	refused := res.ResultCode == wire.CodeParamIllegal && strings.HasPrefix(res.ResultMessage, "paymentExpiryTime")
+	if accepted := res.ResultStatus == wire.StatusAccepted; accepted != accept || !accept && !refused {
 		t.Fatalf("paymentExpiryTime %q (want accepted: %v) answered %+v", sent, accept, res)
 	}
 }

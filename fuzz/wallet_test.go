@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/enginetest"
 	"github.com/paystate/paystate/engine/memfunds"
@@ -59,9 +61,9 @@ var fuzzKeys = sync.OnceValue(func() [2]*rsa.PrivateKey {
 type wallet struct {
 	h       *alipayplus.Handler
 	eng     *engine.Engine
-	clients map[string]*alipayplus.Client // by partner id
-	prefix  map[string]string             // path prefix by partner id
-	verify  *alipayplus.Client
+	clients map[string]*client.Client // by partner id
+	prefix  map[string]string         // path prefix by partner id
+	verify  *client.Client
 	logs    bytes.Buffer
 	now     time.Time // the wallet's clock, which stands still
 	paidID  string    // payment id of the paid payment
@@ -102,15 +104,15 @@ func newWallet(tb testing.TB) *wallet {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	client := func(id string, tf alipayplus.TimeFormat) *alipayplus.Client {
-		return &alipayplus.Client{ClientID: id, Key: partnerKey, KeyVersion: "1", Now: clock.Now, TimeFormat: tf}
+	newClient := func(id string, tf client.TimeFormat) *client.Client {
+		return &client.Client{ClientID: id, Key: partnerKey, KeyVersion: "1", Now: clock.Now, TimeFormat: tf}
 	}
-	w.clients = map[string]*alipayplus.Client{
-		miniPartner:  client("client-mini", alipayplus.TimeISO8601),
-		enPartner:    client("client-en", alipayplus.TimeISO8601),
-		antomPartner: client("client-antom", alipayplus.TimeEpochMillis),
+	w.clients = map[string]*client.Client{
+		miniPartner:  newClient("client-mini", client.TimeISO8601),
+		enPartner:    newClient("client-en", client.TimeISO8601),
+		antomPartner: newClient("client-antom", client.TimeEpochMillis),
 	}
-	w.verify = &alipayplus.Client{WalletKey: &walletKey.PublicKey, WalletClientID: "wallet"}
+	w.verify = &client.Client{WalletKey: &walletKey.PublicKey, WalletClientID: "wallet"}
 	p, err := eng.Pay(context.Background(), engine.PayRequest{
 		PartnerID: miniPartner, RequestID: fuzzPaidRequest, Scenario: engine.ScenarioAgreement,
 		AuthCode: fuzzToken, Amount: engine.Money{Currency: "USD", Minor: 1000}, OrderTitle: "SHOES",
@@ -126,7 +128,7 @@ func newWallet(tb testing.TB) *wallet {
 // what every answer must be: HTTP 200, signed by the wallet, a JSON object
 // whose result has a known status and a code, and never U
 // UNKNOWN_EXCEPTION (a panic or an internal error). It returns the result.
-func (w *wallet) post(t *testing.T, partner, endpoint string, body []byte) alipayplus.Result {
+func (w *wallet) post(t *testing.T, partner, endpoint string, body []byte) wire.Result {
 	t.Helper()
 	w.logs.Reset()
 	path := w.prefix[partner] + "/v1/payments/" + endpoint
@@ -141,18 +143,18 @@ func (w *wallet) post(t *testing.T, partner, endpoint string, body []byte) alipa
 		t.Fatalf("%s %s: answer (HTTP %d, %s) not verified: %v", partner, path, rec.Code, rec.Body, err)
 	}
 	var env struct {
-		Result *alipayplus.Result `json:"result"`
+		Result *wire.Result `json:"result"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil || env.Result == nil {
 		t.Fatalf("%s %s: answer %s has no result (%v)", partner, path, rec.Body, err)
 	}
 	res := *env.Result
 	switch res.ResultStatus {
-	case alipayplus.StatusSuccess, alipayplus.StatusFail, alipayplus.StatusUnknown, alipayplus.StatusAccepted:
+	case wire.StatusSuccess, wire.StatusFail, wire.StatusUnknown, wire.StatusAccepted:
 	default:
 		t.Fatalf("%s %s: result status %q in %s", partner, path, res.ResultStatus, rec.Body)
 	}
-	if res.ResultCode == "" || res.ResultCode == alipayplus.CodeUnknownException {
+	if res.ResultCode == "" || res.ResultCode == wire.CodeUnknownException {
 		t.Fatalf("%s %s: result %+v for body %q; log:\n%s", partner, path, res, body, w.logs.String())
 	}
 	if rec.Code != http.StatusOK {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -38,7 +39,7 @@ func runBadCases(t *testing.T, partner, path, requestID string, cases []badCase)
 			got := f.call(t, partner, path, tc.body, nil)
 			t.Logf("resultMessage: %s", got.ResultMessage)
 			if tc.field == "" {
-				wantResult(t, got, StatusFail, CodeParamIllegal)
+				wantResult(t, got, wire.StatusFail, wire.CodeParamIllegal)
 				if !strings.HasPrefix(got.ResultMessage, "request body") {
 					t.Fatalf("message %q does not speak of the request body", got.ResultMessage)
 				}
@@ -219,23 +220,23 @@ func TestPayLimitsAccepted(t *testing.T) {
 		"paymentExpiryTime": "2026-05-13T07:08:08.123456789+00:00",
 		"unknownField":      map[string]any{"ignored": true},
 	})
-	wantResult(t, f.call(t, miniPartner, pathPay, body, nil), StatusAccepted, CodeAccept)
-	for i, a := range []*Amount{{"JPY", "1"}, {"KWD", "1000"}, {"CLP", "2000"}} {
+	wantResult(t, f.call(t, miniPartner, pathPay, body, nil), wire.StatusAccepted, wire.CodeAccept)
+	for i, a := range []*wire.Amount{{Currency: "JPY", Value: "1"}, {Currency: "KWD", Value: "1000"}, {Currency: "CLP", Value: "2000"}} {
 		r := miniCashierPay(miniPartner, "edge-"+string(rune('a'+i)), "1")
 		r.PaymentAmount = a
-		wantResult(t, f.call(t, miniPartner, pathPay, r, nil), StatusAccepted, CodeAccept)
+		wantResult(t, f.call(t, miniPartner, pathPay, r, nil), wire.StatusAccepted, wire.CodeAccept)
 	}
 	// Optional members may be null.
 	body = with(t, miniCashierPay(miniPartner, "nulls", "1"), map[string]any{"appId": raw("null"), "paymentFactor": raw("null"), "envInfo": raw("null")})
-	wantResult(t, f.call(t, miniPartner, pathPay, body, nil), StatusAccepted, CodeAccept)
+	wantResult(t, f.call(t, miniPartner, pathPay, body, nil), wire.StatusAccepted, wire.CodeAccept)
 	antom := with(t, antomPay("antom-max"), map[string]any{"paymentNotifyUrl": "https://m.example/" + long(2048-18)})
-	wantResult(t, f.call(t, antomPartner, antomPrefix+pathPay, antom, nil), StatusSuccess, CodeSuccess)
+	wantResult(t, f.call(t, antomPartner, antomPrefix+pathPay, antom, nil), wire.StatusSuccess, wire.CodeSuccess)
 }
 
 func TestQueryBadInput(t *testing.T) {
 	for _, path := range []string{pathInquiryPayment, pathCancel} {
 		t.Run(path, func(t *testing.T) {
-			base := PaymentQuery{PartnerID: miniPartner, PaymentRequestID: "bad-1"}
+			base := wire.PaymentQuery{PartnerID: miniPartner, PaymentRequestID: "bad-1"}
 			cases := commonBodyCases(t, with(t, base, nil))
 			add := func(name, field string, members map[string]any) {
 				cases = append(cases, badCase{name, with(t, base, members), field})
@@ -288,7 +289,7 @@ func TestRefundBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got := f.call(t, miniPartner, pathRefund, tc.body, nil)
 			if tc.field == "" {
-				wantResult(t, got, StatusFail, CodeParamIllegal)
+				wantResult(t, got, wire.StatusFail, wire.CodeParamIllegal)
 			} else {
 				wantParamIllegal(t, got, tc.field)
 			}
@@ -304,7 +305,7 @@ func TestRefundBadInput(t *testing.T) {
 }
 
 func TestInquiryRefundBadInput(t *testing.T) {
-	base := RefundQuery{PartnerID: miniPartner, RefundRequestID: "bad-1"}
+	base := wire.RefundQuery{PartnerID: miniPartner, RefundRequestID: "bad-1"}
 	cases := commonBodyCases(t, with(t, base, nil))
 	add := func(name, field string, members map[string]any) {
 		cases = append(cases, badCase{name, with(t, base, members), field})
@@ -325,9 +326,9 @@ func TestAccessDeniedEverywhere(t *testing.T) {
 	for _, path := range []string{pathPay, pathInquiryPayment, pathCancel, pathRefund, pathInquiryRefund} {
 		t.Run(path, func(t *testing.T) {
 			body := []byte(`{"partnerId":"` + mini2Partner + `","paymentAmount":"nonsense"}`)
-			wantResult(t, f.call(t, miniPartner, path, body, nil), StatusFail, CodeAccessDenied)
+			wantResult(t, f.call(t, miniPartner, path, body, nil), wire.StatusFail, wire.CodeAccessDenied)
 			body = []byte(`{"partnerId":"` + miniPartner + `"}`)
-			wantResult(t, f.call(t, mini2Partner, path, body, nil), StatusFail, CodeAccessDenied)
+			wantResult(t, f.call(t, mini2Partner, path, body, nil), wire.StatusFail, wire.CodeAccessDenied)
 		})
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -127,20 +129,41 @@ func TestEndpointBenchRequests(t *testing.T) {
 	for _, r := range f.signedRequests(t, pathPay, [][]byte{benchPayBody(0), benchPayBody(1)}) {
 		rec := httptest.NewRecorder()
 		f.h.ServeHTTP(rec, r)
-		var resp PayResponse
+		var resp wire.PayResponse
 		mustDecode(t, rec.Body.Bytes(), &resp)
-		wantResult(t, resp.Result, StatusSuccess, CodeSuccess)
+		wantResult(t, resp.Result, wire.StatusSuccess, wire.CodeSuccess)
 	}
 	for _, r := range f.signedRequests(t, pathRefund, benchRefundBodies(t, f, 2)) {
 		rec := httptest.NewRecorder()
 		f.h.ServeHTTP(rec, r)
-		var resp RefundResponse
+		var resp wire.RefundResponse
 		mustDecode(t, rec.Body.Bytes(), &resp)
-		wantResult(t, resp.Result, StatusSuccess, CodeSuccess)
+		wantResult(t, resp.Result, wire.StatusSuccess, wire.CodeSuccess)
 	}
 	// The two pays through the handler stay paid; the two through the
 	// engine were refunded in full.
 	if got, want := f.ledger.Balance("alice", "USD"), int64(1<<60)-2*1000; got != want {
 		t.Fatalf("alice has %d, want %d", got, want)
+	}
+}
+
+// BenchmarkSignVerify is the bare cryptographic cost of one request: one
+// RSA-2048 verify (the request) plus one sign (the answer), the bound the
+// transport's throughput is measured against.
+func BenchmarkSignVerify(b *testing.B) {
+	keys := testRSAKeys(b)
+	content := signing.SignedContent("POST", "/v1/payments/pay", "client-a", "1685599933871", echoBody)
+	sig, err := signing.Sign(keys.A1, content)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if !signing.Verify(&keys.A1.PublicKey, content, sig) {
+			b.Fatal("verify")
+		}
+		if _, err := signing.Sign(keys.Wallet, content); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -3,10 +3,9 @@ package alipayplus
 import (
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
-
-func init() { registerEndpoint("cancel", cancel) }
 
 // cancel is POST /v1/payments/cancel: it closes an unpaid payment or
 // reverses a paid one inside the cancel window (docs/decisions.md,
@@ -17,7 +16,7 @@ func init() { registerEndpoint("cancel", cancel) }
 // reversal has no answer yet (retry with the same parameters).
 func cancel(h *Handler, c *call) any {
 	d, root := decodeBody(c.body)
-	resp := &CancelResponse{}
+	resp := &wire.CancelResponse{}
 	if denied := checkPartner(c, root); denied != nil {
 		resp.Result = *denied
 		return resp
@@ -36,7 +35,7 @@ func cancel(h *Handler, c *call) any {
 	if p.State != engine.PaymentClosed && p.State != engine.PaymentFail {
 		h.logger().ErrorContext(c.ctx, "alipayplus: cancel left the payment open without an error",
 			"partner", c.partner.PartnerID, "payment", p.ID, "state", p.State.String())
-		resp.Result = result(StatusUnknown, CodeUnknownException)
+		resp.Result = result(wire.StatusUnknown, wire.CodeUnknownException)
 		return resp
 	}
 	resp.Result = successResult()

@@ -12,6 +12,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // recordingServer serves h and remembers the last request's headers and
@@ -68,7 +72,7 @@ func TestClientCallRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.ResultStatus != StatusSuccess || res.ResultCode != CodeSuccess || got.Result != res {
+	if res.ResultStatus != wire.StatusSuccess || res.ResultCode != wire.CodeSuccess || got.Result != res {
 		t.Fatalf("result %+v, answer %+v", res, got)
 	}
 	want, _ := json.Marshal(req)
@@ -85,7 +89,7 @@ func TestClientCallRoundTrip(t *testing.T) {
 	if rt := h.Get("Request-Time"); rt != "2026-03-04T05:06:07.000Z" {
 		t.Errorf("Request-Time = %q, want ISO 8601 with milliseconds", rt)
 	}
-	sh, err := ParseSignatureHeader(h.Get("Signature"))
+	sh, err := signing.ParseSignatureHeader(h.Get("Signature"))
 	if err != nil || sh.KeyVersion != "2" {
 		t.Errorf("Signature %q: %+v %v", h.Get("Signature"), sh, err)
 	}
@@ -94,7 +98,7 @@ func TestClientCallRoundTrip(t *testing.T) {
 	raw := []byte("{ \"partnerId\" : \"partner-a\" }")
 	for _, req := range []any{raw, json.RawMessage(raw)} {
 		res, err := c.Call(t.Context(), echoPath, req, nil)
-		if err != nil || res.ResultStatus != StatusSuccess {
+		if err != nil || res.ResultStatus != wire.StatusSuccess {
 			t.Fatalf("%T: %+v %v", req, res, err)
 		}
 		if _, body := srv.last(); !bytes.Equal(body, raw) {
@@ -125,24 +129,24 @@ func TestClientCallGetsRejections(t *testing.T) {
 
 	c.KeyVersion = "9"
 	res, err := c.Call(t.Context(), echoPath, struct{}{}, nil)
-	if err != nil || res.ResultCode != CodeKeyNotFound || res.ResultStatus != StatusFail {
+	if err != nil || res.ResultCode != wire.CodeKeyNotFound || res.ResultStatus != wire.StatusFail {
 		t.Errorf("unknown key version: %+v %v", res, err)
 	}
 	c.KeyVersion = "2"
 	res, err = c.Call(t.Context(), "/v1/payments/nope", struct{}{}, nil)
-	if err != nil || res.ResultCode != CodeNoInterfaceDef {
+	if err != nil || res.ResultCode != wire.CodeNoInterfaceDef {
 		t.Errorf("unknown path: %+v %v", res, err)
 	}
 	c.Now = func() time.Time { return testEpoch.Add(-time.Hour) }
 	res, err = c.Call(t.Context(), echoPath, struct{}{}, nil)
-	if err != nil || res.ResultCode != CodeInvalidSignature || !strings.Contains(res.ResultMessage, "stale") {
+	if err != nil || res.ResultCode != wire.CodeInvalidSignature || !strings.Contains(res.ResultMessage, "stale") {
 		t.Errorf("stale: %+v %v", res, err)
 	}
 	c.Now = f.clock.Now
 	// A panic is answered U, and the typed answer still decodes.
 	var got echoAnswer
 	res, err = c.Call(t.Context(), "/v1/payments/panicForTest", struct{}{}, &got)
-	if err != nil || res.ResultStatus != StatusUnknown || got.Result != res {
+	if err != nil || res.ResultStatus != wire.StatusUnknown || got.Result != res {
 		t.Errorf("panic: %+v %+v %v", res, got, err)
 	}
 }
@@ -172,7 +176,7 @@ func TestClientRefusesUnverifiedAnswers(t *testing.T) {
 			srv.rewrite = rewrite
 			srv.mu.Unlock()
 			res, err := c.Call(t.Context(), echoPath, struct{}{}, nil)
-			if !errors.Is(err, ErrUnverifiedResponse) {
+			if !errors.Is(err, client.ErrUnverifiedResponse) {
 				t.Fatalf("got %+v, %v; want ErrUnverifiedResponse", res, err)
 			}
 		})
@@ -185,7 +189,7 @@ func TestClientRefusesUnverifiedAnswers(t *testing.T) {
 	}))
 	defer plain.Close()
 	c.BaseURL = plain.URL
-	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); !errors.Is(err, ErrUnverifiedResponse) {
+	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); !errors.Is(err, client.ErrUnverifiedResponse) {
 		t.Errorf("unsigned server: %v", err)
 	}
 
@@ -195,7 +199,7 @@ func TestClientRefusesUnverifiedAnswers(t *testing.T) {
 	srv.rewrite = nil
 	srv.mu.Unlock()
 	c.WalletKey = &f.keys.Stranger.PublicKey
-	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); !errors.Is(err, ErrUnverifiedResponse) {
+	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); !errors.Is(err, client.ErrUnverifiedResponse) {
 		t.Errorf("wrong wallet key: %v", err)
 	}
 }
@@ -208,11 +212,11 @@ func TestVerifyResponseChecks(t *testing.T) {
 	if err := c.VerifyResponse(echoPath, rec.Header(), body); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.VerifyResponse("/v1/payments/pay", rec.Header(), body); !errors.Is(err, ErrUnverifiedResponse) {
+	if err := c.VerifyResponse("/v1/payments/pay", rec.Header(), body); !errors.Is(err, client.ErrUnverifiedResponse) {
 		t.Errorf("other path verified: %v", err)
 	}
 	c.WalletClientID = "other-wallet"
-	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, ErrUnverifiedResponse) {
+	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, client.ErrUnverifiedResponse) {
 		t.Errorf("foreign Client-Id verified: %v", err)
 	}
 	c.WalletClientID = ""
@@ -220,7 +224,7 @@ func TestVerifyResponseChecks(t *testing.T) {
 		t.Errorf("no WalletClientID expectation: %v", err)
 	}
 	c.Now = func() time.Time { return testEpoch.Add(2 * time.Second) } // skew 1 s
-	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, ErrUnverifiedResponse) {
+	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, client.ErrUnverifiedResponse) {
 		t.Errorf("answer 2 s old verified with MaxClockSkew 1 s: %v", err)
 	}
 	c.MaxClockSkew = 0
@@ -228,7 +232,7 @@ func TestVerifyResponseChecks(t *testing.T) {
 		t.Errorf("no skew check: %v", err)
 	}
 	c.WalletKey = nil
-	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, ErrUnverifiedResponse) {
+	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, client.ErrUnverifiedResponse) {
 		t.Errorf("nil WalletKey: %v", err)
 	}
 }
@@ -244,12 +248,12 @@ func TestSignRequest(t *testing.T) {
 	if r.Header.Get("Request-Time") != "1685599933871" || r.Header.Get("Client-Id") != testClientA {
 		t.Errorf("headers %v", r.Header)
 	}
-	sh, err := ParseSignatureHeader(r.Header.Get("Signature"))
+	sh, err := signing.ParseSignatureHeader(r.Header.Get("Signature"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	content := SignedContent("POST", "/api/v1/payments/pay", testClientA, "1685599933871", body)
-	if !Verify(&f.keys.A2.PublicKey, content, sh.Signature) || sh.KeyVersion != "2" {
+	content := signing.SignedContent("POST", "/api/v1/payments/pay", testClientA, "1685599933871", body)
+	if !signing.Verify(&f.keys.A2.PublicKey, content, sh.Signature) || sh.KeyVersion != "2" {
 		t.Errorf("signature does not cover %q", content)
 	}
 	got, _ := io.ReadAll(r.Body)
@@ -258,7 +262,7 @@ func TestSignRequest(t *testing.T) {
 	}
 
 	// Without KeyVersion the header names none.
-	c := &Client{ClientID: "c", Key: f.keys.A1, Now: f.clock.Now}
+	c := &client.Client{ClientID: "c", Key: f.keys.A1, Now: f.clock.Now}
 	r = httptest.NewRequest(http.MethodPost, "/v1/payments/pay", nil)
 	if err := c.SignRequest(r, nil); err != nil {
 		t.Fatal(err)
@@ -266,10 +270,10 @@ func TestSignRequest(t *testing.T) {
 	if s := r.Header.Get("Signature"); strings.Contains(s, "keyVersion") {
 		t.Errorf("Signature %q names a key version", s)
 	}
-	if err := (&Client{ClientID: "c"}).SignRequest(r, nil); err == nil {
+	if err := (&client.Client{ClientID: "c"}).SignRequest(r, nil); err == nil {
 		t.Error("signed without a key")
 	}
-	if err := (&Client{Key: f.keys.A1}).SignRequest(r, nil); err == nil {
+	if err := (&client.Client{Key: f.keys.A1}).SignRequest(r, nil); err == nil {
 		t.Error("signed without a client id")
 	}
 }
@@ -281,7 +285,7 @@ func TestClientTransportErrors(t *testing.T) {
 	srv.Close()
 	c := *f.clientA
 	c.BaseURL = url
-	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); err == nil || errors.Is(err, ErrUnverifiedResponse) {
+	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); err == nil || errors.Is(err, client.ErrUnverifiedResponse) {
 		t.Errorf("closed server: %v", err)
 	}
 	if _, err := c.Call(t.Context(), echoPath, func() {}, nil); err == nil {
@@ -305,22 +309,22 @@ func TestClientEndToEndCashierPayment(t *testing.T) {
 	c.BaseURL, c.HTTP = srv.URL, srv.Client()
 	ctx := t.Context()
 
-	payReq := PayRequest{
+	payReq := wire.PayRequest{
 		PartnerID: "partner-a", PaymentRequestID: "order-1", PaymentOrderTitle: "SHOES",
-		PaymentAmount:    &Amount{Currency: "USD", Value: "10000"},
-		PaymentFactor:    &PaymentFactor{IsCashierPayment: true},
+		PaymentAmount:    &wire.Amount{Currency: "USD", Value: "10000"},
+		PaymentFactor:    &wire.PaymentFactor{IsCashierPayment: true},
 		PaymentNotifyURL: "https://merchant.example/notify",
 	}
-	var pay PayResponse
+	var pay wire.PayResponse
 	res, err := c.Call(ctx, "/v1/payments/pay", payReq, &pay)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.ResultStatus != StatusAccepted || res.ResultCode != CodeAccept || pay.PaymentID == "" || pay.ActionForm == nil ||
-		pay.ActionForm.ActionFormType != ActionFormRedirection || pay.ActionForm.RedirectionURL != "https://wallet.example/cashier/"+pay.PaymentID {
+	if res.ResultStatus != wire.StatusAccepted || res.ResultCode != wire.CodeAccept || pay.PaymentID == "" || pay.ActionForm == nil ||
+		pay.ActionForm.ActionFormType != wire.ActionFormRedirection || pay.ActionForm.RedirectionURL != "https://wallet.example/cashier/"+pay.PaymentID {
 		t.Fatalf("pay: %+v", pay)
 	}
-	var again PayResponse
+	var again wire.PayResponse
 	if _, err := c.Call(ctx, "/v1/payments/pay", payReq, &again); err != nil || again.PaymentID != pay.PaymentID || again.Result != pay.Result {
 		t.Fatalf("repeated pay: %+v %v", again, err)
 	}
@@ -331,35 +335,35 @@ func TestClientEndToEndCashierPayment(t *testing.T) {
 	}
 	f.clock.Advance(time.Minute)
 
-	var inq InquiryPaymentResponse
-	res, err = c.Call(ctx, "/v1/payments/inquiryPayment", PaymentQuery{PartnerID: "partner-a", PaymentRequestID: "order-1"}, &inq)
-	if err != nil || res.ResultStatus != StatusSuccess || inq.PaymentStatus != PaymentStatusSuccess || inq.PaymentID != pay.PaymentID {
+	var inq wire.InquiryPaymentResponse
+	res, err = c.Call(ctx, "/v1/payments/inquiryPayment", wire.PaymentQuery{PartnerID: "partner-a", PaymentRequestID: "order-1"}, &inq)
+	if err != nil || res.ResultStatus != wire.StatusSuccess || inq.PaymentStatus != wire.PaymentStatusSuccess || inq.PaymentID != pay.PaymentID {
 		t.Fatalf("inquiryPayment: %+v %v", inq, err)
 	}
 
-	var ref RefundResponse
-	res, err = c.Call(ctx, "/v1/payments/refund", RefundRequest{
+	var ref wire.RefundResponse
+	res, err = c.Call(ctx, "/v1/payments/refund", wire.RefundRequest{
 		PartnerID: "partner-a", RefundRequestID: "refund-1", PaymentID: pay.PaymentID,
-		RefundAmount: &Amount{Currency: "USD", Value: "2500"},
+		RefundAmount: &wire.Amount{Currency: "USD", Value: "2500"},
 	}, &ref)
-	if err != nil || res.ResultStatus != StatusSuccess || ref.RefundID == "" {
+	if err != nil || res.ResultStatus != wire.StatusSuccess || ref.RefundID == "" {
 		t.Fatalf("refund: %+v %v", ref, err)
 	}
 	if got := f.ledger.Balance("alice", "USD"); got != 500_00-100_00+25_00 {
 		t.Errorf("alice has %d", got)
 	}
 
-	var inqR InquiryRefundResponse
-	res, err = c.Call(ctx, "/v1/payments/inquiryRefund", RefundQuery{PartnerID: "partner-a", RefundRequestID: "refund-1"}, &inqR)
-	if err != nil || res.ResultStatus != StatusSuccess || inqR.RefundStatus != RefundStatusSuccess || inqR.RefundID != ref.RefundID {
+	var inqR wire.InquiryRefundResponse
+	res, err = c.Call(ctx, "/v1/payments/inquiryRefund", wire.RefundQuery{PartnerID: "partner-a", RefundRequestID: "refund-1"}, &inqR)
+	if err != nil || res.ResultStatus != wire.StatusSuccess || inqR.RefundStatus != wire.RefundStatusSuccess || inqR.RefundID != ref.RefundID {
 		t.Fatalf("inquiryRefund: %+v %v", inqR, err)
 	}
 
 	// Another partner cannot see the payment, even with a valid signature.
 	b := *f.clientB
 	b.BaseURL, b.HTTP = srv.URL, srv.Client()
-	res, err = b.Call(ctx, "/v1/payments/inquiryPayment", PaymentQuery{PaymentID: pay.PaymentID}, nil)
-	if err != nil || res.ResultStatus != StatusFail || res.ResultCode != CodeOrderNotExist {
+	res, err = b.Call(ctx, "/v1/payments/inquiryPayment", wire.PaymentQuery{PaymentID: pay.PaymentID}, nil)
+	if err != nil || res.ResultStatus != wire.StatusFail || res.ResultCode != wire.CodeOrderNotExist {
 		t.Errorf("other partner's inquiry: %+v %v", res, err)
 	}
 }
@@ -380,7 +384,7 @@ func TestTransportConcurrentCalls(t *testing.T) {
 		wg.Go(func() {
 			var got echoAnswer
 			res, err := cc.Call(t.Context(), echoPath, map[string]int{"i": i}, &got)
-			if err != nil || res.ResultStatus != StatusSuccess || got.Body != `{"i":`+strconv.Itoa(i)+`}` {
+			if err != nil || res.ResultStatus != wire.StatusSuccess || got.Body != `{"i":`+strconv.Itoa(i)+`}` {
 				t.Errorf("call %d: %+v %+v %v", i, res, got, err)
 			}
 		})

@@ -3,6 +3,7 @@ package alipayplus
 import (
 	"errors"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -28,53 +29,53 @@ type wireResult struct {
 // engine code missing here (added to the engine later) reads as
 // CodeInternal: U UNKNOWN_EXCEPTION, never F.
 var engineResults = map[engine.Code]wireResult{
-	engine.CodeInternal:             {StatusUnknown, CodeUnknownException},
-	engine.CodeParamIllegal:         {StatusFail, CodeParamIllegal},
-	engine.CodePaymentNotFound:      {StatusFail, CodeOrderNotExist},
-	engine.CodeRefundNotFound:       {StatusFail, CodeRefundNotExist},
-	engine.CodeRepeatInconsistent:   {StatusFail, CodeRepeatReqInconsistent},
-	engine.CodeOrderClosed:          {StatusFail, CodeOrderIsClosed},
-	engine.CodeOrderStatusInvalid:   {StatusFail, CodeOrderStatusInvalid},
-	engine.CodeRefundAmountExceed:   {StatusFail, CodeRefundAmountExceed},
-	engine.CodeRefundWindowExceed:   {StatusFail, CodeRefundWindowExceed},
-	engine.CodeCancelWindowExceed:   {StatusFail, CodeCancelWindowExceed},
-	engine.CodeCurrencyNotSupported: {StatusFail, CodeCurrencyNotSupport},
-	engine.CodeBalanceNotEnough:     {StatusFail, CodeUserBalanceNotEnough},
-	engine.CodeUserNotExist:         {StatusFail, CodeUserNotExist},
-	engine.CodeUserStatusAbnormal:   {StatusFail, CodeUserStatusAbnormal},
-	engine.CodeInvalidAccessToken:   {StatusFail, CodeInvalidAccessToken},
-	engine.CodeExpiredAccessToken:   {StatusFail, CodeExpiredAccessToken},
-	engine.CodeInvalidCode:          {StatusFail, CodeInvalidCode},
-	engine.CodeAuthCodeAlreadyUsed:  {StatusFail, CodeAuthCodeAlreadyUsed},
-	engine.CodeUserAmountLimit:      {StatusFail, CodeUserAmountExceedLimit},
-	engine.CodePaymentAmountLimit:   {StatusFail, CodePaymentAmountExceedLimit},
-	engine.CodeRiskReject:           {StatusFail, CodeRiskReject},
-	engine.CodeProcessFail:          {StatusFail, CodeProcessFail},
-	engine.CodePaymentInProcess:     {StatusUnknown, CodePaymentInProcess},
-	engine.CodeRefundInProcess:      {StatusUnknown, CodeRefundInProcess},
-	engine.CodeExpired:              {StatusFail, CodeOrderIsClosed},
-	engine.CodeCancelled:            {StatusFail, CodeOrderIsClosed},
+	engine.CodeInternal:             {wire.StatusUnknown, wire.CodeUnknownException},
+	engine.CodeParamIllegal:         {wire.StatusFail, wire.CodeParamIllegal},
+	engine.CodePaymentNotFound:      {wire.StatusFail, wire.CodeOrderNotExist},
+	engine.CodeRefundNotFound:       {wire.StatusFail, wire.CodeRefundNotExist},
+	engine.CodeRepeatInconsistent:   {wire.StatusFail, wire.CodeRepeatReqInconsistent},
+	engine.CodeOrderClosed:          {wire.StatusFail, wire.CodeOrderIsClosed},
+	engine.CodeOrderStatusInvalid:   {wire.StatusFail, wire.CodeOrderStatusInvalid},
+	engine.CodeRefundAmountExceed:   {wire.StatusFail, wire.CodeRefundAmountExceed},
+	engine.CodeRefundWindowExceed:   {wire.StatusFail, wire.CodeRefundWindowExceed},
+	engine.CodeCancelWindowExceed:   {wire.StatusFail, wire.CodeCancelWindowExceed},
+	engine.CodeCurrencyNotSupported: {wire.StatusFail, wire.CodeCurrencyNotSupport},
+	engine.CodeBalanceNotEnough:     {wire.StatusFail, wire.CodeUserBalanceNotEnough},
+	engine.CodeUserNotExist:         {wire.StatusFail, wire.CodeUserNotExist},
+	engine.CodeUserStatusAbnormal:   {wire.StatusFail, wire.CodeUserStatusAbnormal},
+	engine.CodeInvalidAccessToken:   {wire.StatusFail, wire.CodeInvalidAccessToken},
+	engine.CodeExpiredAccessToken:   {wire.StatusFail, wire.CodeExpiredAccessToken},
+	engine.CodeInvalidCode:          {wire.StatusFail, wire.CodeInvalidCode},
+	engine.CodeAuthCodeAlreadyUsed:  {wire.StatusFail, wire.CodeAuthCodeAlreadyUsed},
+	engine.CodeUserAmountLimit:      {wire.StatusFail, wire.CodeUserAmountExceedLimit},
+	engine.CodePaymentAmountLimit:   {wire.StatusFail, wire.CodePaymentAmountExceedLimit},
+	engine.CodeRiskReject:           {wire.StatusFail, wire.CodeRiskReject},
+	engine.CodeProcessFail:          {wire.StatusFail, wire.CodeProcessFail},
+	engine.CodePaymentInProcess:     {wire.StatusUnknown, wire.CodePaymentInProcess},
+	engine.CodeRefundInProcess:      {wire.StatusUnknown, wire.CodeRefundInProcess},
+	engine.CodeExpired:              {wire.StatusFail, wire.CodeOrderIsClosed},
+	engine.CodeCancelled:            {wire.StatusFail, wire.CodeOrderIsClosed},
 }
 
 // commonCodes are answered by every endpoint.
-var commonCodes = []string{CodeSuccess, CodeUnknownException, CodeParamIllegal, CodeProcessFail, CodeAccessDenied}
+var commonCodes = []string{wire.CodeSuccess, wire.CodeUnknownException, wire.CodeParamIllegal, wire.CodeProcessFail, wire.CodeAccessDenied}
 
 // apiCodes lists, per endpoint, the codes beyond commonCodes it answers
 // (the result tables of seeds 000 and 002 and digest §5.2-5.5).
 var apiCodes = map[api][]string{
 	apiPay: {
-		CodeAccept, CodePaymentInProcess, CodeRepeatReqInconsistent, CodeOrderIsClosed, CodeOrderStatusInvalid,
-		CodeCurrencyNotSupport, CodePaymentAmountExceedLimit, CodeUserAmountExceedLimit, CodeUserNotExist,
-		CodeUserStatusAbnormal, CodeUserBalanceNotEnough, CodeRiskReject, CodeInvalidAccessToken,
-		CodeExpiredAccessToken, CodeAuthCodeAlreadyUsed, CodeInvalidCode,
+		wire.CodeAccept, wire.CodePaymentInProcess, wire.CodeRepeatReqInconsistent, wire.CodeOrderIsClosed, wire.CodeOrderStatusInvalid,
+		wire.CodeCurrencyNotSupport, wire.CodePaymentAmountExceedLimit, wire.CodeUserAmountExceedLimit, wire.CodeUserNotExist,
+		wire.CodeUserStatusAbnormal, wire.CodeUserBalanceNotEnough, wire.CodeRiskReject, wire.CodeInvalidAccessToken,
+		wire.CodeExpiredAccessToken, wire.CodeAuthCodeAlreadyUsed, wire.CodeInvalidCode,
 	},
-	apiInquiryPayment: {CodeOrderNotExist},
-	apiCancel:         {CodeOrderNotExist, CodeOrderStatusInvalid, CodeCancelWindowExceed, CodePaymentInProcess},
+	apiInquiryPayment: {wire.CodeOrderNotExist},
+	apiCancel:         {wire.CodeOrderNotExist, wire.CodeOrderStatusInvalid, wire.CodeCancelWindowExceed, wire.CodePaymentInProcess},
 	apiRefund: {
-		CodeOrderNotExist, CodeOrderStatusInvalid, CodeRepeatReqInconsistent, CodeRefundWindowExceed,
-		CodeRefundAmountExceed, CodeCurrencyNotSupport, CodeRefundInProcess,
+		wire.CodeOrderNotExist, wire.CodeOrderStatusInvalid, wire.CodeRepeatReqInconsistent, wire.CodeRefundWindowExceed,
+		wire.CodeRefundAmountExceed, wire.CodeCurrencyNotSupport, wire.CodeRefundInProcess,
 	},
-	apiInquiryRefund: {CodeRefundNotExist},
+	apiInquiryRefund: {wire.CodeRefundNotExist},
 }
 
 // allowedCodes is apiCodes plus commonCodes as sets.
@@ -93,45 +94,45 @@ var allowedCodes = func() map[api]map[string]bool {
 // defaultMessages is the resultMessage of each code when there is nothing
 // more specific to say.
 var defaultMessages = map[string]string{
-	CodeSuccess:                  "success",
-	CodeAccept:                   "accept",
-	CodeUnknownException:         "An API calling is failed, which is caused by unknown reasons.",
-	CodeParamIllegal:             "Illegal parameters exist.",
-	CodeProcessFail:              "A general business failure occurred. Don't retry.",
-	CodeAccessDenied:             "Access is denied.",
-	CodeOrderNotExist:            "The order does not exist.",
-	CodeRefundNotExist:           "The refund does not exist.",
-	CodeRepeatReqInconsistent:    "Repeated submission, and the requests are inconsistent.",
-	CodeOrderIsClosed:            "The order is closed.",
-	CodeOrderStatusInvalid:       "The order status is invalid.",
-	CodeRefundAmountExceed:       "The total refund amount has exceeded the payment amount.",
-	CodeRefundWindowExceed:       "The refund window is exceeded.",
-	CodeCancelWindowExceed:       "The cancel window is exceeded: refund instead.",
-	CodeCurrencyNotSupport:       "The currency is not supported.",
-	CodeUserBalanceNotEnough:     "The user balance is not enough for this payment.",
-	CodeUserNotExist:             "The user does not exist.",
-	CodeUserStatusAbnormal:       "The user status is abnormal.",
-	CodeInvalidAccessToken:       "The access token is invalid.",
-	CodeExpiredAccessToken:       "The access token is expired.",
-	CodeInvalidCode:              "The payment code is illegal.",
-	CodeAuthCodeAlreadyUsed:      "The payment code is already used.",
-	CodeUserAmountExceedLimit:    "The payment amount exceeds the user's amount limit.",
-	CodePaymentAmountExceedLimit: "The payment amount exceeds the limit.",
-	CodeRiskReject:               "Rejected by risk control.",
-	CodePaymentInProcess:         "The payment is still in process.",
-	CodeRefundInProcess:          "The refund is still in process.",
+	wire.CodeSuccess:                  "success",
+	wire.CodeAccept:                   "accept",
+	wire.CodeUnknownException:         "An API calling is failed, which is caused by unknown reasons.",
+	wire.CodeParamIllegal:             "Illegal parameters exist.",
+	wire.CodeProcessFail:              "A general business failure occurred. Don't retry.",
+	wire.CodeAccessDenied:             "Access is denied.",
+	wire.CodeOrderNotExist:            "The order does not exist.",
+	wire.CodeRefundNotExist:           "The refund does not exist.",
+	wire.CodeRepeatReqInconsistent:    "Repeated submission, and the requests are inconsistent.",
+	wire.CodeOrderIsClosed:            "The order is closed.",
+	wire.CodeOrderStatusInvalid:       "The order status is invalid.",
+	wire.CodeRefundAmountExceed:       "The total refund amount has exceeded the payment amount.",
+	wire.CodeRefundWindowExceed:       "The refund window is exceeded.",
+	wire.CodeCancelWindowExceed:       "The cancel window is exceeded: refund instead.",
+	wire.CodeCurrencyNotSupport:       "The currency is not supported.",
+	wire.CodeUserBalanceNotEnough:     "The user balance is not enough for this payment.",
+	wire.CodeUserNotExist:             "The user does not exist.",
+	wire.CodeUserStatusAbnormal:       "The user status is abnormal.",
+	wire.CodeInvalidAccessToken:       "The access token is invalid.",
+	wire.CodeExpiredAccessToken:       "The access token is expired.",
+	wire.CodeInvalidCode:              "The payment code is illegal.",
+	wire.CodeAuthCodeAlreadyUsed:      "The payment code is already used.",
+	wire.CodeUserAmountExceedLimit:    "The payment amount exceeds the user's amount limit.",
+	wire.CodePaymentAmountExceedLimit: "The payment amount exceeds the limit.",
+	wire.CodeRiskReject:               "Rejected by risk control.",
+	wire.CodePaymentInProcess:         "The payment is still in process.",
+	wire.CodeRefundInProcess:          "The refund is still in process.",
 }
 
 // result builds a Result with the code's default message.
-func result(status, code string) Result {
-	return Result{ResultStatus: status, ResultCode: code, ResultMessage: defaultMessages[code]}
+func result(status, code string) wire.Result {
+	return wire.Result{ResultStatus: status, ResultCode: code, ResultMessage: defaultMessages[code]}
 }
 
-func successResult() Result { return result(StatusSuccess, CodeSuccess) }
+func successResult() wire.Result { return result(wire.StatusSuccess, wire.CodeSuccess) }
 
 // paramIllegal answers F PARAM_ILLEGAL naming the field.
-func paramIllegal(e *fieldError) Result {
-	return Result{ResultStatus: StatusFail, ResultCode: CodeParamIllegal, ResultMessage: e.message()}
+func paramIllegal(e *fieldError) wire.Result {
+	return wire.Result{ResultStatus: wire.StatusFail, ResultCode: wire.CodeParamIllegal, ResultMessage: e.message()}
 }
 
 // codeResult maps an engine code to the result endpoint a answers, with
@@ -140,25 +141,25 @@ func paramIllegal(e *fieldError) Result {
 // other F codes PROCESS_FAIL, other U codes UNKNOWN_EXCEPTION. Unknown
 // engine codes and CodeInternal are U UNKNOWN_EXCEPTION with the default
 // message whatever message says (details belong in the log).
-func codeResult(a api, code engine.Code, message string) Result {
+func codeResult(a api, code engine.Code, message string) wire.Result {
 	w, ok := engineResults[code]
 	if !ok || code == engine.CodeInternal {
-		return result(StatusUnknown, CodeUnknownException)
+		return result(wire.StatusUnknown, wire.CodeUnknownException)
 	}
 	if !allowedCodes[a][w.code] {
 		switch {
-		case w.status == StatusUnknown:
-			w.code = CodeUnknownException
-		case w.code == CodeOrderIsClosed && allowedCodes[a][CodeOrderStatusInvalid]:
-			w.code = CodeOrderStatusInvalid
+		case w.status == wire.StatusUnknown:
+			w.code = wire.CodeUnknownException
+		case w.code == wire.CodeOrderIsClosed && allowedCodes[a][wire.CodeOrderStatusInvalid]:
+			w.code = wire.CodeOrderStatusInvalid
 		default:
-			w.code = CodeProcessFail
+			w.code = wire.CodeProcessFail
 		}
 		message = "" // the engine's text was about the narrower code
 	}
 	r := result(w.status, w.code)
 	if message != "" {
-		r.ResultMessage = truncate(message, 256)
+		r.ResultMessage = wire.Truncate(message, wire.MaxResultMessage)
 	}
 	return r
 }
@@ -167,7 +168,7 @@ func codeResult(a api, code engine.Code, message string) Result {
 // answers. names maps engine field names to wire names for
 // PARAM_ILLEGAL. Internal errors (and anything that is not an
 // *engine.Error) are logged here and answered U UNKNOWN_EXCEPTION.
-func (h *Handler) errorResult(c *call, a api, err error, names map[string]string) Result {
+func (h *Handler) errorResult(c *call, a api, err error, names map[string]string) wire.Result {
 	code := engine.ErrorCode(err)
 	if code == engine.CodeParamIllegal {
 		return paramIllegal(engineFieldError(err, names))
@@ -175,7 +176,7 @@ func (h *Handler) errorResult(c *call, a api, err error, names map[string]string
 	if _, known := engineResults[code]; !known || code == engine.CodeInternal {
 		h.logger().ErrorContext(c.ctx, "alipayplus: engine error", "path", c.path,
 			"partner", c.partner.PartnerID, "code", code.String(), "error", err)
-		return result(StatusUnknown, CodeUnknownException)
+		return result(wire.StatusUnknown, wire.CodeUnknownException)
 	}
 	var e *engine.Error
 	message := ""
@@ -187,19 +188,19 @@ func (h *Handler) errorResult(c *call, a api, err error, names map[string]string
 
 // failReasonResult is the F result for a payment or refund that ended in
 // FAIL with reason (its FailReason) and message (its FailMessage).
-func failReasonResult(a api, reason engine.Code, message string) Result {
+func failReasonResult(a api, reason engine.Code, message string) wire.Result {
 	if reason == engine.CodeNone || reason == engine.CodeInternal {
 		reason = engine.CodeProcessFail
 	}
 	r := codeResult(a, reason, message)
-	if r.ResultStatus != StatusFail { // a FAIL record never maps to U
-		r = result(StatusFail, CodeProcessFail)
+	if r.ResultStatus != wire.StatusFail { // a FAIL record never maps to U
+		r = result(wire.StatusFail, wire.CodeProcessFail)
 	}
 	return r
 }
 
 // accessDenied is the answer to a body whose partnerId is not the one the
 // Client-Id belongs to.
-func accessDenied() Result {
-	return Result{ResultStatus: StatusFail, ResultCode: CodeAccessDenied, ResultMessage: "partnerId does not belong to this Client-Id"}
+func accessDenied() wire.Result {
+	return wire.Result{ResultStatus: wire.StatusFail, ResultCode: wire.CodeAccessDenied, ResultMessage: "partnerId does not belong to this Client-Id"}
 }

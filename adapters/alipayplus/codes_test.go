@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -39,7 +40,7 @@ func TestCodeResultStaysInTheEndpointsTable(t *testing.T) {
 			if !allowedCodes[a][r.ResultCode] {
 				t.Errorf("%s: engine %s -> %s, not in the endpoint's table", name, c, r.ResultCode)
 			}
-			if r.ResultStatus != StatusFail && r.ResultStatus != StatusUnknown {
+			if r.ResultStatus != wire.StatusFail && r.ResultStatus != wire.StatusUnknown {
 				t.Errorf("%s: engine %s -> status %s", name, c, r.ResultStatus)
 			}
 			if r.ResultMessage == "" {
@@ -55,30 +56,30 @@ func TestCodeResultMapping(t *testing.T) {
 		code         engine.Code
 		status, wire string
 	}{
-		{apiPay, engine.CodeRepeatInconsistent, StatusFail, CodeRepeatReqInconsistent},
-		{apiPay, engine.CodeOrderClosed, StatusFail, CodeOrderIsClosed},
-		{apiPay, engine.CodeBalanceNotEnough, StatusFail, CodeUserBalanceNotEnough},
-		{apiPay, engine.CodeUserAmountLimit, StatusFail, CodeUserAmountExceedLimit},
-		{apiPay, engine.CodePaymentAmountLimit, StatusFail, CodePaymentAmountExceedLimit},
-		{apiPay, engine.CodePaymentInProcess, StatusUnknown, CodePaymentInProcess},
-		{apiPay, engine.CodeInternal, StatusUnknown, CodeUnknownException},
-		{apiPay, engine.CodePaymentNotFound, StatusFail, CodeProcessFail},
-		{apiInquiryPayment, engine.CodePaymentNotFound, StatusFail, CodeOrderNotExist},
-		{apiInquiryPayment, engine.CodePaymentInProcess, StatusUnknown, CodeUnknownException},
-		{apiCancel, engine.CodeCancelWindowExceed, StatusFail, CodeCancelWindowExceed},
-		{apiCancel, engine.CodeOrderStatusInvalid, StatusFail, CodeOrderStatusInvalid},
-		{apiCancel, engine.CodeOrderClosed, StatusFail, CodeOrderStatusInvalid},
-		{apiCancel, engine.CodePaymentInProcess, StatusUnknown, CodePaymentInProcess},
-		{apiCancel, engine.CodeUserStatusAbnormal, StatusFail, CodeProcessFail},
-		{apiRefund, engine.CodeRefundAmountExceed, StatusFail, CodeRefundAmountExceed},
-		{apiRefund, engine.CodeRefundWindowExceed, StatusFail, CodeRefundWindowExceed},
-		{apiRefund, engine.CodeCurrencyNotSupported, StatusFail, CodeCurrencyNotSupport},
-		{apiRefund, engine.CodeRepeatInconsistent, StatusFail, CodeRepeatReqInconsistent},
-		{apiRefund, engine.CodeRefundInProcess, StatusUnknown, CodeRefundInProcess},
-		{apiRefund, engine.CodePaymentNotFound, StatusFail, CodeOrderNotExist},
-		{apiRefund, engine.CodeUserNotExist, StatusFail, CodeProcessFail},
-		{apiInquiryRefund, engine.CodeRefundNotFound, StatusFail, CodeRefundNotExist},
-		{apiInquiryRefund, engine.Code(200), StatusUnknown, CodeUnknownException},
+		{apiPay, engine.CodeRepeatInconsistent, wire.StatusFail, wire.CodeRepeatReqInconsistent},
+		{apiPay, engine.CodeOrderClosed, wire.StatusFail, wire.CodeOrderIsClosed},
+		{apiPay, engine.CodeBalanceNotEnough, wire.StatusFail, wire.CodeUserBalanceNotEnough},
+		{apiPay, engine.CodeUserAmountLimit, wire.StatusFail, wire.CodeUserAmountExceedLimit},
+		{apiPay, engine.CodePaymentAmountLimit, wire.StatusFail, wire.CodePaymentAmountExceedLimit},
+		{apiPay, engine.CodePaymentInProcess, wire.StatusUnknown, wire.CodePaymentInProcess},
+		{apiPay, engine.CodeInternal, wire.StatusUnknown, wire.CodeUnknownException},
+		{apiPay, engine.CodePaymentNotFound, wire.StatusFail, wire.CodeProcessFail},
+		{apiInquiryPayment, engine.CodePaymentNotFound, wire.StatusFail, wire.CodeOrderNotExist},
+		{apiInquiryPayment, engine.CodePaymentInProcess, wire.StatusUnknown, wire.CodeUnknownException},
+		{apiCancel, engine.CodeCancelWindowExceed, wire.StatusFail, wire.CodeCancelWindowExceed},
+		{apiCancel, engine.CodeOrderStatusInvalid, wire.StatusFail, wire.CodeOrderStatusInvalid},
+		{apiCancel, engine.CodeOrderClosed, wire.StatusFail, wire.CodeOrderStatusInvalid},
+		{apiCancel, engine.CodePaymentInProcess, wire.StatusUnknown, wire.CodePaymentInProcess},
+		{apiCancel, engine.CodeUserStatusAbnormal, wire.StatusFail, wire.CodeProcessFail},
+		{apiRefund, engine.CodeRefundAmountExceed, wire.StatusFail, wire.CodeRefundAmountExceed},
+		{apiRefund, engine.CodeRefundWindowExceed, wire.StatusFail, wire.CodeRefundWindowExceed},
+		{apiRefund, engine.CodeCurrencyNotSupported, wire.StatusFail, wire.CodeCurrencyNotSupport},
+		{apiRefund, engine.CodeRepeatInconsistent, wire.StatusFail, wire.CodeRepeatReqInconsistent},
+		{apiRefund, engine.CodeRefundInProcess, wire.StatusUnknown, wire.CodeRefundInProcess},
+		{apiRefund, engine.CodePaymentNotFound, wire.StatusFail, wire.CodeOrderNotExist},
+		{apiRefund, engine.CodeUserNotExist, wire.StatusFail, wire.CodeProcessFail},
+		{apiInquiryRefund, engine.CodeRefundNotFound, wire.StatusFail, wire.CodeRefundNotExist},
+		{apiInquiryRefund, engine.Code(200), wire.StatusUnknown, wire.CodeUnknownException},
 	}
 	for _, tt := range tests {
 		r := codeResult(tt.a, tt.code, "")
@@ -107,7 +108,7 @@ func TestCodeResultMessages(t *testing.T) {
 func TestFailReasonResultIsAlwaysF(t *testing.T) {
 	for a, name := range allAPIs {
 		for _, c := range append(engineCodes(), engine.CodeNone, engine.Code(200)) {
-			if r := failReasonResult(a, c, ""); r.ResultStatus != StatusFail {
+			if r := failReasonResult(a, c, ""); r.ResultStatus != wire.StatusFail {
 				t.Errorf("%s: FAIL with reason %s -> %s %s", name, c, r.ResultStatus, r.ResultCode)
 			}
 		}
@@ -133,7 +134,7 @@ func TestFieldMessage(t *testing.T) {
 
 func TestEndpointsRegistered(t *testing.T) {
 	for _, name := range []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund"} {
-		if endpoints[name] == nil {
+		if _, ok := endpointNamed(name); !ok {
 			t.Errorf("endpoint %s is not registered", name)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -75,6 +76,6 @@ type Observation struct {
 	Endpoint   string // "pay", "inquiryPayment", ...; "" when the path names none
 	ClientID   string // the Client-Id, once it was found to be known; else ""
 	HTTPStatus int
-	Result     Result // as answered
+	Result     wire.Result // as answered
 	Duration   time.Duration
 }

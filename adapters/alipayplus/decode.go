@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -67,7 +68,7 @@ func fieldMessage(field, problem string) string {
 	default:
 		s = field + ": " + problem
 	}
-	return truncate(s, 256)
+	return wire.Truncate(s, wire.MaxResultMessage)
 }
 
 func startsWithVerb(s string) bool {
@@ -77,15 +78,6 @@ func startsWithVerb(s string) bool {
 		}
 	}
 	return false
-}
-
-// truncate cuts s to at most max characters.
-func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:max-3]) + "..."
 }
 
 // decoder reads one request body field by field and keeps the first
@@ -454,7 +446,7 @@ func profileOf(p *Partner) Profile {
 // requires it in every body; the other profiles carry none, but one they
 // send must match as well. It returns the ACCESS_DENIED answer for a
 // mismatch, else nil (the decoder then holds any problem with the field).
-func checkPartner(c *call, root *object) *Result {
+func checkPartner(c *call, root *object) *wire.Result {
 	required := profileOf(c.partner) == ProfileMiniProgramV1
 	id := root.str("partnerId", maxPartnerID, required)
 	if root.d.err != nil || id == "" || id == c.partner.PartnerID {

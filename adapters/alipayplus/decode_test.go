@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 func TestDecoderKeepsTheFirstProblem(t *testing.T) {
@@ -71,10 +73,8 @@ func FuzzEndpoints(f *testing.F) {
 	fx.payAndConfirm(f, miniPartner, "paid", "1000")
 	partners := fx.h.cfg.Partners
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for name, ep := range endpoints {
-			if len(name) > 7 && name[len(name)-7:] == "ForTest" {
-				continue
-			}
+		for _, e := range endpoints {
+			name, ep := e.name, e.serve
 			for i := range partners {
 				answer := ep(fx.h, &call{ctx: context.Background(), partner: &partners[i], path: "/v1/payments/" + name, body: body})
 				raw, err := json.Marshal(answer)
@@ -82,21 +82,21 @@ func FuzzEndpoints(f *testing.F) {
 					t.Fatalf("%s: answer does not encode: %v", name, err)
 				}
 				var env struct {
-					Result *Result `json:"result"`
+					Result *wire.Result `json:"result"`
 				}
 				if err := json.Unmarshal(raw, &env); err != nil || env.Result == nil {
 					t.Fatalf("%s: answer %s has no result", name, raw)
 				}
 				r := env.Result
 				switch r.ResultStatus {
-				case StatusSuccess, StatusFail, StatusUnknown, StatusAccepted:
+				case wire.StatusSuccess, wire.StatusFail, wire.StatusUnknown, wire.StatusAccepted:
 				default:
 					t.Fatalf("%s: status %q", name, r.ResultStatus)
 				}
 				if r.ResultCode == "" || r.ResultMessage == "" || utf8.RuneCountInString(r.ResultMessage) > 256 || !utf8.ValidString(r.ResultMessage) {
 					t.Fatalf("%s: result %+v", name, r)
 				}
-				if r.ResultCode == CodeUnknownException {
+				if r.ResultCode == wire.CodeUnknownException {
 					t.Fatalf("%s: U UNKNOWN_EXCEPTION for body %q: %s", name, body, fx.logs.String())
 				}
 			}

@@ -1,6 +1,10 @@
 package alipayplus
 
-import "context"
+import (
+	"context"
+
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
+)
 
 // call is one verified request, handed to an endpoint by the transport
 // (handler.go) after the method, path, media type, size, Client-Id,
@@ -19,9 +23,26 @@ type call struct {
 // spec's codes (codes.go); anything unexpected is U UNKNOWN_EXCEPTION.
 type endpoint func(h *Handler, c *call) any
 
-// endpoints maps the last path segment to its endpoint. The transport
-// answers /v1/payments/<name> and /ams/api/v1/payments/<name>.
-var endpoints = map[string]endpoint{}
+// endpoints is every endpoint the wallet offers, by the last segment of its
+// path: the transport answers wire.PathPrefix+name and
+// wire.AntomPathPrefix+name.
+var endpoints = [...]struct {
+	name  string
+	serve endpoint
+}{
+	{wire.EndpointPay, pay},
+	{wire.EndpointInquiryPayment, inquiryPayment},
+	{wire.EndpointCancel, cancel},
+	{wire.EndpointRefund, refund},
+	{wire.EndpointInquiryRefund, inquiryRefund},
+}
 
-// registerEndpoint adds an endpoint; each endpoint file calls it from init.
-func registerEndpoint(name string, e endpoint) { endpoints[name] = e }
+// endpointNamed returns the endpoint of endpoints called name.
+func endpointNamed(name string) (endpoint, bool) {
+	for _, e := range endpoints {
+		if e.name == name {
+			return e.serve, true
+		}
+	}
+	return nil, false
+}

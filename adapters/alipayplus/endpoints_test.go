@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/enginetest"
 	"github.com/paystate/paystate/engine/memfunds"
@@ -145,8 +147,8 @@ type epFixture struct {
 	ledger  *memfunds.Ledger
 	ids     *idQueue
 	logs    *epLogs
-	clients map[string]*Client // by partner id
-	verify  *Client
+	clients map[string]*client.Client // by partner id
+	verify  *client.Client
 }
 
 // epOptions tweaks a fixture.
@@ -194,25 +196,25 @@ func newEPFixture(t testing.TB, opt epOptions) *epFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := func(id string, tf TimeFormat) *Client {
-		return &Client{ClientID: id, Key: partnerKey, KeyVersion: "1", WalletKey: &wallet.PublicKey,
+	newClient := func(id string, tf client.TimeFormat) *client.Client {
+		return &client.Client{ClientID: id, Key: partnerKey, KeyVersion: "1", WalletKey: &wallet.PublicKey,
 			WalletClientID: epWalletID, Now: clock.Now, TimeFormat: tf}
 	}
 	return &epFixture{
 		h: h, eng: eng, store: st, clock: clock, ledger: ledger, ids: ids, logs: logs,
-		clients: map[string]*Client{
-			miniPartner:  client(miniClient, TimeISO8601),
-			mini2Partner: client(mini2Client, TimeISO8601),
-			enPartner:    client(enClient, TimeISO8601),
-			antomPartner: client(antomClient, TimeEpochMillis),
+		clients: map[string]*client.Client{
+			miniPartner:  newClient(miniClient, client.TimeISO8601),
+			mini2Partner: newClient(mini2Client, client.TimeISO8601),
+			enPartner:    newClient(enClient, client.TimeISO8601),
+			antomPartner: newClient(antomClient, client.TimeEpochMillis),
 		},
-		verify: &Client{WalletKey: &wallet.PublicKey, WalletClientID: epWalletID},
+		verify: &client.Client{WalletKey: &wallet.PublicKey, WalletClientID: epWalletID},
 	}
 }
 
 // send signs body as partner, serves it at path and returns the verified
 // answer body and its result.
-func (f *epFixture) send(t testing.TB, partner, path string, body []byte) ([]byte, Result) {
+func (f *epFixture) send(t testing.TB, partner, path string, body []byte) ([]byte, wire.Result) {
 	t.Helper()
 	c, ok := f.clients[partner]
 	if !ok {
@@ -232,7 +234,7 @@ func (f *epFixture) send(t testing.TB, partner, path string, body []byte) ([]byt
 		t.Fatalf("%s: HTTP %d, want 200 (business answers): %s", path, rec.Code, rec.Body)
 	}
 	var env struct {
-		Result *Result `json:"result"`
+		Result *wire.Result `json:"result"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil || env.Result == nil {
 		t.Fatalf("%s: answer %s has no result (%v)", path, rec.Body, err)
@@ -242,7 +244,7 @@ func (f *epFixture) send(t testing.TB, partner, path string, body []byte) ([]byt
 
 // call sends req (marshalled unless it is []byte) and decodes the answer
 // into resp.
-func (f *epFixture) call(t testing.TB, partner, path string, req, resp any) Result {
+func (f *epFixture) call(t testing.TB, partner, path string, req, resp any) wire.Result {
 	t.Helper()
 	body, ok := req.([]byte)
 	if !ok {
@@ -271,7 +273,7 @@ const (
 )
 
 // wantResult fails the test unless got has the status and code.
-func wantResult(t testing.TB, got Result, status, code string) {
+func wantResult(t testing.TB, got wire.Result, status, code string) {
 	t.Helper()
 	if got.ResultStatus != status || got.ResultCode != code {
 		t.Fatalf("result = %s %s (%q), want %s %s", got.ResultStatus, got.ResultCode, got.ResultMessage, status, code)
@@ -280,23 +282,23 @@ func wantResult(t testing.TB, got Result, status, code string) {
 
 // wantParamIllegal fails the test unless got is F PARAM_ILLEGAL naming
 // field at the start of its message.
-func wantParamIllegal(t testing.TB, got Result, field string) {
+func wantParamIllegal(t testing.TB, got wire.Result, field string) {
 	t.Helper()
-	wantResult(t, got, StatusFail, CodeParamIllegal)
+	wantResult(t, got, wire.StatusFail, wire.CodeParamIllegal)
 	if !strings.HasPrefix(got.ResultMessage, field+" ") && !strings.HasPrefix(got.ResultMessage, field+":") {
 		t.Fatalf("PARAM_ILLEGAL message %q does not name %s", got.ResultMessage, field)
 	}
 }
 
 // usd returns an amount in USD cents.
-func usd(value string) *Amount { return &Amount{Currency: "USD", Value: value} }
+func usd(value string) *wire.Amount { return &wire.Amount{Currency: "USD", Value: value} }
 
 // miniCashierPay is a mini-program cashier pay request of partner.
-func miniCashierPay(partner, requestID, value string) *PayRequest {
-	return &PayRequest{
+func miniCashierPay(partner, requestID, value string) *wire.PayRequest {
+	return &wire.PayRequest{
 		PartnerID: partner, PaymentRequestID: requestID, PaymentOrderTitle: "SHOES",
 		ProductCode: "PC_5800000001", PaymentAmount: usd(value),
-		PaymentFactor:    &PaymentFactor{IsCashierPayment: true},
+		PaymentFactor:    &wire.PaymentFactor{IsCashierPayment: true},
 		PaymentNotifyURL: "https://www.merchant.com/paymentNotify",
 		ExtraParams:      map[string]string{"ORDER": `{"referenceOrderId":"ID_000001"}`},
 	}
@@ -306,8 +308,8 @@ func miniCashierPay(partner, requestID, value string) *PayRequest {
 // through the handler and lets user "alice" (given enough money) pay it.
 func (f *epFixture) payAndConfirm(t testing.TB, partner, requestID, value string) engine.Payment {
 	t.Helper()
-	var resp PayResponse
-	wantResult(t, f.call(t, partner, pathPay, miniCashierPay(partner, requestID, value), &resp), StatusAccepted, CodeAccept)
+	var resp wire.PayResponse
+	wantResult(t, f.call(t, partner, pathPay, miniCashierPay(partner, requestID, value), &resp), wire.StatusAccepted, wire.CodeAccept)
 	f.ledger.SetBalance("alice", "USD", 1_000_000_00)
 	p, err := f.eng.Confirm(context.Background(), resp.PaymentID, "alice")
 	if err != nil || p.State != engine.PaymentSuccess {

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store/memstore"
@@ -45,13 +47,13 @@ func ExampleNewHandler() {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	shop := &alipayplus.Client{BaseURL: srv.URL, ClientID: "shop-client", Key: shopKey, KeyVersion: "1",
+	shop := &client.Client{BaseURL: srv.URL, ClientID: "shop-client", Key: shopKey, KeyVersion: "1",
 		WalletKey: &walletKey.PublicKey, WalletClientID: "wallet"}
-	var answer alipayplus.PayResponse
-	res, err := shop.Call(context.Background(), "/v1/payments/pay", alipayplus.PayRequest{
+	var answer wire.PayResponse
+	res, err := shop.Call(context.Background(), "/v1/payments/pay", wire.PayRequest{
 		PartnerID: "shop", PaymentRequestID: "order-1", PaymentOrderTitle: "Coffee beans",
-		PaymentAmount:   &alipayplus.Amount{Currency: "USD", Value: "1250"},
-		PaymentFactor:   &alipayplus.PaymentFactor{IsAgreementPay: true},
+		PaymentAmount:   &wire.Amount{Currency: "USD", Value: "1250"},
+		PaymentFactor:   &wire.PaymentFactor{IsAgreementPay: true},
 		PaymentAuthCode: "alice-token",
 	}, &answer)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // flowStep is one request and its answer in a conversation golden.
@@ -50,21 +52,21 @@ func (r *flowRecorder) golden(name string) {
 func TestFlowGoldens(t *testing.T) {
 	tests := []struct {
 		profile, partner, prefix string
-		pay                      func(requestID string) *PayRequest
-		query                    func(q PaymentQuery) PaymentQuery
-		refund                   func(r RefundRequest) RefundRequest
-		refundQuery              func(q RefundQuery) RefundQuery
+		pay                      func(requestID string) *wire.PayRequest
+		query                    func(q wire.PaymentQuery) wire.PaymentQuery
+		refund                   func(r wire.RefundRequest) wire.RefundRequest
+		refundQuery              func(q wire.RefundQuery) wire.RefundQuery
 	}{
 		{
 			profile: "miniprogram-v1", partner: miniPartner,
-			pay:         func(id string) *PayRequest { return miniCashierPay(miniPartner, id, "1050") },
-			query:       func(q PaymentQuery) PaymentQuery { q.PartnerID = miniPartner; return q },
-			refund:      func(r RefundRequest) RefundRequest { r.PartnerID = miniPartner; return r },
-			refundQuery: func(q RefundQuery) RefundQuery { q.PartnerID = miniPartner; return q },
+			pay:         func(id string) *wire.PayRequest { return miniCashierPay(miniPartner, id, "1050") },
+			query:       func(q wire.PaymentQuery) wire.PaymentQuery { q.PartnerID = miniPartner; return q },
+			refund:      func(r wire.RefundRequest) wire.RefundRequest { r.PartnerID = miniPartner; return r },
+			refundQuery: func(q wire.RefundQuery) wire.RefundQuery { q.PartnerID = miniPartner; return q },
 		},
 		{
 			profile: "v1-en", partner: enPartner,
-			pay: func(id string) *PayRequest {
+			pay: func(id string) *wire.PayRequest {
 				r := enPay(id)
 				r.PaymentAmount = usd("1050")
 				return r
@@ -72,7 +74,7 @@ func TestFlowGoldens(t *testing.T) {
 		},
 		{
 			profile: "antom", partner: antomPartner, prefix: antomPrefix,
-			pay: func(id string) *PayRequest {
+			pay: func(id string) *wire.PayRequest {
 				r := antomPay(id)
 				r.PaymentAmount = usd("1050")
 				return r
@@ -84,35 +86,35 @@ func TestFlowGoldens(t *testing.T) {
 			same := func(v any) any { return v }
 			query, refundReq, refundQuery := same, same, same
 			if tt.query != nil {
-				query = func(v any) any { return tt.query(v.(PaymentQuery)) }
-				refundReq = func(v any) any { return tt.refund(v.(RefundRequest)) }
-				refundQuery = func(v any) any { return tt.refundQuery(v.(RefundQuery)) }
+				query = func(v any) any { return tt.query(v.(wire.PaymentQuery)) }
+				refundReq = func(v any) any { return tt.refund(v.(wire.RefundRequest)) }
+				refundQuery = func(v any) any { return tt.refundQuery(v.(wire.RefundQuery)) }
 			}
 			f := newEPFixture(t, epOptions{})
 			f.ledger.SetBalance("alice", "USD", 100_00)
 			rec := &flowRecorder{t: t, f: f, partner: tt.partner, prefix: tt.prefix}
 
-			var pay PayResponse
+			var pay wire.PayResponse
 			mustDecode(t, rec.send("pay", pathPay, tt.pay("order-1")), &pay)
-			rec.send("inquiry while waiting for the user", pathInquiryPayment, query(PaymentQuery{PaymentRequestID: "order-1"}))
+			rec.send("inquiry while waiting for the user", pathInquiryPayment, query(wire.PaymentQuery{PaymentRequestID: "order-1"}))
 			f.clock.Advance(time.Minute)
 			if _, err := f.eng.Confirm(context.Background(), pay.PaymentID, "alice"); err != nil {
 				t.Fatal(err)
 			}
 			rec.send("pay repeated after the user paid", pathPay, tt.pay("order-1"))
-			rec.send("inquiry after payment", pathInquiryPayment, query(PaymentQuery{PaymentID: pay.PaymentID}))
+			rec.send("inquiry after payment", pathInquiryPayment, query(wire.PaymentQuery{PaymentID: pay.PaymentID}))
 			f.clock.Advance(time.Hour)
-			rec.send("partial refund", pathRefund, refundReq(RefundRequest{RefundRequestID: "refund-1", PaymentID: pay.PaymentID, RefundAmount: usd("50"), RefundReason: "one item returned"}))
-			rec.send("refund over the rest", pathRefund, refundReq(RefundRequest{RefundRequestID: "refund-2", PaymentRequestID: "order-1", RefundAmount: usd("1001")}))
-			rec.send("inquiry of the refund", pathInquiryRefund, refundQuery(RefundQuery{RefundRequestID: "refund-1"}))
-			rec.send("inquiry of the refused refund", pathInquiryRefund, refundQuery(RefundQuery{RefundRequestID: "refund-2"}))
-			rec.send("cancel a refunded payment", pathCancel, query(PaymentQuery{PaymentID: pay.PaymentID}))
+			rec.send("partial refund", pathRefund, refundReq(wire.RefundRequest{RefundRequestID: "refund-1", PaymentID: pay.PaymentID, RefundAmount: usd("50"), RefundReason: "one item returned"}))
+			rec.send("refund over the rest", pathRefund, refundReq(wire.RefundRequest{RefundRequestID: "refund-2", PaymentRequestID: "order-1", RefundAmount: usd("1001")}))
+			rec.send("inquiry of the refund", pathInquiryRefund, refundQuery(wire.RefundQuery{RefundRequestID: "refund-1"}))
+			rec.send("inquiry of the refused refund", pathInquiryRefund, refundQuery(wire.RefundQuery{RefundRequestID: "refund-2"}))
+			rec.send("cancel a refunded payment", pathCancel, query(wire.PaymentQuery{PaymentID: pay.PaymentID}))
 
 			rec.send("second pay", pathPay, tt.pay("order-2"))
-			rec.send("cancel it", pathCancel, query(PaymentQuery{PaymentRequestID: "order-2"}))
-			rec.send("inquiry after cancel", pathInquiryPayment, query(PaymentQuery{PaymentRequestID: "order-2"}))
+			rec.send("cancel it", pathCancel, query(wire.PaymentQuery{PaymentRequestID: "order-2"}))
+			rec.send("inquiry after cancel", pathInquiryPayment, query(wire.PaymentQuery{PaymentRequestID: "order-2"}))
 			rec.send("pay repeated after cancel", pathPay, tt.pay("order-2"))
-			rec.send("inquiry of nothing", pathInquiryPayment, query(PaymentQuery{PaymentRequestID: "order-3"}))
+			rec.send("inquiry of nothing", pathInquiryPayment, query(wire.PaymentQuery{PaymentRequestID: "order-3"}))
 			rec.golden("flow_" + tt.profile + ".json")
 		})
 	}

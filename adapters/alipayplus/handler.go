@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -16,10 +17,6 @@ const (
 	DefaultMaxClockSkew = 5 * time.Minute
 	DefaultMaxBodyBytes = 1 << 20 // 1 MiB
 )
-
-// minKeyBits is the smallest RSA key crypto/rsa accepts for signing and
-// verifying (smaller keys fail at every request, so NewHandler refuses them).
-const minKeyBits = 1024
 
 // Handler is the wallet side of the Alipay+ OpenAPI as an http.Handler: it
 // verifies each request (path, method, media type, size, Client-Id,
@@ -35,6 +32,9 @@ type Handler struct {
 	// byClient and byPartner index cfg.Partners by Client-Id and partnerId.
 	byClient  map[string]*partnerEntry
 	byPartner map[string]*partnerEntry
+	// endpoint finds the endpoint a path names: endpointNamed, which tests
+	// replace to serve test-only endpoints beside the real ones.
+	endpoint func(name string) (endpoint, bool)
 }
 
 // partnerEntry is one configured partner with what the transport derives
@@ -96,7 +96,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 		return nil, errors.Join(errs...)
 	}
 	cfg.Partners = partners
-	h := &Handler{cfg: cfg}
+	h := &Handler{cfg: cfg, endpoint: endpointNamed}
 	h.byClient, h.byPartner = indexPartners(h.cfg.Partners)
 	return h, nil
 }
@@ -142,10 +142,10 @@ func checkPartners(ps []Partner, bad func(format string, args ...any)) []Partner
 			switch {
 			case v == "" || strings.TrimSpace(v) != v || strings.ContainsAny(v, ",="):
 				bad("Partners[%d].PublicKeys: key version %q must be non-empty, without spaces around it, ',' or '='", i, v)
-			case k == nil || k.N == nil:
-				bad("Partners[%d].PublicKeys[%q] is nil", i, v)
-			case k.N.BitLen() < minKeyBits:
-				bad("Partners[%d].PublicKeys[%q] must be at least %d bits, got %d", i, v, minKeyBits, k.N.BitLen())
+			default:
+				if err := signing.CheckKeySize(k); err != nil {
+					bad("Partners[%d].PublicKeys[%q] %v", i, v, err)
+				}
 			}
 			keys[v] = k
 		}
@@ -162,11 +162,29 @@ func indexPartners(partners []Partner) (byClient, byPartner map[string]*partnerE
 	byPartner = make(map[string]*partnerEntry, len(partners))
 	for i := range partners {
 		p := &partners[i]
-		e := &partnerEntry{partner: p, newestKey: newestKeyVersion(p.PublicKeys)}
+		e := &partnerEntry{partner: p, newestKey: p.NewestKeyVersion()}
 		byClient[p.ClientID] = e
 		byPartner[p.PartnerID] = e
 	}
 	return byClient, byPartner
+}
+
+// CheckPartners checks the wallet's identity (WalletClientID, WalletKey)
+// and the Partners of cfg by NewHandler's rules and returns private copies
+// of the partners with Profile filled in, for a notifier that signs as the
+// wallet and verifies the partners' acknowledgements. The error names every
+// invalid field; the other fields of cfg are not looked at.
+func CheckPartners(cfg Config) ([]Partner, error) {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("alipayplus: Config."+format, args...))
+	}
+	checkWallet(cfg, bad)
+	partners := checkPartners(cfg.Partners, bad)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return partners, nil
 }
 
 // checkWallet validates the wallet's identity in cfg (WalletClientID and
@@ -177,8 +195,8 @@ func checkWallet(cfg Config, bad func(format string, args ...any)) {
 	}
 	if cfg.WalletKey == nil {
 		bad("WalletKey is required")
-	} else if n := cfg.WalletKey.N; n == nil || n.BitLen() < minKeyBits {
-		bad("WalletKey must be an RSA key of at least %d bits", minKeyBits)
+	} else if signing.CheckKeySize(&cfg.WalletKey.PublicKey) != nil {
+		bad("WalletKey must be an RSA key of at least %d bits", signing.MinKeyBits)
 	}
 }
 
@@ -210,13 +228,14 @@ func (h *Handler) partnerByClientID(clientID string) (*Partner, bool) {
 	return e.partner, true
 }
 
-// newestKeyVersion picks the version a request without keyVersion is
-// verified with: numerically highest when all versions are decimal integers,
-// else lexically greatest. keys is never empty here.
-func newestKeyVersion(keys map[string]*rsa.PublicKey) string {
+// NewestKeyVersion returns the version a message of p that names no
+// keyVersion is verified with: the numerically highest when every version
+// is a decimal integer, else the lexically greatest; "" when p has no keys.
+func (p *Partner) NewestKeyVersion() string {
+	keys := p.PublicKeys
 	numeric := true
 	for v := range keys {
-		if !isDigits(v) {
+		if strings.Trim(v, "0123456789") != "" { // not all decimal digits (versions are never empty)
 			numeric = false
 			break
 		}

@@ -2,7 +2,6 @@ package alipayplus
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"io"
@@ -12,100 +11,69 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/internal/alipaytest"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/enginetest"
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store/memstore"
 )
 
-// Test-only endpoints (registered in the test binary only; their names end
-// in "ForTest" so a test that walks the endpoints registry can skip them).
-func init() {
-	registerEndpoint("echoForTest", func(h *Handler, c *call) any {
+// testEndpoints are served beside the real endpoints by handlers that
+// withTestEndpoints prepared; their names end in "ForTest".
+var testEndpoints = map[string]endpoint{
+	"echoForTest": func(h *Handler, c *call) any {
 		return echoAnswer{
-			Result:    Result{ResultCode: CodeSuccess, ResultStatus: StatusSuccess, ResultMessage: "success"},
+			Result:    wire.Result{ResultCode: wire.CodeSuccess, ResultStatus: wire.StatusSuccess, ResultMessage: "success"},
 			PartnerID: c.partner.PartnerID,
 			Profile:   string(c.partner.Profile),
 			Path:      c.path,
 			BodyLen:   len(c.body),
 			Body:      string(c.body[:min(len(c.body), 256)]),
 		}
-	})
-	registerEndpoint("panicForTest", func(h *Handler, c *call) any {
+	},
+	"panicForTest": func(h *Handler, c *call) any {
 		panic("boom for test: secret-detail-42")
-	})
-	registerEndpoint("nilForTest", func(h *Handler, c *call) any { return nil })
-	registerEndpoint("unencodableForTest", func(h *Handler, c *call) any {
+	},
+	"nilForTest": func(h *Handler, c *call) any { return nil },
+	"unencodableForTest": func(h *Handler, c *call) any {
 		return struct {
-			Result Result   `json:"result"`
-			C      chan int `json:"c"`
-		}{Result: Result{ResultCode: CodeSuccess, ResultStatus: StatusSuccess}, C: make(chan int)}
-	})
+			Result wire.Result `json:"result"`
+			C      chan int    `json:"c"`
+		}{Result: wire.Result{ResultCode: wire.CodeSuccess, ResultStatus: wire.StatusSuccess}, C: make(chan int)}
+	},
+}
+
+// withTestEndpoints makes h serve testEndpoints beside the real ones.
+func withTestEndpoints(h *Handler) *Handler {
+	h.endpoint = func(name string) (endpoint, bool) {
+		if e, ok := testEndpoints[name]; ok {
+			return e, true
+		}
+		return endpointNamed(name)
+	}
+	return h
 }
 
 type echoAnswer struct {
-	Result    Result `json:"result"`
-	PartnerID string `json:"partnerId"`
-	Profile   string `json:"profile"`
-	Path      string `json:"path"`
-	BodyLen   int    `json:"bodyLen"`
-	Body      string `json:"body"`
+	Result    wire.Result `json:"result"`
+	PartnerID string      `json:"partnerId"`
+	Profile   string      `json:"profile"`
+	Path      string      `json:"path"`
+	BodyLen   int         `json:"bodyLen"`
+	Body      string      `json:"body"`
 }
 
-// rsaTestKeys are RSA-2048 keys generated once per test binary.
-type rsaTestKeys struct {
-	Wallet   *rsa.PrivateKey // the wallet's signing key
-	A1, A2   *rsa.PrivateKey // partner A, key versions 1 and 2
-	B        *rsa.PrivateKey // partner B (antom), key version 1
-	Stranger *rsa.PrivateKey // registered nowhere
-}
-
-var (
-	rsaTestKeysOnce sync.Once
-	rsaTestKeysVal  *rsaTestKeys
-)
-
-func testRSAKeys(t testing.TB) *rsaTestKeys {
-	t.Helper()
-	rsaTestKeysOnce.Do(func() {
-		keys := make([]*rsa.PrivateKey, 5)
-		var wg sync.WaitGroup
-		for i := range keys {
-			wg.Go(func() {
-				k, err := rsa.GenerateKey(rand.Reader, 2048)
-				if err != nil {
-					panic(err)
-				}
-				keys[i] = k
-			})
-		}
-		wg.Wait()
-		rsaTestKeysVal = &rsaTestKeys{Wallet: keys[0], A1: keys[1], A2: keys[2], B: keys[3], Stranger: keys[4]}
-	})
-	return rsaTestKeysVal
-}
+// testRSAKeys returns the test binary's RSA keys.
+func testRSAKeys(t testing.TB) *alipaytest.RSAKeys { return alipaytest.Keys(t) }
 
 // syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = alipaytest.SyncBuffer
 
 const (
 	testWalletClientID = "wallet-test"
@@ -119,13 +87,13 @@ var testEpoch = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 // a fixed clock, with clients for its two partners.
 type transportFixture struct {
 	h       *Handler
-	keys    *rsaTestKeys
+	keys    *alipaytest.RSAKeys
 	clock   *enginetest.Clock
 	ledger  *memfunds.Ledger
 	logs    *syncBuffer
-	clientA *Client // signs with A2, keyVersion 2
-	clientB *Client
-	wallet  *Client // verifies answers only
+	clientA *client.Client // signs with A2, keyVersion 2
+	clientB *client.Client
+	wallet  *client.Client // verifies answers only
 }
 
 func newTransportFixture(t testing.TB, tweak func(*Config)) *transportFixture {
@@ -159,16 +127,16 @@ func newTransportFixture(t testing.TB, tweak func(*Config)) *transportFixture {
 		t.Fatal(err)
 	}
 	return &transportFixture{
-		h: h, keys: keys, clock: clock, ledger: ledger, logs: logs,
-		clientA: &Client{ClientID: testClientA, Key: keys.A2, KeyVersion: "2", WalletKey: &keys.Wallet.PublicKey, WalletClientID: testWalletClientID, Now: clock.Now},
-		clientB: &Client{ClientID: testClientB, Key: keys.B, KeyVersion: "1", WalletKey: &keys.Wallet.PublicKey, WalletClientID: testWalletClientID, Now: clock.Now, TimeFormat: TimeEpochMillis},
-		wallet:  &Client{WalletKey: &keys.Wallet.PublicKey, WalletClientID: testWalletClientID, Now: clock.Now, MaxClockSkew: time.Second},
+		h: withTestEndpoints(h), keys: keys, clock: clock, ledger: ledger, logs: logs,
+		clientA: &client.Client{ClientID: testClientA, Key: keys.A2, KeyVersion: "2", WalletKey: &keys.Wallet.PublicKey, WalletClientID: testWalletClientID, Now: clock.Now},
+		clientB: &client.Client{ClientID: testClientB, Key: keys.B, KeyVersion: "1", WalletKey: &keys.Wallet.PublicKey, WalletClientID: testWalletClientID, Now: clock.Now, TimeFormat: client.TimeEpochMillis},
+		wallet:  &client.Client{WalletKey: &keys.Wallet.PublicKey, WalletClientID: testWalletClientID, Now: clock.Now, MaxClockSkew: time.Second},
 	}
 }
 
 // newRequest builds a POST with a JSON Content-Type, signed by c (when c is
 // not nil) over body.
-func (f *transportFixture) newRequest(t testing.TB, c *Client, path string, body []byte) *http.Request {
+func (f *transportFixture) newRequest(t testing.TB, c *client.Client, path string, body []byte) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json; charset=UTF-8")
@@ -182,7 +150,7 @@ func (f *transportFixture) newRequest(t testing.TB, c *Client, path string, body
 
 // serve runs r through the handler and returns the recorder after checking
 // that the answer is signed by the wallet and carries a result.
-func (f *transportFixture) serve(t testing.TB, r *http.Request) (*httptest.ResponseRecorder, Result) {
+func (f *transportFixture) serve(t testing.TB, r *http.Request) (*httptest.ResponseRecorder, wire.Result) {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, r)
@@ -191,7 +159,7 @@ func (f *transportFixture) serve(t testing.TB, r *http.Request) (*httptest.Respo
 
 // checkAnswer verifies the answer's signature over the request's wire path
 // and returns its result.
-func (f *transportFixture) checkAnswer(t testing.TB, r *http.Request, rec *httptest.ResponseRecorder) Result {
+func (f *transportFixture) checkAnswer(t testing.TB, r *http.Request, rec *httptest.ResponseRecorder) wire.Result {
 	t.Helper()
 	if got := rec.Header().Get("Content-Type"); got != "application/json; charset=UTF-8" {
 		t.Errorf("answer Content-Type = %q", got)
@@ -199,12 +167,12 @@ func (f *transportFixture) checkAnswer(t testing.TB, r *http.Request, rec *httpt
 	if err := f.wallet.VerifyResponse(wirePath(r), rec.Header(), rec.Body.Bytes()); err != nil {
 		t.Fatalf("answer (HTTP %d, %s) not verified: %v", rec.Code, rec.Body, err)
 	}
-	sh, err := ParseSignatureHeader(rec.Header().Get("Signature"))
+	sh, err := signing.ParseSignatureHeader(rec.Header().Get("Signature"))
 	if err != nil || sh.KeyVersion != "1" {
 		t.Errorf("answer Signature keyVersion = %q (%v), want 1", sh.KeyVersion, err)
 	}
 	var env struct {
-		Result *Result `json:"result"`
+		Result *wire.Result `json:"result"`
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil || env.Result == nil {
 		t.Fatalf("answer %s has no result (%v)", rec.Body, err)
@@ -220,7 +188,7 @@ func TestTransportAcceptsSignedRequest(t *testing.T) {
 	f := newTransportFixture(t, nil)
 	r := f.newRequest(t, f.clientA, echoPath, echoBody)
 	rec, res := f.serve(t, r)
-	if rec.Code != http.StatusOK || res.ResultStatus != StatusSuccess {
+	if rec.Code != http.StatusOK || res.ResultStatus != wire.StatusSuccess {
 		t.Fatalf("HTTP %d %+v, want 200 S", rec.Code, res)
 	}
 	var got echoAnswer
@@ -252,12 +220,12 @@ func TestTransportRejections(t *testing.T) {
 		r.ContentLength = int64(len(b))
 	}
 	clk := f.clock.Now
-	stranger := &Client{ClientID: testClientA, Key: keys.Stranger, KeyVersion: "1", Now: clk}
-	nobody := &Client{ClientID: "nobody", Key: keys.A1, KeyVersion: "1", Now: clk}
-	a1 := &Client{ClientID: testClientA, Key: keys.A1, KeyVersion: "1", Now: clk}
-	a1NoVersion := &Client{ClientID: testClientA, Key: keys.A1, Now: clk}
-	a2NoVersion := &Client{ClientID: testClientA, Key: keys.A2, Now: clk}
-	a3 := &Client{ClientID: testClientA, Key: keys.A2, KeyVersion: "3", Now: clk}
+	stranger := &client.Client{ClientID: testClientA, Key: keys.Stranger, KeyVersion: "1", Now: clk}
+	nobody := &client.Client{ClientID: "nobody", Key: keys.A1, KeyVersion: "1", Now: clk}
+	a1 := &client.Client{ClientID: testClientA, Key: keys.A1, KeyVersion: "1", Now: clk}
+	a1NoVersion := &client.Client{ClientID: testClientA, Key: keys.A1, Now: clk}
+	a2NoVersion := &client.Client{ClientID: testClientA, Key: keys.A2, Now: clk}
+	a3 := &client.Client{ClientID: testClientA, Key: keys.A2, KeyVersion: "3", Now: clk}
 	big := bytes.Repeat([]byte("x"), DefaultMaxBodyBytes+1)
 
 	type tc struct {
@@ -265,7 +233,7 @@ func TestTransportRejections(t *testing.T) {
 		method string // default POST
 		path   string // default echoPath
 		body   []byte // default echoBody
-		client *Client
+		client *client.Client
 		before func(r *http.Request) // before signing
 		after  func(r *http.Request) // after signing
 		status int
@@ -273,8 +241,8 @@ func TestTransportRejections(t *testing.T) {
 		code   string
 		msg    string // substring of resultMessage
 	}
-	ok := func(name string, c *Client, before, after func(*http.Request)) tc {
-		return tc{name: name, client: c, before: before, after: after, status: 200, rs: StatusSuccess, code: CodeSuccess}
+	ok := func(name string, c *client.Client, before, after func(*http.Request)) tc {
+		return tc{name: name, client: c, before: before, after: after, status: 200, rs: wire.StatusSuccess, code: wire.CodeSuccess}
 	}
 	setTime := func(v string) func(*http.Request) {
 		return func(r *http.Request) { r.Header.Set("Request-Time", v) }
@@ -284,9 +252,9 @@ func TestTransportRejections(t *testing.T) {
 	}
 	del := func(k string) func(*http.Request) { return func(r *http.Request) { r.Header.Del(k) } }
 	add := func(k, v string) func(*http.Request) { return func(r *http.Request) { r.Header.Add(k, v) } }
-	editSig := func(edit func(SignatureHeader) string) func(*http.Request) {
+	editSig := func(edit func(signing.SignatureHeader) string) func(*http.Request) {
 		return func(r *http.Request) {
-			sh, err := ParseSignatureHeader(r.Header.Get("Signature"))
+			sh, err := signing.ParseSignatureHeader(r.Header.Get("Signature"))
 			if err != nil {
 				panic(err)
 			}
@@ -296,76 +264,76 @@ func TestTransportRejections(t *testing.T) {
 
 	cases := []tc{
 		ok("signed request", f.clientA, nil, nil),
-		{name: "unknown endpoint", path: "/v1/payments/nope", client: f.clientA, status: 404, rs: "F", code: CodeNoInterfaceDef},
-		{name: "unknown version prefix", path: "/v2/payments/echoForTest", client: f.clientA, status: 404, rs: "F", code: CodeNoInterfaceDef},
-		{name: "empty endpoint name", path: "/v1/payments/", client: f.clientA, status: 404, rs: "F", code: CodeNoInterfaceDef},
-		{name: "extra segment", path: "/v1/payments/echoForTest/x", client: f.clientA, status: 404, rs: "F", code: CodeNoInterfaceDef},
-		{name: "root", path: "/", status: 404, rs: "F", code: CodeNoInterfaceDef},
-		{name: "unknown path beats GET", method: http.MethodGet, path: "/nope", status: 404, rs: "F", code: CodeNoInterfaceDef},
-		{name: "GET", method: http.MethodGet, client: f.clientA, status: 405, rs: "F", code: CodeMethodNotSupported},
-		{name: "PUT", method: http.MethodPut, client: f.clientA, status: 405, rs: "F", code: CodeMethodNotSupported},
-		{name: "text/plain", client: f.clientA, after: setHeader("Content-Type", "text/plain"), status: 415, rs: "F", code: CodeMediaTypeNotAcceptable},
-		{name: "form", client: f.clientA, after: setHeader("Content-Type", "application/x-www-form-urlencoded"), status: 415, rs: "F", code: CodeMediaTypeNotAcceptable},
-		{name: "json in latin-1", client: f.clientA, after: setHeader("Content-Type", "application/json; charset=ISO-8859-1"), status: 415, rs: "F", code: CodeMediaTypeNotAcceptable},
-		{name: "malformed media type", client: f.clientA, after: setHeader("Content-Type", "application/json; charset"), status: 415, rs: "F", code: CodeMediaTypeNotAcceptable},
+		{name: "unknown endpoint", path: "/v1/payments/nope", client: f.clientA, status: 404, rs: "F", code: wire.CodeNoInterfaceDef},
+		{name: "unknown version prefix", path: "/v2/payments/echoForTest", client: f.clientA, status: 404, rs: "F", code: wire.CodeNoInterfaceDef},
+		{name: "empty endpoint name", path: "/v1/payments/", client: f.clientA, status: 404, rs: "F", code: wire.CodeNoInterfaceDef},
+		{name: "extra segment", path: "/v1/payments/echoForTest/x", client: f.clientA, status: 404, rs: "F", code: wire.CodeNoInterfaceDef},
+		{name: "root", path: "/", status: 404, rs: "F", code: wire.CodeNoInterfaceDef},
+		{name: "unknown path beats GET", method: http.MethodGet, path: "/nope", status: 404, rs: "F", code: wire.CodeNoInterfaceDef},
+		{name: "GET", method: http.MethodGet, client: f.clientA, status: 405, rs: "F", code: wire.CodeMethodNotSupported},
+		{name: "PUT", method: http.MethodPut, client: f.clientA, status: 405, rs: "F", code: wire.CodeMethodNotSupported},
+		{name: "text/plain", client: f.clientA, after: setHeader("Content-Type", "text/plain"), status: 415, rs: "F", code: wire.CodeMediaTypeNotAcceptable},
+		{name: "form", client: f.clientA, after: setHeader("Content-Type", "application/x-www-form-urlencoded"), status: 415, rs: "F", code: wire.CodeMediaTypeNotAcceptable},
+		{name: "json in latin-1", client: f.clientA, after: setHeader("Content-Type", "application/json; charset=ISO-8859-1"), status: 415, rs: "F", code: wire.CodeMediaTypeNotAcceptable},
+		{name: "malformed media type", client: f.clientA, after: setHeader("Content-Type", "application/json; charset"), status: 415, rs: "F", code: wire.CodeMediaTypeNotAcceptable},
 		ok("no Content-Type", f.clientA, nil, del("Content-Type")),
 		ok("json without charset", f.clientA, nil, setHeader("Content-Type", "application/json")),
 		ok("json in other case", f.clientA, nil, setHeader("Content-Type", "Application/JSON; Charset=utf-8")),
-		{name: "body over 1 MiB", body: big, client: f.clientA, status: 413, rs: "F", code: CodeParamIllegal, msg: "exceeds 1048576 bytes"},
-		{name: "body over 1 MiB, no Content-Length", body: big, client: f.clientA, after: func(r *http.Request) { r.ContentLength = -1 }, status: 413, rs: "F", code: CodeParamIllegal, msg: "exceeds"},
-		{name: "body of exactly 1 MiB", body: bytes.Repeat([]byte(" "), DefaultMaxBodyBytes), client: f.clientA, status: 200, rs: "S", code: CodeSuccess},
-		{name: "unknown Client-Id", client: nobody, status: 401, rs: "F", code: CodeInvalidClient, msg: "not known"},
-		{name: "missing Client-Id", client: f.clientA, after: del("Client-Id"), status: 401, rs: "F", code: CodeInvalidClient, msg: "missing"},
-		{name: "Client-Id twice", client: f.clientA, after: add("Client-Id", testClientA), status: 401, rs: "F", code: CodeInvalidClient, msg: "more than once"},
-		{name: "missing Request-Time", client: f.clientA, after: del("Request-Time"), status: 401, rs: "F", code: CodeInvalidSignature, msg: "Request-Time header is missing"},
-		{name: "Request-Time twice", client: f.clientA, after: add("Request-Time", iso(now)), status: 401, rs: "F", code: CodeInvalidSignature, msg: "more than once"},
-		{name: "Request-Time garbage", client: f.clientA, before: setTime("yesterday"), status: 401, rs: "F", code: CodeInvalidSignature, msg: "neither ISO 8601"},
-		{name: "Request-Time without offset", client: f.clientA, before: setTime("2026-03-04T05:06:07"), status: 401, rs: "F", code: CodeInvalidSignature, msg: "neither ISO 8601"},
-		{name: "Request-Time in seconds", client: f.clientA, before: setTime(strconv.FormatInt(now.Unix(), 10)), status: 401, rs: "F", code: CodeInvalidSignature, msg: "neither ISO 8601"},
+		{name: "body over 1 MiB", body: big, client: f.clientA, status: 413, rs: "F", code: wire.CodeParamIllegal, msg: "exceeds 1048576 bytes"},
+		{name: "body over 1 MiB, no Content-Length", body: big, client: f.clientA, after: func(r *http.Request) { r.ContentLength = -1 }, status: 413, rs: "F", code: wire.CodeParamIllegal, msg: "exceeds"},
+		{name: "body of exactly 1 MiB", body: bytes.Repeat([]byte(" "), DefaultMaxBodyBytes), client: f.clientA, status: 200, rs: "S", code: wire.CodeSuccess},
+		{name: "unknown Client-Id", client: nobody, status: 401, rs: "F", code: wire.CodeInvalidClient, msg: "not known"},
+		{name: "missing Client-Id", client: f.clientA, after: del("Client-Id"), status: 401, rs: "F", code: wire.CodeInvalidClient, msg: "missing"},
+		{name: "Client-Id twice", client: f.clientA, after: add("Client-Id", testClientA), status: 401, rs: "F", code: wire.CodeInvalidClient, msg: "more than once"},
+		{name: "missing Request-Time", client: f.clientA, after: del("Request-Time"), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "Request-Time header is missing"},
+		{name: "Request-Time twice", client: f.clientA, after: add("Request-Time", iso(now)), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "more than once"},
+		{name: "Request-Time garbage", client: f.clientA, before: setTime("yesterday"), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "neither ISO 8601"},
+		{name: "Request-Time without offset", client: f.clientA, before: setTime("2026-03-04T05:06:07"), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "neither ISO 8601"},
+		{name: "Request-Time in seconds", client: f.clientA, before: setTime(strconv.FormatInt(now.Unix(), 10)), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "neither ISO 8601"},
 		ok("Request-Time epoch ms", f.clientA, setTime(ms(now)), nil),
 		ok("Request-Time ISO with offset", f.clientA, setTime("2026-03-04T10:36:07.253+05:30"), nil),
 		ok("Request-Time ISO seconds Z", f.clientA, setTime("2026-03-04T05:06:07Z"), nil),
-		{name: "stale by 5m+1ms", client: f.clientA, before: setTime(ms(now.Add(-5*time.Minute - time.Millisecond))), status: 401, rs: "F", code: CodeInvalidSignature, msg: "stale"},
-		{name: "stale by an hour (ISO)", client: f.clientA, before: setTime(iso(now.Add(-time.Hour))), status: 401, rs: "F", code: CodeInvalidSignature, msg: "stale"},
+		{name: "stale by 5m+1ms", client: f.clientA, before: setTime(ms(now.Add(-5*time.Minute - time.Millisecond))), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "stale"},
+		{name: "stale by an hour (ISO)", client: f.clientA, before: setTime(iso(now.Add(-time.Hour))), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "stale"},
 		ok("5m old, just inside", f.clientA, setTime(ms(now.Add(-5*time.Minute))), nil),
 		ok("4m59s old", f.clientA, setTime(iso(now.Add(-5*time.Minute+time.Second))), nil),
-		{name: "future by 5m+1ms", client: f.clientA, before: setTime(ms(now.Add(5*time.Minute + time.Millisecond))), status: 401, rs: "F", code: CodeInvalidSignature, msg: "future"},
+		{name: "future by 5m+1ms", client: f.clientA, before: setTime(ms(now.Add(5*time.Minute + time.Millisecond))), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "future"},
 		ok("5m ahead, just inside", f.clientA, setTime(ms(now.Add(5*time.Minute))), nil),
-		{name: "missing Signature", client: f.clientA, after: del("Signature"), status: 401, rs: "F", code: CodeInvalidSignature, msg: "Signature header is missing"},
-		{name: "Signature twice", client: f.clientA, after: func(r *http.Request) { r.Header.Add("Signature", r.Header.Get("Signature")) }, status: 401, rs: "F", code: CodeInvalidSignature, msg: "more than once"},
-		{name: "Signature not key=value", client: f.clientA, after: setHeader("Signature", "garbage"), status: 401, rs: "F", code: CodeInvalidSignature, msg: "malformed"},
-		{name: "Signature ECC224", client: f.clientA, after: editSig(func(sh SignatureHeader) string { return strings.Replace(sh.String(), "RSA256", "ECC224", 1) }), status: 401, rs: "F", code: CodeInvalidSignature, msg: "malformed"},
-		{name: "signature not base64", client: f.clientA, after: setHeader("Signature", "algorithm=RSA256, keyVersion=2, signature=***"), status: 401, rs: "F", code: CodeInvalidSignature, msg: "malformed"},
-		{name: "signature empty", client: f.clientA, after: setHeader("Signature", "algorithm=RSA256, keyVersion=2, signature="), status: 401, rs: "F", code: CodeInvalidSignature, msg: "malformed"},
-		ok("Signature without spaces, other order and case", f.clientA, nil, editSig(func(sh SignatureHeader) string {
+		{name: "missing Signature", client: f.clientA, after: del("Signature"), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "Signature header is missing"},
+		{name: "Signature twice", client: f.clientA, after: func(r *http.Request) { r.Header.Add("Signature", r.Header.Get("Signature")) }, status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "more than once"},
+		{name: "Signature not key=value", client: f.clientA, after: setHeader("Signature", "garbage"), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "malformed"},
+		{name: "Signature ECC224", client: f.clientA, after: editSig(func(sh signing.SignatureHeader) string { return strings.Replace(sh.String(), "RSA256", "ECC224", 1) }), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "malformed"},
+		{name: "signature not base64", client: f.clientA, after: setHeader("Signature", "algorithm=RSA256, keyVersion=2, signature=***"), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "malformed"},
+		{name: "signature empty", client: f.clientA, after: setHeader("Signature", "algorithm=RSA256, keyVersion=2, signature="), status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "malformed"},
+		ok("Signature without spaces, other order and case", f.clientA, nil, editSig(func(sh signing.SignatureHeader) string {
 			return "SIGNATURE=" + strings.SplitN(sh.String(), "signature=", 2)[1] + ",KeyVersion=2,Algorithm=rsa256"
 		})),
-		{name: "unknown key version", client: a3, status: 401, rs: "F", code: CodeKeyNotFound},
-		{name: "key version 02 is not 2", client: f.clientA, after: editSig(func(sh SignatureHeader) string { sh.KeyVersion = "02"; return sh.String() }), status: 401, rs: "F", code: CodeKeyNotFound},
-		{name: "wrong key", client: stranger, status: 401, rs: "F", code: CodeInvalidSignature, msg: "verification failed"},
+		{name: "unknown key version", client: a3, status: 401, rs: "F", code: wire.CodeKeyNotFound},
+		{name: "key version 02 is not 2", client: f.clientA, after: editSig(func(sh signing.SignatureHeader) string { sh.KeyVersion = "02"; return sh.String() }), status: 401, rs: "F", code: wire.CodeKeyNotFound},
+		{name: "wrong key", client: stranger, status: 401, rs: "F", code: wire.CodeInvalidSignature, msg: "verification failed"},
 		ok("rotation: old key version 1", a1, nil, nil),
 		ok("rotation: no keyVersion means newest (2)", a2NoVersion, nil, nil),
-		{name: "rotation: no keyVersion, signed with old key", client: a1NoVersion, status: 401, rs: "F", code: CodeInvalidSignature},
+		{name: "rotation: no keyVersion, signed with old key", client: a1NoVersion, status: 401, rs: "F", code: wire.CodeInvalidSignature},
 		{name: "one body byte changed", client: f.clientA, after: func(r *http.Request) {
 			b := bytes.Clone(echoBody)
 			b[len(b)-3] ^= 1
 			setBody(r, b)
-		}, status: 401, rs: "F", code: CodeInvalidSignature},
-		{name: "body extended", client: f.clientA, after: func(r *http.Request) { setBody(r, append(bytes.Clone(echoBody), ' ')) }, status: 401, rs: "F", code: CodeInvalidSignature},
-		{name: "Request-Time changed by 1ms", client: f.clientA, before: setTime(ms(now)), after: setTime(ms(now.Add(time.Millisecond))), status: 401, rs: "F", code: CodeInvalidSignature},
-		{name: "Request-Time same instant, other form", client: f.clientA, before: setTime(ms(now)), after: setTime(iso(now)), status: 401, rs: "F", code: CodeInvalidSignature},
-		{name: "Client-Id swapped to another partner", client: a1, after: setHeader("Client-Id", testClientB), status: 401, rs: "F", code: CodeInvalidSignature},
-		{name: "key version switched", client: f.clientA, after: editSig(func(sh SignatureHeader) string { sh.KeyVersion = "1"; return sh.String() }), status: 401, rs: "F", code: CodeInvalidSignature},
-		{name: "signature byte flipped", client: f.clientA, after: editSig(func(sh SignatureHeader) string { sh.Signature[7] ^= 0x80; return sh.String() }), status: 401, rs: "F", code: CodeInvalidSignature},
-		{name: "signature truncated", client: f.clientA, after: editSig(func(sh SignatureHeader) string { sh.Signature = sh.Signature[:255]; return sh.String() }), status: 401, rs: "F", code: CodeInvalidSignature},
+		}, status: 401, rs: "F", code: wire.CodeInvalidSignature},
+		{name: "body extended", client: f.clientA, after: func(r *http.Request) { setBody(r, append(bytes.Clone(echoBody), ' ')) }, status: 401, rs: "F", code: wire.CodeInvalidSignature},
+		{name: "Request-Time changed by 1ms", client: f.clientA, before: setTime(ms(now)), after: setTime(ms(now.Add(time.Millisecond))), status: 401, rs: "F", code: wire.CodeInvalidSignature},
+		{name: "Request-Time same instant, other form", client: f.clientA, before: setTime(ms(now)), after: setTime(iso(now)), status: 401, rs: "F", code: wire.CodeInvalidSignature},
+		{name: "Client-Id swapped to another partner", client: a1, after: setHeader("Client-Id", testClientB), status: 401, rs: "F", code: wire.CodeInvalidSignature},
+		{name: "key version switched", client: f.clientA, after: editSig(func(sh signing.SignatureHeader) string { sh.KeyVersion = "1"; return sh.String() }), status: 401, rs: "F", code: wire.CodeInvalidSignature},
+		{name: "signature byte flipped", client: f.clientA, after: editSig(func(sh signing.SignatureHeader) string { sh.Signature[7] ^= 0x80; return sh.String() }), status: 401, rs: "F", code: wire.CodeInvalidSignature},
+		{name: "signature truncated", client: f.clientA, after: editSig(func(sh signing.SignatureHeader) string { sh.Signature = sh.Signature[:255]; return sh.String() }), status: 401, rs: "F", code: wire.CodeInvalidSignature},
 		{name: "path changed after signing", client: f.clientA, after: func(r *http.Request) {
 			r.URL.Path = "/v1/payments/echoForTest"
 			r.RequestURI = "/ams/api/v1/payments/echoForTest"
-		}, status: 401, rs: "F", code: CodeInvalidSignature},
-		{name: "antom path for a miniprogram partner", path: "/ams/api/v1/payments/echoForTest", client: f.clientA, status: 404, rs: "F", code: CodeNoInterfaceDef, msg: "for this Client-Id"},
+		}, status: 401, rs: "F", code: wire.CodeInvalidSignature},
+		{name: "antom path for a miniprogram partner", path: "/ams/api/v1/payments/echoForTest", client: f.clientA, status: 404, rs: "F", code: wire.CodeNoInterfaceDef, msg: "for this Client-Id"},
 		ok("antom partner on /v1", f.clientB, nil, nil),
-		{name: "antom partner on /ams/api", path: "/ams/api/v1/payments/echoForTest", client: f.clientB, status: 200, rs: "S", code: CodeSuccess},
-		{name: "query string is not signed", path: echoPath + "?x=1", client: f.clientA, status: 200, rs: "S", code: CodeSuccess},
+		{name: "antom partner on /ams/api", path: "/ams/api/v1/payments/echoForTest", client: f.clientB, status: 200, rs: "S", code: wire.CodeSuccess},
+		{name: "query string is not signed", path: echoPath + "?x=1", client: f.clientA, status: 200, rs: "S", code: wire.CodeSuccess},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -420,11 +388,11 @@ func TestTransportSmallerBodyLimit(t *testing.T) {
 	f := newTransportFixture(t, func(c *Config) { c.MaxBodyBytes = 64 })
 	body := []byte(`{"partnerId":"partner-a","paymentRequestId":"` + strings.Repeat("r", 64) + `"}`)
 	rec, res := f.serve(t, f.newRequest(t, f.clientA, echoPath, body))
-	if rec.Code != 413 || res.ResultCode != CodeParamIllegal || !strings.Contains(res.ResultMessage, "64 bytes") {
+	if rec.Code != 413 || res.ResultCode != wire.CodeParamIllegal || !strings.Contains(res.ResultMessage, "64 bytes") {
 		t.Fatalf("HTTP %d %+v", rec.Code, res)
 	}
 	rec, res = f.serve(t, f.newRequest(t, f.clientA, echoPath, body[:64]))
-	if rec.Code != 200 || res.ResultCode != CodeSuccess {
+	if rec.Code != 200 || res.ResultCode != wire.CodeSuccess {
 		t.Fatalf("64-byte body: HTTP %d %+v", rec.Code, res)
 	}
 }
@@ -433,7 +401,7 @@ func TestTransportClockSkewSetting(t *testing.T) {
 	f := newTransportFixture(t, func(c *Config) { c.MaxClockSkew = 30 * time.Second })
 	r := f.newRequest(t, f.clientA, echoPath, echoBody)
 	f.clock.Advance(31 * time.Second) // the request is now 31 s old
-	if rec, res := f.serve(t, r); rec.Code != 401 || res.ResultCode != CodeInvalidSignature || !strings.Contains(res.ResultMessage, "stale") {
+	if rec, res := f.serve(t, r); rec.Code != 401 || res.ResultCode != wire.CodeInvalidSignature || !strings.Contains(res.ResultMessage, "stale") {
 		t.Fatalf("HTTP %d %+v", rec.Code, res)
 	}
 	r = f.newRequest(t, f.clientA, echoPath, echoBody)
@@ -446,7 +414,7 @@ func TestTransportClockSkewSetting(t *testing.T) {
 func TestTransportPanicIsUnknownException(t *testing.T) {
 	f := newTransportFixture(t, nil)
 	rec, res := f.serve(t, f.newRequest(t, f.clientA, "/v1/payments/panicForTest", echoBody))
-	if rec.Code != http.StatusInternalServerError || res.ResultStatus != StatusUnknown || res.ResultCode != CodeUnknownException {
+	if rec.Code != http.StatusInternalServerError || res.ResultStatus != wire.StatusUnknown || res.ResultCode != wire.CodeUnknownException {
 		t.Fatalf("HTTP %d %+v, want 500 U UNKNOWN_EXCEPTION", rec.Code, res)
 	}
 	if strings.Contains(rec.Body.String(), "secret-detail-42") || strings.Contains(rec.Body.String(), "boom") {
@@ -464,7 +432,7 @@ func TestTransportInternalErrorsAreUnknownException(t *testing.T) {
 	f := newTransportFixture(t, nil)
 	for _, name := range []string{"nilForTest", "unencodableForTest"} {
 		rec, res := f.serve(t, f.newRequest(t, f.clientA, "/v1/payments/"+name, echoBody))
-		if rec.Code != http.StatusInternalServerError || res.ResultStatus != StatusUnknown || res.ResultCode != CodeUnknownException {
+		if rec.Code != http.StatusInternalServerError || res.ResultStatus != wire.StatusUnknown || res.ResultCode != wire.CodeUnknownException {
 			t.Errorf("%s: HTTP %d %+v, want 500 U UNKNOWN_EXCEPTION", name, rec.Code, res)
 		}
 	}
@@ -485,7 +453,7 @@ func TestTransportPanicOutsideEndpoint(t *testing.T) {
 		return testEpoch
 	}
 	rec, res := f.serve(t, f.newRequest(t, f.clientA, echoPath, echoBody))
-	if rec.Code != 500 || res.ResultCode != CodeUnknownException {
+	if rec.Code != 500 || res.ResultCode != wire.CodeUnknownException {
 		t.Fatalf("HTTP %d %+v", rec.Code, res)
 	}
 	if !strings.Contains(f.logs.String(), "clock broke") {
@@ -499,7 +467,7 @@ func TestTransportRejectionsAreLoggedWithoutSecrets(t *testing.T) {
 	sig := r.Header.Get("Signature")
 	tampered := bytes.Replace(echoBody, []byte("r-1"), []byte("r-2"), 1)
 	r.Body = io.NopCloser(bytes.NewReader(tampered))
-	if rec, res := f.serve(t, r); rec.Code != 401 || res.ResultCode != CodeInvalidSignature {
+	if rec, res := f.serve(t, r); rec.Code != 401 || res.ResultCode != wire.CodeInvalidSignature {
 		t.Fatalf("HTTP %d %+v", rec.Code, res)
 	}
 	logs := f.logs.String()
@@ -559,7 +527,7 @@ func TestTransportOverHTTP(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.ResultStatus != StatusSuccess || got.Path != "/ams/api/v1/payments/echoForTest" || got.PartnerID != "partner-b" {
+			if res.ResultStatus != wire.StatusSuccess || got.Path != "/ams/api/v1/payments/echoForTest" || got.PartnerID != "partner-b" {
 				t.Fatalf("%+v %+v", res, got)
 			}
 		})
@@ -696,8 +664,8 @@ func TestNewestKeyVersion(t *testing.T) {
 			m[v] = k
 		}
 		for range 5 { // map order varies
-			if got := newestKeyVersion(m); got != c.want {
-				t.Errorf("newestKeyVersion(%v) = %q, want %q", c.versions, got, c.want)
+			if got := (&Partner{PublicKeys: m}).NewestKeyVersion(); got != c.want {
+				t.Errorf("NewestKeyVersion(%v) = %q, want %q", c.versions, got, c.want)
 				break
 			}
 		}
@@ -748,18 +716,18 @@ func TestTransportOddBodiesAndMediaTypes(t *testing.T) {
 	f := newTransportFixture(t, nil)
 	r := f.newRequest(t, f.clientA, echoPath, echoBody)
 	r.Body = io.NopCloser(failingReader{})
-	if rec, res := f.serve(t, r); rec.Code != 400 || res.ResultCode != CodeParamIllegal || !strings.Contains(res.ResultMessage, "could not be read") {
+	if rec, res := f.serve(t, r); rec.Code != 400 || res.ResultCode != wire.CodeParamIllegal || !strings.Contains(res.ResultMessage, "could not be read") {
 		t.Errorf("unreadable body: HTTP %d %+v", rec.Code, res)
 	}
 	r = f.newRequest(t, f.clientA, echoPath, echoBody)
 	r.Header.Add("Content-Type", "text/plain")
-	if rec, res := f.serve(t, r); rec.Code != 415 || res.ResultCode != CodeMediaTypeNotAcceptable {
+	if rec, res := f.serve(t, r); rec.Code != 415 || res.ResultCode != wire.CodeMediaTypeNotAcceptable {
 		t.Errorf("two Content-Types: HTTP %d %+v", rec.Code, res)
 	}
 	// An empty body is the endpoint's to judge (a signed empty body passes
 	// the transport).
 	r = f.newRequest(t, f.clientA, echoPath, nil)
-	if rec, res := f.serve(t, r); rec.Code != 200 || res.ResultCode != CodeSuccess {
+	if rec, res := f.serve(t, r); rec.Code != 200 || res.ResultCode != wire.CodeSuccess {
 		t.Errorf("empty body: HTTP %d %+v", rec.Code, res)
 	}
 }

@@ -1,8 +1,9 @@
 package alipayplus
 
-import "github.com/paystate/paystate/engine"
-
-func init() { registerEndpoint("inquiryPayment", inquiryPayment) }
+import (
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
+)
 
 // paymentRefFields maps engine field names of PaymentRef to wire names.
 var paymentRefFields = map[string]string{
@@ -29,7 +30,7 @@ func decodePaymentRef(c *call, root *object) engine.PaymentRef {
 // payment). It changes nothing.
 func inquiryPayment(h *Handler, c *call) any {
 	d, root := decodeBody(c.body)
-	resp := &InquiryPaymentResponse{}
+	resp := &wire.InquiryPaymentResponse{}
 	if denied := checkPartner(c, root); denied != nil {
 		resp.Result = *denied
 		return resp
@@ -47,7 +48,7 @@ func inquiryPayment(h *Handler, c *call) any {
 	resp.Result = successResult()
 	resp.PaymentID = p.ID
 	resp.PaymentRequestID = p.RequestID
-	resp.PaymentAmount = AmountOf(p.Amount)
+	resp.PaymentAmount = amountOf(p.Amount)
 	resp.PaymentStatus, resp.PaymentFailReason = paymentStatus(&p)
 	resp.PaymentTime = wireTime(p.PaidAt)
 	resp.PaymentCreateTime = wireTime(p.CreatedAt)
@@ -62,16 +63,16 @@ func inquiryPayment(h *Handler, c *call) any {
 func paymentStatus(p *engine.Payment) (status, failReason string) {
 	switch p.State {
 	case engine.PaymentSuccess:
-		return PaymentStatusSuccess, ""
+		return wire.PaymentStatusSuccess, ""
 	case engine.PaymentFail:
-		return PaymentStatusFail, failReasonText(p.FailReason, p.FailMessage)
+		return wire.PaymentStatusFail, failReasonText(p.FailReason, p.FailMessage)
 	case engine.PaymentClosed:
 		if p.FailReason == engine.CodeExpired {
-			return PaymentStatusFail, failReasonText(p.FailReason, p.FailMessage)
+			return wire.PaymentStatusFail, failReasonText(p.FailReason, p.FailMessage)
 		}
-		return PaymentStatusCancelled, ""
+		return wire.PaymentStatusCancelled, ""
 	}
-	return PaymentStatusProcessing, ""
+	return wire.PaymentStatusProcessing, ""
 }
 
 // failReasonText is the human reason of a failure (at most 256
@@ -82,5 +83,5 @@ func failReasonText(reason engine.Code, message string) string {
 			message = defaultMessages[w.code]
 		}
 	}
-	return truncate(message, 256)
+	return wire.Truncate(message, wire.MaxResultMessage)
 }

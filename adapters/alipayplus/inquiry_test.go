@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
 )
@@ -18,12 +19,12 @@ func TestInquiryPaymentStatuses(t *testing.T) {
 	f.ledger.AddAccessToken("token-poor", "poor")
 	f.ledger.SetBalance("poor", "USD", 1)
 
-	payID := func(requestID string, mutate func(*PayRequest)) string {
+	payID := func(requestID string, mutate func(*wire.PayRequest)) string {
 		r := miniCashierPay(miniPartner, requestID, "1000")
 		if mutate != nil {
 			mutate(r)
 		}
-		var resp PayResponse
+		var resp wire.PayResponse
 		f.call(t, miniPartner, pathPay, r, &resp)
 		return resp.PaymentID
 	}
@@ -32,19 +33,19 @@ func TestInquiryPaymentStatuses(t *testing.T) {
 	if _, err := f.eng.Confirm(ctx, paid, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	declined := payID("declined", func(r *PayRequest) {
-		r.PaymentFactor, r.PaymentAuthCode = &PaymentFactor{IsAgreementPay: true}, "token-poor"
+	declined := payID("declined", func(r *wire.PayRequest) {
+		r.PaymentFactor, r.PaymentAuthCode = &wire.PaymentFactor{IsAgreementPay: true}, "token-poor"
 	})
 	cancelled := payID("cancelled", nil)
 	if _, err := f.eng.Cancel(ctx, engine.PaymentRef{PartnerID: miniPartner, PaymentID: cancelled}); err != nil {
 		t.Fatal(err)
 	}
 	f.ledger.Inject = func(string, engine.FundsRequest) memfunds.Fault { return memfunds.HoldAsUnknown }
-	inFlight := payID("in-flight", func(r *PayRequest) {
-		r.PaymentFactor, r.PaymentAuthCode = &PaymentFactor{IsAgreementPay: true}, "token-alice"
+	inFlight := payID("in-flight", func(r *wire.PayRequest) {
+		r.PaymentFactor, r.PaymentAuthCode = &wire.PaymentFactor{IsAgreementPay: true}, "token-alice"
 	})
 	f.ledger.Inject = nil
-	expired := payID("expired", func(r *PayRequest) { r.PaymentExpiryTime = FormatTime(epEpoch.Add(time.Minute)) })
+	expired := payID("expired", func(r *wire.PayRequest) { r.PaymentExpiryTime = wire.FormatTime(epEpoch.Add(time.Minute)) })
 	f.clock.Advance(2 * time.Minute)
 	if _, err := f.eng.ExpireDue(ctx, 10); err != nil {
 		t.Fatal(err)
@@ -54,24 +55,24 @@ func TestInquiryPaymentStatuses(t *testing.T) {
 		id, requestID, status, failReason string
 		paid                              bool
 	}{
-		{accepted, "accepted", PaymentStatusProcessing, "", false},
-		{inFlight, "in-flight", PaymentStatusProcessing, "", false},
-		{paid, "paid", PaymentStatusSuccess, "", true},
-		{declined, "declined", PaymentStatusFail, "balance too low", false},
-		{cancelled, "cancelled", PaymentStatusCancelled, "", false},
-		{expired, "expired", PaymentStatusFail, "Order payment expired.", false},
+		{accepted, "accepted", wire.PaymentStatusProcessing, "", false},
+		{inFlight, "in-flight", wire.PaymentStatusProcessing, "", false},
+		{paid, "paid", wire.PaymentStatusSuccess, "", true},
+		{declined, "declined", wire.PaymentStatusFail, "balance too low", false},
+		{cancelled, "cancelled", wire.PaymentStatusCancelled, "", false},
+		{expired, "expired", wire.PaymentStatusFail, "Order payment expired.", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.requestID, func(t *testing.T) {
-			for _, q := range []PaymentQuery{
+			for _, q := range []wire.PaymentQuery{
 				{PartnerID: miniPartner, PaymentID: tt.id},
 				{PartnerID: miniPartner, PaymentRequestID: tt.requestID},
 			} {
-				var resp InquiryPaymentResponse
-				wantResult(t, f.call(t, miniPartner, pathInquiryPayment, q, &resp), StatusSuccess, CodeSuccess)
+				var resp wire.InquiryPaymentResponse
+				wantResult(t, f.call(t, miniPartner, pathInquiryPayment, q, &resp), wire.StatusSuccess, wire.CodeSuccess)
 				if resp.PaymentID != tt.id || resp.PaymentRequestID != tt.requestID || resp.PaymentStatus != tt.status ||
-					resp.PaymentFailReason != tt.failReason || resp.PaymentCreateTime != FormatTime(epEpoch) ||
-					resp.PaymentAmount == nil || *resp.PaymentAmount != (Amount{Currency: "USD", Value: "1000"}) ||
+					resp.PaymentFailReason != tt.failReason || resp.PaymentCreateTime != wire.FormatTime(epEpoch) ||
+					resp.PaymentAmount == nil || *resp.PaymentAmount != (wire.Amount{Currency: "USD", Value: "1000"}) ||
 					(resp.PaymentTime != "") != tt.paid {
 					t.Fatalf("query %+v answered %+v", q, resp)
 				}
@@ -82,17 +83,17 @@ func TestInquiryPaymentStatuses(t *testing.T) {
 
 func TestInquiryPaymentIDWins(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
-	var a, b PayResponse
+	var a, b wire.PayResponse
 	f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "a", "100"), &a)
 	f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "b", "200"), &b)
-	var resp InquiryPaymentResponse
-	f.call(t, miniPartner, pathInquiryPayment, PaymentQuery{PartnerID: miniPartner, PaymentID: a.PaymentID, PaymentRequestID: "b"}, &resp)
+	var resp wire.InquiryPaymentResponse
+	f.call(t, miniPartner, pathInquiryPayment, wire.PaymentQuery{PartnerID: miniPartner, PaymentID: a.PaymentID, PaymentRequestID: "b"}, &resp)
 	if resp.PaymentID != a.PaymentID || resp.PaymentRequestID != "a" {
 		t.Fatalf("paymentId did not win: %+v", resp)
 	}
 	// A paymentId that does not exist does not fall back to the request id.
-	wantResult(t, f.call(t, miniPartner, pathInquiryPayment, PaymentQuery{PartnerID: miniPartner, PaymentID: "nope", PaymentRequestID: "b"}, nil),
-		StatusFail, CodeOrderNotExist)
+	wantResult(t, f.call(t, miniPartner, pathInquiryPayment, wire.PaymentQuery{PartnerID: miniPartner, PaymentID: "nope", PaymentRequestID: "b"}, nil),
+		wire.StatusFail, wire.CodeOrderNotExist)
 }
 
 // TestOtherPartnersPaymentIsInvisible checks that inquiry, cancel and
@@ -107,17 +108,17 @@ func TestOtherPartnersPaymentIsInvisible(t *testing.T) {
 		status, code    string
 	}{
 		{"inquiry by id", pathInquiryPayment,
-			PaymentQuery{PartnerID: mini2Partner, PaymentID: p.ID},
-			PaymentQuery{PartnerID: mini2Partner, PaymentID: "no-such-id"}, StatusFail, CodeOrderNotExist},
+			wire.PaymentQuery{PartnerID: mini2Partner, PaymentID: p.ID},
+			wire.PaymentQuery{PartnerID: mini2Partner, PaymentID: "no-such-id"}, wire.StatusFail, wire.CodeOrderNotExist},
 		{"inquiry by request id", pathInquiryPayment,
-			PaymentQuery{PartnerID: mini2Partner, PaymentRequestID: "mine"},
-			PaymentQuery{PartnerID: mini2Partner, PaymentRequestID: "no-such-request"}, StatusFail, CodeOrderNotExist},
+			wire.PaymentQuery{PartnerID: mini2Partner, PaymentRequestID: "mine"},
+			wire.PaymentQuery{PartnerID: mini2Partner, PaymentRequestID: "no-such-request"}, wire.StatusFail, wire.CodeOrderNotExist},
 		{"cancel", pathCancel,
-			PaymentQuery{PartnerID: mini2Partner, PaymentID: p.ID},
-			PaymentQuery{PartnerID: mini2Partner, PaymentID: "no-such-id"}, StatusFail, CodeOrderNotExist},
+			wire.PaymentQuery{PartnerID: mini2Partner, PaymentID: p.ID},
+			wire.PaymentQuery{PartnerID: mini2Partner, PaymentID: "no-such-id"}, wire.StatusFail, wire.CodeOrderNotExist},
 		{"refund", pathRefund,
-			RefundRequest{PartnerID: mini2Partner, RefundRequestID: "r-1", PaymentID: p.ID, RefundAmount: usd("100")},
-			RefundRequest{PartnerID: mini2Partner, RefundRequestID: "r-2", PaymentID: "no-such-id", RefundAmount: usd("100")}, StatusFail, CodeOrderNotExist},
+			wire.RefundRequest{PartnerID: mini2Partner, RefundRequestID: "r-1", PaymentID: p.ID, RefundAmount: usd("100")},
+			wire.RefundRequest{PartnerID: mini2Partner, RefundRequestID: "r-2", PaymentID: "no-such-id", RefundAmount: usd("100")}, wire.StatusFail, wire.CodeOrderNotExist},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,27 +138,27 @@ func TestOtherPartnersPaymentIsInvisible(t *testing.T) {
 
 func TestInquiryPaymentOtherProfiles(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
-	var en, antom PayResponse
+	var en, antom wire.PayResponse
 	f.call(t, enPartner, pathPay, enPay("en-q"), &en)
 	f.call(t, antomPartner, antomPrefix+pathPay, antomPay("antom-q"), &antom)
 
-	var resp InquiryPaymentResponse
-	wantResult(t, f.call(t, enPartner, pathInquiryPayment, PaymentQuery{PaymentRequestID: "en-q"}, &resp), StatusSuccess, CodeSuccess)
-	if resp.PaymentID != en.PaymentID || resp.PaymentStatus != PaymentStatusProcessing {
+	var resp wire.InquiryPaymentResponse
+	wantResult(t, f.call(t, enPartner, pathInquiryPayment, wire.PaymentQuery{PaymentRequestID: "en-q"}, &resp), wire.StatusSuccess, wire.CodeSuccess)
+	if resp.PaymentID != en.PaymentID || resp.PaymentStatus != wire.PaymentStatusProcessing {
 		t.Fatalf("v1-en inquiry %+v", resp)
 	}
-	resp = InquiryPaymentResponse{}
-	wantResult(t, f.call(t, antomPartner, antomPrefix+pathInquiryPayment, PaymentQuery{PaymentID: antom.PaymentID}, &resp), StatusSuccess, CodeSuccess)
-	if resp.PaymentRequestID != "antom-q" || resp.PaymentStatus != PaymentStatusProcessing {
+	resp = wire.InquiryPaymentResponse{}
+	wantResult(t, f.call(t, antomPartner, antomPrefix+pathInquiryPayment, wire.PaymentQuery{PaymentID: antom.PaymentID}, &resp), wire.StatusSuccess, wire.CodeSuccess)
+	if resp.PaymentRequestID != "antom-q" || resp.PaymentStatus != wire.PaymentStatusProcessing {
 		t.Fatalf("antom inquiry %+v", resp)
 	}
 	// The v1-en partner cannot see the antom partner's payment.
-	wantResult(t, f.call(t, enPartner, pathInquiryPayment, PaymentQuery{PaymentID: antom.PaymentID}, nil), StatusFail, CodeOrderNotExist)
+	wantResult(t, f.call(t, enPartner, pathInquiryPayment, wire.PaymentQuery{PaymentID: antom.PaymentID}, nil), wire.StatusFail, wire.CodeOrderNotExist)
 }
 
 func TestInquiryPaymentInternalError(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
 	f.store.setFail(true)
-	wantResult(t, f.call(t, miniPartner, pathInquiryPayment, PaymentQuery{PartnerID: miniPartner, PaymentID: "x"}, nil),
-		StatusUnknown, CodeUnknownException)
+	wantResult(t, f.call(t, miniPartner, pathInquiryPayment, wire.PaymentQuery{PartnerID: miniPartner, PaymentID: "x"}, nil),
+		wire.StatusUnknown, wire.CodeUnknownException)
 }

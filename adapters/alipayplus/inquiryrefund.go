@@ -1,8 +1,9 @@
 package alipayplus
 
-import "github.com/paystate/paystate/engine"
-
-func init() { registerEndpoint("inquiryRefund", inquiryRefund) }
+import (
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
+)
 
 // refundRefFields maps engine field names of RefundRef to wire names.
 var refundRefFields = map[string]string{
@@ -16,7 +17,7 @@ var refundRefFields = map[string]string{
 // It changes nothing.
 func inquiryRefund(h *Handler, c *call) any {
 	d, root := decodeBody(c.body)
-	resp := &InquiryRefundResponse{}
+	resp := &wire.InquiryRefundResponse{}
 	if denied := checkPartner(c, root); denied != nil {
 		resp.Result = *denied
 		return resp
@@ -41,17 +42,17 @@ func inquiryRefund(h *Handler, c *call) any {
 	resp.Result = successResult()
 	resp.RefundID = r.ID
 	resp.RefundRequestID = r.RequestID
-	resp.RefundAmount = AmountOf(r.Amount)
-	resp.RefundReason = truncate(r.Reason, maxReason)
+	resp.RefundAmount = amountOf(r.Amount)
+	resp.RefundReason = wire.Truncate(r.Reason, maxReason)
 	switch r.State {
 	case engine.RefundSuccess:
-		resp.RefundStatus = RefundStatusSuccess
+		resp.RefundStatus = wire.RefundStatusSuccess
 		resp.RefundTime = wireTime(r.FinishedAt)
 	case engine.RefundFail:
-		resp.RefundStatus = RefundStatusFail
+		resp.RefundStatus = wire.RefundStatusFail
 		resp.RefundFailReason = failReasonText(r.FailReason, r.FailMessage)
 	default:
-		resp.RefundStatus = RefundStatusProcessing
+		resp.RefundStatus = wire.RefundStatusProcessing
 	}
 	return resp
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
 )
@@ -15,7 +16,7 @@ func TestInquiryRefundStatuses(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
 	p := f.payAndConfirm(t, miniPartner, "p", "1000")
 	f.clock.Advance(time.Minute)
-	var ok, refused, flight RefundResponse
+	var ok, refused, flight wire.RefundResponse
 	okReq := refundOf("ok", p.ID, "100")
 	okReq.RefundReason = "size too small"
 	f.call(t, miniPartner, pathRefund, okReq, &ok)
@@ -28,25 +29,25 @@ func TestInquiryRefundStatuses(t *testing.T) {
 		requestID, id, status, value, reason string
 		timed, failed                        bool
 	}{
-		{"ok", ok.RefundID, RefundStatusSuccess, "100", "size too small", true, false},
-		{"refused", "", RefundStatusFail, "5000", "", false, true},
-		{"flight", flight.RefundID, RefundStatusProcessing, "200", "", false, false},
+		{"ok", ok.RefundID, wire.RefundStatusSuccess, "100", "size too small", true, false},
+		{"refused", "", wire.RefundStatusFail, "5000", "", false, true},
+		{"flight", flight.RefundID, wire.RefundStatusProcessing, "200", "", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.requestID, func(t *testing.T) {
-			var byRequest InquiryRefundResponse
-			wantResult(t, f.call(t, miniPartner, pathInquiryRefund, RefundQuery{PartnerID: miniPartner, RefundRequestID: tt.requestID}, &byRequest), StatusSuccess, CodeSuccess)
+			var byRequest wire.InquiryRefundResponse
+			wantResult(t, f.call(t, miniPartner, pathInquiryRefund, wire.RefundQuery{PartnerID: miniPartner, RefundRequestID: tt.requestID}, &byRequest), wire.StatusSuccess, wire.CodeSuccess)
 			if byRequest.RefundRequestID != tt.requestID || byRequest.RefundStatus != tt.status ||
 				byRequest.RefundAmount == nil || *byRequest.RefundAmount != *usd(tt.value) || byRequest.RefundReason != tt.reason ||
 				(byRequest.RefundTime != "") != tt.timed || (byRequest.RefundFailReason != "") != tt.failed ||
 				(tt.id != "" && byRequest.RefundID != tt.id) {
 				t.Fatalf("answer %+v", byRequest)
 			}
-			if tt.timed && byRequest.RefundTime != FormatTime(epEpoch.Add(time.Minute)) {
+			if tt.timed && byRequest.RefundTime != wire.FormatTime(epEpoch.Add(time.Minute)) {
 				t.Fatalf("refundTime %s", byRequest.RefundTime)
 			}
-			var byID InquiryRefundResponse
-			f.call(t, miniPartner, pathInquiryRefund, RefundQuery{PartnerID: miniPartner, RefundID: byRequest.RefundID}, &byID)
+			var byID wire.InquiryRefundResponse
+			f.call(t, miniPartner, pathInquiryRefund, wire.RefundQuery{PartnerID: miniPartner, RefundID: byRequest.RefundID}, &byID)
 			if !reflect.DeepEqual(byID, byRequest) {
 				t.Fatalf("by id %+v, by request id %+v", byID, byRequest)
 			}
@@ -54,21 +55,21 @@ func TestInquiryRefundStatuses(t *testing.T) {
 	}
 
 	t.Run("refundId wins", func(t *testing.T) {
-		var resp InquiryRefundResponse
-		f.call(t, miniPartner, pathInquiryRefund, RefundQuery{PartnerID: miniPartner, RefundID: ok.RefundID, RefundRequestID: "flight"}, &resp)
+		var resp wire.InquiryRefundResponse
+		f.call(t, miniPartner, pathInquiryRefund, wire.RefundQuery{PartnerID: miniPartner, RefundID: ok.RefundID, RefundRequestID: "flight"}, &resp)
 		if resp.RefundRequestID != "ok" {
 			t.Fatalf("answer %+v", resp)
 		}
 	})
 	t.Run("not found, and other partners' refunds", func(t *testing.T) {
-		missing, res := f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, RefundQuery{PartnerID: mini2Partner, RefundID: "nothing"}, nil))
-		wantResult(t, res, StatusFail, CodeRefundNotExist)
-		theirs, _ := f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, RefundQuery{PartnerID: mini2Partner, RefundID: ok.RefundID}, nil))
+		missing, res := f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, wire.RefundQuery{PartnerID: mini2Partner, RefundID: "nothing"}, nil))
+		wantResult(t, res, wire.StatusFail, wire.CodeRefundNotExist)
+		theirs, _ := f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, wire.RefundQuery{PartnerID: mini2Partner, RefundID: ok.RefundID}, nil))
 		if !bytes.Equal(missing, theirs) {
 			t.Fatalf("another partner's refund answered %s, a missing one %s", theirs, missing)
 		}
-		theirs, _ = f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, RefundQuery{PartnerID: mini2Partner, RefundRequestID: "ok"}, nil))
-		wantResult(t, decodeResult(t, theirs), StatusFail, CodeRefundNotExist)
+		theirs, _ = f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, wire.RefundQuery{PartnerID: mini2Partner, RefundRequestID: "ok"}, nil))
+		wantResult(t, decodeResult(t, theirs), wire.StatusFail, wire.CodeRefundNotExist)
 	})
 }
 
@@ -77,14 +78,14 @@ func TestInquiryRefundAntom(t *testing.T) {
 	p := f.payAndConfirm(t, miniPartner, "p", "1000")
 	f.call(t, miniPartner, pathRefund, refundOf("r", p.ID, "1"), nil)
 	// The antom partner sees none of the mini-program partner's refunds.
-	wantResult(t, f.call(t, antomPartner, antomPrefix+pathInquiryRefund, RefundQuery{RefundRequestID: "r"}, nil), StatusFail, CodeRefundNotExist)
+	wantResult(t, f.call(t, antomPartner, antomPrefix+pathInquiryRefund, wire.RefundQuery{RefundRequestID: "r"}, nil), wire.StatusFail, wire.CodeRefundNotExist)
 }
 
 // decodeResult returns the result of an answer body.
-func decodeResult(t testing.TB, body []byte) Result {
+func decodeResult(t testing.TB, body []byte) wire.Result {
 	t.Helper()
 	var env struct {
-		Result Result `json:"result"`
+		Result wire.Result `json:"result"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
 		t.Fatal(err)

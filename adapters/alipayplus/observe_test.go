@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,9 +34,9 @@ func TestObserveSeesEveryAnswer(t *testing.T) {
 	assert.Equal(t, "inquiryPayment", inquiry.Endpoint)
 	assert.Equal(t, miniClient, inquiry.ClientID)
 	assert.Equal(t, http.StatusOK, inquiry.HTTPStatus)
-	assert.Equal(t, Result{ResultCode: "SUCCESS", ResultStatus: StatusSuccess, ResultMessage: "success"}, inquiry.Result)
+	assert.Equal(t, wire.Result{ResultCode: "SUCCESS", ResultStatus: wire.StatusSuccess, ResultMessage: "success"}, inquiry.Result)
 	assert.Positive(t, inquiry.Duration)
 	assert.Equal(t, "", last.Endpoint, "an unknown path names no endpoint")
-	assert.Equal(t, CodeNoInterfaceDef, last.Result.ResultCode)
+	assert.Equal(t, wire.CodeNoInterfaceDef, last.Result.ResultCode)
 	assert.Equal(t, http.StatusNotFound, last.HTTPStatus)
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
 )
@@ -69,10 +70,10 @@ func TestOpenAPIAnswers(t *testing.T) {
 	// reach through the engine (codes.go narrows unexpected engine codes to
 	// them).
 	unreachable := map[string]map[string]bool{
-		"pay":            {CodeOrderStatusInvalid: true},
-		"inquiryPayment": {CodeProcessFail: true},
-		"cancel":         {CodeProcessFail: true},
-		"inquiryRefund":  {CodeProcessFail: true},
+		"pay":            {wire.CodeOrderStatusInvalid: true},
+		"inquiryPayment": {wire.CodeProcessFail: true},
+		"cancel":         {wire.CodeProcessFail: true},
+		"inquiryRefund":  {wire.CodeProcessFail: true},
 	}
 	for name, a := range apiOfEndpoint {
 		var missing []string
@@ -102,9 +103,9 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 	f.ledger.SetBalance("alice", "USD", 1_000_000_00)
 	hold := func(string, engine.FundsRequest) memfunds.Fault { return memfunds.HoldAsUnknown }
 	lose := func(string, engine.FundsRequest) memfunds.Fault { return memfunds.LostRequest }
-	waiting := [2]string{StatusSuccess, CodeSuccess}
+	waiting := [2]string{wire.StatusSuccess, wire.CodeSuccess}
 	if p.prof == ProfileMiniProgramV1 {
-		waiting = [2]string{StatusAccepted, CodeAccept}
+		waiting = [2]string{wire.StatusAccepted, wire.CodeAccept}
 	}
 	query := func(m map[string]any) map[string]any { return p.withPartner(m) }
 	refund := func(requestID, paymentID, value string) map[string]any {
@@ -130,56 +131,56 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 	// A payment waiting for the user: its repeats and its inquiry.
 	pid := s.want("pay", p.pay("o-1", "1050"), waiting[0], waiting[1]).str("paymentId")
 	s.want("pay", p.pay("o-1", "1050"), waiting[0], waiting[1])
-	s.want("pay", p.pay("o-1", "1051"), StatusFail, CodeRepeatReqInconsistent)
-	status(s.want("inquiryPayment", query(map[string]any{"paymentRequestId": "o-1"}), StatusSuccess, CodeSuccess), "paymentStatus", PaymentStatusProcessing)
-	s.want("refund", refund("r-unpaid", pid, "1"), StatusFail, CodeOrderStatusInvalid)
+	s.want("pay", p.pay("o-1", "1051"), wire.StatusFail, wire.CodeRepeatReqInconsistent)
+	status(s.want("inquiryPayment", query(map[string]any{"paymentRequestId": "o-1"}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusProcessing)
+	s.want("refund", refund("r-unpaid", pid, "1"), wire.StatusFail, wire.CodeOrderStatusInvalid)
 
 	// The user pays.
 	f.clock.Advance(time.Minute)
 	confirm(pid)
-	s.want("pay", p.pay("o-1", "1050"), StatusSuccess, CodeSuccess)
-	status(s.want("inquiryPayment", query(map[string]any{"paymentId": pid}), StatusSuccess, CodeSuccess), "paymentStatus", PaymentStatusSuccess)
+	s.want("pay", p.pay("o-1", "1050"), wire.StatusSuccess, wire.CodeSuccess)
+	status(s.want("inquiryPayment", query(map[string]any{"paymentId": pid}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusSuccess)
 
 	// Refunds and their inquiries.
 	f.clock.Advance(time.Hour)
-	r1 := s.want("refund", refund("r-1", pid, "50"), StatusSuccess, CodeSuccess)
-	s.want("refund", refund("r-1", pid, "50"), StatusSuccess, CodeSuccess)
-	s.want("refund", refund("r-1", pid, "51"), StatusFail, CodeRepeatReqInconsistent)
-	s.want("refund", refund("r-2", pid, "1001"), StatusFail, CodeRefundAmountExceed)
+	r1 := s.want("refund", refund("r-1", pid, "50"), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("refund", refund("r-1", pid, "50"), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("refund", refund("r-1", pid, "51"), wire.StatusFail, wire.CodeRepeatReqInconsistent)
+	s.want("refund", refund("r-2", pid, "1001"), wire.StatusFail, wire.CodeRefundAmountExceed)
 	other := refund("r-3", pid, "1")
 	other["refundAmount"] = oaAmount("CLP", "1")
-	s.want("refund", other, StatusFail, CodeCurrencyNotSupport)
-	s.want("refund", refund("r-4", "no-such-payment", "1"), StatusFail, CodeOrderNotExist)
+	s.want("refund", other, wire.StatusFail, wire.CodeCurrencyNotSupport)
+	s.want("refund", refund("r-4", "no-such-payment", "1"), wire.StatusFail, wire.CodeOrderNotExist)
 	byRequest := p.withPartner(map[string]any{"refundRequestId": "r-5", "paymentRequestId": "o-1", "refundAmount": oaAmount("USD", "20"), "refundReason": "one item returned"})
-	s.want("refund", byRequest, StatusSuccess, CodeSuccess)
-	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-1"}), StatusSuccess, CodeSuccess), "refundStatus", RefundStatusSuccess)
-	status(s.want("inquiryRefund", query(map[string]any{"refundId": r1.str("refundId")}), StatusSuccess, CodeSuccess), "refundStatus", RefundStatusSuccess)
-	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-5"}), StatusSuccess, CodeSuccess), "refundStatus", RefundStatusSuccess)
-	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-2"}), StatusSuccess, CodeSuccess), "refundStatus", RefundStatusFail)
-	s.want("inquiryRefund", query(map[string]any{"refundRequestId": "nothing"}), StatusFail, CodeRefundNotExist)
-	s.want("cancel", query(map[string]any{"paymentId": pid}), StatusFail, CodeOrderStatusInvalid)
+	s.want("refund", byRequest, wire.StatusSuccess, wire.CodeSuccess)
+	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-1"}), wire.StatusSuccess, wire.CodeSuccess), "refundStatus", wire.RefundStatusSuccess)
+	status(s.want("inquiryRefund", query(map[string]any{"refundId": r1.str("refundId")}), wire.StatusSuccess, wire.CodeSuccess), "refundStatus", wire.RefundStatusSuccess)
+	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-5"}), wire.StatusSuccess, wire.CodeSuccess), "refundStatus", wire.RefundStatusSuccess)
+	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-2"}), wire.StatusSuccess, wire.CodeSuccess), "refundStatus", wire.RefundStatusFail)
+	s.want("inquiryRefund", query(map[string]any{"refundRequestId": "nothing"}), wire.StatusFail, wire.CodeRefundNotExist)
+	s.want("cancel", query(map[string]any{"paymentId": pid}), wire.StatusFail, wire.CodeOrderStatusInvalid)
 
 	// Cancel a waiting payment, twice, then reuse its request id.
 	s.want("pay", p.pay("o-2", "300"), waiting[0], waiting[1])
-	s.want("cancel", query(map[string]any{"paymentRequestId": "o-2"}), StatusSuccess, CodeSuccess)
-	s.want("cancel", query(map[string]any{"paymentRequestId": "o-2"}), StatusSuccess, CodeSuccess)
-	status(s.want("inquiryPayment", query(map[string]any{"paymentRequestId": "o-2"}), StatusSuccess, CodeSuccess), "paymentStatus", PaymentStatusCancelled)
-	s.want("pay", p.pay("o-2", "300"), StatusFail, CodeOrderIsClosed)
+	s.want("cancel", query(map[string]any{"paymentRequestId": "o-2"}), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("cancel", query(map[string]any{"paymentRequestId": "o-2"}), wire.StatusSuccess, wire.CodeSuccess)
+	status(s.want("inquiryPayment", query(map[string]any{"paymentRequestId": "o-2"}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusCancelled)
+	s.want("pay", p.pay("o-2", "300"), wire.StatusFail, wire.CodeOrderIsClosed)
 
 	// Cancel a paid payment: the money goes back.
 	id3 := paid("o-3")
-	s.want("cancel", query(map[string]any{"paymentId": id3}), StatusSuccess, CodeSuccess)
-	status(s.want("inquiryPayment", query(map[string]any{"paymentId": id3}), StatusSuccess, CodeSuccess), "paymentStatus", PaymentStatusCancelled)
+	s.want("cancel", query(map[string]any{"paymentId": id3}), wire.StatusSuccess, wire.CodeSuccess)
+	status(s.want("inquiryPayment", query(map[string]any{"paymentId": id3}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusCancelled)
 
 	// Nothing there.
-	s.want("inquiryPayment", query(map[string]any{"paymentRequestId": "nothing"}), StatusFail, CodeOrderNotExist)
-	s.want("cancel", query(map[string]any{"paymentId": "nothing"}), StatusFail, CodeOrderNotExist)
+	s.want("inquiryPayment", query(map[string]any{"paymentRequestId": "nothing"}), wire.StatusFail, wire.CodeOrderNotExist)
+	s.want("cancel", query(map[string]any{"paymentId": "nothing"}), wire.StatusFail, wire.CodeOrderNotExist)
 
 	// The wallet's limits.
 	eur := p.pay("o-eur", "100")
 	eur["paymentAmount"] = oaAmount("EUR", "100")
-	s.want("pay", eur, StatusFail, CodeCurrencyNotSupport)
-	s.want("pay", p.pay("o-big", "100000001"), StatusFail, CodePaymentAmountExceedLimit)
+	s.want("pay", eur, wire.StatusFail, wire.CodeCurrencyNotSupport)
+	s.want("pay", p.pay("o-big", "100000001"), wire.StatusFail, wire.CodePaymentAmountExceedLimit)
 
 	// Payments that failed are answered with their reason.
 	for i, reason := range []engine.Code{
@@ -193,59 +194,59 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 		if _, err := f.eng.Fail(ctx, pidF, reason, ""); err != nil {
 			t.Fatal(err)
 		}
-		s.want("pay", p.pay(id, "100"), StatusFail, engineResults[reason].code)
-		status(s.want("inquiryPayment", query(map[string]any{"paymentId": pidF}), StatusSuccess, CodeSuccess), "paymentStatus", PaymentStatusFail)
-		s.want("cancel", query(map[string]any{"paymentId": pidF}), StatusSuccess, CodeSuccess)
+		s.want("pay", p.pay(id, "100"), wire.StatusFail, engineResults[reason].code)
+		status(s.want("inquiryPayment", query(map[string]any{"paymentId": pidF}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusFail)
+		s.want("cancel", query(map[string]any{"paymentId": pidF}), wire.StatusSuccess, wire.CodeSuccess)
 	}
 
 	// A debit in flight.
 	id4 := s.want("pay", p.pay("o-4", "100"), waiting[0], waiting[1]).str("paymentId")
 	f.ledger.Inject = hold
 	confirm(id4)
-	status(s.want("inquiryPayment", query(map[string]any{"paymentId": id4}), StatusSuccess, CodeSuccess), "paymentStatus", PaymentStatusProcessing)
-	s.want("cancel", query(map[string]any{"paymentId": id4}), StatusUnknown, CodePaymentInProcess)
-	s.want("pay", p.pay("o-4", "100"), StatusUnknown, CodePaymentInProcess)
+	status(s.want("inquiryPayment", query(map[string]any{"paymentId": id4}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusProcessing)
+	s.want("cancel", query(map[string]any{"paymentId": id4}), wire.StatusUnknown, wire.CodePaymentInProcess)
+	s.want("pay", p.pay("o-4", "100"), wire.StatusUnknown, wire.CodePaymentInProcess)
 	f.ledger.Inject = nil
 
 	// A credit in flight.
 	id5 := paid("o-5")
 	f.ledger.Inject = hold
-	s.want("refund", refund("r-held", id5, "100"), StatusUnknown, CodeRefundInProcess)
-	s.want("refund", refund("r-held", id5, "100"), StatusUnknown, CodeRefundInProcess)
-	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-held"}), StatusSuccess, CodeSuccess), "refundStatus", RefundStatusProcessing)
-	s.want("cancel", query(map[string]any{"paymentId": id5}), StatusFail, CodeOrderStatusInvalid)
+	s.want("refund", refund("r-held", id5, "100"), wire.StatusUnknown, wire.CodeRefundInProcess)
+	s.want("refund", refund("r-held", id5, "100"), wire.StatusUnknown, wire.CodeRefundInProcess)
+	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-held"}), wire.StatusSuccess, wire.CodeSuccess), "refundStatus", wire.RefundStatusProcessing)
+	s.want("cancel", query(map[string]any{"paymentId": id5}), wire.StatusFail, wire.CodeOrderStatusInvalid)
 	f.ledger.Inject = nil
 
 	// A reversal in flight.
 	id6 := paid("o-6")
 	f.ledger.Inject = hold
-	s.want("cancel", query(map[string]any{"paymentId": id6}), StatusUnknown, CodePaymentInProcess)
+	s.want("cancel", query(map[string]any{"paymentId": id6}), wire.StatusUnknown, wire.CodePaymentInProcess)
 	f.ledger.Inject = nil
 
 	// A credit the ledger never got: the reconciler fails the refund.
 	id7 := paid("o-7")
 	f.ledger.Inject = lose
-	s.want("refund", refund("r-lost", id7, "100"), StatusUnknown, CodeRefundInProcess)
+	s.want("refund", refund("r-lost", id7, "100"), wire.StatusUnknown, wire.CodeRefundInProcess)
 	f.ledger.Inject = nil
 	f.clock.Advance(time.Hour)
 	if _, err := f.eng.Reconcile(ctx, 100); err != nil {
 		t.Fatal(err)
 	}
-	s.want("refund", refund("r-lost", id7, "100"), StatusFail, CodeProcessFail)
-	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-lost"}), StatusSuccess, CodeSuccess), "refundStatus", RefundStatusFail)
+	s.want("refund", refund("r-lost", id7, "100"), wire.StatusFail, wire.CodeProcessFail)
+	status(s.want("inquiryRefund", query(map[string]any{"refundRequestId": "r-lost"}), wire.StatusSuccess, wire.CodeSuccess), "refundStatus", wire.RefundStatusFail)
 
 	// Expiry.
 	exp := p.pay("o-8", "100")
-	exp["paymentExpiryTime"] = FormatTime(f.clock.Now().Add(time.Minute))
+	exp["paymentExpiryTime"] = wire.FormatTime(f.clock.Now().Add(time.Minute))
 	id8 := s.want("pay", exp, waiting[0], waiting[1]).str("paymentId")
 	f.clock.Advance(2 * time.Minute)
 	if _, err := f.eng.ExpireDue(ctx, 1000); err != nil {
 		t.Fatal(err)
 	}
-	a := s.want("inquiryPayment", query(map[string]any{"paymentId": id8}), StatusSuccess, CodeSuccess)
-	status(a, "paymentStatus", PaymentStatusFail)
-	s.want("cancel", query(map[string]any{"paymentId": id8}), StatusSuccess, CodeSuccess)
-	s.want("pay", exp, StatusFail, CodeOrderIsClosed)
+	a := s.want("inquiryPayment", query(map[string]any{"paymentId": id8}), wire.StatusSuccess, wire.CodeSuccess)
+	status(a, "paymentStatus", wire.PaymentStatusFail)
+	s.want("cancel", query(map[string]any{"paymentId": id8}), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("pay", exp, wire.StatusFail, wire.CodeOrderIsClosed)
 
 	// Synchronous scenarios: agreement pay (mini-program, v1-en), payment
 	// code, order code and evaluation (mini-program).
@@ -271,21 +272,21 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 		return m
 	}
 	if p.prof != ProfileAntom {
-		a := s.want("pay", agreement("o-9", "token-bob"), StatusSuccess, CodeSuccess)
+		a := s.want("pay", agreement("o-9", "token-bob"), wire.StatusSuccess, wire.CodeSuccess)
 		if a.str("paymentTime") == "" {
 			t.Errorf("agreement payment answered without paymentTime: %s", a.body)
 		}
-		s.want("pay", agreement("o-10", "token-nobody"), StatusFail, CodeInvalidAccessToken)
-		s.want("pay", agreement("o-11", "token-poor"), StatusFail, CodeUserBalanceNotEnough)
+		s.want("pay", agreement("o-10", "token-nobody"), wire.StatusFail, wire.CodeInvalidAccessToken)
+		s.want("pay", agreement("o-11", "token-poor"), wire.StatusFail, wire.CodeUserBalanceNotEnough)
 		f.ledger.Inject = hold
-		s.want("pay", agreement("o-12", "token-bob"), StatusUnknown, CodePaymentInProcess)
+		s.want("pay", agreement("o-12", "token-bob"), wire.StatusUnknown, wire.CodePaymentInProcess)
 		f.ledger.Inject = nil
-		s.want("pay", factor("o-13", "code-bob", map[string]any{"isPaymentCode": "true"}), StatusSuccess, CodeSuccess)
-		s.want("pay", factor("o-14", "code-bob", map[string]any{"isPaymentCode": true}), StatusFail, CodeAuthCodeAlreadyUsed)
-		s.want("pay", factor("o-15", "code-nobody", map[string]any{"isPaymentCode": true}), StatusFail, CodeInvalidCode)
+		s.want("pay", factor("o-13", "code-bob", map[string]any{"isPaymentCode": "true"}), wire.StatusSuccess, wire.CodeSuccess)
+		s.want("pay", factor("o-14", "code-bob", map[string]any{"isPaymentCode": true}), wire.StatusFail, wire.CodeAuthCodeAlreadyUsed)
+		s.want("pay", factor("o-15", "code-nobody", map[string]any{"isPaymentCode": true}), wire.StatusFail, wire.CodeInvalidCode)
 		s.want("pay", factor("o-16", "", map[string]any{"isOrderCode": true}), waiting[0], waiting[1])
-		s.want("pay", factor("o-17", "token-bob", map[string]any{"isAgreementPay": "true", "isPaymentEvaluation": "true"}), StatusSuccess, CodeSuccess)
-		s.want("pay", factor("o-18", "token-poor", map[string]any{"isAgreementPay": true, "isPaymentEvaluation": true}), StatusFail, CodeUserBalanceNotEnough)
+		s.want("pay", factor("o-17", "token-bob", map[string]any{"isAgreementPay": "true", "isPaymentEvaluation": "true"}), wire.StatusSuccess, wire.CodeSuccess)
+		s.want("pay", factor("o-18", "token-poor", map[string]any{"isAgreementPay": true, "isPaymentEvaluation": true}), wire.StatusFail, wire.CodeUserBalanceNotEnough)
 	}
 
 	// Refusals before the engine: ACCESS_DENIED and PARAM_ILLEGAL on
@@ -295,30 +296,30 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 		foreign = mini2Partner
 	}
 	for _, ep := range []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund"} {
-		s.want(ep, map[string]any{"partnerId": foreign, "paymentRequestId": "o-1"}, StatusFail, CodeAccessDenied)
-		s.want(ep, p.withPartner(map[string]any{}), StatusFail, CodeParamIllegal)
-		s.want(ep, []byte(`{"partnerId": 12}`), StatusFail, CodeParamIllegal)
-		s.want(ep, []byte(`[]`), StatusFail, CodeParamIllegal)
-		s.want(ep, []byte(``), StatusFail, CodeParamIllegal)
+		s.want(ep, map[string]any{"partnerId": foreign, "paymentRequestId": "o-1"}, wire.StatusFail, wire.CodeAccessDenied)
+		s.want(ep, p.withPartner(map[string]any{}), wire.StatusFail, wire.CodeParamIllegal)
+		s.want(ep, []byte(`{"partnerId": 12}`), wire.StatusFail, wire.CodeParamIllegal)
+		s.want(ep, []byte(`[]`), wire.StatusFail, wire.CodeParamIllegal)
+		s.want(ep, []byte(``), wire.StatusFail, wire.CodeParamIllegal)
 	}
 	bad := p.pay("o-bad", "1.5")
-	s.want("pay", bad, StatusFail, CodeParamIllegal)
-	s.want("refund", refund("r-bad", pid, "-1"), StatusFail, CodeParamIllegal)
+	s.want("pay", bad, wire.StatusFail, wire.CodeParamIllegal)
+	s.want("refund", refund("r-bad", pid, "-1"), wire.StatusFail, wire.CodeParamIllegal)
 
 	// Internal errors.
 	f.store.setFail(true)
-	s.want("pay", p.pay("o-internal", "100"), StatusUnknown, CodeUnknownException)
-	s.want("inquiryPayment", query(map[string]any{"paymentId": pid}), StatusUnknown, CodeUnknownException)
-	s.want("cancel", query(map[string]any{"paymentId": pid}), StatusUnknown, CodeUnknownException)
-	s.want("refund", refund("r-internal", pid, "1"), StatusUnknown, CodeUnknownException)
+	s.want("pay", p.pay("o-internal", "100"), wire.StatusUnknown, wire.CodeUnknownException)
+	s.want("inquiryPayment", query(map[string]any{"paymentId": pid}), wire.StatusUnknown, wire.CodeUnknownException)
+	s.want("cancel", query(map[string]any{"paymentId": pid}), wire.StatusUnknown, wire.CodeUnknownException)
+	s.want("refund", refund("r-internal", pid, "1"), wire.StatusUnknown, wire.CodeUnknownException)
 	f.store.setFail(false)
 
 	// Windows, last: the clock moves far.
 	id19 := paid("o-19")
 	f.clock.Advance(25 * time.Hour)
-	s.want("cancel", query(map[string]any{"paymentId": id19}), StatusFail, CodeCancelWindowExceed)
+	s.want("cancel", query(map[string]any{"paymentId": id19}), wire.StatusFail, wire.CodeCancelWindowExceed)
 	f.clock.Advance(366 * 24 * time.Hour)
-	s.want("refund", refund("r-late", id19, "1"), StatusFail, CodeRefundWindowExceed)
+	s.want("refund", refund("r-late", id19, "1"), wire.StatusFail, wire.CodeRefundWindowExceed)
 }
 
 // oaErrReader fails every read.
@@ -367,28 +368,28 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 			{"Request-Time in epoch milliseconds", oaCall{reqTime: strconv.FormatInt(now().UnixMilli(), 10)}, 200, ""},
 			{"Request-Time with an offset", oaCall{reqTime: now().In(time.FixedZone("", 19800)).Format("2006-01-02T15:04:05.000-07:00")}, 200, ""},
 			{"no Content-Type", oaCall{contentType: str("")}, 200, ""},
-			{"no Client-Id", oaCall{tamper: func(r *http.Request) { r.Header.Del("Client-Id") }}, 401, CodeInvalidClient},
-			{"unknown Client-Id", oaCall{tamper: func(r *http.Request) { r.Header.Set("Client-Id", "nobody") }}, 401, CodeInvalidClient},
-			{"Client-Id twice", oaCall{tamper: func(r *http.Request) { r.Header.Add("Client-Id", "nobody") }}, 401, CodeInvalidClient},
-			{"no Request-Time", oaCall{tamper: func(r *http.Request) { r.Header.Del("Request-Time") }}, 401, CodeInvalidSignature},
-			{"malformed Request-Time", oaCall{reqTime: "yesterday"}, 401, CodeInvalidSignature},
-			{"stale Request-Time", oaCall{reqTime: FormatTime(now().Add(-6 * time.Minute))}, 401, CodeInvalidSignature},
-			{"future Request-Time", oaCall{reqTime: strconv.FormatInt(now().Add(6*time.Minute).UnixMilli(), 10)}, 401, CodeInvalidSignature},
-			{"signature of another body", oaCall{signBody: []byte(`{}`)}, 401, CodeInvalidSignature},
-			{"malformed Signature", oaCall{tamper: func(r *http.Request) { r.Header.Set("Signature", "nonsense") }}, 401, CodeInvalidSignature},
-			{"no Signature", oaCall{tamper: func(r *http.Request) { r.Header.Del("Signature") }}, 401, CodeInvalidSignature},
-			{"unknown key version", oaCall{keyVersion: str("9")}, 401, CodeKeyNotFound},
-			{"GET", oaCall{method: http.MethodGet}, 405, CodeMethodNotSupported},
-			{"PUT", oaCall{method: http.MethodPut}, 405, CodeMethodNotSupported},
-			{"DELETE", oaCall{method: http.MethodDelete}, 405, CodeMethodNotSupported},
-			{"text/plain", oaCall{contentType: str("text/plain")}, 415, CodeMediaTypeNotAcceptable},
-			{"Latin-1 JSON", oaCall{contentType: str("application/json; charset=ISO-8859-1")}, 415, CodeMediaTypeNotAcceptable},
-			{"form", oaCall{contentType: str("application/x-www-form-urlencoded")}, 415, CodeMediaTypeNotAcceptable},
-			{"body over 1 MiB", oaCall{body: big}, 413, CodeParamIllegal},
-			{"body over 1 MiB, no Content-Length", oaCall{body: big, tamper: func(r *http.Request) { r.ContentLength = -1 }}, 413, CodeParamIllegal},
-			{"unreadable body", oaCall{tamper: func(r *http.Request) { r.Body = io.NopCloser(oaErrReader{}) }}, 400, CodeParamIllegal},
-			{"store failure", oaCall{handler: failing}, 200, CodeUnknownException},
-			{"panic", oaCall{handler: panicking}, 500, CodeUnknownException},
+			{"no Client-Id", oaCall{tamper: func(r *http.Request) { r.Header.Del("Client-Id") }}, 401, wire.CodeInvalidClient},
+			{"unknown Client-Id", oaCall{tamper: func(r *http.Request) { r.Header.Set("Client-Id", "nobody") }}, 401, wire.CodeInvalidClient},
+			{"Client-Id twice", oaCall{tamper: func(r *http.Request) { r.Header.Add("Client-Id", "nobody") }}, 401, wire.CodeInvalidClient},
+			{"no Request-Time", oaCall{tamper: func(r *http.Request) { r.Header.Del("Request-Time") }}, 401, wire.CodeInvalidSignature},
+			{"malformed Request-Time", oaCall{reqTime: "yesterday"}, 401, wire.CodeInvalidSignature},
+			{"stale Request-Time", oaCall{reqTime: wire.FormatTime(now().Add(-6 * time.Minute))}, 401, wire.CodeInvalidSignature},
+			{"future Request-Time", oaCall{reqTime: strconv.FormatInt(now().Add(6*time.Minute).UnixMilli(), 10)}, 401, wire.CodeInvalidSignature},
+			{"signature of another body", oaCall{signBody: []byte(`{}`)}, 401, wire.CodeInvalidSignature},
+			{"malformed Signature", oaCall{tamper: func(r *http.Request) { r.Header.Set("Signature", "nonsense") }}, 401, wire.CodeInvalidSignature},
+			{"no Signature", oaCall{tamper: func(r *http.Request) { r.Header.Del("Signature") }}, 401, wire.CodeInvalidSignature},
+			{"unknown key version", oaCall{keyVersion: str("9")}, 401, wire.CodeKeyNotFound},
+			{"GET", oaCall{method: http.MethodGet}, 405, wire.CodeMethodNotSupported},
+			{"PUT", oaCall{method: http.MethodPut}, 405, wire.CodeMethodNotSupported},
+			{"DELETE", oaCall{method: http.MethodDelete}, 405, wire.CodeMethodNotSupported},
+			{"text/plain", oaCall{contentType: str("text/plain")}, 415, wire.CodeMediaTypeNotAcceptable},
+			{"Latin-1 JSON", oaCall{contentType: str("application/json; charset=ISO-8859-1")}, 415, wire.CodeMediaTypeNotAcceptable},
+			{"form", oaCall{contentType: str("application/x-www-form-urlencoded")}, 415, wire.CodeMediaTypeNotAcceptable},
+			{"body over 1 MiB", oaCall{body: big}, 413, wire.CodeParamIllegal},
+			{"body over 1 MiB, no Content-Length", oaCall{body: big, tamper: func(r *http.Request) { r.ContentLength = -1 }}, 413, wire.CodeParamIllegal},
+			{"unreadable body", oaCall{tamper: func(r *http.Request) { r.Body = io.NopCloser(oaErrReader{}) }}, 400, wire.CodeParamIllegal},
+			{"store failure", oaCall{handler: failing}, 200, wire.CodeUnknownException},
+			{"panic", oaCall{handler: panicking}, 500, wire.CodeUnknownException},
 		}
 		if antomPath {
 			tests = append(tests, struct {
@@ -396,7 +397,7 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 				call   oaCall
 				status int
 				code   string
-			}{"partner of another profile", oaCall{partner: miniPartner, body: mustMarshal(t, oaMini.withPartner(valid))}, 404, CodeNoInterfaceDef})
+			}{"partner of another profile", oaCall{partner: miniPartner, body: mustMarshal(t, oaMini.withPartner(valid))}, 404, wire.CodeNoInterfaceDef})
 		}
 		for _, tt := range tests {
 			c := tt.call
@@ -411,7 +412,7 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 			if a.status != tt.status || (tt.code != "" && a.result.ResultCode != tt.code) {
 				t.Errorf("%s, %s: HTTP %d %s (%q), want HTTP %d %s", path, tt.name, a.status, a.result.ResultCode, a.result.ResultMessage, tt.status, tt.code)
 			}
-			if tt.status == 200 && tt.code == "" && a.result.ResultCode == CodeParamIllegal {
+			if tt.status == 200 && tt.code == "" && a.result.ResultCode == wire.CodeParamIllegal {
 				t.Errorf("%s, %s: the valid body was refused: %s", path, tt.name, a.body)
 			}
 		}
@@ -423,7 +424,7 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 	} {
 		for _, method := range []string{http.MethodPost, http.MethodGet} {
 			a := o.do(t, oaCall{partner: miniPartner, method: method, path: path, body: []byte(`{}`)})
-			if a.status != http.StatusNotFound || a.result.ResultCode != CodeNoInterfaceDef {
+			if a.status != http.StatusNotFound || a.result.ResultCode != wire.CodeNoInterfaceDef {
 				t.Errorf("%s %s: HTTP %d %s, want 404 NO_INTERFACE_DEF", method, path, a.status, a.result.ResultCode)
 			}
 		}
@@ -441,14 +442,14 @@ func oaSeedScenarios(t *testing.T, cover *oaCoverage) {
 		setup      func(t *testing.T, o *oaHarness)
 		status     string
 	}{
-		{seed: "000", name: "pay", p: oaMini, status: StatusAccepted},
-		{seed: "001", name: "pay", p: oaEN, status: StatusSuccess},
-		{seed: "002", name: "refund", p: oaMini, status: StatusSuccess, presetIDs: []string{"201911271907410100070000009999xxxx"},
+		{seed: "000", name: "pay", p: oaMini, status: wire.StatusAccepted},
+		{seed: "001", name: "pay", p: oaEN, status: wire.StatusSuccess},
+		{seed: "002", name: "refund", p: oaMini, status: wire.StatusSuccess, presetIDs: []string{"201911271907410100070000009999xxxx"},
 			setup: func(t *testing.T, o *oaHarness) {
 				o.f.payAndConfirm(t, miniPartner, "seed-002-payment", "10000")
 			}},
-		{seed: "004", name: "pay", p: oaAntom, status: StatusSuccess},
-		{seed: "004", name: "pay", p: oaAntomOnV1, status: StatusSuccess},
+		{seed: "004", name: "pay", p: oaAntom, status: wire.StatusSuccess},
+		{seed: "004", name: "pay", p: oaAntomOnV1, status: wire.StatusSuccess},
 	}
 	for _, tt := range tests {
 		t.Run(tt.seed+"_"+tt.p.String(), func(t *testing.T) {
@@ -546,12 +547,12 @@ func oaGoldens(t *testing.T) {
 				t.Errorf("%s step %d: answer does not match %s:\n%s\n%v", file, i, respPtr, st.Answer, err)
 			}
 			var env struct {
-				Result Result `json:"result"`
+				Result wire.Result `json:"result"`
 			}
 			if err := json.Unmarshal(st.Answer, &env); err != nil {
 				t.Fatal(err)
 			}
-			if c := env.Result.ResultCode; c != CodeParamIllegal && c != CodeAccessDenied {
+			if c := env.Result.ResultCode; c != wire.CodeParamIllegal && c != wire.CodeAccessDenied {
 				if err := d.validateJSON(t, reqPtr, st.Request); err != nil {
 					t.Errorf("%s step %d: accepted request does not match %s:\n%s\n%v", file, i, reqPtr, st.Request, err)
 				}

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store"
@@ -66,7 +67,7 @@ type oaAnswer struct {
 	status int
 	header http.Header
 	body   []byte
-	result Result
+	result wire.Result
 	fields map[string]any
 }
 
@@ -135,7 +136,7 @@ func (o *oaHarness) check(t testing.TB, c oaCall, r *http.Request, rec *httptest
 		return a
 	}
 	var env struct {
-		Result *Result `json:"result"`
+		Result *wire.Result `json:"result"`
 	}
 	if err := json.Unmarshal(a.body, &env); err != nil || env.Result == nil {
 		t.Errorf("%s: answer has no result: %s", what, a.body)
@@ -194,7 +195,7 @@ func (o *oaHarness) check(t testing.TB, c oaCall, r *http.Request, rec *httptest
 			t.Errorf("%s: answer to a %s partner does not match %s:\n%s\n%v", what, prof, profRespPtr, a.body, err)
 		}
 		code := a.result.ResultCode
-		if code != CodeParamIllegal && code != CodeAccessDenied {
+		if code != wire.CodeParamIllegal && code != wire.CodeAccessDenied {
 			if err := d.validateJSON(t, opPtr+oaPointer("requestBody", "content", "application/json", "schema"), c.body); err != nil {
 				t.Errorf("%s: the handler accepted (%s) a request the document's request schema refuses:\n%s\n%v", what, code, c.body, err)
 			}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // This file checks the request schemas of docs/openapi.json against the
@@ -279,12 +281,12 @@ func oaPaid(t *testing.T, o *oaHarness, p oaProfileCase) map[string]string {
 	if _, err := o.f.eng.Confirm(context.Background(), id, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	r := s.want("refund", p.withPartner(map[string]any{"refundRequestId": "walk-refund", "paymentId": id, "refundAmount": oaAmount("USD", "1")}), StatusSuccess, CodeSuccess)
+	r := s.want("refund", p.withPartner(map[string]any{"refundRequestId": "walk-refund", "paymentId": id, "refundAmount": oaAmount("USD", "1")}), wire.StatusSuccess, wire.CodeSuccess)
 	return map[string]string{"paymentId": id, "paymentRequestId": "walk-paid", "refundId": r.str("refundId"), "refundRequestId": "walk-refund"}
 }
 
 func oaRequestCases() []oaRequestCase {
-	expiry := FormatTime(epEpoch.Add(30 * time.Minute))
+	expiry := wire.FormatTime(epEpoch.Add(30 * time.Minute))
 	allFlags := func(cashier any) map[string]any {
 		return map[string]any{
 			"isCashierPayment": cashier, "isAgreementPay": false, "isPaymentCode": "false", "isOrderCode": false,
@@ -385,7 +387,7 @@ func TestOpenAPIRequestSchemasMatchTheDecoder(t *testing.T) {
 				if a.status != http.StatusOK {
 					t.Fatalf("%s: HTTP %d %s", what, a.status, a.body)
 				}
-				return schemaOK, a.result.ResultCode != CodeParamIllegal, a
+				return schemaOK, a.result.ResultCode != wire.CodeParamIllegal, a
 			}
 
 			if ok, hok, a := send("base", rc.base(ids, n)); !ok || !hok {
@@ -534,8 +536,8 @@ func TestOpenAPIRequestEdgeCases(t *testing.T) {
 		// handler refuses them.
 		{name: "currency outside ISO 4217", set: map[string]any{"paymentAmount.currency": "XYZ"}, schemaOK: true, field: "paymentAmount.currency"},
 		{name: "30 February", set: map[string]any{"paymentExpiryTime": "2026-02-30T08:00:00Z"}, schemaOK: true, field: "paymentExpiryTime"},
-		{name: "expiry in the past", set: map[string]any{"paymentExpiryTime": FormatTime(epEpoch.Add(-time.Second))}, schemaOK: true, field: "paymentExpiryTime"},
-		{name: "expiry more than 7 days ahead", set: map[string]any{"paymentExpiryTime": FormatTime(epEpoch.Add(7*24*time.Hour + time.Minute))}, schemaOK: true, field: "paymentExpiryTime"},
+		{name: "expiry in the past", set: map[string]any{"paymentExpiryTime": wire.FormatTime(epEpoch.Add(-time.Second))}, schemaOK: true, field: "paymentExpiryTime"},
+		{name: "expiry more than 7 days ahead", set: map[string]any{"paymentExpiryTime": wire.FormatTime(epEpoch.Add(7*24*time.Hour + time.Minute))}, schemaOK: true, field: "paymentExpiryTime"},
 		{name: "URL with a bad escape", set: map[string]any{"paymentNotifyUrl": "https://m.example/%zz"}, schemaOK: true, field: "paymentNotifyUrl"},
 		{name: "ORDER that is not JSON", set: map[string]any{"extraParams": map[string]any{"ORDER": "referenceOrderId=1"}}, schemaOK: true, field: "extraParams.ORDER"},
 		{name: "member given twice", raw: `{"partnerId":"` + miniPartner + `","paymentOrderTitle":"t","paymentRequestId":"twice","paymentRequestId":"twice-2","paymentAmount":{"currency":"USD","value":"1"}}`, schemaOK: true, field: "paymentRequestId"},
@@ -587,7 +589,7 @@ func TestOpenAPIRequestEdgeCases(t *testing.T) {
 						t.Errorf("document accepts: %v, want %v (%v)\n%s", err == nil, tt.schemaOK, err, raw)
 					}
 					a := s.send(rc.endpoint, raw)
-					handlerOK := a.result.ResultCode != CodeParamIllegal
+					handlerOK := a.result.ResultCode != wire.CodeParamIllegal
 					if handlerOK != tt.handlerOK {
 						t.Errorf("handler accepts: %v (%s %q), want %v", handlerOK, a.result.ResultCode, a.result.ResultMessage, tt.handlerOK)
 					}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -207,14 +208,11 @@ func (d *oaDoc) profileSchemas(t testing.TB, opPtr string, prof Profile) (reques
 }
 
 // servedPaths returns the paths the handler answers: every endpoint of the
-// registry (less the test-only ones) under both prefixes.
+// table under both prefixes.
 func servedPaths() []string {
 	var out []string
-	for name := range endpoints {
-		if strings.HasSuffix(name, "ForTest") {
-			continue
-		}
-		out = append(out, pathPrefixV1+name, pathPrefixAntom+name)
+	for _, e := range endpoints {
+		out = append(out, pathPrefixV1+e.name, pathPrefixAntom+e.name)
 	}
 	sort.Strings(out)
 	return out
@@ -232,20 +230,20 @@ var oaProfiles = []Profile{ProfileMiniProgramV1, ProfileV1EN, ProfileAntom}
 // statusOfCode is the result status a code goes with.
 func statusOfCode(code string) string {
 	switch code {
-	case CodeSuccess:
-		return StatusSuccess
-	case CodeAccept:
-		return StatusAccepted
-	case CodeUnknownException, CodePaymentInProcess, CodeRefundInProcess:
-		return StatusUnknown
+	case wire.CodeSuccess:
+		return wire.StatusSuccess
+	case wire.CodeAccept:
+		return wire.StatusAccepted
+	case wire.CodeUnknownException, wire.CodePaymentInProcess, wire.CodeRefundInProcess:
+		return wire.StatusUnknown
 	}
-	return StatusFail
+	return wire.StatusFail
 }
 
 // transportCodes are the codes only the transport answers.
 var transportCodes = []string{
-	CodeNoInterfaceDef, CodeMethodNotSupported, CodeMediaTypeNotAcceptable,
-	CodeInvalidClient, CodeKeyNotFound, CodeInvalidSignature,
+	wire.CodeNoInterfaceDef, wire.CodeMethodNotSupported, wire.CodeMediaTypeNotAcceptable,
+	wire.CodeInvalidClient, wire.CodeKeyNotFound, wire.CodeInvalidSignature,
 }
 
 // allCodes is every result code the package knows.
@@ -262,13 +260,13 @@ func allCodes() []string {
 // oaTransportStatuses are the HTTP statuses the transport answers itself
 // (transport.go), with the result codes of each.
 var oaTransportStatuses = map[int][]string{
-	http.StatusBadRequest:            {CodeParamIllegal},
-	http.StatusUnauthorized:          {CodeInvalidClient, CodeInvalidSignature, CodeKeyNotFound},
-	http.StatusNotFound:              {CodeNoInterfaceDef},
-	http.StatusMethodNotAllowed:      {CodeMethodNotSupported},
-	http.StatusRequestEntityTooLarge: {CodeParamIllegal},
-	http.StatusUnsupportedMediaType:  {CodeMediaTypeNotAcceptable},
-	http.StatusInternalServerError:   {CodeUnknownException},
+	http.StatusBadRequest:            {wire.CodeParamIllegal},
+	http.StatusUnauthorized:          {wire.CodeInvalidClient, wire.CodeInvalidSignature, wire.CodeKeyNotFound},
+	http.StatusNotFound:              {wire.CodeNoInterfaceDef},
+	http.StatusMethodNotAllowed:      {wire.CodeMethodNotSupported},
+	http.StatusRequestEntityTooLarge: {wire.CodeParamIllegal},
+	http.StatusUnsupportedMediaType:  {wire.CodeMediaTypeNotAcceptable},
+	http.StatusInternalServerError:   {wire.CodeUnknownException},
 }
 
 // documentedStatuses returns the HTTP statuses an operation documents.
@@ -473,7 +471,7 @@ func TestOpenAPIDocument(t *testing.T) {
 				for code := range allowedCodes[a] {
 					// Only the mini-program profile answers A: the
 					// others answer a payment waiting for the user S.
-					if code == CodeAccept && prof != ProfileMiniProgramV1 {
+					if code == wire.CodeAccept && prof != ProfileMiniProgramV1 {
 						continue
 					}
 					want = append(want, code)
@@ -484,7 +482,7 @@ func TestOpenAPIDocument(t *testing.T) {
 				}
 				// A code never goes with another status than its own.
 				for _, code := range got {
-					for _, st := range []string{StatusSuccess, StatusFail, StatusUnknown, StatusAccepted} {
+					for _, st := range []string{wire.StatusSuccess, wire.StatusFail, wire.StatusUnknown, wire.StatusAccepted} {
 						r := map[string]any{"resultStatus": st, "resultCode": code, "resultMessage": "m"}
 						if st != statusOfCode(code) && d.validate(t, resp+"/properties/result", r) == nil {
 							t.Errorf("%s (%s): document allows %s with status %s", p, prof, code, st)

@@ -3,10 +3,9 @@ package alipayplus
 import (
 	"encoding/json"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
-
-func init() { registerEndpoint("pay", pay) }
 
 // Antom entry-code values (seed 004).
 const (
@@ -66,7 +65,7 @@ type payInput struct {
 func pay(h *Handler, c *call) any {
 	prof := profileOf(c.partner)
 	d, root := decodeBody(c.body)
-	resp := &PayResponse{}
+	resp := &wire.PayResponse{}
 	if denied := checkPartner(c, root); denied != nil {
 		resp.Result = *denied
 		return resp
@@ -82,7 +81,7 @@ func pay(h *Handler, c *call) any {
 		in = decodeAntomPay(root)
 	default:
 		h.logger().ErrorContext(c.ctx, "alipayplus: partner has an unknown profile", "partner", c.partner.PartnerID, "profile", string(prof))
-		resp.Result = result(StatusUnknown, CodeUnknownException)
+		resp.Result = result(wire.StatusUnknown, wire.CodeUnknownException)
 		return resp
 	}
 	if d.err != nil {
@@ -108,9 +107,9 @@ func pay(h *Handler, c *call) any {
 	case engine.PaymentFail:
 		resp.Result = failReasonResult(apiPay, p.FailReason, p.FailMessage)
 	case engine.PaymentInit:
-		resp.Result = result(StatusUnknown, CodePaymentInProcess)
+		resp.Result = result(wire.StatusUnknown, wire.CodePaymentInProcess)
 	default: // CLOSED comes with CodeOrderClosed; be safe anyway
-		resp.Result = result(StatusFail, CodeOrderIsClosed)
+		resp.Result = result(wire.StatusFail, wire.CodeOrderIsClosed)
 	}
 	return resp
 }
@@ -121,23 +120,23 @@ func pay(h *Handler, c *call) any {
 // which sets paymentTime although the user has not paid: here it is the
 // time the payment was created); antom S + redirectActionForm.redirectUrl
 // (seed 004).
-func (h *Handler) acceptAnswer(resp *PayResponse, prof Profile, p *engine.Payment, orderCode bool) {
+func (h *Handler) acceptAnswer(resp *wire.PayResponse, prof Profile, p *engine.Payment, orderCode bool) {
 	url := h.cfg.CashierURL(p.ID)
 	switch prof {
 	case ProfileMiniProgramV1:
-		resp.Result = result(StatusAccepted, CodeAccept)
+		resp.Result = result(wire.StatusAccepted, wire.CodeAccept)
 		if orderCode {
-			resp.ActionForm = &ActionForm{ActionFormType: ActionFormOrderCode, OrderCode: url}
+			resp.ActionForm = &wire.ActionForm{ActionFormType: wire.ActionFormOrderCode, OrderCode: url}
 		} else {
-			resp.ActionForm = &ActionForm{ActionFormType: ActionFormRedirection, RedirectionURL: url}
+			resp.ActionForm = &wire.ActionForm{ActionFormType: wire.ActionFormRedirection, RedirectionURL: url}
 		}
 	case ProfileV1EN:
 		resp.Result = successResult()
 		resp.PaymentTime = wireTime(p.CreatedAt)
-		resp.RedirectActionForm = &RedirectActionForm{Method: "POST", RedirectionURL: url}
+		resp.RedirectActionForm = &wire.RedirectActionForm{Method: "POST", RedirectionURL: url}
 	default:
 		resp.Result = successResult()
-		resp.RedirectActionForm = &RedirectActionForm{RedirectURL: url}
+		resp.RedirectActionForm = &wire.RedirectActionForm{RedirectURL: url}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
 )
@@ -15,12 +16,12 @@ import (
 func TestPayMiniProgramCashier(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
 	req := miniCashierPay(miniPartner, "cashier-1", "1050")
-	var resp PayResponse
-	wantResult(t, f.call(t, miniPartner, pathPay, req, &resp), StatusAccepted, CodeAccept)
+	var resp wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, req, &resp), wire.StatusAccepted, wire.CodeAccept)
 	if resp.PaymentID == "" || resp.PaymentTime != "" || resp.RedirectActionForm != nil {
 		t.Fatalf("answer %+v", resp)
 	}
-	want := ActionForm{ActionFormType: ActionFormRedirection, RedirectionURL: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
+	want := wire.ActionForm{ActionFormType: wire.ActionFormRedirection, RedirectionURL: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
 	if resp.ActionForm == nil || *resp.ActionForm != want {
 		t.Fatalf("actionForm %+v, want %+v", resp.ActionForm, want)
 	}
@@ -38,50 +39,50 @@ func TestPayMiniProgramCashier(t *testing.T) {
 	if _, err := f.eng.Confirm(context.Background(), resp.PaymentID, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	var again PayResponse
-	wantResult(t, f.call(t, miniPartner, pathPay, req, &again), StatusSuccess, CodeSuccess)
-	if again.PaymentID != resp.PaymentID || again.PaymentTime != FormatTime(epEpoch) || again.ActionForm != nil {
+	var again wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, req, &again), wire.StatusSuccess, wire.CodeSuccess)
+	if again.PaymentID != resp.PaymentID || again.PaymentTime != wire.FormatTime(epEpoch) || again.ActionForm != nil {
 		t.Fatalf("repeat after payment: %+v", again)
 	}
 }
 
 func TestPayMiniProgramScenarios(t *testing.T) {
-	type check func(t *testing.T, f *epFixture, resp PayResponse)
+	type check func(t *testing.T, f *epFixture, resp wire.PayResponse)
 	tests := []struct {
 		name         string
-		factor       *PaymentFactor
+		factor       *wire.PaymentFactor
 		authCode     string
 		status, code string
 		check        check
 	}{
-		{"no paymentFactor is the cashier", nil, "", StatusAccepted, CodeAccept, func(t *testing.T, f *epFixture, resp PayResponse) {
-			if resp.ActionForm == nil || resp.ActionForm.ActionFormType != ActionFormRedirection {
+		{"no paymentFactor is the cashier", nil, "", wire.StatusAccepted, wire.CodeAccept, func(t *testing.T, f *epFixture, resp wire.PayResponse) {
+			if resp.ActionForm == nil || resp.ActionForm.ActionFormType != wire.ActionFormRedirection {
 				t.Fatalf("actionForm %+v", resp.ActionForm)
 			}
 		}},
-		{"order code", &PaymentFactor{IsOrderCode: true}, "", StatusAccepted, CodeAccept, func(t *testing.T, f *epFixture, resp PayResponse) {
-			want := ActionForm{ActionFormType: ActionFormOrderCode, OrderCode: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
+		{"order code", &wire.PaymentFactor{IsOrderCode: true}, "", wire.StatusAccepted, wire.CodeAccept, func(t *testing.T, f *epFixture, resp wire.PayResponse) {
+			want := wire.ActionForm{ActionFormType: wire.ActionFormOrderCode, OrderCode: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
 			if resp.ActionForm == nil || *resp.ActionForm != want {
 				t.Fatalf("actionForm %+v, want %+v", resp.ActionForm, want)
 			}
 		}},
-		{"agreement pay", &PaymentFactor{IsAgreementPay: true}, "token-bob", StatusSuccess, CodeSuccess, func(t *testing.T, f *epFixture, resp PayResponse) {
-			if resp.PaymentID == "" || resp.PaymentTime != FormatTime(epEpoch) || resp.ActionForm != nil {
+		{"agreement pay", &wire.PaymentFactor{IsAgreementPay: true}, "token-bob", wire.StatusSuccess, wire.CodeSuccess, func(t *testing.T, f *epFixture, resp wire.PayResponse) {
+			if resp.PaymentID == "" || resp.PaymentTime != wire.FormatTime(epEpoch) || resp.ActionForm != nil {
 				t.Fatalf("answer %+v", resp)
 			}
 			if got := f.ledger.Balance("bob", "USD"); got != 10000-1050 {
 				t.Fatalf("bob has %d", got)
 			}
 		}},
-		{"agreement pay, unknown token", &PaymentFactor{IsAgreementPay: true}, "token-nobody", StatusFail, CodeInvalidAccessToken, func(t *testing.T, f *epFixture, resp PayResponse) {
+		{"agreement pay, unknown token", &wire.PaymentFactor{IsAgreementPay: true}, "token-nobody", wire.StatusFail, wire.CodeInvalidAccessToken, func(t *testing.T, f *epFixture, resp wire.PayResponse) {
 			if resp.PaymentID == "" {
 				t.Fatal("a failed payment still names its paymentId")
 			}
 		}},
-		{"payment code", &PaymentFactor{IsPaymentCode: true}, "code-bob", StatusSuccess, CodeSuccess, nil},
-		{"payment code, unknown", &PaymentFactor{IsPaymentCode: true}, "code-x", StatusFail, CodeInvalidCode, nil},
-		{"payment code, balance too low", &PaymentFactor{IsPaymentCode: true}, "code-poor", StatusFail, CodeUserBalanceNotEnough, nil},
-		{"evaluation", &PaymentFactor{IsAgreementPay: true, IsPaymentEvaluation: true}, "token-bob", StatusSuccess, CodeSuccess, func(t *testing.T, f *epFixture, resp PayResponse) {
+		{"payment code", &wire.PaymentFactor{IsPaymentCode: true}, "code-bob", wire.StatusSuccess, wire.CodeSuccess, nil},
+		{"payment code, unknown", &wire.PaymentFactor{IsPaymentCode: true}, "code-x", wire.StatusFail, wire.CodeInvalidCode, nil},
+		{"payment code, balance too low", &wire.PaymentFactor{IsPaymentCode: true}, "code-poor", wire.StatusFail, wire.CodeUserBalanceNotEnough, nil},
+		{"evaluation", &wire.PaymentFactor{IsAgreementPay: true, IsPaymentEvaluation: true}, "token-bob", wire.StatusSuccess, wire.CodeSuccess, func(t *testing.T, f *epFixture, resp wire.PayResponse) {
 			if resp.PaymentID != "" {
 				t.Fatalf("an evaluation creates no payment, got id %q", resp.PaymentID)
 			}
@@ -89,7 +90,7 @@ func TestPayMiniProgramScenarios(t *testing.T) {
 				t.Fatalf("evaluation moved money: bob has %d", got)
 			}
 		}},
-		{"evaluation that would fail", &PaymentFactor{IsPaymentCode: true, IsPaymentEvaluation: true}, "code-poor", StatusFail, CodeUserBalanceNotEnough, nil},
+		{"evaluation that would fail", &wire.PaymentFactor{IsPaymentCode: true, IsPaymentEvaluation: true}, "code-poor", wire.StatusFail, wire.CodeUserBalanceNotEnough, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,13 +102,13 @@ func TestPayMiniProgramScenarios(t *testing.T) {
 			f.ledger.AddPaymentCode("code-poor", "poor")
 			req := miniCashierPay(miniPartner, "scenario-1", "1050")
 			req.PaymentFactor, req.PaymentAuthCode = tt.factor, tt.authCode
-			var resp PayResponse
+			var resp wire.PayResponse
 			wantResult(t, f.call(t, miniPartner, pathPay, req, &resp), tt.status, tt.code)
 			if tt.check != nil {
 				tt.check(t, f, resp)
 			}
 			// Every answer repeats unchanged for the same request.
-			var again PayResponse
+			var again wire.PayResponse
 			f.call(t, miniPartner, pathPay, req, &again)
 			if again != resp && !(again.ActionForm != nil && resp.ActionForm != nil && *again.ActionForm == *resp.ActionForm) {
 				t.Fatalf("repeat answered %+v, first %+v", again, resp)
@@ -123,7 +124,7 @@ func TestPayBooleansAsStrings(t *testing.T) {
 	body := `{"partnerId":"` + miniPartner + `","paymentRequestId":"bool-1","paymentOrderTitle":"t",` +
 		`"paymentAmount":{"currency":"USD","value":"100"},"paymentAuthCode":"token-bob",` +
 		`"paymentFactor":{"isAgreementPay":"true","isCashierPayment":"false","isPaymentEvaluation":false}}`
-	wantResult(t, f.call(t, miniPartner, pathPay, []byte(body), nil), StatusSuccess, CodeSuccess)
+	wantResult(t, f.call(t, miniPartner, pathPay, []byte(body), nil), wire.StatusSuccess, wire.CodeSuccess)
 }
 
 func TestPayUnknownOutcomeIsPaymentInProcess(t *testing.T) {
@@ -132,14 +133,14 @@ func TestPayUnknownOutcomeIsPaymentInProcess(t *testing.T) {
 	f.ledger.AddAccessToken("token-bob", "bob")
 	f.ledger.Inject = func(kind string, req engine.FundsRequest) memfunds.Fault { return memfunds.HoldAsUnknown }
 	req := miniCashierPay(miniPartner, "unknown-1", "100")
-	req.PaymentFactor, req.PaymentAuthCode = &PaymentFactor{IsAgreementPay: true}, "token-bob"
-	var resp PayResponse
-	wantResult(t, f.call(t, miniPartner, pathPay, req, &resp), StatusUnknown, CodePaymentInProcess)
+	req.PaymentFactor, req.PaymentAuthCode = &wire.PaymentFactor{IsAgreementPay: true}, "token-bob"
+	var resp wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, req, &resp), wire.StatusUnknown, wire.CodePaymentInProcess)
 	if resp.PaymentID == "" {
 		t.Fatal("U answer without paymentId")
 	}
-	var again PayResponse
-	wantResult(t, f.call(t, miniPartner, pathPay, req, &again), StatusUnknown, CodePaymentInProcess)
+	var again wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, req, &again), wire.StatusUnknown, wire.CodePaymentInProcess)
 	if again.PaymentID != resp.PaymentID {
 		t.Fatalf("repeat named payment %s, first %s", again.PaymentID, resp.PaymentID)
 	}
@@ -151,43 +152,43 @@ func TestPayUnknownOutcomeIsPaymentInProcess(t *testing.T) {
 func TestPayRepeats(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
 	base := miniCashierPay(miniPartner, "repeat-1", "1000")
-	var first PayResponse
-	wantResult(t, f.call(t, miniPartner, pathPay, base, &first), StatusAccepted, CodeAccept)
+	var first wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, base, &first), wire.StatusAccepted, wire.CodeAccept)
 
 	same := *base
-	same.EnvInfo = &EnvInfo{OsType: "ANDROID", TerminalType: "APP"} // display data: not compared
+	same.EnvInfo = &wire.EnvInfo{OsType: "ANDROID", TerminalType: "APP"} // display data: not compared
 	same.ExtraParams = map[string]string{"ORDER": `{"referenceOrderId":"ID_000001","rebuilt":true}`}
 	same.ExtendInfo = `{"customerBelongsTo":"other"}`
-	var again PayResponse
-	wantResult(t, f.call(t, miniPartner, pathPay, &same, &again), StatusAccepted, CodeAccept)
+	var again wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, &same, &again), wire.StatusAccepted, wire.CodeAccept)
 	if again.PaymentID != first.PaymentID {
 		t.Fatalf("repeat created payment %s besides %s", again.PaymentID, first.PaymentID)
 	}
 
-	changes := map[string]func(r *PayRequest){
-		"amount":      func(r *PayRequest) { r.PaymentAmount = usd("1001") },
-		"currency":    func(r *PayRequest) { r.PaymentAmount = &Amount{Currency: "EUR", Value: "1000"} },
-		"title":       func(r *PayRequest) { r.PaymentOrderTitle = "BOOTS" },
-		"productCode": func(r *PayRequest) { r.ProductCode = "PC_OTHER" },
-		"mcc":         func(r *PayRequest) { r.Mcc = "5411" },
-		"method":      func(r *PayRequest) { r.PaymentMethods = &PaymentMethod{PaymentMethodType: "BALANCE"} },
-		"notifyUrl":   func(r *PayRequest) { r.PaymentNotifyURL = "https://www.merchant.com/other" },
-		"scenario":    func(r *PayRequest) { r.PaymentFactor = &PaymentFactor{IsOrderCode: true} },
-		"expiry":      func(r *PayRequest) { r.PaymentExpiryTime = FormatTime(epEpoch.Add(time.Hour)) },
+	changes := map[string]func(r *wire.PayRequest){
+		"amount":      func(r *wire.PayRequest) { r.PaymentAmount = usd("1001") },
+		"currency":    func(r *wire.PayRequest) { r.PaymentAmount = &wire.Amount{Currency: "EUR", Value: "1000"} },
+		"title":       func(r *wire.PayRequest) { r.PaymentOrderTitle = "BOOTS" },
+		"productCode": func(r *wire.PayRequest) { r.ProductCode = "PC_OTHER" },
+		"mcc":         func(r *wire.PayRequest) { r.Mcc = "5411" },
+		"method":      func(r *wire.PayRequest) { r.PaymentMethods = &wire.PaymentMethod{PaymentMethodType: "BALANCE"} },
+		"notifyUrl":   func(r *wire.PayRequest) { r.PaymentNotifyURL = "https://www.merchant.com/other" },
+		"scenario":    func(r *wire.PayRequest) { r.PaymentFactor = &wire.PaymentFactor{IsOrderCode: true} },
+		"expiry":      func(r *wire.PayRequest) { r.PaymentExpiryTime = wire.FormatTime(epEpoch.Add(time.Hour)) },
 	}
 	for name, change := range changes {
 		t.Run(name, func(t *testing.T) {
 			r := *base
 			change(&r)
-			var resp PayResponse
-			wantResult(t, f.call(t, miniPartner, pathPay, &r, &resp), StatusFail, CodeRepeatReqInconsistent)
+			var resp wire.PayResponse
+			wantResult(t, f.call(t, miniPartner, pathPay, &r, &resp), wire.StatusFail, wire.CodeRepeatReqInconsistent)
 		})
 	}
 
 	// Another partner may use the same paymentRequestId for its own payment.
 	other := miniCashierPay(mini2Partner, "repeat-1", "1000")
-	var theirs PayResponse
-	wantResult(t, f.call(t, mini2Partner, pathPay, other, &theirs), StatusAccepted, CodeAccept)
+	var theirs wire.PayResponse
+	wantResult(t, f.call(t, mini2Partner, pathPay, other, &theirs), wire.StatusAccepted, wire.CodeAccept)
 	if theirs.PaymentID == first.PaymentID {
 		t.Fatal("two partners share one payment")
 	}
@@ -196,11 +197,11 @@ func TestPayRepeats(t *testing.T) {
 func TestPayRepeatOfClosedPayment(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
 	req := miniCashierPay(miniPartner, "closed-1", "1000")
-	var first PayResponse
+	var first wire.PayResponse
 	f.call(t, miniPartner, pathPay, req, &first)
-	wantResult(t, f.call(t, miniPartner, pathCancel, PaymentQuery{PartnerID: miniPartner, PaymentID: first.PaymentID}, nil), StatusSuccess, CodeSuccess)
-	var again PayResponse
-	wantResult(t, f.call(t, miniPartner, pathPay, req, &again), StatusFail, CodeOrderIsClosed)
+	wantResult(t, f.call(t, miniPartner, pathCancel, wire.PaymentQuery{PartnerID: miniPartner, PaymentID: first.PaymentID}, nil), wire.StatusSuccess, wire.CodeSuccess)
+	var again wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, req, &again), wire.StatusFail, wire.CodeOrderIsClosed)
 	if again.PaymentID != first.PaymentID {
 		t.Fatalf("ORDER_IS_CLOSED names %q, want %q", again.PaymentID, first.PaymentID)
 	}
@@ -212,20 +213,20 @@ func TestPayRepeatOfClosedPayment(t *testing.T) {
 	if _, err := f.eng.ExpireDue(context.Background(), 10); err != nil {
 		t.Fatal(err)
 	}
-	wantResult(t, f.call(t, miniPartner, pathPay, req2, nil), StatusFail, CodeOrderIsClosed)
+	wantResult(t, f.call(t, miniPartner, pathPay, req2, nil), wire.StatusFail, wire.CodeOrderIsClosed)
 }
 
 func TestPayFailedPaymentRepeatsItsFailure(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
 	req := miniCashierPay(miniPartner, "fail-1", "1000")
-	var first PayResponse
+	var first wire.PayResponse
 	f.call(t, miniPartner, pathPay, req, &first)
 	if _, err := f.eng.Fail(context.Background(), first.PaymentID, engine.CodeRiskReject, "risk says no"); err != nil {
 		t.Fatal(err)
 	}
-	var again PayResponse
+	var again wire.PayResponse
 	got := f.call(t, miniPartner, pathPay, req, &again)
-	wantResult(t, got, StatusFail, CodeRiskReject)
+	wantResult(t, got, wire.StatusFail, wire.CodeRiskReject)
 	if got.ResultMessage != "risk says no" || again.PaymentID != first.PaymentID {
 		t.Fatalf("answer %+v", again)
 	}
@@ -237,11 +238,11 @@ func TestPayEngineLimits(t *testing.T) {
 		c.MaxAmount = 100000
 	}})
 	r := miniCashierPay(miniPartner, "limit-1", "1000")
-	r.PaymentAmount = &Amount{Currency: "EUR", Value: "1000"}
-	wantResult(t, f.call(t, miniPartner, pathPay, r, nil), StatusFail, CodeCurrencyNotSupport)
+	r.PaymentAmount = &wire.Amount{Currency: "EUR", Value: "1000"}
+	wantResult(t, f.call(t, miniPartner, pathPay, r, nil), wire.StatusFail, wire.CodeCurrencyNotSupport)
 	f.mustNotExist(t, miniPartner, "limit-1")
 	r = miniCashierPay(miniPartner, "limit-2", "100001")
-	wantResult(t, f.call(t, miniPartner, pathPay, r, nil), StatusFail, CodePaymentAmountExceedLimit)
+	wantResult(t, f.call(t, miniPartner, pathPay, r, nil), wire.StatusFail, wire.CodePaymentAmountExceedLimit)
 	f.mustNotExist(t, miniPartner, "limit-2")
 }
 
@@ -249,8 +250,8 @@ func TestPayExpiryTime(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
 	r := miniCashierPay(miniPartner, "exp-1", "1000")
 	r.PaymentExpiryTime = "2026-05-06T15:38:09+08:00" // 30 minutes after the fixture's clock
-	var resp PayResponse
-	wantResult(t, f.call(t, miniPartner, pathPay, r, &resp), StatusAccepted, CodeAccept)
+	var resp wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, r, &resp), wire.StatusAccepted, wire.CodeAccept)
 	p, err := f.eng.InquirePayment(context.Background(), engine.PaymentRef{PartnerID: miniPartner, PaymentID: resp.PaymentID})
 	if err != nil || !p.ExpiresAt.Equal(epEpoch.Add(30*time.Minute)) {
 		t.Fatalf("expires %v (%v)", p.ExpiresAt, err)
@@ -266,34 +267,34 @@ func TestPayAccessDenied(t *testing.T) {
 	// The mini-program partner names another partner in its body.
 	r := miniCashierPay(mini2Partner, "denied-1", "1000")
 	got := f.call(t, miniPartner, pathPay, r, nil)
-	wantResult(t, got, StatusFail, CodeAccessDenied)
+	wantResult(t, got, wire.StatusFail, wire.CodeAccessDenied)
 	f.mustNotExist(t, miniPartner, "denied-1")
 	f.mustNotExist(t, mini2Partner, "denied-1")
 
 	// v1-en carries no partnerId, but one it sends must be its own.
 	body := mustJSON(t, enPay("denied-2"), map[string]any{"partnerId": miniPartner})
-	wantResult(t, f.call(t, enPartner, pathPay, body, nil), StatusFail, CodeAccessDenied)
+	wantResult(t, f.call(t, enPartner, pathPay, body, nil), wire.StatusFail, wire.CodeAccessDenied)
 	f.mustNotExist(t, enPartner, "denied-2")
 	body = mustJSON(t, enPay("ok-2"), map[string]any{"partnerId": enPartner})
-	wantResult(t, f.call(t, enPartner, pathPay, body, nil), StatusSuccess, CodeSuccess)
+	wantResult(t, f.call(t, enPartner, pathPay, body, nil), wire.StatusSuccess, wire.CodeSuccess)
 }
 
 // enPay is a v1-en cashier pay request.
-func enPay(requestID string) *PayRequest {
-	return &PayRequest{
+func enPay(requestID string) *wire.PayRequest {
+	return &wire.PayRequest{
 		ProductCode: "51051000101000000011", PaymentRequestID: requestID,
-		PaymentAmount: &Amount{Currency: "CLP", Value: "2000"},
+		PaymentAmount: &wire.Amount{Currency: "CLP", Value: "2000"},
 		Order:         json.RawMessage(`{"orderDescription":"iphone details","referenceOrderId":"O-1"}`),
 	}
 }
 
 // antomPay is an Antom entry-code pay request.
-func antomPay(requestID string) *PayRequest {
-	return &PayRequest{
+func antomPay(requestID string) *wire.PayRequest {
+	return &wire.PayRequest{
 		ProductCode: "IN_STORE_PAYMENT", PaymentRequestID: requestID,
 		PaymentAmount:    usd("10"),
-		PaymentMethod:    &PaymentMethod{PaymentMethodType: "CONNECT_WALLET"},
-		PaymentFactor:    &PaymentFactor{InStorePaymentScenario: "EntryCode"},
+		PaymentMethod:    &wire.PaymentMethod{PaymentMethodType: "CONNECT_WALLET"},
+		PaymentFactor:    &wire.PaymentFactor{InStorePaymentScenario: "EntryCode"},
 		PaymentNotifyURL: "https://merchant.example/notify",
 		Order:            json.RawMessage(`{"orderDescription":"Mi Band 3","orderAmount":{"currency":"USD","value":"10"}}`),
 	}
@@ -329,13 +330,13 @@ func mustJSON(t testing.TB, v any, extra map[string]any) []byte {
 
 func TestPayV1EN(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
-	var resp PayResponse
-	wantResult(t, f.call(t, enPartner, pathPay, enPay("en-1"), &resp), StatusSuccess, CodeSuccess)
-	want := RedirectActionForm{Method: "POST", RedirectionURL: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
+	var resp wire.PayResponse
+	wantResult(t, f.call(t, enPartner, pathPay, enPay("en-1"), &resp), wire.StatusSuccess, wire.CodeSuccess)
+	want := wire.RedirectActionForm{Method: "POST", RedirectionURL: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
 	if resp.RedirectActionForm == nil || *resp.RedirectActionForm != want || resp.ActionForm != nil {
 		t.Fatalf("answer %+v", resp)
 	}
-	if resp.PaymentTime != FormatTime(epEpoch) {
+	if resp.PaymentTime != wire.FormatTime(epEpoch) {
 		t.Fatalf("paymentTime %q, want the creation time", resp.PaymentTime)
 	}
 	p, err := f.eng.InquirePayment(context.Background(), engine.PaymentRef{PartnerID: enPartner, RequestID: "en-1"})
@@ -348,8 +349,8 @@ func TestPayV1EN(t *testing.T) {
 	f.ledger.AddAccessToken("token-bob", "bob")
 	r := enPay("en-2")
 	r.PaymentAuthCode = "token-bob"
-	var paid PayResponse
-	wantResult(t, f.call(t, enPartner, pathPay, r, &paid), StatusSuccess, CodeSuccess)
+	var paid wire.PayResponse
+	wantResult(t, f.call(t, enPartner, pathPay, r, &paid), wire.StatusSuccess, wire.CodeSuccess)
 	if paid.RedirectActionForm != nil || paid.PaymentID == "" || f.ledger.Balance("bob", "CLP") != 3000 {
 		t.Fatalf("agreement answer %+v, bob has %d", paid, f.ledger.Balance("bob", "CLP"))
 	}
@@ -357,16 +358,16 @@ func TestPayV1EN(t *testing.T) {
 	// A different productCode is a different request.
 	r = enPay("en-1")
 	r.ProductCode = "51051000101000000012"
-	wantResult(t, f.call(t, enPartner, pathPay, r, nil), StatusFail, CodeRepeatReqInconsistent)
+	wantResult(t, f.call(t, enPartner, pathPay, r, nil), wire.StatusFail, wire.CodeRepeatReqInconsistent)
 }
 
 func TestPayAntomEntryCode(t *testing.T) {
 	for _, path := range []string{antomPrefix + pathPay, pathPay} {
 		t.Run(path, func(t *testing.T) {
 			f := newEPFixture(t, epOptions{})
-			var resp PayResponse
-			wantResult(t, f.call(t, antomPartner, path, antomPay("antom-1"), &resp), StatusSuccess, CodeSuccess)
-			want := RedirectActionForm{RedirectURL: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
+			var resp wire.PayResponse
+			wantResult(t, f.call(t, antomPartner, path, antomPay("antom-1"), &resp), wire.StatusSuccess, wire.CodeSuccess)
+			want := wire.RedirectActionForm{RedirectURL: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
 			if resp.RedirectActionForm == nil || *resp.RedirectActionForm != want || resp.PaymentRequestID != "antom-1" || resp.PaymentTime != "" {
 				t.Fatalf("answer %+v", resp)
 			}
@@ -379,15 +380,15 @@ func TestPayAntomEntryCode(t *testing.T) {
 			if _, err := f.eng.Confirm(context.Background(), resp.PaymentID, "alice"); err != nil {
 				t.Fatal(err)
 			}
-			var again PayResponse
-			wantResult(t, f.call(t, antomPartner, path, antomPay("antom-1"), &again), StatusSuccess, CodeSuccess)
+			var again wire.PayResponse
+			wantResult(t, f.call(t, antomPartner, path, antomPay("antom-1"), &again), wire.StatusSuccess, wire.CodeSuccess)
 			if again.RedirectActionForm != nil || again.PaymentTime == "" || again.PaymentRequestID != "antom-1" {
 				t.Fatalf("repeat after payment %+v", again)
 			}
 			// A different payment method id is a different request.
 			r := antomPay("antom-1")
 			r.PaymentMethod.PaymentMethodID = "wallet-x"
-			wantResult(t, f.call(t, antomPartner, path, r, nil), StatusFail, CodeRepeatReqInconsistent)
+			wantResult(t, f.call(t, antomPartner, path, r, nil), wire.StatusFail, wire.CodeRepeatReqInconsistent)
 		})
 	}
 }
@@ -396,7 +397,7 @@ func TestPayInternalErrorIsUnknownException(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
 	f.store.setFail(true)
 	got := f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "internal-1", "100"), nil)
-	wantResult(t, got, StatusUnknown, CodeUnknownException)
+	wantResult(t, got, wire.StatusUnknown, wire.CodeUnknownException)
 	if strings.Contains(got.ResultMessage, "secret") {
 		t.Fatalf("message leaks the cause: %q", got.ResultMessage)
 	}
@@ -415,9 +416,9 @@ func TestPayConcurrentTwins(t *testing.T) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			var resp PayResponse
+			var resp wire.PayResponse
 			res := f.call(t, miniPartner, pathPay, req, &resp)
-			if res.ResultStatus != StatusAccepted {
+			if res.ResultStatus != wire.StatusAccepted {
 				t.Errorf("twin answered %+v", res)
 			}
 			ids <- resp.PaymentID

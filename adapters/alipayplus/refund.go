@@ -1,8 +1,9 @@
 package alipayplus
 
-import "github.com/paystate/paystate/engine"
-
-func init() { registerEndpoint("refund", refund) }
+import (
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
+)
 
 // refundFields maps engine field names of RefundRequest to wire names.
 var refundFields = map[string]string{
@@ -21,7 +22,7 @@ var refundFields = map[string]string{
 // refundAmount.
 func refund(h *Handler, c *call) any {
 	d, root := decodeBody(c.body)
-	resp := &RefundResponse{}
+	resp := &wire.RefundResponse{}
 	if denied := checkPartner(c, root); denied != nil {
 		resp.Result = *denied
 		return resp
@@ -50,7 +51,7 @@ func refund(h *Handler, c *call) any {
 	if profileOf(c.partner) == ProfileAntom {
 		resp.RefundRequestID = req.RequestID
 		resp.PaymentID = r.PaymentID
-		resp.RefundAmount = AmountOf(req.Amount)
+		resp.RefundAmount = amountOf(req.Amount)
 	}
 	if err != nil {
 		resp.Result = h.errorResult(c, apiRefund, err, refundFields)
@@ -62,7 +63,7 @@ func refund(h *Handler, c *call) any {
 		resp.RefundID = r.ID
 		resp.RefundTime = wireTime(r.FinishedAt)
 	case engine.RefundInit:
-		resp.Result = result(StatusUnknown, CodeRefundInProcess)
+		resp.Result = result(wire.StatusUnknown, wire.CodeRefundInProcess)
 		resp.RefundID = r.ID
 	default: // FAIL comes with its reason as the error; be safe anyway
 		resp.Result = failReasonResult(apiRefund, r.FailReason, r.FailMessage)

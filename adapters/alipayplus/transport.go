@@ -13,34 +13,37 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // Path prefixes the transport answers; the last segment names the endpoint
 // (see endpoints).
 const (
-	pathPrefixV1    = "/v1/payments/"
-	pathPrefixAntom = "/ams/api/v1/payments/"
+	pathPrefixV1    = wire.PathPrefix
+	pathPrefixAntom = wire.AntomPathPrefix
 )
 
 // transportAnswer is the body of every answer the transport writes itself
 // (rejections before an endpoint runs, panics, internal errors).
 type transportAnswer struct {
-	Result Result `json:"result"`
+	Result wire.Result `json:"result"`
 }
 
 // rejection is a transport-level failure: the HTTP status and the result.
 type rejection struct {
 	status int
-	result Result
+	result wire.Result
 }
 
 func reject(status int, resultStatus, code, message string) *rejection {
-	return &rejection{status: status, result: Result{ResultCode: code, ResultStatus: resultStatus, ResultMessage: message}}
+	return &rejection{status: status, result: wire.Result{ResultCode: code, ResultStatus: resultStatus, ResultMessage: message}}
 }
 
 // unknownException is the answer to a panic or an internal error; the
 // details go to the log only.
-var unknownException = Result{ResultCode: CodeUnknownException, ResultStatus: StatusUnknown, ResultMessage: "unknown exception, retry or inquire later"}
+var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, ResultStatus: wire.StatusUnknown, ResultMessage: "unknown exception, retry or inquire later"}
 
 // ServeHTTP answers one Alipay+ OpenAPI request. It checks, in this order,
 // and answers the first failure with the result shown (all F) and HTTP
@@ -133,12 +136,12 @@ func (x *exchange) serve() (int, any) {
 	}
 
 	name, antomPath := endpointName(r.URL.Path)
-	ep, ok := endpoints[name]
+	ep, ok := h.endpoint(name)
 	if !ok {
-		return fail(reject(http.StatusNotFound, StatusFail, CodeNoInterfaceDef, "no interface is defined at this path"))
+		return fail(reject(http.StatusNotFound, wire.StatusFail, wire.CodeNoInterfaceDef, "no interface is defined at this path"))
 	}
 	if r.Method != http.MethodPost {
-		return fail(reject(http.StatusMethodNotAllowed, StatusFail, CodeMethodNotSupported, "only POST is supported"))
+		return fail(reject(http.StatusMethodNotAllowed, wire.StatusFail, wire.CodeMethodNotSupported, "only POST is supported"))
 	}
 	if rej := checkMediaType(r.Header); rej != nil {
 		return fail(rej)
@@ -151,13 +154,13 @@ func (x *exchange) serve() (int, any) {
 	cid, n := singleHeader(r.Header, "Client-Id")
 	switch {
 	case n == 0 || cid == "":
-		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidClient, "Client-Id header is missing"))
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidClient, "Client-Id header is missing"))
 	case n > 1:
-		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidClient, "Client-Id header is given more than once"))
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidClient, "Client-Id header is given more than once"))
 	}
 	pe, ok := h.byClient[cid]
 	if !ok {
-		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidClient, "Client-Id is not known"))
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidClient, "Client-Id is not known"))
 	}
 	clientID = cid
 	x.clientID = cid
@@ -170,13 +173,13 @@ func (x *exchange) serve() (int, any) {
 	sigValue, n := singleHeader(r.Header, "Signature")
 	switch {
 	case n == 0 || sigValue == "":
-		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "Signature header is missing"))
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "Signature header is missing"))
 	case n > 1:
-		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "Signature header is given more than once"))
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "Signature header is given more than once"))
 	}
-	sig, err := ParseSignatureHeader(sigValue)
+	sig, err := signing.ParseSignatureHeader(sigValue)
 	if err != nil {
-		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature,
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature,
 			"Signature header is malformed; want algorithm=RSA256, keyVersion=<version>, signature=<url-encoded base64>"))
 	}
 	version := sig.KeyVersion
@@ -185,14 +188,14 @@ func (x *exchange) serve() (int, any) {
 	}
 	key, ok := pe.partner.PublicKeys[version]
 	if !ok {
-		return fail(reject(http.StatusUnauthorized, StatusFail, CodeKeyNotFound, "no key with this keyVersion is registered for this Client-Id"))
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeKeyNotFound, "no key with this keyVersion is registered for this Client-Id"))
 	}
-	if !Verify(key, SignedContent(http.MethodPost, x.signedPath, cid, reqTime, body), sig.Signature) {
-		return fail(reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "signature verification failed"))
+	if !signing.Verify(key, signing.SignedContent(http.MethodPost, x.signedPath, cid, reqTime, body), sig.Signature) {
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "signature verification failed"))
 	}
 
 	if antomPath && pe.partner.Profile != ProfileAntom {
-		return fail(reject(http.StatusNotFound, StatusFail, CodeNoInterfaceDef, "no interface is defined at this path for this Client-Id"))
+		return fail(reject(http.StatusNotFound, wire.StatusFail, wire.CodeNoInterfaceDef, "no interface is defined at this path for this Client-Id"))
 	}
 
 	answer := ep(h, &call{ctx: r.Context(), partner: pe.partner, path: r.URL.Path, body: body})
@@ -209,22 +212,22 @@ func (x *exchange) checkRequestTime() (string, *rejection) {
 	v, n := singleHeader(x.r.Header, "Request-Time")
 	switch {
 	case n == 0 || v == "":
-		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "Request-Time header is missing")
+		return "", reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "Request-Time header is missing")
 	case n > 1:
-		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature, "Request-Time header is given more than once")
+		return "", reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "Request-Time header is given more than once")
 	}
-	t, err := ParseRequestTime(v)
+	t, err := wire.ParseTime(v)
 	if err != nil {
-		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature,
+		return "", reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature,
 			"Request-Time is neither ISO 8601 with an offset nor epoch milliseconds")
 	}
 	skew := x.h.cfg.MaxClockSkew
 	switch d := x.h.now().Sub(t); {
 	case d > skew:
-		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature,
+		return "", reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature,
 			"Request-Time is stale: more than "+skew.String()+" before the wallet's clock")
 	case d < -skew:
-		return "", reject(http.StatusUnauthorized, StatusFail, CodeInvalidSignature,
+		return "", reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature,
 			"Request-Time is in the future: more than "+skew.String()+" after the wallet's clock")
 	}
 	return v, nil
@@ -241,8 +244,8 @@ func (x *exchange) write(status int, answer any) {
 		body, _ = json.Marshal(transportAnswer{unknownException})
 	}
 	hdr := x.w.Header()
-	respTime := FormatTime(h.now())
-	sig, err := Sign(h.cfg.WalletKey, SignedContent(http.MethodPost, x.signedPath, h.cfg.WalletClientID, respTime, body))
+	respTime := wire.FormatTime(h.now())
+	sig, err := signing.Sign(h.cfg.WalletKey, signing.SignedContent(http.MethodPost, x.signedPath, h.cfg.WalletClientID, respTime, body))
 	if err != nil {
 		// Cannot happen with a valid key; answer U unsigned rather than
 		// nothing at all.
@@ -250,7 +253,7 @@ func (x *exchange) write(status int, answer any) {
 		status = http.StatusInternalServerError
 		body, _ = json.Marshal(transportAnswer{unknownException})
 	} else {
-		hdr.Set("Signature", SignatureHeader{KeyVersion: h.cfg.WalletKeyVersion, Signature: sig}.String())
+		hdr.Set("Signature", signing.SignatureHeader{KeyVersion: h.cfg.WalletKeyVersion, Signature: sig}.String())
 	}
 	hdr.Set("Content-Type", "application/json; charset=UTF-8")
 	hdr.Set("Client-Id", h.cfg.WalletClientID)
@@ -269,7 +272,7 @@ func (x *exchange) observe(status int, body []byte) {
 	var answer transportAnswer
 	_ = json.Unmarshal(body, &answer) // our own encoding: it has a result
 	name, _ := endpointName(x.r.URL.Path)
-	if _, ok := endpoints[name]; !ok {
+	if _, ok := x.h.endpoint(name); !ok {
 		name = ""
 	}
 	x.h.cfg.Observe(Observation{Endpoint: name, ClientID: x.clientID, HTTPStatus: status,
@@ -314,7 +317,7 @@ func checkMediaType(h http.Header) *rejection {
 	if len(values) == 0 {
 		return nil
 	}
-	bad := reject(http.StatusUnsupportedMediaType, StatusFail, CodeMediaTypeNotAcceptable,
+	bad := reject(http.StatusUnsupportedMediaType, wire.StatusFail, wire.CodeMediaTypeNotAcceptable,
 		"Content-Type must be application/json (charset UTF-8)")
 	if len(values) > 1 {
 		return bad
@@ -331,7 +334,7 @@ func checkMediaType(h http.Header) *rejection {
 
 // readBody reads the whole body, refusing more than max bytes.
 func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, *rejection) {
-	tooLarge := reject(http.StatusRequestEntityTooLarge, StatusFail, CodeParamIllegal,
+	tooLarge := reject(http.StatusRequestEntityTooLarge, wire.StatusFail, wire.CodeParamIllegal,
 		"request body exceeds "+strconv.FormatInt(max, 10)+" bytes")
 	if r.ContentLength > max {
 		return nil, tooLarge
@@ -345,7 +348,7 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, *rejec
 		if errors.As(err, &mbe) {
 			return nil, tooLarge
 		}
-		return nil, reject(http.StatusBadRequest, StatusFail, CodeParamIllegal, "request body could not be read")
+		return nil, reject(http.StatusBadRequest, wire.StatusFail, wire.CodeParamIllegal, "request body could not be read")
 	}
 	return body, nil
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/notify"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/store"
 )
@@ -48,13 +50,17 @@ func BenchmarkNotify(b *testing.B) {
 	partner := alipayplus.Partner{PartnerID: "shop", ClientID: "shop-client",
 		PublicKeys: map[string]*rsa.PublicKey{"1": &walletKey.PublicKey}}
 	cfg := alipayplus.Config{WalletClientID: "wallet", WalletKey: walletKey, Partners: []alipayplus.Partner{partner}}
-	opts := alipayplus.NotifierOptions{AllowHosts: []string{"127.0.0.1"}, MaxIdleConnsPerHost: 32}
+	opts := notify.Options{AllowHosts: []string{"127.0.0.1"}, MaxIdleConnsPerHost: 32}
 	const workers = 16
 
 	b.Run("bare", func(b *testing.B) {
 		srv := loopbackMerchant(b)
-		signer := &alipayplus.Client{ClientID: "wallet", Key: walletKey}
-		body, err := alipayplus.NotifyPaymentBody(benchMessage(srv.URL, 0))
+		signer := &client.Client{ClientID: "wallet", Key: walletKey}
+		n, err := engine.NotificationOf(benchMessage(srv.URL, 0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := alipayplus.NotifyPaymentBody(n)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -97,7 +103,7 @@ func BenchmarkNotify(b *testing.B) {
 
 	b.Run("worker", func(b *testing.B) {
 		srv := loopbackMerchant(b)
-		notifier, err := alipayplus.NewNotifier(cfg, opts)
+		notifier, err := notify.New(cfg, opts)
 		if err != nil {
 			b.Fatal(err)
 		}

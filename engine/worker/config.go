@@ -29,7 +29,7 @@ type Config struct {
 	Engine *engine.Engine
 	Store  store.Store
 	// Notifier delivers one notification to its merchant
-	// (adapters/alipayplus.Notifier over HTTP).
+	// (adapters/alipayplus/notify.Notifier over HTTP).
 	Notifier Notifier
 
 	// Owner names this worker in outbox leases. Default: host name, process

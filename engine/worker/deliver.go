@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/store"
 )
 
@@ -148,7 +149,10 @@ func (d *dispatcher) send(ctx context.Context, m store.OutboxMessage) {
 	}
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.AttemptTimeout)
 	defer cancel()
-	err := w.cfg.Notifier.Notify(actx, m)
+	n, err := engine.NotificationOf(m)
+	if err == nil {
+		err = w.cfg.Notifier.Notify(actx, n)
+	}
 	// Not actx: it has expired when the attempt used all of its time.
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer rcancel()

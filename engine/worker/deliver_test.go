@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/store"
 )
 
@@ -79,7 +80,7 @@ func TestParkedMessagesAreListedAndResentOnDemand(t *testing.T) {
 	r := newRig(t, nil)
 	fail := true
 	var mu sync.Mutex
-	n := newScripted(t, r.clock.Now, func(store.OutboxMessage, int) error {
+	n := newScripted(t, r.clock.Now, func(engine.Notification, int) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if fail {
@@ -150,7 +151,7 @@ func TestSlowMerchantHoldsBackOnlyItsOwnNotifications(t *testing.T) {
 	var mu sync.Mutex
 	inFlight, maxSlow, maxAll := map[string]int{}, 0, 0
 	fastDone := make(chan string, 100)
-	n := newScripted(t, r.clock.Now, func(m store.OutboxMessage, _ int) error {
+	n := newScripted(t, r.clock.Now, func(m engine.Notification, _ int) error {
 		mu.Lock()
 		inFlight[m.PartnerID]++
 		maxSlow = max(maxSlow, inFlight["slow"])
@@ -206,7 +207,7 @@ func TestTwoWorkersNeverSendOneMessageAtOnce(t *testing.T) {
 // of which some fail once: each attempt is made by one worker only, and
 // every message is delivered.
 func checkTwoWorkers(t *testing.T, r *rig, other store.Store) {
-	n := newScripted(t, r.clock.Now, func(m store.OutboxMessage, attempt int) error {
+	n := newScripted(t, r.clock.Now, func(m engine.Notification, attempt int) error {
 		if attempt == 1 && m.RequestID[len(m.RequestID)-1] == '7' {
 			return errMerchant // some fail once, to be retried
 		}
@@ -258,7 +259,7 @@ func TestSendStartsOnlyWhenTheAttemptFitsTheLease(t *testing.T) {
 	r := newRig(t, nil)
 	release := make(chan struct{})
 	started := make(chan string, 2)
-	n := newScripted(t, r.clock.Now, func(m store.OutboxMessage, _ int) error {
+	n := newScripted(t, r.clock.Now, func(m engine.Notification, _ int) error {
 		started <- m.RequestID
 		if m.RequestID == "first" {
 			<-release
@@ -317,7 +318,7 @@ func TestTimedOutAttemptIsRecorded(t *testing.T) {
 // hangingNotifier is a merchant that never answers.
 type hangingNotifier struct{}
 
-func (hangingNotifier) Notify(ctx context.Context, _ store.OutboxMessage) error {
+func (hangingNotifier) Notify(ctx context.Context, _ engine.Notification) error {
 	<-ctx.Done()
 	return ctx.Err()
 }

@@ -16,6 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/notify"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -69,10 +72,10 @@ func (m *flakyMerchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			close(gaveUp)
 		}
 	}()
-	sig, err := alipayplus.ParseSignatureHeader(r.Header.Get("Signature"))
+	sig, err := signing.ParseSignatureHeader(r.Header.Get("Signature"))
 	require.NoError(m.t, err)
-	content := alipayplus.SignedContent(http.MethodPost, r.URL.EscapedPath(), r.Header.Get("Client-Id"), r.Header.Get("Request-Time"), body)
-	assert.True(m.t, alipayplus.Verify(m.walletKey, content, sig.Signature), "the wallet's signature verifies over the notify path")
+	content := signing.SignedContent(http.MethodPost, r.URL.EscapedPath(), r.Header.Get("Client-Id"), r.Header.Get("Request-Time"), body)
+	assert.True(m.t, signing.Verify(m.walletKey, content, sig.Signature), "the wallet's signature verifies over the notify path")
 
 	step := "S"
 	if n < len(m.script) {
@@ -91,7 +94,7 @@ func (m *flakyMerchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "<html>thanks!</html>")
 	default:
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]alipayplus.Result{"result": {ResultStatus: step, ResultCode: "X", ResultMessage: "scripted " + step}})
+		_ = json.NewEncoder(w).Encode(map[string]wire.Result{"result": {ResultStatus: step, ResultCode: "X", ResultMessage: "scripted " + step}})
 	}
 }
 
@@ -103,11 +106,11 @@ func TestFlakyMerchantOnLoopbackGetsEveryResult(t *testing.T) {
 	defer srv.Close()
 
 	r := newRig(t, nil)
-	notifier, err := alipayplus.NewNotifier(alipayplus.Config{
+	notifier, err := notify.New(alipayplus.Config{
 		WalletClientID: "wallet", WalletKey: walletKey, Now: r.clock.Now,
 		Partners: []alipayplus.Partner{{PartnerID: "shop", ClientID: "shop-client",
 			PublicKeys: map[string]*rsa.PublicKey{"1": &walletKey.PublicKey}}}, // acks here are unsigned
-	}, alipayplus.NotifierOptions{Timeout: 300 * time.Millisecond, AllowHosts: []string{"127.0.0.1"}})
+	}, notify.Options{Timeout: 300 * time.Millisecond, AllowHosts: []string{"127.0.0.1"}})
 	require.NoError(t, err)
 	defer notifier.CloseIdleConnections()
 	w := r.worker(notifier, nil)
@@ -142,11 +145,11 @@ func TestFlakyMerchantOnLoopbackGetsEveryResult(t *testing.T) {
 		assert.Equal(t, merchant.bodies[0], merchant.bodies[i], "every attempt sends the same body")
 		assert.Equal(t, m.ID, merchant.ids[i], "every attempt carries the message id")
 	}
-	var body alipayplus.NotifyPaymentRequest
+	var body wire.NotifyPaymentRequest
 	require.NoError(t, json.Unmarshal([]byte(merchant.bodies[0]), &body))
-	assert.Equal(t, alipayplus.NotifyPaymentRequest{PartnerID: "shop", PaymentID: p.ID, PaymentRequestID: "flaky",
-		PaymentAmount: alipayplus.Amount{Currency: "USD", Value: "1234"}, PaymentCreateTime: alipayplus.FormatTime(start),
-		PaymentTime: alipayplus.FormatTime(start), PaymentStatus: "SUCCESS"}, body)
+	assert.Equal(t, wire.NotifyPaymentRequest{PartnerID: "shop", PaymentID: p.ID, PaymentRequestID: "flaky",
+		PaymentAmount: wire.Amount{Currency: "USD", Value: "1234"}, PaymentCreateTime: wire.FormatTime(start),
+		PaymentTime: wire.FormatTime(start), PaymentStatus: "SUCCESS"}, body)
 	u, _ := url.Parse(srv.URL)
 	assert.Equal(t, "127.0.0.1", u.Hostname())
 }

@@ -105,7 +105,7 @@ func usd(minor int64) engine.Money { return engine.Money{Currency: "USD", Minor:
 // call and fails the test if one message is ever sent twice at once.
 type scripted struct {
 	t      testing.TB
-	answer func(m store.OutboxMessage, attempt int) error // attempt counts from 1
+	answer func(m engine.Notification, attempt int) error // attempt counts from 1
 
 	now func() time.Time
 
@@ -121,13 +121,13 @@ type call struct {
 	at      time.Time
 }
 
-func newScripted(t testing.TB, now func() time.Time, answer func(m store.OutboxMessage, attempt int) error) *scripted {
+func newScripted(t testing.TB, now func() time.Time, answer func(m engine.Notification, attempt int) error) *scripted {
 	s := &scripted{t: t, answer: answer, inFlight: map[string]bool{}, perMsg: map[string]int{}}
 	s.now = now
 	return s
 }
 
-func (s *scripted) Notify(ctx context.Context, m store.OutboxMessage) error {
+func (s *scripted) Notify(ctx context.Context, m engine.Notification) error {
 	s.mu.Lock()
 	if s.inFlight[m.ID] {
 		s.t.Errorf("message %s sent twice at the same time", m.ID)
@@ -163,8 +163,8 @@ func (s *scripted) count() int {
 	return len(s.calls)
 }
 
-func always(err error) func(store.OutboxMessage, int) error {
-	return func(store.OutboxMessage, int) error { return err }
+func always(err error) func(engine.Notification, int) error {
+	return func(engine.Notification, int) error { return err }
 }
 
 var errMerchant = fmt.Errorf("merchant answered U UNKNOWN_EXCEPTION")

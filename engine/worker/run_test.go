@@ -13,7 +13,6 @@ import (
 
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
-	"github.com/paystate/paystate/store"
 	"github.com/paystate/paystate/store/memstore"
 )
 
@@ -90,7 +89,7 @@ func TestRunLetsASendInFlightFinishAndLeavesNoGoroutine(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	r := newRig(t, nil)
 	started, release := make(chan struct{}), make(chan struct{})
-	n := newScripted(t, r.clock.Now, func(m store.OutboxMessage, _ int) error {
+	n := newScripted(t, r.clock.Now, func(m engine.Notification, _ int) error {
 		close(started)
 		<-release
 		return nil

@@ -13,8 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
-	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/examples/merchant/shop"
 	"github.com/paystate/paystate/examples/wallet/app"
 )
@@ -84,10 +83,10 @@ func run(ctx context.Context, out io.Writer) error {
 	step("merchant %s ready, notifyPayment endpoint %s", merchant.PartnerID, merchant.NotifyURL)
 
 	// 1. Cashier pay.
-	price, _ := engine.ParseMoney("USD", "1250")
+	price := wire.Amount{Currency: "USD", Value: "1250"}
 	order := shop.Order{RequestID: "demo-order-1", Title: "Flat white and a croissant", Amount: price, ReturnURL: merchantURL + "/thanks"}
 	pay, err := merchant.Pay(ctx, order)
-	if err := expect("pay", pay.Result, err, alipayplus.StatusAccepted, alipayplus.CodeAccept); err != nil {
+	if err := expect("pay", pay.Result, err, wire.StatusAccepted, wire.CodeAccept); err != nil {
 		return err
 	}
 	if pay.ActionForm == nil || pay.ActionForm.RedirectionURL == "" {
@@ -114,34 +113,34 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	// 4. A partial refund.
-	part, _ := engine.ParseMoney("USD", "500")
+	part := wire.Amount{Currency: "USD", Value: "500"}
 	refund, err := merchant.Refund(ctx, "demo-refund-1", pay.PaymentID, part, "one croissant was missing")
-	if err := expect("refund", refund.Result, err, alipayplus.StatusSuccess, alipayplus.CodeSuccess); err != nil {
+	if err := expect("refund", refund.Result, err, wire.StatusSuccess, wire.CodeSuccess); err != nil {
 		return err
 	}
 	step("refund demo-refund-1 USD 5.00 -> %s, refund %s", describe(refund.Result), refund.RefundID)
 
 	// 5. Inquiry.
 	inq, err := merchant.InquirePayment(ctx, pay.PaymentID)
-	if err := expect("inquiryPayment", inq.Result, err, alipayplus.StatusSuccess, alipayplus.CodeSuccess); err != nil {
+	if err := expect("inquiryPayment", inq.Result, err, wire.StatusSuccess, wire.CodeSuccess); err != nil {
 		return err
 	}
-	if inq.PaymentStatus != alipayplus.PaymentStatusSuccess {
+	if inq.PaymentStatus != wire.PaymentStatusSuccess {
 		return fmt.Errorf("inquiryPayment: paymentStatus %s, want SUCCESS", inq.PaymentStatus)
 	}
 	step("inquiryPayment -> %s, paymentStatus %s", describe(inq.Result), inq.PaymentStatus)
 
 	// 6. An over-refund is refused: 5.00 refunded, 7.50 left, 8.00 asked.
-	over, _ := engine.ParseMoney("USD", "800")
+	over := wire.Amount{Currency: "USD", Value: "800"}
 	refused, err := merchant.Refund(ctx, "demo-refund-2", pay.PaymentID, over, "")
-	if err := expect("over-refund", refused.Result, err, alipayplus.StatusFail, alipayplus.CodeRefundAmountExceed); err != nil {
+	if err := expect("over-refund", refused.Result, err, wire.StatusFail, wire.CodeRefundAmountExceed); err != nil {
 		return err
 	}
 	step("refund demo-refund-2 USD 8.00 (only 7.50 left) -> %s", describe(refused.Result))
 
 	// 7. A repeated request gets the same answer and moves no money.
 	again, err := merchant.Refund(ctx, "demo-refund-1", pay.PaymentID, part, "one croissant was missing")
-	if err := expect("repeated refund", again.Result, err, alipayplus.StatusSuccess, alipayplus.CodeSuccess); err != nil {
+	if err := expect("repeated refund", again.Result, err, wire.StatusSuccess, wire.CodeSuccess); err != nil {
 		return err
 	}
 	first, _ := json.Marshal(refund)
@@ -159,7 +158,7 @@ func run(ctx context.Context, out io.Writer) error {
 }
 
 // expect checks an answer's result.
-func expect(what string, r alipayplus.Result, err error, status, code string) error {
+func expect(what string, r wire.Result, err error, status, code string) error {
 	if err != nil {
 		return fmt.Errorf("%s: no verified answer: %w", what, err)
 	}
@@ -169,4 +168,4 @@ func expect(what string, r alipayplus.Result, err error, status, code string) er
 	return nil
 }
 
-func describe(r alipayplus.Result) string { return r.ResultStatus + " " + r.ResultCode }
+func describe(r wire.Result) string { return r.ResultStatus + " " + r.ResultCode }

@@ -15,6 +15,9 @@ import (
 	"path/filepath"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/notify"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/adapters/cashier"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
@@ -52,7 +55,7 @@ func Example() {
 	}
 	api, err := alipayplus.NewHandler(apiCfg)
 	check(err)
-	notifier, err := alipayplus.NewNotifier(apiCfg, alipayplus.NotifierOptions{})
+	notifier, err := notify.New(apiCfg, notify.Options{})
 	check(err)
 	w, err := worker.New(worker.Config{Engine: eng, Store: st, Notifier: notifier})
 	check(err)
@@ -67,20 +70,20 @@ func Example() {
 	defer srv.Close()
 
 	// A merchant's cashier pay and an agreement pay through the mux.
-	shop := &alipayplus.Client{BaseURL: srv.URL, ClientID: "shop-client", Key: shopKey, KeyVersion: "1",
+	shop := &client.Client{BaseURL: srv.URL, ClientID: "shop-client", Key: shopKey, KeyVersion: "1",
 		WalletKey: &walletKey.PublicKey, WalletClientID: "wallet"}
-	var cashierPay, agreementPay alipayplus.PayResponse
-	res, err := shop.Call(ctx, "/v1/payments/pay", alipayplus.PayRequest{
+	var cashierPay, agreementPay wire.PayResponse
+	res, err := shop.Call(ctx, "/v1/payments/pay", wire.PayRequest{
 		PartnerID: "shop", PaymentRequestID: "order-1", PaymentOrderTitle: "Coffee beans",
-		PaymentAmount: &alipayplus.Amount{Currency: "USD", Value: "1250"},
-		PaymentFactor: &alipayplus.PaymentFactor{IsCashierPayment: true},
+		PaymentAmount: &wire.Amount{Currency: "USD", Value: "1250"},
+		PaymentFactor: &wire.PaymentFactor{IsCashierPayment: true},
 	}, &cashierPay)
 	check(err)
 	fmt.Println(res.ResultStatus, res.ResultCode, cashierPay.ActionForm.RedirectionURL == cash.URL(cashierPay.PaymentID))
-	res, err = shop.Call(ctx, "/v1/payments/pay", alipayplus.PayRequest{
+	res, err = shop.Call(ctx, "/v1/payments/pay", wire.PayRequest{
 		PartnerID: "shop", PaymentRequestID: "order-2", PaymentOrderTitle: "Coffee beans",
-		PaymentAmount:   &alipayplus.Amount{Currency: "USD", Value: "1250"},
-		PaymentFactor:   &alipayplus.PaymentFactor{IsAgreementPay: true},
+		PaymentAmount:   &wire.Amount{Currency: "USD", Value: "1250"},
+		PaymentFactor:   &wire.PaymentFactor{IsAgreementPay: true},
 		PaymentAuthCode: "alice-token",
 	}, &agreementPay)
 	check(err)

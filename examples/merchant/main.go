@@ -29,6 +29,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/examples/merchant/shop"
 )
@@ -86,13 +87,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
-// money reads an amount in major units ("12.50") of currency.
-func money(currency, major string) (engine.Money, error) {
+// money reads an amount in major units ("12.50") of currency and returns
+// it in the wire's minor units. The currency's exponent comes from the
+// engine's ISO 4217 table, the one table of exponents in this repository.
+func money(currency, major string) (wire.Amount, error) {
 	d, err := decimal.NewFromString(major)
 	if err != nil {
-		return engine.Money{}, fmt.Errorf("-amount %q: %w", major, err)
+		return wire.Amount{}, fmt.Errorf("-amount %q: %w", major, err)
 	}
-	return engine.MoneyFromDecimal(currency, d)
+	m, err := engine.MoneyFromDecimal(currency, d)
+	if err != nil {
+		return wire.Amount{}, err
+	}
+	return wire.Amount{Currency: m.Currency, Value: m.Value()}, nil
 }
 
 func pay(ctx context.Context, cfg *shop.Config, m *shop.Merchant, args []string, out io.Writer) error {

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
-	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/examples/merchant/shop"
 )
 
@@ -21,13 +21,13 @@ type runner struct {
 }
 
 // answerOutcome reads a verified answer (err == nil) or its absence.
-func answerOutcome(r alipayplus.Result, err error) (outcome, string) {
+func answerOutcome(r wire.Result, err error) (outcome, string) {
 	switch {
-	case err != nil || r.ResultStatus == alipayplus.StatusUnknown:
+	case err != nil || r.ResultStatus == wire.StatusUnknown:
 		return unknown, r.ResultCode
-	case r.ResultStatus == alipayplus.StatusSuccess:
+	case r.ResultStatus == wire.StatusSuccess:
 		return succeeded, r.ResultCode
-	case r.ResultStatus == alipayplus.StatusAccepted:
+	case r.ResultStatus == wire.StatusAccepted:
 		return accepted, r.ResultCode
 	default:
 		return refused, r.ResultCode
@@ -41,7 +41,7 @@ const repeatPrefix = "repeat: "
 const noAnswer = "no answer"
 
 // label is how an answer is counted in the report.
-func label(r alipayplus.Result, err error) string {
+func label(r wire.Result, err error) string {
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return noAnswer + " (timeout)"
@@ -51,8 +51,8 @@ func label(r alipayplus.Result, err error) string {
 	return r.ResultStatus + " " + r.ResultCode
 }
 
-func (x *runner) money(minor int64) engine.Money {
-	return engine.Money{Currency: x.cfg.Currency, Minor: minor}
+func (x *runner) money(minor int64) wire.Amount {
+	return wire.Amount{Currency: x.cfg.Currency, Value: strconv.FormatInt(minor, 10)}
 }
 
 func (x *runner) newRequestID(kind string) string {
@@ -127,7 +127,7 @@ func (x *runner) cashierPay(ctx context.Context, rng *rand.Rand) string {
 	return "A ACCEPT, cashier paid"
 }
 
-func cashierPage(resp alipayplus.PayResponse) string {
+func cashierPage(resp wire.PayResponse) string {
 	switch {
 	case resp.ActionForm != nil && resp.ActionForm.RedirectionURL != "":
 		return resp.ActionForm.RedirectionURL
@@ -182,7 +182,7 @@ func (x *runner) sendRefund(ctx context.Context, p *payment, r *refund) string {
 	switch {
 	case r.over && r.outcome == succeeded:
 		x.stats.violation("refund %s of %s: over-refund of %d answered S", r.requestID, p.id, r.amount)
-	case r.over && r.outcome == refused && r.code != alipayplus.CodeRefundAmountExceed:
+	case r.over && r.outcome == refused && r.code != wire.CodeRefundAmountExceed:
 		x.stats.violation("refund %s of %s: over-refund answered %s, want REFUND_AMOUNT_EXCEED", r.requestID, p.id, r.code)
 	case r.mustFit && r.outcome == refused:
 		x.stats.violation("refund %s of %s: partial refund of %d refused with %s", r.requestID, p.id, r.amount, r.code)
@@ -201,7 +201,7 @@ func (x *runner) repeatRefund(ctx context.Context, p *payment, first *refund) st
 
 func (x *runner) inquire(ctx context.Context, p *payment) string {
 	resp, err := x.cfg.Merchant.InquirePayment(ctx, p.id)
-	if o, _ := answerOutcome(resp.Result, err); o == succeeded && p.paid() && resp.PaymentStatus != alipayplus.PaymentStatusSuccess {
+	if o, _ := answerOutcome(resp.Result, err); o == succeeded && p.paid() && resp.PaymentStatus != wire.PaymentStatusSuccess {
 		x.stats.violation("inquiry %s: paymentStatus %s, but the payment was acknowledged paid", p.id, resp.PaymentStatus)
 	}
 	return label(resp.Result, err)

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/examples/merchant/shop"
 )
 
@@ -79,7 +79,7 @@ func (r *Run) one(ctx context.Context, x *runner, rng *rand.Rand, due time.Time)
 	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.Timeout)
 	defer cancel()
 	op, answer := x.run(opCtx, rng, pick(rng, r.cfg.Mix))
-	unsure := strings.HasPrefix(strings.TrimPrefix(answer, repeatPrefix), alipayplus.StatusUnknown+" ")
+	unsure := strings.HasPrefix(strings.TrimPrefix(answer, repeatPrefix), wire.StatusUnknown+" ")
 	definite := !unsure && !strings.Contains(answer, noAnswer)
 	r.stats.record(op, answer, definite, time.Since(due))
 	return definite

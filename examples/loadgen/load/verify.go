@@ -6,8 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
-	"github.com/paystate/paystate/examples/merchant/shop"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // Verification is what Verify found.
@@ -65,7 +64,7 @@ func (r *Run) Verify(ctx context.Context, notified *Notified, notifyWait time.Du
 		v.Refunds += len(p.refunds)
 		v.ByStatus[status]++
 		v.Violations = append(v.Violations, problems...)
-		if status == alipayplus.PaymentStatusSuccess || status == alipayplus.PaymentStatusFail {
+		if status == wire.PaymentStatusSuccess || status == wire.PaymentStatusFail {
 			final = append(final, verified{p, status})
 		}
 	}
@@ -109,11 +108,11 @@ func (r *Run) verifyPayment(ctx context.Context, p *payment) (string, []string) 
 	bad := func(format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("payment %s (%s): ", p.id, p.requestID)+fmt.Sprintf(format, args...))
 	}
-	var resp alipayplus.InquiryPaymentResponse
-	err := r.retry(ctx, func(ctx context.Context) (alipayplus.Result, error) {
-		resp = alipayplus.InquiryPaymentResponse{}
+	var resp wire.InquiryPaymentResponse
+	err := r.retry(ctx, func(ctx context.Context) (wire.Result, error) {
+		resp = wire.InquiryPaymentResponse{}
 		m := r.cfg.Merchant
-		_, err := m.Client.Call(ctx, shop.PathInquiryPayment, alipayplus.PaymentQuery{PartnerID: m.PartnerID, PaymentRequestID: p.requestID}, &resp)
+		_, err := m.Client.Call(ctx, wire.PathInquiryPayment, wire.PaymentQuery{PartnerID: m.PartnerID, PaymentRequestID: p.requestID}, &resp)
 		return resp.Result, err
 	})
 	if err != nil {
@@ -122,9 +121,9 @@ func (r *Run) verifyPayment(ctx context.Context, p *payment) (string, []string) 
 	}
 	status := resp.PaymentStatus
 	switch {
-	case resp.Result.ResultCode == alipayplus.CodeOrderNotExist:
+	case resp.Result.ResultCode == wire.CodeOrderNotExist:
 		status = "absent"
-	case resp.Result.ResultStatus != alipayplus.StatusSuccess:
+	case resp.Result.ResultStatus != wire.StatusSuccess:
 		bad("inquiryPayment answered %s %s", resp.Result.ResultStatus, resp.Result.ResultCode)
 		return "error", problems
 	case p.id != "" && resp.PaymentID != p.id:
@@ -134,9 +133,9 @@ func (r *Run) verifyPayment(ctx context.Context, p *payment) (string, []string) 
 		p.id = resp.PaymentID
 	}
 	switch {
-	case p.outcome == succeeded && status != alipayplus.PaymentStatusSuccess:
+	case p.outcome == succeeded && status != wire.PaymentStatusSuccess:
 		bad("acknowledged paid, now %s", status)
-	case p.outcome == refused && status == alipayplus.PaymentStatusSuccess:
+	case p.outcome == refused && status == wire.PaymentStatusSuccess:
 		bad("refused with %s, now SUCCESS", p.code)
 	case p.outcome == accepted && status == "absent":
 		bad("acknowledged A, now absent")
@@ -166,7 +165,7 @@ func (r *Run) verifyPayment(ctx context.Context, p *payment) (string, []string) 
 	if refunded > p.amount {
 		bad("refunds of %d exceed the payment's %d", refunded, p.amount)
 	}
-	if refunded > 0 && status != alipayplus.PaymentStatusSuccess {
+	if refunded > 0 && status != wire.PaymentStatusSuccess {
 		bad("refunds of %d on a payment that is %s", refunded, status)
 	}
 	return status, problems
@@ -175,19 +174,19 @@ func (r *Run) verifyPayment(ctx context.Context, p *payment) (string, []string) 
 // refundStatus asks for one refund: its status ("absent" for
 // REFUND_NOT_EXIST) and amount.
 func (r *Run) refundStatus(ctx context.Context, rf *refund) (string, string, error) {
-	var resp alipayplus.InquiryRefundResponse
-	err := r.retry(ctx, func(ctx context.Context) (alipayplus.Result, error) {
-		resp = alipayplus.InquiryRefundResponse{}
+	var resp wire.InquiryRefundResponse
+	err := r.retry(ctx, func(ctx context.Context) (wire.Result, error) {
+		resp = wire.InquiryRefundResponse{}
 		m := r.cfg.Merchant
-		_, err := m.Client.Call(ctx, shop.PathInquiryRefund, alipayplus.RefundQuery{PartnerID: m.PartnerID, RefundRequestID: rf.requestID}, &resp)
+		_, err := m.Client.Call(ctx, wire.PathInquiryRefund, wire.RefundQuery{PartnerID: m.PartnerID, RefundRequestID: rf.requestID}, &resp)
 		return resp.Result, err
 	})
 	switch {
 	case err != nil:
 		return "", "", err
-	case resp.Result.ResultCode == alipayplus.CodeRefundNotExist:
+	case resp.Result.ResultCode == wire.CodeRefundNotExist:
 		return "absent", "", nil
-	case resp.Result.ResultStatus != alipayplus.StatusSuccess:
+	case resp.Result.ResultStatus != wire.StatusSuccess:
 		return "", "", fmt.Errorf("answered %s %s", resp.Result.ResultStatus, resp.Result.ResultCode)
 	}
 	amount := ""
@@ -199,13 +198,13 @@ func (r *Run) refundStatus(ctx context.Context, rf *refund) (string, string, err
 
 // retry calls an inquiry until it gets an answer that is not U, for up to
 // a minute.
-func (r *Run) retry(ctx context.Context, call func(ctx context.Context) (alipayplus.Result, error)) error {
+func (r *Run) retry(ctx context.Context, call func(ctx context.Context) (wire.Result, error)) error {
 	deadline := time.Now().Add(time.Minute)
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
 		callCtx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 		res, err := call(callCtx)
 		cancel()
-		if err == nil && res.ResultStatus != alipayplus.StatusUnknown {
+		if err == nil && res.ResultStatus != wire.StatusUnknown {
 			return nil
 		}
 		if err == nil {

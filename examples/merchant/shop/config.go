@@ -6,7 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
 )
 
 // Config is a merchant's configuration file (JSON) for one wallet; paths
@@ -54,7 +55,7 @@ func LoadConfig(path string) (*Config, *Merchant, *Notifications, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	key, err := alipayplus.ParsePrivateKey(rawKey)
+	key, err := signing.ParsePrivateKey(rawKey)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: privateKeyFile: %w", path, err)
 	}
@@ -62,13 +63,13 @@ func LoadConfig(path string) (*Config, *Merchant, *Notifications, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	walletKey, err := alipayplus.ParsePublicKey(rawWallet)
+	walletKey, err := signing.ParsePublicKey(rawWallet)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: walletPublicKeyFile: %w", path, err)
 	}
 	m := &Merchant{
 		PartnerID: c.PartnerID,
-		Client: &alipayplus.Client{BaseURL: c.WalletURL, ClientID: c.ClientID, Key: key, KeyVersion: c.KeyVersion,
+		Client: &client.Client{BaseURL: c.WalletURL, ClientID: c.ClientID, Key: key, KeyVersion: c.KeyVersion,
 			WalletKey: walletKey, WalletClientID: c.WalletClientID},
 	}
 	n := &Notifications{WalletKey: walletKey, WalletClientID: c.WalletClientID, Key: key, ClientID: c.ClientID}

@@ -10,20 +10,21 @@ import (
 	"sync"
 	"time"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // Notification is a notifyPayment the wallet sent, as received.
 type Notification struct {
-	ID                string            `json:"-"` // the Notification-Id header: stable per message
-	PartnerID         string            `json:"partnerId"`
-	PaymentID         string            `json:"paymentId"`
-	PaymentRequestID  string            `json:"paymentRequestId"`
-	PaymentAmount     alipayplus.Amount `json:"paymentAmount"`
-	PaymentCreateTime string            `json:"paymentCreateTime"`
-	PaymentTime       string            `json:"paymentTime"`
-	PaymentStatus     string            `json:"paymentStatus"` // SUCCESS or FAIL
-	PaymentFailReason string            `json:"paymentFailReason"`
+	ID                string      `json:"-"` // the Notification-Id header: stable per message
+	PartnerID         string      `json:"partnerId"`
+	PaymentID         string      `json:"paymentId"`
+	PaymentRequestID  string      `json:"paymentRequestId"`
+	PaymentAmount     wire.Amount `json:"paymentAmount"`
+	PaymentCreateTime string      `json:"paymentCreateTime"`
+	PaymentTime       string      `json:"paymentTime"`
+	PaymentStatus     string      `json:"paymentStatus"` // SUCCESS or FAIL
+	PaymentFailReason string      `json:"paymentFailReason"`
 }
 
 // Notifications is the merchant's notifyPayment endpoint: an http.Handler
@@ -48,16 +49,16 @@ type Notifications struct {
 func (h *Notifications) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
-		h.answer(w, r, http.StatusBadRequest, alipayplus.StatusFail, "PARAM_ILLEGAL", "unreadable body")
+		h.answer(w, r, http.StatusBadRequest, wire.StatusFail, "PARAM_ILLEGAL", "unreadable body")
 		return
 	}
 	if err := h.verify(r, body); err != nil {
-		h.answer(w, r, http.StatusUnauthorized, alipayplus.StatusFail, "INVALID_SIGNATURE", err.Error())
+		h.answer(w, r, http.StatusUnauthorized, wire.StatusFail, "INVALID_SIGNATURE", err.Error())
 		return
 	}
 	var n Notification
 	if err := json.Unmarshal(body, &n); err != nil || n.PaymentID == "" {
-		h.answer(w, r, http.StatusBadRequest, alipayplus.StatusFail, "PARAM_ILLEGAL", "not a notifyPayment body")
+		h.answer(w, r, http.StatusBadRequest, wire.StatusFail, "PARAM_ILLEGAL", "not a notifyPayment body")
 		return
 	}
 	n.ID = r.Header.Get("Notification-Id")
@@ -66,7 +67,7 @@ func (h *Notifications) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Received(n)
 		h.mu.Unlock()
 	}
-	h.answer(w, r, http.StatusOK, alipayplus.StatusSuccess, "SUCCESS", "success")
+	h.answer(w, r, http.StatusOK, wire.StatusSuccess, "SUCCESS", "success")
 }
 
 // verify checks the wallet's signature over "POST <path>\n<Client-Id>.<Request-Time>.<body>".
@@ -78,18 +79,18 @@ func (h *Notifications) verify(r *http.Request, body []byte) error {
 	if h.WalletClientID != "" && cid != h.WalletClientID {
 		return fmt.Errorf("Client-Id %q is not the wallet's", cid)
 	}
-	t, err := alipayplus.ParseRequestTime(reqTime)
+	t, err := wire.ParseTime(reqTime)
 	if err != nil {
 		return errors.New("Request-Time malformed")
 	}
 	if skew := h.MaxClockSkew; skew > 0 && (time.Since(t) > skew || time.Until(t) > skew) {
 		return errors.New("Request-Time too far from now")
 	}
-	sig, err := alipayplus.ParseSignatureHeader(r.Header.Get("Signature"))
+	sig, err := signing.ParseSignatureHeader(r.Header.Get("Signature"))
 	if err != nil {
 		return errors.New("Signature header malformed")
 	}
-	if !alipayplus.Verify(h.WalletKey, alipayplus.SignedContent(http.MethodPost, r.URL.EscapedPath(), cid, reqTime, body), sig.Signature) {
+	if !signing.Verify(h.WalletKey, signing.SignedContent(http.MethodPost, r.URL.EscapedPath(), cid, reqTime, body), sig.Signature) {
 		return errors.New("signature verification failed")
 	}
 	return nil
@@ -97,10 +98,10 @@ func (h *Notifications) verify(r *http.Request, body []byte) error {
 
 // answer writes a signed result.
 func (h *Notifications) answer(w http.ResponseWriter, r *http.Request, status int, rs, code, msg string) {
-	body, _ := json.Marshal(map[string]alipayplus.Result{"result": {ResultStatus: rs, ResultCode: code, ResultMessage: msg}})
-	respTime := alipayplus.FormatTime(time.Now())
-	if sig, err := alipayplus.Sign(h.Key, alipayplus.SignedContent(http.MethodPost, r.URL.EscapedPath(), h.ClientID, respTime, body)); err == nil {
-		w.Header().Set("Signature", alipayplus.SignatureHeader{KeyVersion: "1", Signature: sig}.String())
+	body, _ := json.Marshal(map[string]wire.Result{"result": {ResultStatus: rs, ResultCode: code, ResultMessage: msg}})
+	respTime := wire.FormatTime(time.Now())
+	if sig, err := signing.Sign(h.Key, signing.SignedContent(http.MethodPost, r.URL.EscapedPath(), h.ClientID, respTime, body)); err == nil {
+		w.Header().Set("Signature", signing.SignatureHeader{KeyVersion: "1", Signature: sig}.String())
 	}
 	w.Header().Set("Client-Id", h.ClientID)
 	w.Header().Set("Response-Time", respTime)

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/adapters/cashier/cashiertest"
 	"github.com/paystate/paystate/examples/merchant/shop"
 )
@@ -33,7 +33,7 @@ func TestBrowserPayFromMerchantToReturnURL(t *testing.T) {
 
 	pay, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "browser-1", Title: "Two flat whites", Amount: usd(900), ReturnURL: returnURL})
 	require.NoError(t, err)
-	require.Equal(t, alipayplus.StatusAccepted, pay.Result.ResultStatus, "%+v", pay.Result)
+	require.Equal(t, wire.StatusAccepted, pay.Result.ResultStatus, "%+v", pay.Result)
 
 	ctx := cashiertest.Browser(t, chromium)
 	problems := cashiertest.WatchLog(t, ctx)
@@ -62,6 +62,6 @@ func TestBrowserPayFromMerchantToReturnURL(t *testing.T) {
 	assert.Equal(t, int64(1_000_000-900), aliceUSD(t, w), "the cashier user paid")
 	inq, err := w.merchant.InquirePayment(t.Context(), pay.PaymentID)
 	require.NoError(t, err)
-	assert.Equal(t, alipayplus.PaymentStatusSuccess, inq.PaymentStatus)
+	assert.Equal(t, wire.PaymentStatusSuccess, inq.PaymentStatus)
 	assert.Empty(t, problems(), "the browser reported problems")
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -263,7 +264,7 @@ func (c *Config) walletKey() (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, problem(key, "%v", err)
 	}
-	k, err := alipayplus.ParsePrivateKey(raw)
+	k, err := signing.ParsePrivateKey(raw)
 	if err != nil {
 		return nil, problem(key, "%v", err)
 	}
@@ -304,7 +305,7 @@ func (c *Config) partners() ([]alipayplus.Partner, error) {
 			if err != nil {
 				return nil, problem(vkey, "%v", err)
 			}
-			if keys[version], err = alipayplus.ParsePublicKey(raw); err != nil {
+			if keys[version], err = signing.ParsePublicKey(raw); err != nil {
 				return nil, problem(vkey, "%v", err)
 			}
 		}

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/examples/merchant/shop"
 )
@@ -114,11 +115,11 @@ func writeKeyPair(dir, private, public string) error {
 	if err != nil {
 		return err
 	}
-	priv, err := alipayplus.MarshalPrivateKeyPEM(key)
+	priv, err := signing.MarshalPrivateKeyPEM(key)
 	if err != nil {
 		return err
 	}
-	pub, err := alipayplus.MarshalPublicKeyPEM(&key.PublicKey)
+	pub, err := signing.MarshalPublicKeyPEM(&key.PublicKey)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/notify"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/examples/merchant/shop"
 )
 
@@ -34,7 +37,7 @@ func addRival(t *testing.T, dir string) func(w *running) *shop.Merchant {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
-	pub, err := alipayplus.MarshalPublicKeyPEM(&key.PublicKey)
+	pub, err := signing.MarshalPublicKeyPEM(&key.PublicKey)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "rival.pub.pem"), pub, 0o644))
 	editConfig(t, dir, func(c map[string]any) {
@@ -45,15 +48,15 @@ func addRival(t *testing.T, dir string) func(w *running) *shop.Merchant {
 	return func(w *running) *shop.Merchant {
 		raw, err := os.ReadFile(filepath.Join(dir, "wallet.pub.pem"))
 		require.NoError(t, err)
-		walletKey, err := alipayplus.ParsePublicKey(raw)
+		walletKey, err := signing.ParsePublicKey(raw)
 		require.NoError(t, err)
-		return &shop.Merchant{PartnerID: "P-rival", Client: &alipayplus.Client{BaseURL: w.url, ClientID: "rival-client",
+		return &shop.Merchant{PartnerID: "P-rival", Client: &client.Client{BaseURL: w.url, ClientID: "rival-client",
 			Key: key, KeyVersion: "1", WalletKey: walletKey, WalletClientID: demoWalletID}}
 	}
 }
 
 // call sends body as m to path and returns the verified answer.
-func call(t *testing.T, m *shop.Merchant, path string, body any) *alipayplus.Response {
+func call(t *testing.T, m *shop.Merchant, path string, body any) *client.Response {
 	t.Helper()
 	raw, err := json.Marshal(body)
 	require.NoError(t, err)
@@ -71,10 +74,10 @@ func TestSweepForeignPartnersIDs(t *testing.T) {
 	rival := rivalOf(w)
 	pay, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "mine-1", Title: "Beans", Amount: usd(1000), AccessToken: demoAliceToken})
 	require.NoError(t, err)
-	require.Equal(t, alipayplus.StatusSuccess, pay.Result.ResultStatus)
+	require.Equal(t, wire.StatusSuccess, pay.Result.ResultStatus)
 	refund, err := w.merchant.Refund(t.Context(), "mine-refund-1", pay.PaymentID, usd(100), "")
 	require.NoError(t, err)
-	require.Equal(t, alipayplus.StatusSuccess, refund.Result.ResultStatus)
+	require.Equal(t, wire.StatusSuccess, refund.Result.ResultStatus)
 	balance := aliceUSD(t, w)
 
 	for _, c := range []struct {
@@ -82,18 +85,18 @@ func TestSweepForeignPartnersIDs(t *testing.T) {
 		foreign, absent any
 		code            string
 	}{
-		{shop.PathInquiryPayment, alipayplus.PaymentQuery{PartnerID: "P-rival", PaymentID: pay.PaymentID},
-			alipayplus.PaymentQuery{PartnerID: "P-rival", PaymentID: "nope"}, alipayplus.CodeOrderNotExist},
-		{shop.PathInquiryPayment, alipayplus.PaymentQuery{PartnerID: "P-rival", PaymentRequestID: "mine-1"},
-			alipayplus.PaymentQuery{PartnerID: "P-rival", PaymentRequestID: "nope"}, alipayplus.CodeOrderNotExist},
-		{shop.PathCancel, alipayplus.PaymentQuery{PartnerID: "P-rival", PaymentID: pay.PaymentID},
-			alipayplus.PaymentQuery{PartnerID: "P-rival", PaymentID: "nope"}, alipayplus.CodeOrderNotExist},
-		{shop.PathRefund, alipayplus.RefundRequest{PartnerID: "P-rival", RefundRequestID: "r-1", PaymentID: pay.PaymentID, RefundAmount: alipayplus.AmountOf(usd(900))},
-			alipayplus.RefundRequest{PartnerID: "P-rival", RefundRequestID: "r-1", PaymentID: "nope", RefundAmount: alipayplus.AmountOf(usd(900))}, alipayplus.CodeOrderNotExist},
-		{shop.PathInquiryRefund, alipayplus.RefundQuery{PartnerID: "P-rival", RefundRequestID: "mine-refund-1"},
-			alipayplus.RefundQuery{PartnerID: "P-rival", RefundRequestID: "nope"}, alipayplus.CodeRefundNotExist},
-		{shop.PathInquiryRefund, alipayplus.RefundQuery{PartnerID: "P-rival", RefundID: refund.RefundID},
-			alipayplus.RefundQuery{PartnerID: "P-rival", RefundID: "nope"}, alipayplus.CodeRefundNotExist},
+		{wire.PathInquiryPayment, wire.PaymentQuery{PartnerID: "P-rival", PaymentID: pay.PaymentID},
+			wire.PaymentQuery{PartnerID: "P-rival", PaymentID: "nope"}, wire.CodeOrderNotExist},
+		{wire.PathInquiryPayment, wire.PaymentQuery{PartnerID: "P-rival", PaymentRequestID: "mine-1"},
+			wire.PaymentQuery{PartnerID: "P-rival", PaymentRequestID: "nope"}, wire.CodeOrderNotExist},
+		{wire.PathCancel, wire.PaymentQuery{PartnerID: "P-rival", PaymentID: pay.PaymentID},
+			wire.PaymentQuery{PartnerID: "P-rival", PaymentID: "nope"}, wire.CodeOrderNotExist},
+		{wire.PathRefund, wire.RefundRequest{PartnerID: "P-rival", RefundRequestID: "r-1", PaymentID: pay.PaymentID, RefundAmount: &[]wire.Amount{usd(900)}[0]},
+			wire.RefundRequest{PartnerID: "P-rival", RefundRequestID: "r-1", PaymentID: "nope", RefundAmount: &[]wire.Amount{usd(900)}[0]}, wire.CodeOrderNotExist},
+		{wire.PathInquiryRefund, wire.RefundQuery{PartnerID: "P-rival", RefundRequestID: "mine-refund-1"},
+			wire.RefundQuery{PartnerID: "P-rival", RefundRequestID: "nope"}, wire.CodeRefundNotExist},
+		{wire.PathInquiryRefund, wire.RefundQuery{PartnerID: "P-rival", RefundID: refund.RefundID},
+			wire.RefundQuery{PartnerID: "P-rival", RefundID: "nope"}, wire.CodeRefundNotExist},
 	} {
 		foreign, absent := call(t, rival, c.path, c.foreign), call(t, rival, c.path, c.absent)
 		assert.Equal(t, c.code, foreign.Result.ResultCode, "%s %+v", c.path, c.foreign)
@@ -101,18 +104,18 @@ func TestSweepForeignPartnersIDs(t *testing.T) {
 		assert.JSONEq(t, string(absent.Body), string(foreign.Body), "%s: another partner's id reads as one that does not exist", c.path)
 	}
 	// Posing as the demo partner with the rival's key and Client-Id.
-	posed := call(t, rival, shop.PathInquiryPayment, alipayplus.PaymentQuery{PartnerID: demoPartnerID, PaymentID: pay.PaymentID})
-	assert.Equal(t, alipayplus.CodeAccessDenied, posed.Result.ResultCode)
+	posed := call(t, rival, wire.PathInquiryPayment, wire.PaymentQuery{PartnerID: demoPartnerID, PaymentID: pay.PaymentID})
+	assert.Equal(t, wire.CodeAccessDenied, posed.Result.ResultCode)
 
 	inq, err := w.merchant.InquirePayment(t.Context(), pay.PaymentID)
 	require.NoError(t, err)
-	assert.Equal(t, alipayplus.PaymentStatusSuccess, inq.PaymentStatus, "still paid")
+	assert.Equal(t, wire.PaymentStatusSuccess, inq.PaymentStatus, "still paid")
 	assert.Equal(t, balance, aliceUSD(t, w), "no money moved")
 }
 
 // rawPost sends body to path with the headers sign sets (see signed) and
 // returns the HTTP status and the verified answer.
-func rawPost(t *testing.T, w *running, path string, body []byte, sign func(r *http.Request)) (int, alipayplus.Result) {
+func rawPost(t *testing.T, w *running, path string, body []byte, sign func(r *http.Request)) (int, wire.Result) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, w.url+path, bytes.NewReader(body))
 	require.NoError(t, err)
@@ -125,7 +128,7 @@ func rawPost(t *testing.T, w *running, path string, body []byte, sign func(r *ht
 	require.NoError(t, err)
 	require.NoError(t, w.merchant.Client.VerifyResponse(path, resp.Header, raw), "every answer is signed, rejections too")
 	var env struct {
-		Result alipayplus.Result `json:"result"`
+		Result wire.Result `json:"result"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &env), string(raw))
 	return resp.StatusCode, env.Result
@@ -158,38 +161,38 @@ func TestSweepTamperedStaleUnsignedAndReplayedRequests(t *testing.T) {
 		sign func(r *http.Request)
 		code string
 	}{
-		"one body byte changed (first)":  {flip(body, 0), signed(t, w, body, time.Time{}, nil), alipayplus.CodeInvalidSignature},
-		"one body byte changed (middle)": {flip(body, len(body)/2), signed(t, w, body, time.Time{}, nil), alipayplus.CodeInvalidSignature},
-		"one body byte changed (last)":   {flip(body, len(body)-1), signed(t, w, body, time.Time{}, nil), alipayplus.CodeInvalidSignature},
-		"unsigned":                       {body, signed(t, w, body, time.Time{}, func(h http.Header) { h.Del("Signature") }), alipayplus.CodeInvalidSignature},
-		"no Client-Id":                   {body, signed(t, w, body, time.Time{}, func(h http.Header) { h.Del("Client-Id") }), alipayplus.CodeInvalidClient},
-		"stale Request-Time":             {body, signed(t, w, body, now.Add(-6*time.Minute), nil), alipayplus.CodeInvalidSignature},
-		"future Request-Time":            {body, signed(t, w, body, now.Add(6*time.Minute), nil), alipayplus.CodeInvalidSignature},
+		"one body byte changed (first)":  {flip(body, 0), signed(t, w, body, time.Time{}, nil), wire.CodeInvalidSignature},
+		"one body byte changed (middle)": {flip(body, len(body)/2), signed(t, w, body, time.Time{}, nil), wire.CodeInvalidSignature},
+		"one body byte changed (last)":   {flip(body, len(body)-1), signed(t, w, body, time.Time{}, nil), wire.CodeInvalidSignature},
+		"unsigned":                       {body, signed(t, w, body, time.Time{}, func(h http.Header) { h.Del("Signature") }), wire.CodeInvalidSignature},
+		"no Client-Id":                   {body, signed(t, w, body, time.Time{}, func(h http.Header) { h.Del("Client-Id") }), wire.CodeInvalidClient},
+		"stale Request-Time":             {body, signed(t, w, body, now.Add(-6*time.Minute), nil), wire.CodeInvalidSignature},
+		"future Request-Time":            {body, signed(t, w, body, now.Add(6*time.Minute), nil), wire.CodeInvalidSignature},
 		"unknown key version": {body, signed(t, w, body, time.Time{}, func(h http.Header) {
 			h.Set("Signature", strings.Replace(h.Get("Signature"), "keyVersion=1", "keyVersion=9", 1))
-		}), alipayplus.CodeKeyNotFound},
+		}), wire.CodeKeyNotFound},
 	} {
-		status, res := rawPost(t, w, shop.PathPay, c.sent, c.sign)
+		status, res := rawPost(t, w, wire.PathPay, c.sent, c.sign)
 		assert.Equal(t, http.StatusUnauthorized, status, name)
-		assert.Equal(t, alipayplus.StatusFail, res.ResultStatus, name)
+		assert.Equal(t, wire.StatusFail, res.ResultStatus, name)
 		assert.Equal(t, c.code, res.ResultCode, "%s: %s", name, res.ResultMessage)
 	}
-	inq, err := w.merchant.Client.Call(t.Context(), shop.PathInquiryPayment, alipayplus.PaymentQuery{PartnerID: demoPartnerID, PaymentRequestID: "sweep-1"}, nil)
+	inq, err := w.merchant.Client.Call(t.Context(), wire.PathInquiryPayment, wire.PaymentQuery{PartnerID: demoPartnerID, PaymentRequestID: "sweep-1"}, nil)
 	require.NoError(t, err)
-	assert.Equal(t, alipayplus.CodeOrderNotExist, inq.ResultCode, "no tampered request created the payment")
+	assert.Equal(t, wire.CodeOrderNotExist, inq.ResultCode, "no tampered request created the payment")
 	assert.Equal(t, balance, aliceUSD(t, w))
 
 	// The genuine request, then the very same bytes and headers again.
-	genuine := &http.Request{Method: http.MethodPost, Header: http.Header{}, URL: mustURL(t, w.url+shop.PathPay)}
+	genuine := &http.Request{Method: http.MethodPost, Header: http.Header{}, URL: mustURL(t, w.url+wire.PathPay)}
 	require.NoError(t, w.merchant.Client.SignRequest(genuine, body))
 	replay := func(r *http.Request) {
 		for _, k := range []string{"Client-Id", "Request-Time", "Signature"} {
 			r.Header.Set(k, genuine.Header.Get(k))
 		}
 	}
-	_, first := rawPost(t, w, shop.PathPay, body, replay)
-	_, again := rawPost(t, w, shop.PathPay, body, replay)
-	assert.Equal(t, alipayplus.StatusSuccess, first.ResultStatus)
+	_, first := rawPost(t, w, wire.PathPay, body, replay)
+	_, again := rawPost(t, w, wire.PathPay, body, replay)
+	assert.Equal(t, wire.StatusSuccess, first.ResultStatus)
 	assert.Equal(t, first, again, "a replay gets the first answer")
 	assert.Equal(t, balance-700, aliceUSD(t, w), "debited once")
 }
@@ -205,28 +208,28 @@ func flip(b []byte, i int) []byte {
 func TestSweepOversizedAndNestedBodies(t *testing.T) {
 	w := start(t, demoDir(t))
 	big := []byte(`{"partnerId":"` + demoPartnerID + `","paymentRequestId":"` + strings.Repeat("x", 1<<20) + `"}`)
-	status, res := rawPost(t, w, shop.PathPay, big, signed(t, w, big, time.Time{}, nil))
+	status, res := rawPost(t, w, wire.PathPay, big, signed(t, w, big, time.Time{}, nil))
 	assert.Equal(t, http.StatusRequestEntityTooLarge, status)
-	assert.Equal(t, alipayplus.CodeParamIllegal, res.ResultCode)
+	assert.Equal(t, wire.CodeParamIllegal, res.ResultCode)
 
 	// An otherwise valid pay carrying a nested value in a field the
 	// decoder does not know: shallow, it is ignored and the pay goes
 	// through; past the decoder's depth limit, PARAM_ILLEGAL and nothing
 	// stored.
-	for depth, want := range map[int]string{100: alipayplus.StatusSuccess, 20_000: alipayplus.StatusFail, 400_000: alipayplus.StatusFail} {
+	for depth, want := range map[int]string{100: wire.StatusSuccess, 20_000: wire.StatusFail, 400_000: wire.StatusFail} {
 		requestID := fmt.Sprintf("deep-%d", depth)
 		nested := []byte(fmt.Sprintf(`{"partnerId":%q,"paymentRequestId":%q,"paymentOrderTitle":"Beans",`+
 			`"paymentAmount":{"currency":"USD","value":"100"},"paymentFactor":{"isAgreementPay":true},"paymentAuthCode":%q,"x":%s1%s}`,
 			demoPartnerID, requestID, demoAliceToken, strings.Repeat("[", depth), strings.Repeat("]", depth)))
 		require.Less(t, len(nested), 1<<20)
-		status, res := rawPost(t, w, shop.PathPay, nested, signed(t, w, nested, time.Time{}, nil))
+		status, res := rawPost(t, w, wire.PathPay, nested, signed(t, w, nested, time.Time{}, nil))
 		assert.Equal(t, want, res.ResultStatus, "depth %d: %+v", depth, res)
 		assert.Equal(t, http.StatusOK, status, "depth %d", depth)
-		inq, err := w.merchant.Client.Call(t.Context(), shop.PathInquiryPayment, alipayplus.PaymentQuery{PartnerID: demoPartnerID, PaymentRequestID: requestID}, nil)
+		inq, err := w.merchant.Client.Call(t.Context(), wire.PathInquiryPayment, wire.PaymentQuery{PartnerID: demoPartnerID, PaymentRequestID: requestID}, nil)
 		require.NoError(t, err)
-		if want == alipayplus.StatusFail {
-			assert.Equal(t, alipayplus.CodeParamIllegal, res.ResultCode, "depth %d", depth)
-			assert.Equal(t, alipayplus.CodeOrderNotExist, inq.ResultCode, "depth %d: nothing stored", depth)
+		if want == wire.StatusFail {
+			assert.Equal(t, wire.CodeParamIllegal, res.ResultCode, "depth %d", depth)
+			assert.Equal(t, wire.CodeOrderNotExist, inq.ResultCode, "depth %d: nothing stored", depth)
 		}
 	}
 	code, _ := w.get(t, "/healthz")
@@ -290,7 +293,7 @@ func TestSweepNotifyURLsIntoTheWalletsNetwork(t *testing.T) {
 		w.merchant.NotifyURL = u
 		p, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "n-" + name, Title: "Beans", Amount: usd(100), AccessToken: demoAliceToken})
 		require.NoError(t, err)
-		require.Equal(t, alipayplus.StatusSuccess, p.Result.ResultStatus, "%s: the pay itself is fine", name)
+		require.Equal(t, wire.StatusSuccess, p.Result.ResultStatus, "%s: the pay itself is fine", name)
 		ids[name] = p.PaymentID
 	}
 	w.merchant.NotifyURL = "http://" + redirectorAddr + "/notify"
@@ -315,9 +318,9 @@ func TestSweepNotifyURLsIntoTheWalletsNetwork(t *testing.T) {
 	}, 20*time.Second, 50*time.Millisecond, "the worker tried every notification")
 	for name, id := range ids {
 		_, last := attempted(id)
-		// The guard's own refusal (alipayplus.ErrNotifyRefused), not a
+		// The guard's own refusal (notify.ErrNotifyRefused), not a
 		// "connection refused" from a dial that was made.
-		assert.Contains(t, last, alipayplus.ErrNotifyRefused.Error(), "%s (%s)", name, urls[name])
+		assert.Contains(t, last, notify.ErrNotifyRefused.Error(), "%s (%s)", name, urls[name])
 	}
 	_, last := attempted(redirected)
 	assert.Contains(t, last, "307", "the redirect is an answer, not followed")

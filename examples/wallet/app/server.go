@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/notify"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/worker"
 	"github.com/paystate/paystate/examples/wallet/ledger"
@@ -85,7 +86,7 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	}
 	// The notifier's own timeout follows the worker's attempt timeout when
 	// one is configured (zero keeps the notifier's default).
-	notifier, err := alipayplus.NewNotifier(apiCfg, alipayplus.NotifierOptions{
+	notifier, err := notify.New(apiCfg, notify.Options{
 		AllowHosts: cfg.Notify.AllowHosts, AllowCIDRs: cidrs(cfg.Notify.AllowCIDRs), Timeout: tuning[1],
 	})
 	if err != nil {

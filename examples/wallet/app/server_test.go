@@ -13,12 +13,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/paystate/paystate/adapters/alipayplus"
-	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/examples/merchant/shop"
 )
 
-func usd(minor int64) engine.Money { return engine.Money{Currency: "USD", Minor: minor} }
+func usd(minor int64) wire.Amount {
+	return wire.Amount{Currency: "USD", Value: strconv.FormatInt(minor, 10)}
+}
 
 func aliceUSD(t *testing.T, w *running) int64 {
 	t.Helper()
@@ -35,7 +36,7 @@ func TestRestartKeepsPaymentsAndBalances(t *testing.T) {
 	require.Equal(t, int64(1_000_000), aliceUSD(t, w))
 	pay, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "order-1", Title: "Beans", Amount: usd(1250), AccessToken: demoAliceToken})
 	require.NoError(t, err)
-	require.Equal(t, alipayplus.StatusSuccess, pay.Result.ResultStatus, "%+v", pay.Result)
+	require.Equal(t, wire.StatusSuccess, pay.Result.ResultStatus, "%+v", pay.Result)
 	require.Equal(t, int64(998_750), aliceUSD(t, w))
 	require.NoError(t, w.stop(), "graceful shutdown")
 
@@ -43,13 +44,13 @@ func TestRestartKeepsPaymentsAndBalances(t *testing.T) {
 	assert.Equal(t, int64(998_750), aliceUSD(t, w), "the restart neither reset nor paid again")
 	inq, err := w.merchant.InquirePayment(t.Context(), pay.PaymentID)
 	require.NoError(t, err)
-	assert.Equal(t, alipayplus.PaymentStatusSuccess, inq.PaymentStatus)
+	assert.Equal(t, wire.PaymentStatusSuccess, inq.PaymentStatus)
 	again, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "order-1", Title: "Beans", Amount: usd(1250), AccessToken: demoAliceToken})
 	require.NoError(t, err)
 	assert.Equal(t, pay.PaymentID, again.PaymentID, "the repeated pay after the restart is the same payment")
 	refund, err := w.merchant.Refund(t.Context(), "refund-1", pay.PaymentID, usd(250), "")
 	require.NoError(t, err)
-	require.Equal(t, alipayplus.StatusSuccess, refund.Result.ResultStatus, "%+v", refund.Result)
+	require.Equal(t, wire.StatusSuccess, refund.Result.ResultStatus, "%+v", refund.Result)
 	assert.Equal(t, int64(999_000), aliceUSD(t, w))
 }
 
@@ -108,7 +109,7 @@ func TestCashierLinkFromPay(t *testing.T) {
 	w := start(t, demoDir(t))
 	pay, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "c-1", Title: "Flat white", Amount: usd(450)})
 	require.NoError(t, err)
-	require.Equal(t, alipayplus.StatusAccepted, pay.Result.ResultStatus)
+	require.Equal(t, wire.StatusAccepted, pay.Result.ResultStatus)
 	require.NotNil(t, pay.ActionForm)
 	require.True(t, strings.HasPrefix(pay.ActionForm.RedirectionURL, w.url+"/cashier/"), pay.ActionForm.RedirectionURL)
 	status, body := w.get(t, strings.TrimPrefix(pay.ActionForm.RedirectionURL, w.url))
@@ -125,7 +126,7 @@ func TestGracefulShutdownFinishesARequestInFlight(t *testing.T) {
 	w := start(t, demoDir(t))
 	body := agreementPayBody(t, "in-flight", 300)
 	pr, pw := io.Pipe()
-	req, err := http.NewRequest(http.MethodPost, w.url+shop.PathPay, pr)
+	req, err := http.NewRequest(http.MethodPost, w.url+wire.PathPay, pr)
 	require.NoError(t, err)
 	req.ContentLength = int64(len(body))
 	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
@@ -165,7 +166,7 @@ func TestGracefulShutdownFinishesARequestInFlight(t *testing.T) {
 	defer a.resp.Body.Close()
 	raw, err := io.ReadAll(a.resp.Body)
 	require.NoError(t, err)
-	require.NoError(t, w.merchant.Client.VerifyResponse(shop.PathPay, a.resp.Header, raw))
+	require.NoError(t, w.merchant.Client.VerifyResponse(wire.PathPay, a.resp.Header, raw))
 	assert.Contains(t, string(raw), `"resultStatus":"S"`)
 	require.NoError(t, <-stopped, "Run returns nil after a graceful shutdown")
 }
@@ -183,9 +184,9 @@ func TestLocalURLNamesALoopbackHost(t *testing.T) {
 // minor US cents by alice, as the wire carries it.
 func agreementPayBody(t *testing.T, requestID string, minor int64) []byte {
 	t.Helper()
-	body, err := json.Marshal(alipayplus.PayRequest{
+	body, err := json.Marshal(wire.PayRequest{
 		PartnerID: demoPartnerID, PaymentRequestID: requestID, PaymentOrderTitle: "Beans",
-		PaymentAmount: alipayplus.AmountOf(usd(minor)), PaymentFactor: &alipayplus.PaymentFactor{IsAgreementPay: true},
+		PaymentAmount: &[]wire.Amount{usd(minor)}[0], PaymentFactor: &wire.PaymentFactor{IsAgreementPay: true},
 		PaymentAuthCode: demoAliceToken,
 	})
 	require.NoError(t, err)

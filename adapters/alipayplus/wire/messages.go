@@ -1,28 +1,19 @@
-package alipayplus
+package wire
 
-import (
-	"encoding/json"
-	"time"
+import "encoding/json"
 
-	"github.com/paystate/paystate/engine"
-)
-
-// This file holds the JSON shapes shared by the endpoints. Requests are
-// decoded field by field (decode.go) so that every problem names its wire
-// field; the request structs here are for callers that build requests (the
-// client helper, examples, tests). Answers are marshalled from the response
-// structs. Optional fields are omitted, never sent as "" (digest §2.1).
+// This file holds the JSON shapes of the endpoints' requests and answers.
+// The wallet decodes requests field by field (package alipayplus) so that
+// every problem names its wire field; the request structs here are for
+// callers that build requests (merchants, examples, tests). Answers are
+// marshalled from the response structs. Optional fields are omitted, never
+// sent as "".
 
 // Amount is the Alipay+ Amount object: Value is a positive whole number of
 // the currency's minor units written as a decimal string (digest §3.2).
 type Amount struct {
 	Currency string `json:"currency"`
 	Value    string `json:"value"`
-}
-
-// AmountOf returns m in its wire form.
-func AmountOf(m engine.Money) *Amount {
-	return &Amount{Currency: m.Currency, Value: m.Value()}
 }
 
 // Action form types of ActionForm.ActionFormType (mini-program v1).
@@ -212,10 +203,17 @@ type InquiryRefundResponse struct {
 	RefundFailReason string  `json:"refundFailReason,omitempty"`
 }
 
-// wireTime formats t for an answer, or "" (omitted) for the zero time.
-func wireTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return FormatTime(t)
+// NotifyPaymentRequest is the body of the notifyPayment a wallet POSTs to a
+// merchant's paymentNotifyUrl once a payment reaches its final result. The
+// field order is the wire order. PaymentTime is set for SUCCESS only (it is
+// the payment's success time); PaymentFailReason for FAIL only.
+type NotifyPaymentRequest struct {
+	PartnerID         string `json:"partnerId"`
+	PaymentID         string `json:"paymentId"`
+	PaymentRequestID  string `json:"paymentRequestId"`
+	PaymentAmount     Amount `json:"paymentAmount"`
+	PaymentCreateTime string `json:"paymentCreateTime,omitempty"`
+	PaymentTime       string `json:"paymentTime,omitempty"`
+	PaymentStatus     string `json:"paymentStatus"`
+	PaymentFailReason string `json:"paymentFailReason,omitempty"`
 }

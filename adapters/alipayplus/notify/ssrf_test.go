@@ -1,4 +1,4 @@
-package alipayplus
+package notify
 
 import (
 	"context"
@@ -63,14 +63,14 @@ func (d *dialLog) addresses() []string {
 
 // guardedNotifier has no exceptions unless tune adds some; its connections
 // are logged and routed to m.
-func guardedNotifier(t testing.TB, m *merchant, tune func(*NotifierOptions)) (*Notifier, *dialLog) {
+func guardedNotifier(t testing.TB, m *merchant, tune func(*Options)) (*Notifier, *dialLog) {
 	t.Helper()
 	log := &dialLog{to: m.Listener.Addr().String()}
-	opts := NotifierOptions{Resolver: testResolver, DialContext: log.dial}
+	opts := Options{Resolver: testResolver, DialContext: log.dial}
 	if tune != nil {
 		tune(&opts)
 	}
-	n, err := NewNotifier(notifierConfig(t), opts)
+	n, err := New(notifierConfig(t), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestNotifyRefusesWithoutConnecting(t *testing.T) {
 			// Twice: once with the real dialer (a connection to the local
 			// merchant would succeed if the guard let it through), once
 			// with a dial hook that would record any approved address.
-			plain, err := NewNotifier(notifierConfig(t), NotifierOptions{Resolver: testResolver})
+			plain, err := New(notifierConfig(t), Options{Resolver: testResolver})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,25 +210,25 @@ func TestNotifyOperatorExceptions(t *testing.T) {
 	port := m.Listener.Addr().(*net.TCPAddr).Port
 	cases := []struct {
 		name    string
-		tune    func(*NotifierOptions)
+		tune    func(*Options)
 		url     string
 		refused string // "" means delivered
 	}{
-		{"host allowed by name, private address", func(o *NotifierOptions) { o.AllowHosts = []string{"Internal.Example"} },
+		{"host allowed by name, private address", func(o *Options) { o.AllowHosts = []string{"Internal.Example"} },
 			"http://internal.example/n", ""},
-		{"name allowance covers that name only", func(o *NotifierOptions) { o.AllowHosts = []string{"internal.example"} },
+		{"name allowance covers that name only", func(o *Options) { o.AllowHosts = []string{"internal.example"} },
 			"http://private.example/n", "private address"},
-		{"range allowed", func(o *NotifierOptions) { o.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} },
+		{"range allowed", func(o *Options) { o.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} },
 			"http://private.example/n", ""},
-		{"range does not cover loopback", func(o *NotifierOptions) { o.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} },
+		{"range does not cover loopback", func(o *Options) { o.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} },
 			"http://rebind.example/n", "loopback"},
-		{"address allowed, reached by name", func(o *NotifierOptions) { o.AllowHosts = []string{"10.1.2.3"} },
+		{"address allowed, reached by name", func(o *Options) { o.AllowHosts = []string{"10.1.2.3"} },
 			"http://private.example/n", ""},
-		{"address allowed, IPv4-mapped form", func(o *NotifierOptions) { o.AllowHosts = []string{"10.1.2.3"} },
+		{"address allowed, IPv4-mapped form", func(o *Options) { o.AllowHosts = []string{"10.1.2.3"} },
 			"http://[::ffff:10.1.2.3]/n", ""},
-		{"address allowance covers that address only", func(o *NotifierOptions) { o.AllowHosts = []string{"127.0.0.1"} },
+		{"address allowance covers that address only", func(o *Options) { o.AllowHosts = []string{"127.0.0.1"} },
 			"http://10.0.0.1/n", "private address"},
-		{"localhost allowed by name", func(o *NotifierOptions) { o.AllowHosts = []string{"localhost"} },
+		{"localhost allowed by name", func(o *Options) { o.AllowHosts = []string{"localhost"} },
 			"http://localhost:%d/n", "resolving localhost"}, // allowed, then the fake resolver knows no localhost
 	}
 	for _, c := range cases {
@@ -254,7 +254,7 @@ func TestNotifyOperatorExceptions(t *testing.T) {
 func TestNotifyLoopbackAllowedWithRealDialer(t *testing.T) {
 	m := newMerchant(t, answerS)
 	for _, allow := range []string{"127.0.0.1", "[127.0.0.1]", "::ffff:127.0.0.1"} {
-		n, err := NewNotifier(notifierConfig(t), NotifierOptions{AllowHosts: []string{allow}, Resolver: testResolver})
+		n, err := New(notifierConfig(t), Options{AllowHosts: []string{allow}, Resolver: testResolver})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +264,7 @@ func TestNotifyLoopbackAllowedWithRealDialer(t *testing.T) {
 		n.CloseIdleConnections()
 	}
 	// rebind.example resolves to 127.0.0.1: the address allowance covers it.
-	n, err := NewNotifier(notifierConfig(t), NotifierOptions{AllowHosts: []string{"127.0.0.1"}, Resolver: testResolver})
+	n, err := New(notifierConfig(t), Options{AllowHosts: []string{"127.0.0.1"}, Resolver: testResolver})
 	if err != nil {
 		t.Fatal(err)
 	}

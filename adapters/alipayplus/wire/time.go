@@ -1,4 +1,4 @@
-package alipayplus
+package wire
 
 import (
 	"fmt"
@@ -6,11 +6,11 @@ import (
 	"time"
 )
 
-// ParseRequestTime reads a Request-Time (or Response-Time) header: ISO 8601
+// ParseTime reads a Request-Time (or Response-Time) header: ISO 8601
 // with a UTC offset and at least second precision (mini-program form, e.g.
 // 2019-04-04T12:08:56.253+05:30 or ...Z), or Unix epoch milliseconds
 // (Antom form, e.g. 1685599933871).
-func ParseRequestTime(v string) (time.Time, error) {
+func ParseTime(v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, fmt.Errorf("alipayplus: empty time")
 	}

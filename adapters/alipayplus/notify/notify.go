@@ -1,4 +1,4 @@
-package alipayplus
+package notify
 
 import (
 	"bytes"
@@ -16,11 +16,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/client"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
-	"github.com/paystate/paystate/store"
 )
 
-// Defaults of the NotifierOptions fields whose zero value means "default".
+// Defaults of the Options fields whose zero value means "default".
 const (
 	DefaultNotifyTimeout       = 10 * time.Second
 	DefaultMaxIdleConnsPerHost = 64
@@ -32,70 +35,9 @@ const maxAckBytes = 64 << 10
 // maxSnippet bounds how much of an acknowledgement an error quotes.
 const maxSnippet = 120
 
-// NotifyPaymentRequest is the body of the notifyPayment a wallet POSTs to a
-// merchant's paymentNotifyUrl once a payment reaches its final result. The
-// field order is the wire order. PaymentTime is set for SUCCESS only (it is
-// the payment's success time); PaymentFailReason for FAIL only.
-type NotifyPaymentRequest struct {
-	PartnerID         string `json:"partnerId"`
-	PaymentID         string `json:"paymentId"`
-	PaymentRequestID  string `json:"paymentRequestId"`
-	PaymentAmount     Amount `json:"paymentAmount"`
-	PaymentCreateTime string `json:"paymentCreateTime,omitempty"`
-	PaymentTime       string `json:"paymentTime,omitempty"`
-	PaymentStatus     string `json:"paymentStatus"`
-	PaymentFailReason string `json:"paymentFailReason,omitempty"`
-}
-
-// NotifyPaymentBody returns the notifyPayment body announcing m. It depends
-// on m alone (times are m's, written in UTC), so every attempt of a message
-// sends the same bytes. Status must be SUCCESS or FAIL; for FAIL the reason
-// is FailMsg, else the default text of the FailReason code, else "Payment
-// failed.", at most 256 characters.
-func NotifyPaymentBody(m store.OutboxMessage) ([]byte, error) {
-	var missing []string
-	for _, f := range []struct{ name, v string }{
-		{"PartnerID", m.PartnerID}, {"PaymentID", m.PaymentID}, {"RequestID", m.RequestID}, {"Currency", m.Currency},
-	} {
-		if f.v == "" {
-			missing = append(missing, f.name)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("alipayplus: outbox message %s has no %s", m.ID, strings.Join(missing, ", "))
-	}
-	if m.Amount <= 0 {
-		return nil, fmt.Errorf("alipayplus: outbox message %s has amount %d, want > 0", m.ID, m.Amount)
-	}
-	body := NotifyPaymentRequest{
-		PartnerID:         m.PartnerID,
-		PaymentID:         m.PaymentID,
-		PaymentRequestID:  m.RequestID,
-		PaymentAmount:     *AmountOf(engine.Money{Currency: m.Currency, Minor: m.Amount}),
-		PaymentCreateTime: wireTime(m.PaymentCreatedAt.UTC()),
-		PaymentStatus:     m.Status,
-	}
-	switch m.Status {
-	case PaymentStatusSuccess:
-		body.PaymentTime = wireTime(m.PaymentTime.UTC())
-	case PaymentStatusFail:
-		msg := m.FailMsg
-		if code, ok := engine.ParseCode(m.FailReason); ok && code != engine.CodeNone && msg == "" {
-			msg = failReasonText(code, "")
-		}
-		body.PaymentFailReason = truncate(msg, 256)
-		if body.PaymentFailReason == "" {
-			body.PaymentFailReason = "Payment failed."
-		}
-	default:
-		return nil, fmt.Errorf("alipayplus: outbox message %s has status %q, want SUCCESS or FAIL", m.ID, m.Status)
-	}
-	return json.Marshal(body)
-}
-
-// NotifierOptions tunes a Notifier. The zero value is the production
+// Options tunes a Notifier. The zero value is the production
 // setting: a 10 s attempt timeout and no exceptions to the SSRF guard.
-type NotifierOptions struct {
+type Options struct {
 	// Timeout bounds one attempt: connecting, sending and reading the
 	// acknowledgement. Default DefaultNotifyTimeout. The caller's context
 	// may end it sooner.
@@ -120,34 +62,40 @@ type NotifierOptions struct {
 }
 
 // Notifier delivers notifyPayment callbacks to merchants over HTTP: the
-// notifier of engine/worker. Build it with NewNotifier. A Notifier is safe
+// notifier of engine/worker. Build it with New. A Notifier is safe
 // for concurrent use and shares one keep-alive connection pool across
 // calls.
 type Notifier struct {
-	signer    Client // signs notifications as the wallet
-	byPartner map[string]*partnerEntry
+	signer    client.Client // signs notifications as the wallet
+	byPartner map[string]partnerKeys
 	timeout   time.Duration
 	http      *http.Client
 	transport *http.Transport
 	logger    *slog.Logger
 }
 
-// NewNotifier returns a Notifier configured by the handler's Config: it
-// signs with WalletClientID, WalletKey and WalletKeyVersion, stamps
-// Request-Time from Now, verifies signed acknowledgements with the
-// Partners' public keys and logs refusals to Logger. The other Config
-// fields are not used; WalletClientID, WalletKey and Partners follow
-// NewHandler's rules. The error names every invalid field.
-func NewNotifier(cfg Config, opts NotifierOptions) (*Notifier, error) {
+// partnerKeys is what a Notifier knows of a partner: its identity and keys
+// for verifying acknowledgements.
+type partnerKeys struct {
+	partner   alipayplus.Partner
+	newestKey string // the version an acknowledgement without keyVersion is checked with
+}
+
+// New returns a Notifier configured by the handler's Config: it signs with
+// WalletClientID, WalletKey and WalletKeyVersion, stamps Request-Time from
+// Now, verifies signed acknowledgements with the Partners' public keys and
+// logs refusals to Logger. The other Config fields are not used;
+// WalletClientID, WalletKey and Partners follow alipayplus.NewHandler's
+// rules (alipayplus.CheckPartners). The error names every invalid field.
+func New(cfg alipayplus.Config, opts Options) (*Notifier, error) {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("alipayplus: Config."+format, args...))
-	}
 	badOpt := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("alipayplus: NotifierOptions."+format, args...))
+		errs = append(errs, fmt.Errorf("alipayplus: notify.Options."+format, args...))
 	}
-	checkWallet(cfg, bad)
-	partners := checkPartners(cfg.Partners, bad)
+	partners, err := alipayplus.CheckPartners(cfg)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -208,7 +156,7 @@ func NewNotifier(cfg Config, opts NotifierOptions) (*Notifier, error) {
 		MaxResponseHeaderBytes: 64 << 10,
 	}
 	n := &Notifier{
-		signer: Client{
+		signer: client.Client{
 			ClientID:   cfg.WalletClientID,
 			Key:        cfg.WalletKey,
 			KeyVersion: cfg.WalletKeyVersion,
@@ -225,29 +173,32 @@ func NewNotifier(cfg Config, opts NotifierOptions) (*Notifier, error) {
 		},
 		logger: cfg.Logger,
 	}
-	_, n.byPartner = indexPartners(partners)
+	n.byPartner = make(map[string]partnerKeys, len(partners))
+	for _, p := range partners {
+		n.byPartner[p.PartnerID] = partnerKeys{partner: p, newestKey: p.NewestKeyVersion()}
+	}
 	return n, nil
 }
 
 // CloseIdleConnections closes the kept-alive connections no call is using.
 func (n *Notifier) CloseIdleConnections() { n.transport.CloseIdleConnections() }
 
-// Notify makes one attempt to deliver m to m.NotifyURL. It returns nil
+// Notify makes one attempt to deliver n to n.NotifyURL. It returns nil
 // exactly when the merchant answered 2xx with a JSON body whose
 // result.resultStatus is S (and, when the answer is signed, the signature
 // verifies with the partner's key); any error is a failed attempt, with a
 // short message saying what happened. It returns by the time ctx is done
 // or Timeout has passed, whichever comes first.
 //
-// The request is a POST of NotifyPaymentBody(m) with headers Content-Type
-// application/json; charset=UTF-8, Notification-Id (m.ID, stable across
+// The request is a POST of alipayplus.NotifyPaymentBody(n) with headers
+// Content-Type application/json; charset=UTF-8, Notification-Id (n.ID, stable across
 // attempts, for the merchant to de-duplicate on), and Client-Id,
 // Request-Time and Signature, signed like every Alipay+ request over
 // "POST <notify URL path>\n<WalletClientID>.<Request-Time>.<body>".
 // Redirects are not followed; URLs that are not http or https, and hosts
 // the SSRF guard refuses, fail with an error wrapping ErrNotifyRefused
 // without any connection being made.
-func (n *Notifier) Notify(ctx context.Context, m store.OutboxMessage) error {
+func (n *Notifier) Notify(ctx context.Context, m engine.Notification) error {
 	pe, ok := n.byPartner[m.PartnerID]
 	if !ok {
 		return fmt.Errorf("alipayplus: notification %s: partner %q is not configured", m.ID, m.PartnerID)
@@ -257,7 +208,7 @@ func (n *Notifier) Notify(ctx context.Context, m store.OutboxMessage) error {
 		n.logger.WarnContext(ctx, "alipayplus: notification refused", "message", m.ID, "partner", m.PartnerID, "error", err)
 		return err
 	}
-	body, err := NotifyPaymentBody(m)
+	body, err := alipayplus.NotifyPaymentBody(m)
 	if err != nil {
 		return err
 	}
@@ -294,7 +245,7 @@ func (n *Notifier) Notify(ctx context.Context, m store.OutboxMessage) error {
 		return fmt.Errorf("alipayplus: merchant's answer (HTTP %d) exceeds %d KiB", res.StatusCode, maxAckBytes>>10)
 	}
 	var envelope struct {
-		Result *Result `json:"result"`
+		Result *wire.Result `json:"result"`
 	}
 	jsonErr := json.Unmarshal(raw, &envelope)
 	if res.StatusCode < 200 || res.StatusCode > 299 {
@@ -314,7 +265,7 @@ func (n *Notifier) Notify(ctx context.Context, m store.OutboxMessage) error {
 	if envelope.Result == nil {
 		return fmt.Errorf("alipayplus: merchant's answer (HTTP %d) has no result: %s", res.StatusCode, snippet(raw))
 	}
-	if envelope.Result.ResultStatus != StatusSuccess {
+	if envelope.Result.ResultStatus != wire.StatusSuccess {
 		return fmt.Errorf("alipayplus: merchant answered %s", describeResult(*envelope.Result))
 	}
 	return nil
@@ -350,13 +301,13 @@ func notifyURL(raw string) (*url.URL, error) {
 // must be the partner's) and Response-Time is the header as sent (ISO 8601
 // or epoch milliseconds; its distance from the wallet's clock is not
 // checked: an acknowledgement replayed to the wallet gains nothing). Errors
-// wrap ErrUnverifiedResponse.
-func verifyAck(pe *partnerEntry, path string, h http.Header, body []byte) error {
-	p := pe.partner
+// wrap client.ErrUnverifiedResponse.
+func verifyAck(pe partnerKeys, path string, h http.Header, body []byte) error {
+	p := &pe.partner
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: acknowledgement: "+format, append([]any{ErrUnverifiedResponse}, args...)...)
+		return fmt.Errorf("%w: acknowledgement: "+format, append([]any{client.ErrUnverifiedResponse}, args...)...)
 	}
-	sig, err := ParseSignatureHeader(h.Get("Signature"))
+	sig, err := signing.ParseSignatureHeader(h.Get("Signature"))
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -364,14 +315,14 @@ func verifyAck(pe *partnerEntry, path string, h http.Header, body []byte) error 
 	if cid == "" {
 		cid = p.ClientID
 	} else if cid != p.ClientID {
-		return bad("Client-Id %q is not partner %s's %q", truncate(cid, 64), p.PartnerID, p.ClientID)
+		return bad("Client-Id %q is not partner %s's %q", wire.Truncate(cid, 64), p.PartnerID, p.ClientID)
 	}
 	rt := h.Get("Response-Time")
 	if rt == "" {
 		return bad("signed but no Response-Time header")
 	}
-	if _, err := ParseRequestTime(rt); err != nil {
-		return bad("Response-Time %q is neither ISO 8601 nor epoch milliseconds", truncate(rt, 64))
+	if _, err := wire.ParseTime(rt); err != nil {
+		return bad("Response-Time %q is neither ISO 8601 nor epoch milliseconds", wire.Truncate(rt, 64))
 	}
 	version := sig.KeyVersion
 	if version == "" {
@@ -379,9 +330,9 @@ func verifyAck(pe *partnerEntry, path string, h http.Header, body []byte) error 
 	}
 	key, ok := p.PublicKeys[version]
 	if !ok {
-		return bad("keyVersion %q is not registered for partner %s", truncate(version, 32), p.PartnerID)
+		return bad("keyVersion %q is not registered for partner %s", wire.Truncate(version, 32), p.PartnerID)
 	}
-	if !Verify(key, SignedContent(http.MethodPost, path, cid, rt, body), sig.Signature) {
+	if !signing.Verify(key, signing.SignedContent(http.MethodPost, path, cid, rt, body), sig.Signature) {
 		return bad("signature does not verify with partner %s's key %s", p.PartnerID, version)
 	}
 	return nil
@@ -418,9 +369,9 @@ func isTimeout(err error) bool {
 
 // describeResult writes a merchant's result for an error message, each
 // member cut short.
-func describeResult(r Result) string {
+func describeResult(r wire.Result) string {
 	return fmt.Sprintf("resultStatus %q, resultCode %q, resultMessage %q",
-		truncate(r.ResultStatus, 8), truncate(r.ResultCode, 64), truncate(r.ResultMessage, 100))
+		wire.Truncate(r.ResultStatus, 8), wire.Truncate(r.ResultCode, 64), wire.Truncate(r.ResultMessage, 100))
 }
 
 // snippet quotes the start of an answer for an error message.

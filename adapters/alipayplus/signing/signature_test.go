@@ -1,4 +1,4 @@
-package alipayplus
+package signing
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/url"
 	"testing"
+
+	"github.com/paystate/paystate/adapters/alipayplus/internal/alipaytest"
 )
 
 func TestParseSignatureHeader(t *testing.T) {
@@ -107,7 +109,7 @@ func TestSignedContent(t *testing.T) {
 }
 
 func TestSignVerify(t *testing.T) {
-	keys := testRSAKeys(t)
+	keys := alipaytest.Keys(t)
 	content := SignedContent("POST", "/v1/payments/pay", "client-a", "1685599933871", []byte(`{"paymentRequestId":"r-1"}`))
 	sig, err := Sign(keys.A1, content)
 	if err != nil {
@@ -143,26 +145,5 @@ func TestSignVerify(t *testing.T) {
 	sh, err := ParseSignatureHeader(SignatureHeader{KeyVersion: "1", Signature: sig}.String())
 	if err != nil || !Verify(&keys.A1.PublicKey, content, sh.Signature) {
 		t.Errorf("header round trip: %v", err)
-	}
-}
-
-// BenchmarkSignVerify is the bare cryptographic cost of one request: one
-// RSA-2048 verify (the request) plus one sign (the answer), the bound the
-// transport's throughput is measured against.
-func BenchmarkSignVerify(b *testing.B) {
-	keys := testRSAKeys(b)
-	content := SignedContent("POST", "/v1/payments/pay", "client-a", "1685599933871", echoBody)
-	sig, err := Sign(keys.A1, content)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if !Verify(&keys.A1.PublicKey, content, sig) {
-			b.Fatal("verify")
-		}
-		if _, err := Sign(keys.Wallet, content); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

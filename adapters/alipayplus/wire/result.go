@@ -1,4 +1,4 @@
-package alipayplus
+package wire
 
 // Result is the result triple every Alipay+ answer carries.
 type Result struct {

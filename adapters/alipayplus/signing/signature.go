@@ -1,4 +1,4 @@
-package alipayplus
+package signing
 
 import (
 	"crypto"

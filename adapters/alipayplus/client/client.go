@@ -1,4 +1,4 @@
-package alipayplus
+package client
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // TimeFormat is how a Client writes its Request-Time header.
@@ -69,7 +72,7 @@ type Response struct {
 	StatusCode int         // HTTP status
 	Header     http.Header // the answer's headers
 	Body       []byte      // the raw body, as signed
-	Result     Result      // the body's "result" member
+	Result     wire.Result // the body's "result" member
 }
 
 // Call sends req to path (e.g. "/v1/payments/pay") and decodes the answer
@@ -86,7 +89,7 @@ type Response struct {
 // Any error means the outcome is unknown and must be handled like U
 // (inquire, or repeat with the same request id); answers failing
 // verification wrap ErrUnverifiedResponse.
-func (c *Client) Call(ctx context.Context, path string, req, resp any) (Result, error) {
+func (c *Client) Call(ctx context.Context, path string, req, resp any) (wire.Result, error) {
 	var body []byte
 	switch v := req.(type) {
 	case []byte:
@@ -96,13 +99,13 @@ func (c *Client) Call(ctx context.Context, path string, req, resp any) (Result, 
 	default:
 		b, err := json.Marshal(req)
 		if err != nil {
-			return Result{}, fmt.Errorf("alipayplus: encoding the request: %w", err)
+			return wire.Result{}, fmt.Errorf("alipayplus: encoding the request: %w", err)
 		}
 		body = b
 	}
 	r, err := c.Do(ctx, path, body)
 	if err != nil {
-		return Result{}, err
+		return wire.Result{}, err
 	}
 	if resp != nil {
 		if err := json.Unmarshal(r.Body, resp); err != nil {
@@ -140,7 +143,7 @@ func (c *Client) Do(ctx context.Context, path string, body []byte) (*Response, e
 		return nil, err
 	}
 	var envelope struct {
-		Result *Result `json:"result"`
+		Result *wire.Result `json:"result"`
 	}
 	if err := json.Unmarshal(raw, &envelope); err != nil {
 		return nil, fmt.Errorf("alipayplus: answer (HTTP %d) is not JSON: %w", res.StatusCode, err)
@@ -172,12 +175,12 @@ func (c *Client) SignRequest(r *http.Request, body []byte) error {
 	if method == "" {
 		method = http.MethodPost
 	}
-	sig, err := Sign(c.Key, SignedContent(method, r.URL.EscapedPath(), c.ClientID, reqTime, body))
+	sig, err := signing.Sign(c.Key, signing.SignedContent(method, r.URL.EscapedPath(), c.ClientID, reqTime, body))
 	if err != nil {
 		return fmt.Errorf("alipayplus: signing the request: %w", err)
 	}
 	r.Header.Set("Client-Id", c.ClientID)
-	r.Header.Set("Signature", SignatureHeader{KeyVersion: c.KeyVersion, Signature: sig}.String())
+	r.Header.Set("Signature", signing.SignatureHeader{KeyVersion: c.KeyVersion, Signature: sig}.String())
 	return nil
 }
 
@@ -205,7 +208,7 @@ func (c *Client) VerifyResponse(path string, h http.Header, body []byte) error {
 	if rt == "" {
 		return bad("no Response-Time header")
 	}
-	t, err := ParseRequestTime(rt)
+	t, err := wire.ParseTime(rt)
 	if err != nil {
 		return bad("Response-Time: %v", err)
 	}
@@ -218,11 +221,11 @@ func (c *Client) VerifyResponse(path string, h http.Header, body []byte) error {
 	if sv == "" {
 		return bad("no Signature header")
 	}
-	sig, err := ParseSignatureHeader(sv)
+	sig, err := signing.ParseSignatureHeader(sv)
 	if err != nil {
 		return bad("%v", err)
 	}
-	if !Verify(c.WalletKey, SignedContent(http.MethodPost, path, cid, rt, body), sig.Signature) {
+	if !signing.Verify(c.WalletKey, signing.SignedContent(http.MethodPost, path, cid, rt, body), sig.Signature) {
 		return bad("signature does not verify with the wallet key")
 	}
 	return nil

@@ -1,4 +1,4 @@
-package alipayplus
+package signing
 
 import (
 	"crypto/ecdsa"
@@ -9,10 +9,12 @@ import (
 	"encoding/pem"
 	"strings"
 	"testing"
+
+	"github.com/paystate/paystate/adapters/alipayplus/internal/alipaytest"
 )
 
 func TestParsePrivateKey(t *testing.T) {
-	k := testRSAKeys(t).A1
+	k := alipaytest.Keys(t).A1
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(k)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +69,7 @@ func TestParsePrivateKey(t *testing.T) {
 
 func mustPublicPEM(t *testing.T) []byte {
 	t.Helper()
-	b, err := MarshalPublicKeyPEM(&testRSAKeys(t).A1.PublicKey)
+	b, err := MarshalPublicKeyPEM(&alipaytest.Keys(t).A1.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func mustPublicPEM(t *testing.T) []byte {
 }
 
 func TestParsePublicKey(t *testing.T) {
-	k := &testRSAKeys(t).A1.PublicKey
+	k := &alipaytest.Keys(t).A1.PublicKey
 	pkix, err := x509.MarshalPKIXPublicKey(k)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +106,7 @@ func TestParsePublicKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	ecDER, _ := x509.MarshalPKIXPublicKey(&ec.PublicKey)
-	priv, _ := MarshalPrivateKeyPEM(testRSAKeys(t).A1)
+	priv, _ := MarshalPrivateKeyPEM(alipaytest.Keys(t).A1)
 	for name, data := range map[string][]byte{
 		"empty":       nil,
 		"garbage":     []byte("%%%"),
@@ -119,7 +121,7 @@ func TestParsePublicKey(t *testing.T) {
 
 // A key pair loaded the SDK way signs and verifies.
 func TestParsedKeysSignAndVerify(t *testing.T) {
-	k := testRSAKeys(t).B
+	k := alipaytest.Keys(t).B
 	der, _ := x509.MarshalPKCS8PrivateKey(k)
 	pubDER, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
 	priv, err := ParsePrivateKey([]byte(base64.StdEncoding.EncodeToString(der)))

@@ -1,9 +1,8 @@
-package alipayplus
+package notify
 
 import (
 	"context"
 	"crypto/rsa"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paystate/paystate/store"
+	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/internal/alipaytest"
+	"github.com/paystate/paystate/adapters/alipayplus/signing"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
 )
 
 const ackS = `{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}`
@@ -70,43 +73,52 @@ func answerS(w http.ResponseWriter, _ *http.Request, _ []byte) {
 // clientID over path.
 func signedAck(t testing.TB, key *rsa.PrivateKey, version, clientID, path, body string) func(http.ResponseWriter, *http.Request, []byte) {
 	return func(w http.ResponseWriter, _ *http.Request, _ []byte) {
-		rt := FormatTime(testEpoch)
-		sig, err := Sign(key, SignedContent(http.MethodPost, path, clientID, rt, []byte(body)))
+		rt := wire.FormatTime(testEpoch)
+		sig, err := signing.Sign(key, signing.SignedContent(http.MethodPost, path, clientID, rt, []byte(body)))
 		if err != nil {
 			t.Error(err)
 		}
 		w.Header().Set("Client-Id", clientID)
 		w.Header().Set("Response-Time", rt)
-		w.Header().Set("Signature", SignatureHeader{KeyVersion: version, Signature: sig}.String())
+		w.Header().Set("Signature", signing.SignatureHeader{KeyVersion: version, Signature: sig}.String())
 		_, _ = io.WriteString(w, body)
 	}
 }
 
-// notifierConfig is the wallet of the handler tests: partner-a
-// (miniprogram-v1, keys 1 and 2) and partner-b (antom, key 1).
-func notifierConfig(t testing.TB) Config {
-	keys := testRSAKeys(t)
-	return Config{
+// The wallet of these tests: partner-a (miniprogram-v1, keys 1 and 2) and
+// partner-b (antom, key 1), at a fixed time.
+const (
+	testWalletClientID = "wallet-test"
+	testClientA        = "client-a"
+	testClientB        = "client-b"
+)
+
+var testEpoch = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+
+// notifierConfig is the wallet of these tests.
+func notifierConfig(t testing.TB) alipayplus.Config {
+	keys := alipaytest.Keys(t)
+	return alipayplus.Config{
 		WalletClientID:   testWalletClientID,
 		WalletKey:        keys.Wallet,
 		WalletKeyVersion: "3",
-		Partners: []Partner{
+		Partners: []alipayplus.Partner{
 			{PartnerID: "partner-a", ClientID: testClientA, PublicKeys: map[string]*rsa.PublicKey{"1": &keys.A1.PublicKey, "2": &keys.A2.PublicKey}},
-			{PartnerID: "partner-b", ClientID: testClientB, Profile: ProfileAntom, PublicKeys: map[string]*rsa.PublicKey{"1": &keys.B.PublicKey}},
+			{PartnerID: "partner-b", ClientID: testClientB, Profile: alipayplus.ProfileAntom, PublicKeys: map[string]*rsa.PublicKey{"1": &keys.B.PublicKey}},
 		},
 		Now: func() time.Time { return testEpoch },
 	}
 }
 
 // loopbackNotifier allows 127.0.0.1, where the test merchants listen.
-func loopbackNotifier(t testing.TB, tune func(*Config, *NotifierOptions)) *Notifier {
+func loopbackNotifier(t testing.TB, tune func(*alipayplus.Config, *Options)) *Notifier {
 	t.Helper()
 	cfg := notifierConfig(t)
-	opts := NotifierOptions{AllowHosts: []string{"127.0.0.1"}}
+	opts := Options{AllowHosts: []string{"127.0.0.1"}}
 	if tune != nil {
 		tune(&cfg, &opts)
 	}
-	n, err := NewNotifier(cfg, opts)
+	n, err := New(cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,21 +126,20 @@ func loopbackNotifier(t testing.TB, tune func(*Config, *NotifierOptions)) *Notif
 	return n
 }
 
-func successMessage(notifyURL string) store.OutboxMessage {
-	return store.OutboxMessage{
+// successMessage announces partner-a's payment pay-1 of 10.50 USD as paid.
+func successMessage(notifyURL string) engine.Notification {
+	return engine.Notification{
 		ID: "pay-1.result", PaymentID: "pay-1", PartnerID: "partner-a", RequestID: "req-1",
-		Kind: "payment_result", NotifyURL: notifyURL, Status: "SUCCESS",
-		Currency: "USD", Amount: 1050,
-		PaymentCreatedAt: testEpoch.Add(-time.Minute), PaymentTime: testEpoch,
-		CreatedAt: testEpoch, NextAttemptAt: testEpoch,
+		NotifyURL: notifyURL, State: engine.PaymentSuccess, Amount: engine.Money{Currency: "USD", Minor: 1050},
+		PaymentCreatedAt: testEpoch.Add(-time.Minute), At: testEpoch,
 	}
 }
 
 func TestNotifyRequestMatchesTheSpec(t *testing.T) {
-	keys := testRSAKeys(t)
+	keys := alipaytest.Keys(t)
 	m := newMerchant(t, answerS)
 	var clock atomic.Int64
-	n := loopbackNotifier(t, func(c *Config, _ *NotifierOptions) {
+	n := loopbackNotifier(t, func(c *alipayplus.Config, _ *Options) {
 		c.Now = func() time.Time { return testEpoch.Add(time.Duration(clock.Load()) * time.Second) }
 	})
 	msg := successMessage(m.URL + "/shop/notify%20me?token=abc")
@@ -159,22 +170,22 @@ func TestNotifyRequestMatchesTheSpec(t *testing.T) {
 				t.Errorf("attempt %d: %s = %q, want %q", attempt, name, v, want)
 			}
 		}
-		sig, err := ParseSignatureHeader(got.Header.Get("Signature"))
+		sig, err := signing.ParseSignatureHeader(got.Header.Get("Signature"))
 		if err != nil {
 			t.Fatalf("attempt %d: %v", attempt, err)
 		}
 		if sig.KeyVersion != "3" || !strings.HasPrefix(got.Header.Get("Signature"), "algorithm=RSA256, keyVersion=3, signature=") {
 			t.Errorf("attempt %d: Signature %q", attempt, got.Header.Get("Signature"))
 		}
-		content := SignedContent(http.MethodPost, "/shop/notify%20me", testWalletClientID, wantTime, got.Body)
-		if !Verify(&keys.Wallet.PublicKey, content, sig.Signature) {
+		content := signing.SignedContent(http.MethodPost, "/shop/notify%20me", testWalletClientID, wantTime, got.Body)
+		if !signing.Verify(&keys.Wallet.PublicKey, content, sig.Signature) {
 			t.Errorf("attempt %d: signature does not verify over the notify path with the wallet key", attempt)
 		}
 	}
 }
 
 func TestNotifyEmptyPathIsSlash(t *testing.T) {
-	keys := testRSAKeys(t)
+	keys := alipaytest.Keys(t)
 	m := newMerchant(t, answerS)
 	n := loopbackNotifier(t, nil)
 	if err := n.Notify(context.Background(), successMessage(m.URL)); err != nil {
@@ -184,87 +195,17 @@ func TestNotifyEmptyPathIsSlash(t *testing.T) {
 	if got.URI != "/" {
 		t.Errorf("request URI %q", got.URI)
 	}
-	sig, err := ParseSignatureHeader(got.Header.Get("Signature"))
+	sig, err := signing.ParseSignatureHeader(got.Header.Get("Signature"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !Verify(&keys.Wallet.PublicKey, SignedContent("POST", "/", testWalletClientID, got.Header.Get("Request-Time"), got.Body), sig.Signature) {
+	if !signing.Verify(&keys.Wallet.PublicKey, signing.SignedContent("POST", "/", testWalletClientID, got.Header.Get("Request-Time"), got.Body), sig.Signature) {
 		t.Error("signature does not cover path /")
 	}
 }
 
-func TestNotifyPaymentBody(t *testing.T) {
-	local := time.FixedZone("UTC+8", 8*3600)
-	fail := func(edit func(*store.OutboxMessage)) store.OutboxMessage {
-		m := successMessage("https://shop.example/n")
-		m.Status, m.PaymentTime = "FAIL", testEpoch.Add(14*time.Minute)
-		edit(&m)
-		return m
-	}
-	long := strings.Repeat("é", 300)
-	cases := []struct {
-		name    string
-		m       store.OutboxMessage
-		want    map[string]any // members checked; nil value: must be absent
-		wantErr string
-	}{
-		{"success, local times written in UTC", func() store.OutboxMessage {
-			m := successMessage("https://shop.example/n")
-			m.PaymentCreatedAt, m.PaymentTime = m.PaymentCreatedAt.In(local), m.PaymentTime.In(local)
-			return m
-		}(), map[string]any{"paymentTime": "2026-03-04T05:06:07Z", "paymentCreateTime": "2026-03-04T05:05:07Z", "paymentFailReason": nil}, ""},
-		{"expiry", fail(func(m *store.OutboxMessage) { m.FailReason, m.FailMsg = "expired", "Order payment expired." }),
-			map[string]any{"paymentStatus": "FAIL", "paymentFailReason": "Order payment expired.", "paymentTime": nil}, ""},
-		{"code's default text", fail(func(m *store.OutboxMessage) { m.FailReason = "expired" }),
-			map[string]any{"paymentFailReason": defaultMessages[CodeOrderIsClosed]}, ""},
-		{"unknown code, no text", fail(func(m *store.OutboxMessage) { m.FailReason = "no_such_code" }),
-			map[string]any{"paymentFailReason": "Payment failed."}, ""},
-		{"long reason cut to 256 characters", fail(func(m *store.OutboxMessage) { m.FailMsg = long }),
-			map[string]any{"paymentFailReason": long[:253*2] + "..."}, ""},
-		{"zero creation time omitted", func() store.OutboxMessage {
-			m := successMessage("https://shop.example/n")
-			m.PaymentCreatedAt = time.Time{}
-			return m
-		}(), map[string]any{"paymentCreateTime": nil}, ""},
-		{"bad status", func() store.OutboxMessage { m := successMessage(""); m.Status = "CLOSED"; return m }(), nil, `status "CLOSED"`},
-		{"no amount", func() store.OutboxMessage { m := successMessage(""); m.Amount = 0; return m }(), nil, "amount 0"},
-		{"no ids", func() store.OutboxMessage { m := successMessage(""); m.PartnerID, m.RequestID = "", ""; return m }(), nil, "PartnerID, RequestID"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			b, err := NotifyPaymentBody(c.m)
-			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-					t.Fatalf("error %v, want %q", err, c.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			again, _ := NotifyPaymentBody(c.m)
-			if string(again) != string(b) {
-				t.Error("two bodies of one message differ")
-			}
-			var got map[string]any
-			if err := json.Unmarshal(b, &got); err != nil {
-				t.Fatal(err)
-			}
-			for k, want := range c.want {
-				v, ok := got[k]
-				switch {
-				case want == nil && ok:
-					t.Errorf("%s = %v, want it absent", k, v)
-				case want != nil && v != want:
-					t.Errorf("%s = %v, want %v", k, v, want)
-				}
-			}
-		})
-	}
-}
-
 func TestNotifyAcknowledgements(t *testing.T) {
-	keys := testRSAKeys(t)
+	keys := alipaytest.Keys(t)
 	const path = "/notify"
 	write := func(status int, body string) func(http.ResponseWriter, *http.Request, []byte) {
 		return func(w http.ResponseWriter, _ *http.Request, _ []byte) {
@@ -346,7 +287,7 @@ func TestNotifyTimeout(t *testing.T) {
 	m := newMerchant(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		<-r.Context().Done()
 	})
-	n := loopbackNotifier(t, func(_ *Config, o *NotifierOptions) { o.Timeout = 100 * time.Millisecond })
+	n := loopbackNotifier(t, func(_ *alipayplus.Config, o *Options) { o.Timeout = 100 * time.Millisecond })
 	start := time.Now()
 	err := n.Notify(context.Background(), successMessage(m.URL+"/n"))
 	if err == nil || !strings.Contains(err.Error(), "no answer within 100ms (timeout)") {
@@ -387,7 +328,7 @@ func TestNotifyUnknownPartnerSendsNothing(t *testing.T) {
 }
 
 func TestNotifyAntomPartnerSameBody(t *testing.T) {
-	keys := testRSAKeys(t)
+	keys := alipaytest.Keys(t)
 	m := newMerchant(t, signedAck(t, keys.B, "1", testClientB, "/n", ackS))
 	n := loopbackNotifier(t, nil)
 	msg := successMessage(m.URL + "/n")
@@ -395,7 +336,7 @@ func TestNotifyAntomPartnerSameBody(t *testing.T) {
 	if err := n.Notify(context.Background(), msg); err != nil {
 		t.Fatal(err)
 	}
-	want, _ := NotifyPaymentBody(msg)
+	want, _ := alipayplus.NotifyPaymentBody(msg)
 	if got := m.request(0).Body; string(got) != string(want) {
 		t.Errorf("body %s", got)
 	}
@@ -441,24 +382,24 @@ func TestNotifyConcurrent(t *testing.T) {
 func TestNewNotifierValidates(t *testing.T) {
 	cases := []struct {
 		name string
-		edit func(*Config, *NotifierOptions)
+		edit func(*alipayplus.Config, *Options)
 		want []string
 	}{
-		{"no wallet key", func(c *Config, _ *NotifierOptions) { c.WalletKey = nil }, []string{"Config.WalletKey is required"}},
-		{"no wallet client", func(c *Config, _ *NotifierOptions) { c.WalletClientID = "" }, []string{"Config.WalletClientID is required"}},
-		{"no partners", func(c *Config, _ *NotifierOptions) { c.Partners = nil }, []string{"Config.Partners needs at least one partner"}},
-		{"bad partner", func(c *Config, _ *NotifierOptions) { c.Partners[1].ClientID = testClientA }, []string{"Partners[1].ClientID"}},
-		{"negative timeout", func(_ *Config, o *NotifierOptions) { o.Timeout = -time.Second }, []string{"NotifierOptions.Timeout must not be negative"}},
-		{"negative idle", func(_ *Config, o *NotifierOptions) { o.MaxIdleConnsPerHost = -1 }, []string{"MaxIdleConnsPerHost"}},
-		{"bad host", func(_ *Config, o *NotifierOptions) { o.AllowHosts = []string{"ok.example", "http://x.example/"} }, []string{`AllowHosts[1] "http://x.example/"`}},
-		{"empty host", func(_ *Config, o *NotifierOptions) { o.AllowHosts = []string{""} }, []string{"AllowHosts[0]"}},
-		{"zero prefix", func(_ *Config, o *NotifierOptions) { o.AllowCIDRs = make([]netip.Prefix, 1) }, []string{"AllowCIDRs[0] is not a valid prefix"}},
+		{"no wallet key", func(c *alipayplus.Config, _ *Options) { c.WalletKey = nil }, []string{"Config.WalletKey is required"}},
+		{"no wallet client", func(c *alipayplus.Config, _ *Options) { c.WalletClientID = "" }, []string{"Config.WalletClientID is required"}},
+		{"no partners", func(c *alipayplus.Config, _ *Options) { c.Partners = nil }, []string{"Config.Partners needs at least one partner"}},
+		{"bad partner", func(c *alipayplus.Config, _ *Options) { c.Partners[1].ClientID = testClientA }, []string{"Partners[1].ClientID"}},
+		{"negative timeout", func(_ *alipayplus.Config, o *Options) { o.Timeout = -time.Second }, []string{"notify.Options.Timeout must not be negative"}},
+		{"negative idle", func(_ *alipayplus.Config, o *Options) { o.MaxIdleConnsPerHost = -1 }, []string{"MaxIdleConnsPerHost"}},
+		{"bad host", func(_ *alipayplus.Config, o *Options) { o.AllowHosts = []string{"ok.example", "http://x.example/"} }, []string{`AllowHosts[1] "http://x.example/"`}},
+		{"empty host", func(_ *alipayplus.Config, o *Options) { o.AllowHosts = []string{""} }, []string{"AllowHosts[0]"}},
+		{"zero prefix", func(_ *alipayplus.Config, o *Options) { o.AllowCIDRs = make([]netip.Prefix, 1) }, []string{"AllowCIDRs[0] is not a valid prefix"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg, opts := notifierConfig(t), NotifierOptions{}
+			cfg, opts := notifierConfig(t), Options{}
 			c.edit(&cfg, &opts)
-			n, err := NewNotifier(cfg, opts)
+			n, err := New(cfg, opts)
 			if err == nil {
 				t.Fatalf("accepted: %+v", n)
 			}
@@ -470,7 +411,7 @@ func TestNewNotifierValidates(t *testing.T) {
 		})
 	}
 	// Engine and CashierURL are the handler's business.
-	n, err := NewNotifier(notifierConfig(t), NotifierOptions{AllowHosts: []string{"[::1]", "Shop.Example."}})
+	n, err := New(notifierConfig(t), Options{AllowHosts: []string{"[::1]", "Shop.Example."}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package alipayplus
+package signing
 
 import (
 	"crypto/rsa"
@@ -80,4 +80,20 @@ func derOf(data []byte) ([]byte, error) {
 		return nil, errors.New("alipayplus: key is neither PEM nor base64 DER")
 	}
 	return der, nil
+}
+
+// MinKeyBits is the smallest RSA modulus crypto/rsa signs and verifies with;
+// a smaller key fails at every message, so configurations refuse it.
+const MinKeyBits = 1024
+
+// CheckKeySize returns an error when key is nil or has fewer than
+// MinKeyBits bits.
+func CheckKeySize(key *rsa.PublicKey) error {
+	if key == nil || key.N == nil {
+		return errors.New("is nil")
+	}
+	if n := key.N.BitLen(); n < MinKeyBits {
+		return fmt.Errorf("must be at least %d bits, got %d", MinKeyBits, n)
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package alipayplus
+package notify
 
 import (
 	"context"

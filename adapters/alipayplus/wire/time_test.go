@@ -1,11 +1,11 @@
-package alipayplus
+package wire
 
 import (
 	"testing"
 	"time"
 )
 
-func TestParseRequestTime(t *testing.T) {
+func TestParseTime(t *testing.T) {
 	ist := time.FixedZone("+05:30", 5*3600+1800)
 	ok := []struct {
 		in   string
@@ -21,13 +21,13 @@ func TestParseRequestTime(t *testing.T) {
 		{"99999999999999", time.UnixMilli(99999999999999)}, // 14 digits
 	}
 	for _, c := range ok {
-		got, err := ParseRequestTime(c.in)
+		got, err := ParseTime(c.in)
 		if err != nil {
-			t.Errorf("ParseRequestTime(%q): %v", c.in, err)
+			t.Errorf("ParseTime(%q): %v", c.in, err)
 			continue
 		}
 		if !got.Equal(c.want) {
-			t.Errorf("ParseRequestTime(%q) = %s, want %s", c.in, got, c.want)
+			t.Errorf("ParseTime(%q) = %s, want %s", c.in, got, c.want)
 		}
 	}
 	for _, in := range []string{
@@ -46,8 +46,8 @@ func TestParseRequestTime(t *testing.T) {
 		"yesterday",
 		" 1685599933871",
 	} {
-		if got, err := ParseRequestTime(in); err == nil {
-			t.Errorf("ParseRequestTime(%q) = %s, want an error", in, got)
+		if got, err := ParseTime(in); err == nil {
+			t.Errorf("ParseTime(%q) = %s, want an error", in, got)
 		}
 	}
 }
@@ -62,7 +62,7 @@ func TestFormatTime(t *testing.T) {
 		if got := FormatTime(in); got != want {
 			t.Errorf("FormatTime(%s) = %q, want %q", in, got, want)
 		}
-		back, err := ParseRequestTime(FormatTime(in))
+		back, err := ParseTime(FormatTime(in))
 		if err != nil || !back.Equal(in.Truncate(time.Second)) {
 			t.Errorf("round trip of %s: %s, %v", in, back, err)
 		}

@@ -1,0 +1,104 @@
+package alipayplus
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/store"
+)
+
+// successRecord is partner-a's payment pay-1 of 10.50 USD announced as paid,
+// as the engine stores it in the outbox.
+func successRecord(notifyURL string) store.OutboxMessage {
+	return store.OutboxMessage{
+		ID: "pay-1.result", PaymentID: "pay-1", PartnerID: "partner-a", RequestID: "req-1",
+		Kind: "payment_result", NotifyURL: notifyURL, Status: "SUCCESS",
+		Currency: "USD", Amount: 1050,
+		PaymentCreatedAt: testEpoch.Add(-time.Minute), PaymentTime: testEpoch,
+		CreatedAt: testEpoch, NextAttemptAt: testEpoch,
+	}
+}
+
+// notifyBodyOf is what the worker and the notifier make of a stored
+// message: the engine's view of it, then its notifyPayment body.
+func notifyBodyOf(m store.OutboxMessage) ([]byte, error) {
+	n, err := engine.NotificationOf(m)
+	if err != nil {
+		return nil, err
+	}
+	return NotifyPaymentBody(n)
+}
+
+func TestNotifyPaymentBody(t *testing.T) {
+	local := time.FixedZone("UTC+8", 8*3600)
+	fail := func(edit func(*store.OutboxMessage)) store.OutboxMessage {
+		m := successRecord("https://shop.example/n")
+		m.Status, m.PaymentTime = "FAIL", testEpoch.Add(14*time.Minute)
+		edit(&m)
+		return m
+	}
+	long := strings.Repeat("é", 300)
+	cases := []struct {
+		name    string
+		m       store.OutboxMessage
+		want    map[string]any // members checked; nil value: must be absent
+		wantErr string
+	}{
+		{"success, local times written in UTC", func() store.OutboxMessage {
+			m := successRecord("https://shop.example/n")
+			m.PaymentCreatedAt, m.PaymentTime = m.PaymentCreatedAt.In(local), m.PaymentTime.In(local)
+			return m
+		}(), map[string]any{"paymentTime": "2026-03-04T05:06:07Z", "paymentCreateTime": "2026-03-04T05:05:07Z", "paymentFailReason": nil}, ""},
+		{"expiry", fail(func(m *store.OutboxMessage) { m.FailReason, m.FailMsg = "expired", "Order payment expired." }),
+			map[string]any{"paymentStatus": "FAIL", "paymentFailReason": "Order payment expired.", "paymentTime": nil}, ""},
+		{"code's default text", fail(func(m *store.OutboxMessage) { m.FailReason = "expired" }),
+			map[string]any{"paymentFailReason": defaultMessages[wire.CodeOrderIsClosed]}, ""},
+		{"unknown code, no text", fail(func(m *store.OutboxMessage) { m.FailReason = "no_such_code" }),
+			map[string]any{"paymentFailReason": "Payment failed."}, ""},
+		{"long reason cut to 256 characters", fail(func(m *store.OutboxMessage) { m.FailMsg = long }),
+			map[string]any{"paymentFailReason": long[:253*2] + "..."}, ""},
+		{"zero creation time omitted", func() store.OutboxMessage {
+			m := successRecord("https://shop.example/n")
+			m.PaymentCreatedAt = time.Time{}
+			return m
+		}(), map[string]any{"paymentCreateTime": nil}, ""},
+		{"bad status", func() store.OutboxMessage { m := successRecord(""); m.Status = "CLOSED"; return m }(), nil, `status "CLOSED"`},
+		{"no amount", func() store.OutboxMessage { m := successRecord(""); m.Amount = 0; return m }(), nil, "amount 0"},
+		{"no ids", func() store.OutboxMessage { m := successRecord(""); m.PartnerID, m.RequestID = "", ""; return m }(), nil, "PartnerID, RequestID"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := notifyBodyOf(c.m)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, _ := notifyBodyOf(c.m)
+			if string(again) != string(b) {
+				t.Error("two bodies of one message differ")
+			}
+			var got map[string]any
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			for k, want := range c.want {
+				v, ok := got[k]
+				switch {
+				case want == nil && ok:
+					t.Errorf("%s = %v, want it absent", k, v)
+				case want != nil && v != want:
+					t.Errorf("%s = %v, want %v", k, v, want)
+				}
+			}
+		})
+	}
+}
