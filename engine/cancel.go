@@ -154,10 +154,10 @@ func (e *Engine) decideReversalResult(snap *store.Snapshot, opID string, res Fun
 // that already failed returns it unchanged; any other state fails with
 // CodeOrderStatusInvalid.
 func (e *Engine) Fail(ctx context.Context, paymentID string, reason Code, message string) (Payment, error) {
-	if err := checkID("paymentID", paymentID, true); err != nil {
+	if err := checkID(FieldPaymentID, paymentID, true); err != nil {
 		return Payment{}, err
 	}
-	if err := checkText("message", message, MaxReasonLength); err != nil {
+	if err := checkText(FieldMessage, message, MaxReasonLength); err != nil {
 		return Payment{}, err
 	}
 	snap, err := e.update(ctx, paymentID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {

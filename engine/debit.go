@@ -116,10 +116,10 @@ func (pl *plan) scheduleCheck(e *Engine, detail string) {
 // CodeOrderClosed; a payment past its expiry is expired (the merchant is
 // told FAIL) and fails with CodeOrderClosed.
 func (e *Engine) Confirm(ctx context.Context, paymentID, userID string) (Payment, error) {
-	if err := checkID("paymentID", paymentID, true); err != nil {
+	if err := checkID(FieldPaymentID, paymentID, true); err != nil {
 		return Payment{}, err
 	}
-	if err := checkID("userID", userID, true); err != nil {
+	if err := checkID(FieldUserID, userID, true); err != nil {
 		return Payment{}, err
 	}
 	var closed *Error

@@ -95,11 +95,11 @@ func ParseCode(name string) (Code, bool) {
 }
 
 // Error is the one error type of the engine. Field names the offending
-// request field for CodeParamIllegal (engine field names, e.g.
-// "amount.value"); Err is the cause, if any, for logs only.
+// request field for CodeParamIllegal (one of the Field constants, e.g.
+// FieldAmountValue); Err is the cause, if any, for logs only.
 type Error struct {
 	Code    Code
-	Field   string
+	Field   Field
 	Message string
 	Err     error
 }
@@ -108,7 +108,7 @@ type Error struct {
 func (e *Error) Error() string {
 	s := e.Code.String()
 	if e.Field != "" {
-		s += " " + e.Field
+		s += " " + string(e.Field)
 	}
 	if e.Message != "" {
 		s += ": " + e.Message
@@ -139,7 +139,7 @@ func errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func paramError(field, format string, args ...any) *Error {
+func paramError(field Field, format string, args ...any) *Error {
 	return &Error{Code: CodeParamIllegal, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 

@@ -29,7 +29,7 @@ func (e *Engine) InquirePayment(ctx context.Context, ref PaymentRef) (Payment, e
 // payment by its wallet id alone. Merchant-facing adapters use
 // InquirePayment, which hides other partners' payments.
 func (e *Engine) Payment(ctx context.Context, paymentID string) (Payment, error) {
-	if err := checkID("paymentID", paymentID, true); err != nil {
+	if err := checkID(FieldPaymentID, paymentID, true); err != nil {
 		return Payment{}, err
 	}
 	snap, err := e.store.GetPayment(ctx, paymentID)

@@ -15,12 +15,6 @@ const MaxAmountDigits = 16
 // maxMinor is the largest amount in minor units: MaxAmountDigits nines.
 const maxMinor int64 = 9999999999999999
 
-// Field names used in the errors of this file.
-const (
-	fieldAmountCurrency = "amount.currency"
-	fieldAmountValue    = "amount.value"
-)
-
 // Money is an amount of money: Minor units of the ISO 4217 currency Currency
 // (cents for USD, yen for JPY, fils for KWD). It is a comparable value type:
 // two Money are equal exactly when they are the same amount in the same
@@ -50,7 +44,7 @@ func ParseMoney(currency, value string) (Money, error) {
 		return Money{}, currencyError(currency)
 	}
 	if value == "" {
-		return Money{}, paramError(fieldAmountValue, "value is empty: it must be a whole number of minor units, e.g. \"1050\"")
+		return Money{}, paramError(FieldAmountValue, "value is empty: it must be a whole number of minor units, e.g. \"1050\"")
 	}
 	for i := 0; i < len(value); i++ {
 		c := value[i]
@@ -59,25 +53,25 @@ func ParseMoney(currency, value string) (Money, error) {
 		}
 		switch c {
 		case '.', ',':
-			return Money{}, paramError(fieldAmountValue, "value %s must be a whole number of minor units, without a decimal point", quoteShort(value))
+			return Money{}, paramError(FieldAmountValue, "value %s must be a whole number of minor units, without a decimal point", quoteShort(value))
 		case '+', '-':
-			return Money{}, paramError(fieldAmountValue, "value %s must be unsigned digits, without a sign", quoteShort(value))
+			return Money{}, paramError(FieldAmountValue, "value %s must be unsigned digits, without a sign", quoteShort(value))
 		default:
-			return Money{}, paramError(fieldAmountValue, "value %s must contain only the ASCII digits 0-9", quoteShort(value))
+			return Money{}, paramError(FieldAmountValue, "value %s must contain only the ASCII digits 0-9", quoteShort(value))
 		}
 	}
 	if len(value) > MaxAmountDigits {
-		return Money{}, paramError(fieldAmountValue, "value %s has %d digits; at most %d are allowed", quoteShort(value), len(value), MaxAmountDigits)
+		return Money{}, paramError(FieldAmountValue, "value %s has %d digits; at most %d are allowed", quoteShort(value), len(value), MaxAmountDigits)
 	}
 	if value[0] == '0' {
 		if allZeros(value) {
-			return Money{}, paramError(fieldAmountValue, "value %q must be positive", value)
+			return Money{}, paramError(FieldAmountValue, "value %q must be positive", value)
 		}
-		return Money{}, paramError(fieldAmountValue, "value %q must not have leading zeros", value)
+		return Money{}, paramError(FieldAmountValue, "value %q must not have leading zeros", value)
 	}
 	minor, err := strconv.ParseInt(value, 10, 64)
 	if err != nil { // cannot happen: at most 16 ASCII digits
-		return Money{}, &Error{Code: CodeParamIllegal, Field: fieldAmountValue, Message: "value " + quoteShort(value) + " is not a valid amount", Err: err}
+		return Money{}, &Error{Code: CodeParamIllegal, Field: FieldAmountValue, Message: "value " + quoteShort(value) + " is not a valid amount", Err: err}
 	}
 	return Money{Currency: currency, Minor: minor}, nil
 }
@@ -97,14 +91,14 @@ func MoneyFromDecimal(currency string, major decimal.Decimal) (Money, error) {
 		return Money{}, currencyError(currency)
 	}
 	if major.Sign() <= 0 {
-		return Money{}, paramError(fieldAmountValue, "amount %s %s must be positive", major.String(), currency)
+		return Money{}, paramError(FieldAmountValue, "amount %s %s must be positive", major.String(), currency)
 	}
 	minor := major.Shift(int32(exp))
 	if !minor.IsInteger() {
-		return Money{}, paramError(fieldAmountValue, "amount %s %s has more than %d digits after the decimal point", major.String(), currency, exp)
+		return Money{}, paramError(FieldAmountValue, "amount %s %s has more than %d digits after the decimal point", major.String(), currency, exp)
 	}
 	if minor.GreaterThan(decimal.NewFromInt(maxMinor)) {
-		return Money{}, paramError(fieldAmountValue, "amount %s %s is over %d digits in minor units", major.String(), currency, MaxAmountDigits)
+		return Money{}, paramError(FieldAmountValue, "amount %s %s is over %d digits in minor units", major.String(), currency, MaxAmountDigits)
 	}
 	return Money{Currency: currency, Minor: minor.IntPart()}, nil
 }
@@ -118,10 +112,10 @@ func (m Money) Validate() error {
 		return currencyError(m.Currency)
 	}
 	if m.Minor <= 0 {
-		return paramError(fieldAmountValue, "value %d must be positive", m.Minor)
+		return paramError(FieldAmountValue, "value %d must be positive", m.Minor)
 	}
 	if m.Minor > maxMinor {
-		return paramError(fieldAmountValue, "value %d has more than %d digits", m.Minor, MaxAmountDigits)
+		return paramError(FieldAmountValue, "value %d has more than %d digits", m.Minor, MaxAmountDigits)
 	}
 	return nil
 }
@@ -158,7 +152,7 @@ func (m Money) SameCurrency(o Money) bool {
 }
 
 func currencyError(currency string) *Error {
-	return paramError(fieldAmountCurrency, "currency %s is not a supported ISO 4217 currency code (three upper-case letters with a minor unit, e.g. \"USD\")", quoteShort(currency))
+	return paramError(FieldAmountCurrency, "currency %s is not a supported ISO 4217 currency code (three upper-case letters with a minor unit, e.g. \"USD\")", quoteShort(currency))
 }
 
 func allZeros(s string) bool {

@@ -14,7 +14,7 @@ import (
 
 // requireParamError asserts that err is an *Error with CodeParamIllegal and
 // the given Field.
-func requireParamError(t *testing.T, err error, field string) {
+func requireParamError(t *testing.T, err error, field Field) {
 	t.Helper()
 	require.Error(t, err)
 	var e *Error
@@ -102,37 +102,39 @@ func TestParseMoneyValid(t *testing.T) {
 
 func TestParseMoneyInvalid(t *testing.T) {
 	tests := []struct {
-		name, currency, value, field, msg string
+		name, currency, value string
+		field                 Field
+		msg                   string
 	}{
-		{"empty", "USD", "", fieldAmountValue, "empty"},
-		{"zero", "USD", "0", fieldAmountValue, "positive"},
-		{"zeros", "USD", "0000", fieldAmountValue, "positive"},
-		{"leading zero", "USD", "007", fieldAmountValue, "leading zeros"},
-		{"negative", "USD", "-1", fieldAmountValue, "sign"},
-		{"plus", "USD", "+1", fieldAmountValue, "sign"},
-		{"negative zero", "USD", "-0", fieldAmountValue, "sign"},
-		{"decimal point", "USD", "1.0", fieldAmountValue, "whole number"},
-		{"decimal fraction", "USD", "12.5", fieldAmountValue, "whole number"},
-		{"comma", "USD", "1,000", fieldAmountValue, "whole number"},
-		{"exponent", "USD", "1e3", fieldAmountValue, "digits"},
-		{"leading space", "USD", " 1", fieldAmountValue, "digits"},
-		{"trailing space", "USD", "1 ", fieldAmountValue, "digits"},
-		{"inner space", "USD", "1 000", fieldAmountValue, "digits"},
-		{"underscore", "USD", "1_000", fieldAmountValue, "digits"},
-		{"hex", "USD", "0x10", fieldAmountValue, "digits"},
-		{"fullwidth digit", "USD", "１", fieldAmountValue, "digits"},
-		{"arabic-indic digit", "USD", "١٢", fieldAmountValue, "digits"},
-		{"17 digits", "USD", "10000000000000000", fieldAmountValue, "at most 16"},
-		{"17 nines", "USD", "99999999999999999", fieldAmountValue, "at most 16"},
-		{"20 digits", "USD", "12345678901234567890", fieldAmountValue, "at most 16"},
-		{"long junk", "USD", strings.Repeat("x", 1000), fieldAmountValue, "..."},
-		{"unknown currency", "XYZ", "100", fieldAmountCurrency, "ISO 4217"},
-		{"lower-case currency", "usd", "100", fieldAmountCurrency, "upper-case"},
-		{"gold", "XAU", "100", fieldAmountCurrency, "ISO 4217"},
-		{"testing code", "XTS", "100", fieldAmountCurrency, "ISO 4217"},
-		{"empty currency", "", "100", fieldAmountCurrency, "ISO 4217"},
-		{"currency with space", "USD ", "100", fieldAmountCurrency, "ISO 4217"},
-		{"bad currency and value", "XYZ", "-1", fieldAmountCurrency, "ISO 4217"},
+		{"empty", "USD", "", FieldAmountValue, "empty"},
+		{"zero", "USD", "0", FieldAmountValue, "positive"},
+		{"zeros", "USD", "0000", FieldAmountValue, "positive"},
+		{"leading zero", "USD", "007", FieldAmountValue, "leading zeros"},
+		{"negative", "USD", "-1", FieldAmountValue, "sign"},
+		{"plus", "USD", "+1", FieldAmountValue, "sign"},
+		{"negative zero", "USD", "-0", FieldAmountValue, "sign"},
+		{"decimal point", "USD", "1.0", FieldAmountValue, "whole number"},
+		{"decimal fraction", "USD", "12.5", FieldAmountValue, "whole number"},
+		{"comma", "USD", "1,000", FieldAmountValue, "whole number"},
+		{"exponent", "USD", "1e3", FieldAmountValue, "digits"},
+		{"leading space", "USD", " 1", FieldAmountValue, "digits"},
+		{"trailing space", "USD", "1 ", FieldAmountValue, "digits"},
+		{"inner space", "USD", "1 000", FieldAmountValue, "digits"},
+		{"underscore", "USD", "1_000", FieldAmountValue, "digits"},
+		{"hex", "USD", "0x10", FieldAmountValue, "digits"},
+		{"fullwidth digit", "USD", "１", FieldAmountValue, "digits"},
+		{"arabic-indic digit", "USD", "١٢", FieldAmountValue, "digits"},
+		{"17 digits", "USD", "10000000000000000", FieldAmountValue, "at most 16"},
+		{"17 nines", "USD", "99999999999999999", FieldAmountValue, "at most 16"},
+		{"20 digits", "USD", "12345678901234567890", FieldAmountValue, "at most 16"},
+		{"long junk", "USD", strings.Repeat("x", 1000), FieldAmountValue, "..."},
+		{"unknown currency", "XYZ", "100", FieldAmountCurrency, "ISO 4217"},
+		{"lower-case currency", "usd", "100", FieldAmountCurrency, "upper-case"},
+		{"gold", "XAU", "100", FieldAmountCurrency, "ISO 4217"},
+		{"testing code", "XTS", "100", FieldAmountCurrency, "ISO 4217"},
+		{"empty currency", "", "100", FieldAmountCurrency, "ISO 4217"},
+		{"currency with space", "USD ", "100", FieldAmountCurrency, "ISO 4217"},
+		{"bad currency and value", "XYZ", "-1", FieldAmountCurrency, "ISO 4217"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,23 +207,24 @@ func TestMoneyFromDecimal(t *testing.T) {
 	}
 
 	invalid := []struct {
-		currency, major, field string
+		currency, major string
+		field           Field
 	}{
-		{"XYZ", "1", fieldAmountCurrency},
-		{"usd", "1", fieldAmountCurrency},
-		{"XAU", "1", fieldAmountCurrency},
-		{"USD", "1.005", fieldAmountValue},
-		{"USD", "0.001", fieldAmountValue},
-		{"JPY", "1.5", fieldAmountValue},
-		{"KWD", "1.0005", fieldAmountValue},
-		{"USD", "0", fieldAmountValue},
-		{"USD", "0.00", fieldAmountValue},
-		{"USD", "-1", fieldAmountValue},
-		{"USD", "-0.01", fieldAmountValue},
-		{"USD", "100000000000000", fieldAmountValue},    // 17 digits in cents
-		{"USD", "100000000000000.00", fieldAmountValue}, // same, written with cents
-		{"JPY", "10000000000000000", fieldAmountValue},
-		{"JPY", "1e30", fieldAmountValue},
+		{"XYZ", "1", FieldAmountCurrency},
+		{"usd", "1", FieldAmountCurrency},
+		{"XAU", "1", FieldAmountCurrency},
+		{"USD", "1.005", FieldAmountValue},
+		{"USD", "0.001", FieldAmountValue},
+		{"JPY", "1.5", FieldAmountValue},
+		{"KWD", "1.0005", FieldAmountValue},
+		{"USD", "0", FieldAmountValue},
+		{"USD", "0.00", FieldAmountValue},
+		{"USD", "-1", FieldAmountValue},
+		{"USD", "-0.01", FieldAmountValue},
+		{"USD", "100000000000000", FieldAmountValue},    // 17 digits in cents
+		{"USD", "100000000000000.00", FieldAmountValue}, // same, written with cents
+		{"JPY", "10000000000000000", FieldAmountValue},
+		{"JPY", "1e30", FieldAmountValue},
 	}
 	for _, tt := range invalid {
 		t.Run("invalid "+tt.currency+" "+tt.major, func(t *testing.T) {
@@ -238,18 +241,18 @@ func TestMoneyValidate(t *testing.T) {
 
 	tests := []struct {
 		m     Money
-		field string
+		field Field
 	}{
-		{Money{}, fieldAmountCurrency},
-		{Money{"", 100}, fieldAmountCurrency},
-		{Money{"XYZ", 100}, fieldAmountCurrency},
-		{Money{"usd", 100}, fieldAmountCurrency},
-		{Money{"XAU", 100}, fieldAmountCurrency},
-		{Money{"USD", 0}, fieldAmountValue},
-		{Money{"USD", -1}, fieldAmountValue},
-		{Money{"USD", 10000000000000000}, fieldAmountValue},
-		{Money{"USD", 1<<63 - 1}, fieldAmountValue},
-		{Money{"USD", -1 << 63}, fieldAmountValue},
+		{Money{}, FieldAmountCurrency},
+		{Money{"", 100}, FieldAmountCurrency},
+		{Money{"XYZ", 100}, FieldAmountCurrency},
+		{Money{"usd", 100}, FieldAmountCurrency},
+		{Money{"XAU", 100}, FieldAmountCurrency},
+		{Money{"USD", 0}, FieldAmountValue},
+		{Money{"USD", -1}, FieldAmountValue},
+		{Money{"USD", 10000000000000000}, FieldAmountValue},
+		{Money{"USD", 1<<63 - 1}, FieldAmountValue},
+		{Money{"USD", -1 << 63}, FieldAmountValue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.m.Currency+"_"+tt.m.Value(), func(t *testing.T) {
@@ -317,7 +320,7 @@ func TestParseMoneyNeverPanicsProperty(t *testing.T) {
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || e.Code != CodeParamIllegal ||
-				(e.Field != fieldAmountCurrency && e.Field != fieldAmountValue) {
+				(e.Field != FieldAmountCurrency && e.Field != FieldAmountValue) {
 				t.Fatalf("ParseMoney(%q, %q) error %v is not a param error", currency, value, err)
 			}
 			if m != (Money{}) {

@@ -83,9 +83,9 @@ func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time) (*plan,
 	if expires.IsZero() {
 		expires = now.Add(e.cfg.Expiry[req.Scenario])
 	} else if !expires.After(now) {
-		return nil, paramError("expiresAt", "%s is not in the future", expires.UTC().Format(time.RFC3339))
+		return nil, paramError(FieldExpiresAt, "%s is not in the future", expires.UTC().Format(time.RFC3339))
 	} else if expires.Sub(now) > e.cfg.MaxExpiry {
-		return nil, paramError("expiresAt", "%s is more than %s ahead", expires.UTC().Format(time.RFC3339), readableDuration(e.cfg.MaxExpiry))
+		return nil, paramError(FieldExpiresAt, "%s is more than %s ahead", expires.UTC().Format(time.RFC3339), readableDuration(e.cfg.MaxExpiry))
 	}
 	pl := newPaymentPlan(e.machine, store.Payment{
 		ID: e.cfg.NewID(), PartnerID: req.PartnerID, RequestID: req.RequestID, Fingerprint: fp,

@@ -72,7 +72,7 @@ type RefundRef struct {
 	RequestID string
 }
 
-func checkID(field, v string, required bool) *Error {
+func checkID(field Field, v string, required bool) *Error {
 	if v == "" {
 		if required {
 			return paramError(field, "is required")
@@ -82,7 +82,7 @@ func checkID(field, v string, required bool) *Error {
 	return checkText(field, v, MaxIDLength)
 }
 
-func checkText(field, v string, max int) *Error {
+func checkText(field Field, v string, max int) *Error {
 	if !utf8.ValidString(v) {
 		return paramError(field, "is not valid UTF-8")
 	}
@@ -98,86 +98,86 @@ func checkText(field, v string, max int) *Error {
 }
 
 func (r *PayRequest) validate() *Error {
-	if err := checkID("partnerID", r.PartnerID, true); err != nil {
+	if err := checkID(FieldPartnerID, r.PartnerID, true); err != nil {
 		return err
 	}
-	if err := checkID("requestID", r.RequestID, true); err != nil {
+	if err := checkID(FieldRequestID, r.RequestID, true); err != nil {
 		return err
 	}
 	if r.Scenario == 0 || r.Scenario >= scenarioCount {
-		return paramError("scenario", "is not a known scenario")
+		return paramError(FieldScenario, "is not a known scenario")
 	}
 	if err := r.Amount.Validate(); err != nil {
 		return asEngineError(err)
 	}
 	if r.Scenario.NeedsAuthCode() && r.AuthCode == "" {
-		return paramError("authCode", "is required for %s", r.Scenario)
+		return paramError(FieldAuthCode, "is required for %s", r.Scenario)
 	}
-	if err := checkText("authCode", r.AuthCode, MaxAuthCodeLength); err != nil {
+	if err := checkText(FieldAuthCode, r.AuthCode, MaxAuthCodeLength); err != nil {
 		return err
 	}
-	if err := checkText("orderTitle", r.OrderTitle, MaxTitleLength); err != nil {
+	if err := checkText(FieldOrderTitle, r.OrderTitle, MaxTitleLength); err != nil {
 		return err
 	}
 	if len(r.OrderData) > MaxOrderDataBytes {
-		return paramError("orderData", "is %d bytes long, at most %d allowed", len(r.OrderData), MaxOrderDataBytes)
+		return paramError(FieldOrderData, "is %d bytes long, at most %d allowed", len(r.OrderData), MaxOrderDataBytes)
 	}
-	if err := checkText("notifyURL", r.NotifyURL, MaxURLLength); err != nil {
+	if err := checkText(FieldNotifyURL, r.NotifyURL, MaxURLLength); err != nil {
 		return err
 	}
-	return checkText("returnURL", r.ReturnURL, MaxURLLength)
+	return checkText(FieldReturnURL, r.ReturnURL, MaxURLLength)
 }
 
 func (r *RefundRequest) validate() *Error {
-	if err := checkID("partnerID", r.PartnerID, true); err != nil {
+	if err := checkID(FieldPartnerID, r.PartnerID, true); err != nil {
 		return err
 	}
-	if err := checkID("requestID", r.RequestID, true); err != nil {
+	if err := checkID(FieldRequestID, r.RequestID, true); err != nil {
 		return err
 	}
-	if err := checkID("paymentID", r.PaymentID, false); err != nil {
+	if err := checkID(FieldPaymentID, r.PaymentID, false); err != nil {
 		return err
 	}
-	if err := checkID("paymentRequestID", r.PaymentRequestID, false); err != nil {
+	if err := checkID(FieldPaymentRequestID, r.PaymentRequestID, false); err != nil {
 		return err
 	}
 	if r.PaymentID == "" && r.PaymentRequestID == "" {
-		return paramError("paymentID", "or paymentRequestID is required")
+		return paramError(FieldPaymentID, "or paymentRequestID is required")
 	}
 	if err := r.Amount.Validate(); err != nil {
 		return asEngineError(err)
 	}
-	return checkText("reason", r.Reason, MaxReasonLength)
+	return checkText(FieldReason, r.Reason, MaxReasonLength)
 }
 
 func (r *PaymentRef) validate() *Error {
-	if err := checkID("partnerID", r.PartnerID, true); err != nil {
+	if err := checkID(FieldPartnerID, r.PartnerID, true); err != nil {
 		return err
 	}
-	if err := checkID("paymentID", r.PaymentID, false); err != nil {
+	if err := checkID(FieldPaymentID, r.PaymentID, false); err != nil {
 		return err
 	}
-	if err := checkID("requestID", r.RequestID, false); err != nil {
+	if err := checkID(FieldRequestID, r.RequestID, false); err != nil {
 		return err
 	}
 	if r.PaymentID == "" && r.RequestID == "" {
-		return paramError("paymentID", "or requestID is required")
+		return paramError(FieldPaymentID, "or requestID is required")
 	}
 	return nil
 }
 
 func (r *RefundRef) validate() *Error {
-	if err := checkID("partnerID", r.PartnerID, true); err != nil {
+	if err := checkID(FieldPartnerID, r.PartnerID, true); err != nil {
 		return err
 	}
-	if err := checkID("refundID", r.RefundID, false); err != nil {
+	if err := checkID(FieldRefundID, r.RefundID, false); err != nil {
 		return err
 	}
-	if err := checkID("requestID", r.RequestID, false); err != nil {
+	if err := checkID(FieldRequestID, r.RequestID, false); err != nil {
 		return err
 	}
 	if r.RefundID == "" && r.RequestID == "" {
-		return paramError("refundID", "or requestID is required")
+		return paramError(FieldRefundID, "or requestID is required")
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ func FuzzParseMoney(f *testing.F) {
 				t.Fatalf("ParseMoney(%q, %q): %v is not a PARAM_ILLEGAL *engine.Error", currency, value, err)
 			}
 			_, known := engine.CurrencyExponent(currency)
-			if want := map[bool]string{false: "amount.currency", true: "amount.value"}[known]; e.Field != want {
+			if want := map[bool]engine.Field{false: engine.FieldAmountCurrency, true: engine.FieldAmountValue}[known]; e.Field != want {
 				t.Fatalf("ParseMoney(%q, %q): error names %q, want %q: %v", currency, value, e.Field, want, err)
 			}
 			return

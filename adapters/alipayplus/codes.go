@@ -168,7 +168,7 @@ func codeResult(a api, code engine.Code, message string) wire.Result {
 // answers. names maps engine field names to wire names for
 // PARAM_ILLEGAL. Internal errors (and anything that is not an
 // *engine.Error) are logged here and answered U UNKNOWN_EXCEPTION.
-func (h *Handler) errorResult(c *call, a api, err error, names map[string]string) wire.Result {
+func (h *Handler) errorResult(c *call, a api, err error, names map[engine.Field]string) wire.Result {
 	code := engine.ErrorCode(err)
 	if code == engine.CodeParamIllegal {
 		return paramIllegal(engineFieldError(err, names))

@@ -342,9 +342,9 @@ func (o *object) amount(key string, required bool) engine.Money {
 	}
 	m, err := engine.ParseMoney(cur, val)
 	if err != nil {
-		o.d.fail(engineFieldError(err, map[string]string{
-			"amount.currency": a.name("currency"),
-			"amount.value":    a.name("value"),
+		o.d.fail(engineFieldError(err, map[engine.Field]string{
+			engine.FieldAmountCurrency: a.name("currency"),
+			engine.FieldAmountValue:    a.name("value"),
 		}))
 		return engine.Money{}
 	}
@@ -414,16 +414,16 @@ func quoteShort(s string) string {
 }
 
 // engineFieldError turns an engine CodeParamIllegal error into a
-// fieldError, its engine field name (e.g. "amount.value") replaced by the
+// fieldError, its engine field (e.g. engine.FieldAmountValue) replaced by the
 // wire name names gives it; an unmapped field keeps its engine name.
-func engineFieldError(err error, names map[string]string) *fieldError {
+func engineFieldError(err error, names map[engine.Field]string) *fieldError {
 	var e *engine.Error
 	if !errors.As(err, &e) {
 		return &fieldError{problem: "illegal parameter"}
 	}
-	field := e.Field
-	if w, ok := names[field]; ok {
-		field = w
+	field, ok := names[e.Field]
+	if !ok {
+		field = string(e.Field)
 	}
 	problem := e.Message
 	if problem == "" {

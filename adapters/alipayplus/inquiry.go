@@ -6,8 +6,8 @@ import (
 )
 
 // paymentRefFields maps engine field names of PaymentRef to wire names.
-var paymentRefFields = map[string]string{
-	"partnerID": "partnerId", "paymentID": "paymentId", "requestID": "paymentRequestId",
+var paymentRefFields = map[engine.Field]string{
+	engine.FieldPartnerID: "partnerId", engine.FieldPaymentID: "paymentId", engine.FieldRequestID: "paymentRequestId",
 }
 
 // decodePaymentRef reads the body of inquiryPayment and cancel after its

@@ -6,8 +6,8 @@ import (
 )
 
 // refundRefFields maps engine field names of RefundRef to wire names.
-var refundRefFields = map[string]string{
-	"partnerID": "partnerId", "refundID": "refundId", "requestID": "refundRequestId",
+var refundRefFields = map[engine.Field]string{
+	engine.FieldPartnerID: "partnerId", engine.FieldRefundID: "refundId", engine.FieldRequestID: "refundRequestId",
 }
 
 // inquiryRefund is POST /v1/payments/inquiryRefund: S with the refund's

@@ -18,17 +18,17 @@ const (
 // wire names; payFieldsOrder to the v1-en and antom ones, whose order is
 // an object and whose return URL is paymentRedirectUrl.
 var (
-	payFieldsMini = map[string]string{
-		"partnerID": "partnerId", "requestID": "paymentRequestId", "scenario": "paymentFactor",
-		"amount.currency": "paymentAmount.currency", "amount.value": "paymentAmount.value",
-		"authCode": "paymentAuthCode", "orderTitle": "paymentOrderTitle", "orderData": "extraParams.ORDER",
-		"notifyURL": "paymentNotifyUrl", "returnURL": "paymentReturnUrl", "expiresAt": "paymentExpiryTime",
+	payFieldsMini = map[engine.Field]string{
+		engine.FieldPartnerID: "partnerId", engine.FieldRequestID: "paymentRequestId", engine.FieldScenario: "paymentFactor",
+		engine.FieldAmountCurrency: "paymentAmount.currency", engine.FieldAmountValue: "paymentAmount.value",
+		engine.FieldAuthCode: "paymentAuthCode", engine.FieldOrderTitle: "paymentOrderTitle", engine.FieldOrderData: "extraParams.ORDER",
+		engine.FieldNotifyURL: "paymentNotifyUrl", engine.FieldReturnURL: "paymentReturnUrl", engine.FieldExpiresAt: "paymentExpiryTime",
 	}
-	payFieldsOrder = map[string]string{
-		"partnerID": "partnerId", "requestID": "paymentRequestId", "scenario": "paymentFactor",
-		"amount.currency": "paymentAmount.currency", "amount.value": "paymentAmount.value",
-		"authCode": "paymentAuthCode", "orderTitle": "order.orderDescription", "orderData": "order",
-		"notifyURL": "paymentNotifyUrl", "returnURL": "paymentRedirectUrl", "expiresAt": "paymentExpiryTime",
+	payFieldsOrder = map[engine.Field]string{
+		engine.FieldPartnerID: "partnerId", engine.FieldRequestID: "paymentRequestId", engine.FieldScenario: "paymentFactor",
+		engine.FieldAmountCurrency: "paymentAmount.currency", engine.FieldAmountValue: "paymentAmount.value",
+		engine.FieldAuthCode: "paymentAuthCode", engine.FieldOrderTitle: "order.orderDescription", engine.FieldOrderData: "order",
+		engine.FieldNotifyURL: "paymentNotifyUrl", engine.FieldReturnURL: "paymentRedirectUrl", engine.FieldExpiresAt: "paymentExpiryTime",
 	}
 )
 

@@ -6,10 +6,10 @@ import (
 )
 
 // refundFields maps engine field names of RefundRequest to wire names.
-var refundFields = map[string]string{
-	"partnerID": "partnerId", "requestID": "refundRequestId", "paymentID": "paymentId",
-	"paymentRequestID": "paymentRequestId", "amount.currency": "refundAmount.currency",
-	"amount.value": "refundAmount.value", "reason": "refundReason",
+var refundFields = map[engine.Field]string{
+	engine.FieldPartnerID: "partnerId", engine.FieldRequestID: "refundRequestId", engine.FieldPaymentID: "paymentId",
+	engine.FieldPaymentRequestID: "paymentRequestId", engine.FieldAmountCurrency: "refundAmount.currency",
+	engine.FieldAmountValue: "refundAmount.value", engine.FieldReason: "refundReason",
 }
 
 // refund is POST /v1/payments/refund (seed 002): it gives part or all of a
