@@ -23,12 +23,17 @@ type Store interface {
 	// given refundRequestId, or ErrNotFound.
 	GetRefundByRequest(ctx context.Context, partnerID, requestID string) (Refund, error)
 
-	// Commit applies c atomically (see Change). It returns ErrConflict when
-	// the stored payment version is not c.ExpectedVersion (or the payment
-	// is missing), and ErrAlreadyExists when a created payment or refund
-	// collides on id or on (partner id, request id), or an outbox message
-	// on id, with stored records or within c. On any error nothing of c is
-	// applied; on success all of it is durable before Commit returns.
+	// Commit applies c atomically (see Change). Before it reads or writes
+	// anything it calls c.Validate and returns its error as is: a
+	// malformed c is a *ChangeError matching ErrInvalidChange (and
+	// ErrAlreadyExists for an id or request key given twice within c); a
+	// backend never restates those rules. Past that check, it returns
+	// ErrConflict when the stored payment version is not c.ExpectedVersion
+	// (or the payment is missing), and ErrAlreadyExists when a created
+	// payment or refund collides on id or on (partner id, request id), or
+	// an outbox message on id, with stored records. On any error nothing
+	// of c is applied; on success all of it is durable before Commit
+	// returns.
 	Commit(ctx context.Context, c Change) error
 
 	// History returns a payment's events in order (see Event), or an empty
