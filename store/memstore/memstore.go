@@ -127,7 +127,7 @@ func (s *Store) GetRefundByRequest(ctx context.Context, partnerID, requestID str
 }
 
 // Commit applies c atomically as documented on store.Change and
-// store.Store: c.Validate first, then the checks against stored
+// store.PaymentStore: c.Validate first, then the checks against stored
 // records, then the writes, so a failing Commit leaves the Store exactly as
 // it was.
 func (s *Store) Commit(ctx context.Context, c store.Change) error {

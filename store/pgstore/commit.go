@@ -11,7 +11,7 @@ import (
 )
 
 // Commit applies c in one transaction, as documented on
-// store.Store and store.Change. A c that breaks a rule of c.Validate
+// store.PaymentStore and store.Change. A c that breaks a rule of c.Validate
 // is refused with its error before anything is sent. Otherwise a created
 // payment is inserted, an updated one is replaced only while its stored
 // version is c.ExpectedVersion (store.ErrConflict otherwise), and the

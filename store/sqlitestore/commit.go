@@ -27,7 +27,7 @@ var (
 	qInsertOutbox = insertInto("outbox", outboxColumns)
 )
 
-// Commit applies c atomically, as store.Store documents. A c that
+// Commit applies c atomically, as store.PaymentStore documents. A c that
 // breaks a rule of c.Validate is refused with its error before it joins a
 // transaction. Otherwise the payment is inserted (ExpectedVersion 0) or
 // updated where its stored version is c.ExpectedVersion, then the refunds,
