@@ -37,7 +37,7 @@ func newConcurrentRig(t *testing.T, cfg engine.Config) *concurrentRig {
 		ctx: context.Background(), clock: enginetest.NewClock(scenarioStart),
 		ledger: memfunds.New(), store: memstore.New(),
 	}
-	r.checked = &checkedStore{Store: r.store}
+	r.checked = &checkedStore{PaymentStore: r.store}
 	ids := &enginetest.IDs{Prefix: "c"}
 	cfg.Now, cfg.NewID = r.clock.Now, ids.Next
 	eng, err := engine.New(r.checked, r.ledger, cfg)
@@ -50,7 +50,7 @@ func newConcurrentRig(t *testing.T, cfg engine.Config) *concurrentRig {
 // it reads the payment back right after each successful commit, with
 // commits serialised so that the read sees exactly that commit's result.
 type checkedStore struct {
-	store.Store
+	store.PaymentStore
 	mu        sync.Mutex
 	violation atomic.Pointer[string] // the first broken rule
 }
@@ -58,10 +58,10 @@ type checkedStore struct {
 func (s *checkedStore) Commit(ctx context.Context, c store.Change) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.Store.Commit(ctx, c); err != nil {
+	if err := s.PaymentStore.Commit(ctx, c); err != nil {
 		return err
 	}
-	snap, err := s.Store.GetPayment(ctx, c.Payment.ID)
+	snap, err := s.PaymentStore.GetPayment(ctx, c.Payment.ID)
 	msg := ""
 	if err != nil {
 		msg = err.Error()

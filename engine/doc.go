@@ -1,12 +1,12 @@
 // Package engine runs the payments and refunds of an e-wallet through one
 // durable, idempotent state machine.
 //
-// A wallet backend creates an Engine with a store.Store (where state lives),
-// a Funds implementation (where money moves: its own ledger) and a Config,
-// and calls one method per merchant command: Pay, Confirm, Fail, Cancel,
-// Refund, InquirePayment, InquireRefund. The wallet's own pages (such as
-// the cashier) read a payment by its wallet id with Payment. Background
-// work runs through ExpireDue and Reconcile.
+// A wallet backend creates an Engine with a store.PaymentStore (where state
+// lives: any store backend), a Funds implementation (where money moves: its
+// own ledger) and a Config, and calls one method per merchant command: Pay,
+// Confirm, Fail, Cancel, Refund, InquirePayment, InquireRefund. The
+// wallet's own pages (such as the cashier) read a payment by its wallet id
+// with Payment. Background work runs through ExpireDue and Reconcile.
 //
 // Every command follows the same shape: load the payment, decide with pure
 // functions over values (the state machine in machine.go, compiled once from

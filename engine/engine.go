@@ -14,7 +14,7 @@ import (
 // It keeps no state between commands: any number of Engines, in any number
 // of processes, may share one store. All methods are safe for concurrent use.
 type Engine struct {
-	store      store.Store
+	store      store.PaymentStore
 	funds      Funds
 	cfg        Config
 	machine    transitioner
@@ -23,7 +23,9 @@ type Engine struct {
 
 // New returns an Engine over st and funds. It fails when st or funds is nil
 // or cfg holds an invalid value; zero values in cfg take their defaults.
-func New(st store.Store, funds Funds, cfg Config) (*Engine, error) {
+// The engine needs only the payments part of a store: any backend
+// (memstore, sqlitestore, pgstore) is one.
+func New(st store.PaymentStore, funds Funds, cfg Config) (*Engine, error) {
 	if st == nil {
 		return nil, errors.New("engine: New: store is nil")
 	}

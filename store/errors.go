@@ -22,4 +22,10 @@ var (
 	// ErrDelivered means an outbox message cannot be resent because the
 	// merchant has already acknowledged it.
 	ErrDelivered = errors.New("store: outbox message already delivered")
+	// ErrInvalidChange means a Commit was refused because its Change breaks
+	// a rule about its own shape (see Change.Validate), whatever is stored:
+	// a bug in the caller, not a state of the store. Nothing of the Commit
+	// was applied, and the same Change is refused again. The error is a
+	// *ChangeError naming the rule.
+	ErrInvalidChange = errors.New("store: invalid change")
 )

@@ -5,12 +5,25 @@ import (
 	"time"
 )
 
-// Store is the durable state of paystate. Its doc comments are the
-// implementer's checklist; store/storetest checks every point.
+// Store is the durable state of paystate: everything a backend implements,
+// in two parts for their two users. PaymentStore is what the engine needs;
+// OutboxStore is what delivers notifications and what an operator needs
+// (engine/worker, a wallet's operator commands). A backend implements both
+// and says so with `var _ store.Store = (*Store)(nil)`.
 //
-// Every method is safe for concurrent use by many goroutines and, for
-// backends that say so, many processes. Every method honours ctx.
+// The doc comments of both parts are the implementer's checklist;
+// store/storetest checks every point. Every method is safe for concurrent
+// use by many goroutines and, for backends that say so, many processes.
+// Every method honours ctx.
 type Store interface {
+	PaymentStore
+	OutboxStore
+}
+
+// PaymentStore holds payments with their refunds and history, changed only
+// by an atomic, version-checked Commit, and lists the payments background
+// work is due for: all that package engine reads and writes.
+type PaymentStore interface {
 	// GetPayment returns the payment with the given wallet id and its
 	// refunds, or ErrNotFound.
 	GetPayment(ctx context.Context, paymentID string) (Snapshot, error)
@@ -23,12 +36,17 @@ type Store interface {
 	// given refundRequestId, or ErrNotFound.
 	GetRefundByRequest(ctx context.Context, partnerID, requestID string) (Refund, error)
 
-	// Commit applies c atomically (see Change). It returns ErrConflict when
-	// the stored payment version is not c.ExpectedVersion (or the payment
-	// is missing), and ErrAlreadyExists when a created payment or refund
-	// collides on id or on (partner id, request id), or an outbox message
-	// on id, with stored records or within c. On any error nothing of c is
-	// applied; on success all of it is durable before Commit returns.
+	// Commit applies c atomically (see Change). Before it reads or writes
+	// anything it calls c.Validate and returns its error as is: a
+	// malformed c is a *ChangeError matching ErrInvalidChange (and
+	// ErrAlreadyExists for an id or request key given twice within c); a
+	// backend never restates those rules. Past that check, it returns
+	// ErrConflict when the stored payment version is not c.ExpectedVersion
+	// (or the payment is missing), and ErrAlreadyExists when a created
+	// payment or refund collides on id or on (partner id, request id), or
+	// an outbox message on id, with stored records. On any error nothing
+	// of c is applied; on success all of it is durable before Commit
+	// returns.
 	Commit(ctx context.Context, c Change) error
 
 	// History returns a payment's events in order (see Event), or an empty
@@ -42,7 +60,13 @@ type Store interface {
 	// NextCheckAt is at or before now, earliest first: payments with a
 	// PendingOp and refunds in INIT.
 	DueChecks(ctx context.Context, now time.Time, limit int) ([]Check, error)
+}
 
+// OutboxStore holds the notifications that Commit queued (Change.Outbox)
+// until their merchants acknowledge them: claimed under a lease by the
+// dispatchers that send them, listed, parked and resent for an operator,
+// and counted for a monitor.
+type OutboxStore interface {
 	// ClaimOutbox leases up to limit undelivered, unparked messages whose
 	// NextAttemptAt is at or before now and whose lease is free or expired
 	// (LeaseUntil at or before now), earliest due first, to owner until

@@ -24,10 +24,11 @@ var DefaultRetries = []time.Duration{
 // Config configures a Worker. Engine, Store and Notifier are required; the
 // zero value of every other field means its documented default.
 type Config struct {
-	// Engine runs expiry and reconciliation; Store is the store it was built
-	// on, from which the worker claims notifications.
+	// Engine runs expiry and reconciliation; Store is the outbox part of
+	// the store it was built on, from which the worker claims
+	// notifications (any store backend is one).
 	Engine *engine.Engine
-	Store  store.Store
+	Store  store.OutboxStore
 	// Notifier delivers one notification to its merchant
 	// (adapters/alipayplus/notify.Notifier over HTTP).
 	Notifier Notifier

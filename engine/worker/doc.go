@@ -22,7 +22,7 @@
 // A failed attempt is tried again after the next delay of Config.Retries
 // (default Antom's schedule: 2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h, so
 // eight sends in about a day), each delay spread by Config.Jitter. After
-// the last one the message is parked: listed by Store.ParkedOutbox and sent
+// the last one the message is parked: listed by Worker.Parked and sent
 // again on demand by Worker.Resend.
 //
 // Sends run at most Config.Concurrency at once, and at most

@@ -10,12 +10,14 @@ import (
 	"github.com/paystate/paystate/store"
 )
 
-// Commit applies c in one transaction, as documented on store.Store and
-// store.Change: a created payment is inserted, an updated one is replaced
-// only while its stored version is c.ExpectedVersion (store.ErrConflict
-// otherwise), and the refunds, events and outbox messages of c are written
-// with it. A duplicate id or request key is store.ErrAlreadyExists. On any
-// error the transaction is rolled back and nothing of c is applied.
+// Commit applies c in one transaction, as documented on
+// store.PaymentStore and store.Change. A c that breaks a rule of c.Validate
+// is refused with its error before anything is sent. Otherwise a created
+// payment is inserted, an updated one is replaced only while its stored
+// version is c.ExpectedVersion (store.ErrConflict otherwise), and the
+// refunds, events and outbox messages of c are written with it. A taken id
+// or request key is store.ErrAlreadyExists. On any error the transaction is
+// rolled back and nothing of c is applied.
 //
 // The whole transaction costs two round trips: BEGIN and every write go out
 // as one pipelined batch, then COMMIT (or ROLLBACK).
@@ -23,7 +25,7 @@ func (s *Store) Commit(ctx context.Context, c store.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkShape(c); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	p := &c.Payment
@@ -123,55 +125,4 @@ func (w *commitWrites) checkRefundUpdate(r *store.Refund) func(pgx.Row) error {
 		}
 		return nil
 	}
-}
-
-// checkShape validates what c says about itself, before anything is sent:
-// versions that fit ExpectedVersion, ids present, and every refund, event
-// and outbox message belonging to c's payment.
-func checkShape(c store.Change) error {
-	p := c.Payment
-	if p.ID == "" {
-		return errors.New("pgstore: commit: payment id is empty")
-	}
-	switch {
-	case c.ExpectedVersion < 0:
-		return fmt.Errorf("pgstore: commit %q: negative expected version %d", p.ID, c.ExpectedVersion)
-	case c.ExpectedVersion == 0 && p.Version != 1:
-		return fmt.Errorf("pgstore: commit %q: a created payment must have version 1, got %d", p.ID, p.Version)
-	case c.ExpectedVersion > 0 && p.Version != c.ExpectedVersion+1:
-		return fmt.Errorf("pgstore: commit %q: payment version must be %d (expected version + 1), got %d",
-			p.ID, c.ExpectedVersion+1, p.Version)
-	}
-	newIDs := make(map[string]bool, len(c.NewRefunds))
-	for _, r := range c.NewRefunds {
-		if r.ID == "" {
-			return fmt.Errorf("pgstore: commit %q: new refund with empty id", p.ID)
-		}
-		if r.PaymentID != p.ID {
-			return fmt.Errorf("pgstore: commit %q: new refund %q belongs to payment %q", p.ID, r.ID, r.PaymentID)
-		}
-		newIDs[r.ID] = true
-	}
-	for _, r := range c.UpdatedRefunds {
-		if r.PaymentID != p.ID {
-			return fmt.Errorf("pgstore: commit %q: updated refund %q belongs to payment %q", p.ID, r.ID, r.PaymentID)
-		}
-		if newIDs[r.ID] {
-			return fmt.Errorf("pgstore: commit %q: refund %q is both new and updated", p.ID, r.ID)
-		}
-	}
-	for i, e := range c.Events {
-		if e.PaymentID != p.ID {
-			return fmt.Errorf("pgstore: commit %q: event %d (%s) belongs to payment %q", p.ID, i, e.Name, e.PaymentID)
-		}
-	}
-	for _, m := range c.Outbox {
-		if m.ID == "" {
-			return fmt.Errorf("pgstore: commit %q: outbox message with empty id", p.ID)
-		}
-		if m.PaymentID != p.ID {
-			return fmt.Errorf("pgstore: commit %q: outbox message %q belongs to payment %q", p.ID, m.ID, m.PaymentID)
-		}
-	}
-	return nil
 }

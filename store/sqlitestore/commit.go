@@ -27,21 +27,23 @@ var (
 	qInsertOutbox = insertInto("outbox", outboxColumns)
 )
 
-// Commit applies c atomically, as store.Store documents: the payment is
-// inserted (ExpectedVersion 0) or updated where its stored version is
-// c.ExpectedVersion, then the refunds, events and outbox messages are
-// written. A stale or missing version is store.ErrConflict, a taken id or
-// request key store.ErrAlreadyExists (from SQLite's unique indexes, so
-// concurrent twins are decided by the database). On any error nothing of c
-// remains; on success c is durable (at the Options' Synchronous level)
-// before Commit returns. Concurrent Commits share transactions (see
-// group.go) without sharing their fate; a Commit whose ctx ends while it is
-// queued still waits (at most one batch) to learn whether it was applied.
+// Commit applies c atomically, as store.PaymentStore documents. A c that
+// breaks a rule of c.Validate is refused with its error before it joins a
+// transaction. Otherwise the payment is inserted (ExpectedVersion 0) or
+// updated where its stored version is c.ExpectedVersion, then the refunds,
+// events and outbox messages are written. A stale or missing version is
+// store.ErrConflict, a taken id or request key store.ErrAlreadyExists (from
+// SQLite's unique indexes, so concurrent twins are decided by the
+// database). On any error nothing of c remains; on success c is durable (at
+// the Options' Synchronous level) before Commit returns. Concurrent Commits
+// share transactions (see group.go) without sharing their fate; a Commit
+// whose ctx ends while it is queued still waits (at most one batch) to
+// learn whether it was applied.
 func (s *Store) Commit(ctx context.Context, c store.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkShape(&c); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	return s.commitQueued(ctx, &c)

@@ -25,6 +25,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Keys", keyTests},
 		{"Versions", versionTests},
 		{"Atomicity", atomicityTests},
+		{"Shape", shapeTests},
 		{"Concurrency", concurrencyTests},
 		{"Outbox", outboxTests},
 		{"Parked", parkedTests},
