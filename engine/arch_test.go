@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -10,25 +9,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 )
-
-// TestDependencyDirection keeps the engine and the store contract pure:
-// no transport, no database driver, no file system, no backend
-// (DESIGN.md: examples -> adapters -> engine -> store).
-func TestDependencyDirection(t *testing.T) {
-	forbidden := []string{"net/http", "database/sql", "os", "os/exec", "math/rand", "math/rand/v2",
-		"github.com/paystate/paystate/store/", "github.com/paystate/paystate/adapters", "github.com/paystate/paystate/examples"}
-	for _, pkg := range []string{"./", "../store"} {
-		out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, pkg).Output()
-		require.NoError(t, err, "go list %s", pkg)
-		for _, imp := range strings.Fields(string(out)) {
-			for _, f := range forbidden {
-				bad := imp == f || (strings.HasSuffix(f, "/") && strings.HasPrefix(imp, f)) ||
-					(!strings.HasSuffix(f, "/") && strings.HasPrefix(imp, f+"/") && strings.HasPrefix(f, "github.com/"))
-				require.Falsef(t, bad, "package %s imports %s", pkg, imp)
-			}
-		}
-	}
-}
 
 // TestEngineReadsNoGlobalClock: time and ids come only through Config.Now
 // and Config.NewID (config.go names time.Now as the default without calling
