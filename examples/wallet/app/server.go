@@ -68,7 +68,10 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	metrics := newMetrics(s.sample)
+	metrics, err := newMetrics(logger)
+	if err != nil {
+		return nil, err
+	}
 	apiCfg := alipayplus.Config{
 		Engine: s.engine, WalletClientID: cfg.Wallet.ClientID, WalletKey: walletKey,
 		WalletKeyVersion: cfg.Wallet.KeyVersion, Partners: partners, Logger: logger,
@@ -97,6 +100,9 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 		Lease: tuning[0], AttemptTimeout: tuning[1], Poll: tuning[2],
 	}); err != nil {
 		return nil, err
+	}
+	if err = metrics.registry.Register(newScraped(s.stores.store, s.engine.Unresolved, s.worker.Stats)); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
 	}
 
 	mux := http.NewServeMux()
