@@ -16,6 +16,7 @@ import (
 
 	"github.com/paystate/paystate/adapters/alipayplus"
 	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/store/pgstore"
 )
 
 // Config is the wallet server's configuration file (JSON). Paths in it
@@ -240,18 +241,7 @@ func (c *Config) storeKind() (kind, target string, err error) {
 	case strings.HasPrefix(c.Store, "postgres://"), strings.HasPrefix(c.Store, "postgresql://"):
 		return "postgres", c.Store, nil
 	}
-	return "", "", problem("store", `want "sqlite:PATH" or "postgres://...", got %q`, redactStore(c.Store))
-}
-
-// redactStore hides a password in a store setting shown in an error.
-func redactStore(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			return u.String()
-		}
-	}
-	return s
+	return "", "", problem("store", `want "sqlite:PATH" or "postgres://...", got %q`, pgstore.RedactDSN(c.Store))
 }
 
 func (c *Config) walletKey() (*rsa.PrivateKey, error) {

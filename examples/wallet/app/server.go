@@ -16,6 +16,7 @@ import (
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/worker"
 	"github.com/paystate/paystate/examples/wallet/ledger"
+	"github.com/paystate/paystate/store/pgstore"
 )
 
 // Server is a running wallet: the Alipay+ endpoints, the cashier page,
@@ -208,7 +209,7 @@ func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer,
 	if welcome != nil {
 		welcome(cfg)
 	}
-	fmt.Fprintf(out, "paystate wallet listening on http://%s (public URL %s, store %s)\n", ln.Addr(), cfg.PublicURL, redactStore(cfg.Store))
+	fmt.Fprintf(out, "paystate wallet listening on http://%s (public URL %s, store %s)\n", ln.Addr(), cfg.PublicURL, pgstore.RedactDSN(cfg.Store))
 	return s.Run(ctx, ln)
 }
 
