@@ -46,7 +46,7 @@ func New(st store.Store, funds Funds, cfg Config) (*Engine, error) {
 
 // update loads a payment, lets decide build a plan from it and commits the
 // plan, deciding again on a fresh load when another process committed first
-// (at most Config.ConflictRetries times). A non-nil hint is the payment as
+// (at most Config.ConflictRetries+1 times). A non-nil hint is the payment as
 // this command last committed it: the first attempt decides on it without
 // a load. decide returns a nil plan when there is nothing to write. update
 // returns the payment as it stands after the commit (or as loaded, when
