@@ -12,8 +12,8 @@ import (
 )
 
 // TestDependencyDirection keeps the engine and the store contract pure:
-// no transport, no database driver, no file system, no backend
-// (DESIGN.md: examples -> adapters -> engine -> store).
+// no transport, no database driver, no file system, no backend. Imports
+// point one way: examples -> adapters -> engine -> store.
 func TestDependencyDirection(t *testing.T) {
 	forbidden := []string{"net/http", "database/sql", "os", "os/exec", "math/rand", "math/rand/v2",
 		"github.com/paystate/paystate/store/", "github.com/paystate/paystate/adapters", "github.com/paystate/paystate/examples"}
