@@ -76,7 +76,9 @@ type WorkerConfig struct {
 	// Lease is how long a claimed notification stays reserved to a worker:
 	// after a crash, its messages in flight wait this long. Default 2m.
 	Lease string `json:"lease,omitempty"`
-	// AttemptTimeout bounds one notifyPayment send. Default 15s.
+	// AttemptTimeout bounds one notifyPayment send: the worker's attempt
+	// and the notifier's HTTP request. Empty: the worker allows 15s and
+	// the notifier ends the request after its own default of 10s.
 	AttemptTimeout string `json:"attemptTimeout,omitempty"`
 	// Poll is how often it looks for due notifications when no commit
 	// woke it. Default 500ms.
