@@ -57,17 +57,17 @@ bench:
 
 ## bench-adapter: signed pay and refund through the Alipay+ handler beside
 ## the bare RSA-2048 sign + verify that bounds them, in 5 interleaved rounds,
-## with medians and ratios (README, "Adapter benchmark")
+## with medians and ratios (docs/benchmarks.md, "Adapter benchmark")
 bench-adapter:
 	GO=$(GO) scripts/bench-adapter.sh
 
 ## bench-worker: notifications delivered by the worker to a loopback
 ## merchant beside bare signed POSTs to it, in 5 interleaved rounds, with
-## medians and ratios (README, "Notification delivery benchmark")
+## medians and ratios (docs/benchmarks.md, "Notification delivery benchmark")
 bench-worker:
 	GO=$(GO) scripts/bench-worker.sh
 
-## bench-stores: the README's store benchmarks ("Store benchmarks"): the
+## bench-stores: the store benchmarks (docs/benchmarks.md, "Store benchmarks"): the
 ## engine beside the store's own SQL statements sent directly ("sql") and
 ## beside the bare store calls ("store"), 1 and 8 workers, on an empty store
 ## and on one seeded with 1M payments, and outbox claims beside 1M delivered
@@ -75,8 +75,8 @@ bench-worker:
 ## every case in turns, so load on the machine shifts the runs compared
 ## alike; each benchmark ends with a table of medians and ratios. -p 1 runs
 ## one backend at a time, so the two never share the CPUs. The PostgreSQL
-## server gets STORE_PG_OPTS: shared_buffers that hold the 1.7 GB seeded
-## schema, as a production server's would. About 15 minutes.
+## server gets STORE_PG_OPTS: shared_buffers that hold the 1.5 GB seeded
+## schema, as a production server's would. About 12 minutes.
 STORE_ROUNDS ?= 7
 STORE_BENCHTIME ?= 2s
 STORE_PG_OPTS ?= -c shared_buffers=4GB

@@ -67,7 +67,7 @@ var allowed = map[string]rule{
 	"examples/wallet/ledger": {paystate: []string{"engine"}, external: []string{"github.com/jackc/pgx/v5", "modernc.org/sqlite"}},
 	"examples/wallet/app": {paystate: []string{"adapters/alipayplus", "adapters/alipayplus/notify", "adapters/alipayplus/signing",
 		"adapters/cashier", "engine", "engine/worker", "examples/merchant/shop", "examples/wallet/ledger",
-		"store", "store/pgstore", "store/sqlitestore"}, external: []string{"github.com/jackc/pgx/v5"}},
+		"store", "store/pgstore", "store/sqlitestore"}, external: []string{"github.com/jackc/pgx/v5", "github.com/prometheus/client_golang"}},
 	"examples/wallet":            {paystate: []string{"examples/wallet/app"}},
 	"examples/wallet/wallettest": {paystate: []string{"examples/merchant/shop", "examples/wallet/app"}, external: []string{"github.com/stretchr/testify"}},
 	"examples/demo":              {paystate: []string{"adapters/alipayplus/wire", "examples/merchant/shop", "examples/wallet/app"}},

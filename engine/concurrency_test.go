@@ -127,8 +127,9 @@ func sumRefunds(refunds []store.Refund) refundSums {
 	return s
 }
 
-// checkRefundInvariant reports what breaks rule 2 in a consistent snapshot
-// of a payment and its refunds, or "".
+// checkRefundInvariant reports what breaks the refund-sum rule (successful
+// plus in-flight refunds never exceed the paid amount) in a consistent
+// snapshot of a payment and its refunds, or "".
 func checkRefundInvariant(snap store.Snapshot) string {
 	s := sumRefunds(snap.Refunds)
 	p := snap.Payment
@@ -157,9 +158,11 @@ func TestConcurrentRefundsNeverExceedPaidAmount(t *testing.T) {
 		payments = 4
 	}
 	const workers = 64
-	// 64 writers on one payment: with the default 16 retries (no backoff)
-	// some of them give up with CodeInternal, nothing stored; that breaks
-	// no invariant but leaves fewer refunds to check. Let every one land.
+	// 64 writers on one payment: each other refund commits to it twice
+	// (opening and settling), so one refund may lose more races than the
+	// default 64 retries (no backoff) allow and give up with CodeInternal,
+	// nothing stored; that breaks no invariant but leaves fewer refunds to
+	// check. Let every one land.
 	rig := newConcurrentRig(t, engine.Config{ConflictRetries: 1 << 20})
 	ctx := rig.ctx
 
@@ -250,7 +253,7 @@ func TestConcurrentRefundsNeverExceedPaidAmount(t *testing.T) {
 			})
 			outcomes[i] = refundOutcome{requestID: req, amount: amt, refund: r, err: err}
 		})
-		// Rule 2 held in every state any commit produced.
+		// The refund-sum rule held in every state any commit produced.
 		rig.checked.requireNoViolation(t)
 
 		// Every request has one stored refund, answered as it stands.

@@ -45,9 +45,13 @@ type Config struct {
 	// check comes before the shortest default expiry (3 min).
 	ReconcileSchedule []time.Duration
 
-	// ConflictRetries bounds how often a command reloads and decides again
-	// after another process committed first. Default 64: enough for 64
-	// concurrent refunds of one payment to all land.
+	// ConflictRetries bounds how often a command reloads and decides again,
+	// at once (no backoff), after another process committed first: Pay and
+	// Refund try again at most ConflictRetries times, the commands that
+	// change an existing payment (Confirm, Fail, Cancel, the settling of a
+	// funds answer, expiry, reconciliation) at most ConflictRetries+1
+	// times. Then the command fails with CodeInternal; a Pay or Refund
+	// that gives up has stored nothing. Default 64.
 	ConflictRetries int
 
 	// OnOutbox, when set, is called after every commit that queued a

@@ -48,7 +48,7 @@ func New(st store.PaymentStore, funds Funds, cfg Config) (*Engine, error) {
 
 // update loads a payment, lets decide build a plan from it and commits the
 // plan, deciding again on a fresh load when another process committed first
-// (at most Config.ConflictRetries times). A non-nil hint is the payment as
+// (at most Config.ConflictRetries+1 times). A non-nil hint is the payment as
 // this command last committed it: the first attempt decides on it without
 // a load. decide returns a nil plan when there is nothing to write. update
 // returns the payment as it stands after the commit (or as loaded, when

@@ -13,8 +13,8 @@ import (
 // would: a fresh looplab FSM per call with the callbacks such code hangs its
 // work on (a guard before the event, a hook on entering the new state),
 // SetState, Event, and the answer mapped back to the engine's enums. It is
-// what the tables are measured against (DESIGN.md: "one FSM object per
-// payment on the hot path").
+// what the tables are measured against: one FSM object per payment on the
+// hot path, the way docs/decisions.md (11) decided against.
 type naiveMachine struct{}
 
 var _ transitioner = naiveMachine{}

@@ -8,8 +8,9 @@ import (
 	"github.com/paystate/paystate/engine/enginetest"
 )
 
-// TestEngineStateMachine checks DESIGN.md's rules over random command
-// sequences; the number of runs is -rapid.checks (make test asks for 10,000).
+// TestEngineStateMachine checks the engine's rules (enginetest.StateMachine
+// lists them) over random command sequences; the number of runs is
+// -rapid.checks (make test asks for 10,000).
 func TestEngineStateMachine(t *testing.T) {
 	rapid.Check(t, enginetest.StateMachine)
 }

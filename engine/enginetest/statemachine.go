@@ -20,10 +20,21 @@ import (
 // StateMachine drives random interleavings of every engine command
 // (repeats, concurrent twins, funds answers that succeed, decline or get
 // lost, clock jumps past expiry and windows) against a small model, on
-// memstore and a memfunds ledger, and checks every rule of DESIGN.md after
-// every step: idempotency, the refund sum, final states, one notification
-// per final result, ordered history, and that the money the ledger moved
-// matches each payment's state. Use it with rapid.Check or rapid.MakeFuzz.
+// memstore and a memfunds ledger, and checks the engine's rules after
+// every step, also ordered history and that the money the ledger moved
+// matches each payment's state. The rules:
+//
+//  1. Idempotency: a repeat of a request key with the same content
+//     answers the first result and changes nothing; with other content
+//     it is CodeRepeatInconsistent; concurrent twins make one payment.
+//  2. Refund sum: successful plus in-flight refunds never exceed the paid
+//     amount, in the payment's currency.
+//  3. Nothing leaves FAIL or CLOSED; nothing succeeds at or after its
+//     expiry.
+//  4. One notification per final result the merchant must hear of, none
+//     for unfinished payments.
+//
+// Use it with rapid.Check or rapid.MakeFuzz.
 func StateMachine(rt *rapid.T) { newWorld(rt).run(rt) }
 
 // sentPay is what the model remembers of the first pay with a request key.
@@ -379,7 +390,8 @@ func (w *world) record(rt *rapid.T, id string) store.Payment {
 	return snap.Payment
 }
 
-// checkInvariants holds every stored payment against DESIGN.md's rules.
+// checkInvariants holds every stored payment against rules 2 to 4 (see
+// StateMachine) and the ledger's net movements.
 func (w *world) checkInvariants(rt *rapid.T) {
 	net := map[string]int64{} // user -> net minor units debited (USD)
 	for _, id := range w.payments {

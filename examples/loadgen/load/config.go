@@ -72,8 +72,8 @@ type Config struct {
 	// timed from when it was due. Otherwise Workers run closed-loop.
 	Rate float64
 	// Workers is the closed-loop concurrency; default 8. In open-loop
-	// runs, at most MaxInFlight operations run at once; the rest are
-	// counted as dropped.
+	// runs, at most MaxInFlight operations (default 512) run at once; the
+	// rest are counted as dropped.
 	Workers     int
 	MaxInFlight int
 	// Duration of the run; Operations, when > 0, stops it earlier.

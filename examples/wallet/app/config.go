@@ -17,6 +17,7 @@ import (
 	"github.com/paystate/paystate/adapters/alipayplus"
 	"github.com/paystate/paystate/adapters/alipayplus/signing"
 	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/store/pgstore"
 )
 
 // Config is the wallet server's configuration file (JSON). Paths in it
@@ -76,7 +77,9 @@ type WorkerConfig struct {
 	// Lease is how long a claimed notification stays reserved to a worker:
 	// after a crash, its messages in flight wait this long. Default 2m.
 	Lease string `json:"lease,omitempty"`
-	// AttemptTimeout bounds one notifyPayment send. Default 15s.
+	// AttemptTimeout bounds one notifyPayment send: the worker's attempt
+	// and the notifier's HTTP request. Empty: the worker allows 15s and
+	// the notifier ends the request after its own default of 10s.
 	AttemptTimeout string `json:"attemptTimeout,omitempty"`
 	// Poll is how often it looks for due notifications when no commit
 	// woke it. Default 500ms.
@@ -241,18 +244,7 @@ func (c *Config) storeKind() (kind, target string, err error) {
 	case strings.HasPrefix(c.Store, "postgres://"), strings.HasPrefix(c.Store, "postgresql://"):
 		return "postgres", c.Store, nil
 	}
-	return "", "", problem("store", `want "sqlite:PATH" or "postgres://...", got %q`, redactStore(c.Store))
-}
-
-// redactStore hides a password in a store setting shown in an error.
-func redactStore(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			return u.String()
-		}
-	}
-	return s
+	return "", "", problem("store", `want "sqlite:PATH" or "postgres://...", got %q`, pgstore.RedactDSN(c.Store))
 }
 
 func (c *Config) walletKey() (*rsa.PrivateKey, error) {

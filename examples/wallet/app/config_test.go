@@ -50,6 +50,7 @@ func TestBadConfigurationNamesTheKey(t *testing.T) {
 		{"listen not a string", func(c map[string]any) { c["listen"] = 8080 }, "config: listen: want a JSON string, got number"},
 		{"public URL", func(c map[string]any) { c["publicURL"] = "ftp://wallet" }, `config: publicURL: want an absolute http(s) URL, got "ftp://wallet"`},
 		{"store kind", func(c map[string]any) { c["store"] = "mysql://u:secret@db/x" }, `config: store: want "sqlite:PATH" or "postgres://...", got "mysql://u:xxxxx@db/x"`},
+		{"store kind, password in the query", func(c map[string]any) { c["store"] = "mysql://u@db/x?password=secret" }, `got "mysql://u@db/x?password=xxxxx"`},
 		{"store path", func(c map[string]any) { c["store"] = "sqlite:" }, "config: store: sqlite: needs a file path, e.g. sqlite:paystate.db"},
 		{"wallet client id", func(c map[string]any) { c["wallet"].(map[string]any)["clientId"] = "" }, "config: wallet.clientId: is required"},
 		{"wallet key missing", func(c map[string]any) { c["wallet"].(map[string]any)["privateKeyFile"] = "nope.pem" }, "config: wallet.privateKeyFile: open "},

@@ -17,6 +17,7 @@ import (
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/worker"
 	"github.com/paystate/paystate/examples/wallet/ledger"
+	"github.com/paystate/paystate/store/pgstore"
 )
 
 // Server is a running wallet: the Alipay+ endpoints, the cashier page,
@@ -69,7 +70,10 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	metrics := newMetrics(s.sample)
+	metrics, err := newMetrics(logger)
+	if err != nil {
+		return nil, err
+	}
 	apiCfg := alipayplus.Config{
 		Engine: s.engine, WalletClientID: cfg.Wallet.ClientID, WalletKey: walletKey,
 		WalletKeyVersion: cfg.Wallet.KeyVersion, Partners: partners, Logger: logger,
@@ -98,6 +102,9 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 		Lease: tuning[0], AttemptTimeout: tuning[1], Poll: tuning[2],
 	}); err != nil {
 		return nil, err
+	}
+	if err = metrics.registry.Register(newScraped(s.stores.store, s.engine.Unresolved, s.worker.Stats)); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
 	}
 
 	mux := http.NewServeMux()
@@ -203,7 +210,7 @@ func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer,
 	if welcome != nil {
 		welcome(cfg)
 	}
-	fmt.Fprintf(out, "paystate wallet listening on http://%s (public URL %s, store %s)\n", ln.Addr(), cfg.PublicURL, redactStore(cfg.Store))
+	fmt.Fprintf(out, "paystate wallet listening on http://%s (public URL %s, store %s)\n", ln.Addr(), cfg.PublicURL, pgstore.RedactDSN(cfg.Store))
 	return s.Run(ctx, ln)
 }
 

@@ -3,13 +3,19 @@ package app
 import (
 	"encoding/json"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -72,35 +78,99 @@ func TestHealthzHomeAndMetrics(t *testing.T) {
 	msgs, err := w.server.stores.store.Outbox(t.Context(), paid.PaymentID)
 	require.NoError(t, err)
 	require.Len(t, msgs, 1)
-	status, body = w.get(t, "/metrics")
-	require.Equal(t, http.StatusOK, status)
-	for _, want := range []string{
-		`paystate_http_requests_total{endpoint="pay",result_status="S",result_code="SUCCESS"} 1`,
-		`paystate_http_requests_total{endpoint="pay",result_status="F",result_code="USER_BALANCE_NOT_ENOUGH"} 1`,
-		`paystate_http_request_duration_seconds_count{endpoint="pay"} 2`,
-		"# TYPE paystate_http_request_duration_seconds histogram",
-		"paystate_notifications_undelivered 0",
-		"paystate_unknown_outcomes 0",
-		"# TYPE paystate_notification_attempts_total counter",
-	} {
-		assert.Contains(t, body, want)
+
+	// The requests, the store's gauges and the counters that stay at zero
+	// here, exactly as a scraper reads them.
+	require.NoError(t, testutil.ScrapeAndCompare(w.url+"/metrics", strings.NewReader(`
+# HELP paystate_http_requests_total Alipay+ requests answered, by endpoint and result.
+# TYPE paystate_http_requests_total counter
+paystate_http_requests_total{endpoint="pay",result_code="SUCCESS",result_status="S"} 1
+paystate_http_requests_total{endpoint="pay",result_code="USER_BALANCE_NOT_ENOUGH",result_status="F"} 1
+# HELP paystate_notifications_undelivered Notifications parked after their last attempt, waiting for an operator (counted up to 10000).
+# TYPE paystate_notifications_undelivered gauge
+paystate_notifications_undelivered 0
+# HELP paystate_unknown_outcomes Funds operations whose outcome the ledger has not told yet (counted up to 10000).
+# TYPE paystate_unknown_outcomes gauge
+paystate_unknown_outcomes 0
+# HELP paystate_payments_expired_total Payments this process closed because their expiry time passed.
+# TYPE paystate_payments_expired_total counter
+paystate_payments_expired_total 0
+# HELP paystate_unknown_outcomes_resolved_total Unknown funds outcomes this process settled by asking the ledger again.
+# TYPE paystate_unknown_outcomes_resolved_total counter
+paystate_unknown_outcomes_resolved_total 0
+`), "paystate_http_requests_total", "paystate_notifications_undelivered", "paystate_unknown_outcomes",
+		"paystate_payments_expired_total", "paystate_unknown_outcomes_resolved_total"))
+
+	families := scrape(t, w)
+	latency := family(t, families, "paystate_http_request_duration_seconds", dto.MetricType_HISTOGRAM)
+	require.Len(t, latency.Metric, 1)
+	assert.Equal(t, map[string]string{"endpoint": "pay"}, labels(latency.Metric[0]))
+	h := latency.Metric[0].GetHistogram()
+	assert.Equal(t, uint64(2), h.GetSampleCount(), "both pays")
+	assert.Positive(t, h.GetSampleSum())
+	var bounds []float64
+	for _, b := range h.Bucket {
+		bounds = append(bounds, b.GetUpperBound())
 	}
-	due, waiting := gauge(t, body, `paystate_outbox_depth{state="due"}`), gauge(t, body, `paystate_outbox_depth{state="waiting"}`)
-	assert.Equal(t, 1.0, due+waiting, "the undelivered notification, due or waiting for its retry")
+	assert.Equal(t, append(slices.Clone(latencyBuckets), math.Inf(1)), bounds)
+	assert.Equal(t, uint64(2), h.Bucket[len(h.Bucket)-1].GetCumulativeCount(), "le=+Inf counts both")
+
+	depth := family(t, families, "paystate_outbox_depth", dto.MetricType_GAUGE)
+	byState := map[string]float64{}
+	for _, m := range depth.Metric {
+		byState[labels(m)["state"]] = m.GetGauge().GetValue()
+	}
+	require.Len(t, byState, 2)
+	require.Contains(t, byState, "due")
+	require.Contains(t, byState, "waiting")
+	assert.Equal(t, 1.0, byState["due"]+byState["waiting"], "the undelivered notification, due or waiting for its retry")
+
+	attempts := family(t, families, "paystate_notification_attempts_total", dto.MetricType_COUNTER)
+	var outcomes []string
+	for _, m := range attempts.Metric {
+		outcomes = append(outcomes, labels(m)["outcome"])
+	}
+	assert.ElementsMatch(t, []string{"delivered", "failed", "parked"}, outcomes)
+	family(t, families, "paystate_worker_errors_total", dto.MetricType_COUNTER)
+
+	// What a Prometheus user expects of any Go process.
+	assert.Positive(t, family(t, families, "go_goroutines", dto.MetricType_GAUGE).Metric[0].GetGauge().GetValue())
+	assert.Positive(t, family(t, families, "process_start_time_seconds", dto.MetricType_GAUGE).Metric[0].GetGauge().GetValue())
+	family(t, families, "process_cpu_seconds_total", dto.MetricType_COUNTER)
+	family(t, families, "process_resident_memory_bytes", dto.MetricType_GAUGE)
 }
 
-// gauge returns the value of the metric line that starts with series.
-func gauge(t *testing.T, metrics, series string) float64 {
+// scrape reads /metrics as a Prometheus server does.
+func scrape(t *testing.T, w *running) map[string]*dto.MetricFamily {
 	t.Helper()
-	for line := range strings.Lines(metrics) {
-		if rest, ok := strings.CutPrefix(line, series+" "); ok {
-			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
-			require.NoError(t, err, line)
-			return v
-		}
+	resp, err := http.Get(w.url + "/metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.True(t, strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain; version=0.0.4"), resp.Header.Get("Content-Type"))
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	require.NoError(t, err)
+	return families
+}
+
+// family returns the metric family name, which must have kind and at least
+// one series.
+func family(t *testing.T, families map[string]*dto.MetricFamily, name string, kind dto.MetricType) *dto.MetricFamily {
+	t.Helper()
+	f, ok := families[name]
+	require.True(t, ok, "no %s in the metrics", name)
+	require.Equal(t, kind, f.GetType(), name)
+	require.NotEmpty(t, f.Metric, name)
+	return f
+}
+
+func labels(m *dto.Metric) map[string]string {
+	out := map[string]string{}
+	for _, l := range m.Label {
+		out[l.GetName()] = l.GetValue()
 	}
-	t.Fatalf("no %s in the metrics", series)
-	return 0
+	return out
 }
 
 // The cashier page is served at the URL pay answers with, as the
