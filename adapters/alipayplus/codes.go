@@ -8,7 +8,7 @@ import (
 )
 
 // api names an endpoint for the result-code mapping: each endpoint answers
-// only the codes its table in the spec lists (digest §5).
+// only the codes its result table in the Alipay+ API reference lists.
 type api uint8
 
 const (
@@ -61,7 +61,7 @@ var engineResults = map[engine.Code]wireResult{
 var commonCodes = []string{wire.CodeSuccess, wire.CodeUnknownException, wire.CodeParamIllegal, wire.CodeProcessFail, wire.CodeAccessDenied}
 
 // apiCodes lists, per endpoint, the codes beyond commonCodes it answers
-// (the result tables of seeds 000 and 002 and digest §5.2-5.5).
+// (the result tables of the Alipay+ pay, inquiryPayment, cancel, refund and inquiryRefund pages).
 var apiCodes = map[api][]string{
 	apiPay: {
 		wire.CodeAccept, wire.CodePaymentInProcess, wire.CodeRepeatReqInconsistent, wire.CodeOrderIsClosed, wire.CodeOrderStatusInvalid,

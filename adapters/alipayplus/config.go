@@ -12,7 +12,7 @@ import (
 // Profile is the wire dialect a partner speaks. Each partner uses one.
 type Profile string
 
-// The wire profiles (DESIGN.md, "HTTP adapter").
+// The wire profiles.
 const (
 	// ProfileMiniProgramV1 is the mini-program OpenAPI v1, partner variant
 	// (the default): partnerId in every body and in the idempotency key,

@@ -16,7 +16,7 @@ import (
 	"github.com/paystate/paystate/engine"
 )
 
-// Maximum field lengths in characters (digest §3 and §5).
+// Maximum field lengths in characters (the field tables of the Alipay+ API reference).
 const (
 	maxPartnerID         = 32
 	maxAppID             = 32

@@ -59,7 +59,7 @@ func inquiryPayment(h *Handler, c *call) any {
 // text: INIT and ACCEPT are PROCESSING; SUCCESS stays SUCCESS while refunds
 // run against it; a payment closed by the merchant's cancel is CANCELLED;
 // a payment closed by expiry is FAIL with reason "Order payment expired.",
-// as its notifyPayment said (digest §5.6, §7.2).
+// as its notifyPayment said (the Alipay+ notifyPayment and inquiryPayment pages).
 func paymentStatus(p *engine.Payment) (status, failReason string) {
 	switch p.State {
 	case engine.PaymentSuccess:

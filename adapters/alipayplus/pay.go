@@ -33,7 +33,7 @@ var (
 )
 
 // payExtra is the wire content a repeat of a pay must repeat besides what
-// engine.PayRequest compares itself (digest §6, §10.2): it goes into
+// engine.PayRequest compares itself (docs/decisions.md, idempotency): it goes into
 // PayRequest.Extra as JSON. Order and env data are display data and are
 // not compared (docs/decisions.md, idempotency).
 type payExtra struct {

@@ -20,7 +20,7 @@ import (
 // TimeFormat is how a Client writes its Request-Time header.
 type TimeFormat int
 
-// The two Request-Time forms the spec knows (digest §2.1).
+// The two Request-Time forms the spec knows, in the Alipay+ API pages.
 const (
 	// TimeISO8601 is the mini-program form, ISO 8601 with millisecond
 	// precision and the clock's UTC offset, e.g. 2019-04-04T12:08:56.253+05:30.

@@ -10,7 +10,7 @@ import "encoding/json"
 // sent as "".
 
 // Amount is the Alipay+ Amount object: Value is a positive whole number of
-// the currency's minor units written as a decimal string (digest §3.2).
+// the currency's minor units written as a decimal string, as the Alipay+ API reference defines Amount.
 type Amount struct {
 	Currency string `json:"currency"`
 	Value    string `json:"value"`
@@ -121,7 +121,7 @@ type PaymentQuery struct {
 	ExtendInfo       string `json:"extendInfo,omitempty"`
 }
 
-// Payment statuses of InquiryPaymentResponse.PaymentStatus (digest §5.2).
+// Payment statuses of InquiryPaymentResponse.PaymentStatus (Alipay+ inquiryPayment).
 const (
 	PaymentStatusProcessing = "PROCESSING"
 	PaymentStatusSuccess    = "SUCCESS"
@@ -183,7 +183,7 @@ type RefundQuery struct {
 	ExtendInfo      string `json:"extendInfo,omitempty"`
 }
 
-// Refund statuses of InquiryRefundResponse.RefundStatus (digest §5.5).
+// Refund statuses of InquiryRefundResponse.RefundStatus (Alipay+ inquiryRefund).
 const (
 	RefundStatusProcessing = "PROCESSING"
 	RefundStatusSuccess    = "SUCCESS"

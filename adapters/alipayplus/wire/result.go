@@ -15,7 +15,7 @@ const (
 	StatusAccepted = "A"
 )
 
-// Result codes used by the wallet (digest §4, §5).
+// Result codes used by the wallet (the Alipay+ API reference's result tables).
 const (
 	CodeSuccess                  = "SUCCESS"
 	CodeAccept                   = "ACCEPT"
