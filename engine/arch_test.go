@@ -46,3 +46,15 @@ func TestEngineReadsNoGlobalClock(t *testing.T) {
 		require.Falsef(t, calls.Match(src), "%s reads the global clock: %s", f, calls.Find(src))
 	}
 }
+
+// TestStoreSuiteNeedsNoEngine: the store conformance suite checks the
+// store contract alone (DESIGN.md: storetest -> store); what needs the
+// engine over a store is enginetest.RunStore.
+func TestStoreSuiteNeedsNoEngine(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "../store/storetest").Output()
+	require.NoError(t, err, "go list -deps ../store/storetest")
+	for _, dep := range strings.Fields(string(out)) {
+		require.Falsef(t, strings.HasPrefix(dep, "github.com/paystate/paystate/engine"),
+			"store/storetest depends on %s", dep)
+	}
+}

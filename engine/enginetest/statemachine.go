@@ -1,6 +1,3 @@
-// Package enginetest holds the engine's model-based property test as a
-// normal package, so that the engine's tests, the fuzz targets in fuzz/ and
-// any wallet that wraps the engine can run it.
 package enginetest
 
 import (

@@ -26,10 +26,13 @@ import (
 	"github.com/paystate/paystate/store/storetest"
 )
 
-// TestConformance runs the shared suite; every subtest gets a fresh schema.
+// TestConformance runs the shared store conformance suite, and the engine
+// over the store; every subtest gets a fresh schema.
 func TestConformance(t *testing.T) {
 	pgstoretest.DSN(t)
-	storetest.Run(t, func(t *testing.T) store.Store { return pgstoretest.Open(t) })
+	newStore := func(t *testing.T) store.Store { return pgstoretest.Open(t) }
+	storetest.Run(t, newStore)
+	enginetest.RunStore(t, newStore)
 }
 
 // openStores opens n Stores, each with its own pool (as n processes would),
