@@ -25,6 +25,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Keys", keyTests},
 		{"Versions", versionTests},
 		{"Atomicity", atomicityTests},
+		{"Malformed", malformedTests},
 		{"Concurrency", concurrencyTests},
 		{"Outbox", outboxTests},
 		{"Parked", parkedTests},
