@@ -20,6 +20,8 @@ import (
 	"github.com/paystate/paystate/store/memstore"
 )
 
+func usd(minor int64) engine.Money { return engine.Money{Currency: "USD", Minor: minor} }
+
 // concurrentRig is one engine over one memstore and one memfunds ledger,
 // shared by every goroutine of a test, on a step clock.
 type concurrentRig struct {
