@@ -86,26 +86,6 @@ func (s *checkedStore) requireNoViolation(t *testing.T) {
 	}
 }
 
-// parallel runs fn(0..n-1) in n goroutines released at the same moment and
-// waits for all of them.
-func parallel(n int, fn func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for i := range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			fn(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-}
-
 // refundCounts counts a payment's refunds by state.
 type refundCounts struct{ success, init, fail int }
 
@@ -212,7 +192,7 @@ func TestConcurrentRefundsNeverExceedPaidAmount(t *testing.T) {
 		}
 
 		outcomes := make([]refundOutcome, workers)
-		parallel(workers, func(i int) {
+		enginetest.Parallel(workers, func(i int) {
 			amt := amounts[i]
 			if exact[i] {
 				for range amt {
@@ -338,7 +318,7 @@ func TestConcurrentTwinPays(t *testing.T) {
 			}
 			answers := make([]engine.Payment, twins)
 			errs := make([]error, twins)
-			parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Pay(rig.ctx, req) })
+			enginetest.Parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Pay(rig.ctx, req) })
 			for i := range twins {
 				require.NoError(t, errs[i])
 				require.Equal(t, answers[0], answers[i], "twin %d: every answer is the same ACCEPT", i)
@@ -349,7 +329,7 @@ func TestConcurrentTwinPays(t *testing.T) {
 
 			// The user confirms on many tabs at once: debited once.
 			confirmed := make([]engine.Payment, twins)
-			parallel(twins, func(i int) { confirmed[i], errs[i] = rig.eng.Confirm(rig.ctx, id, user) })
+			enginetest.Parallel(twins, func(i int) { confirmed[i], errs[i] = rig.eng.Confirm(rig.ctx, id, user) })
 			for i := range twins {
 				require.NoError(t, errs[i], "confirm %d", i)
 				require.Equal(t, id, confirmed[i].ID)
@@ -377,7 +357,7 @@ func TestConcurrentTwinPays(t *testing.T) {
 			}
 			answers := make([]engine.Payment, twins)
 			errs := make([]error, twins)
-			parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Pay(rig.ctx, req) })
+			enginetest.Parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Pay(rig.ctx, req) })
 			id := answers[0].ID
 			require.NotEmpty(t, id)
 			for i := range twins {
@@ -419,7 +399,7 @@ func TestConcurrentTwinRefunds(t *testing.T) {
 		req := engine.RefundRequest{PartnerID: "shop", RequestID: fmt.Sprintf("refund-%d", round), PaymentID: p.ID, Amount: usd(45_00)}
 		answers := make([]engine.Refund, twins)
 		errs := make([]error, twins)
-		parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Refund(rig.ctx, req) })
+		enginetest.Parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Refund(rig.ctx, req) })
 		id := answers[0].ID
 		require.NotEmpty(t, id)
 		for i := range twins {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"testing"
 	"time"
 
@@ -94,7 +93,7 @@ func testRefundsOnePayment(t *testing.T, s store.Store) {
 		err    error
 	}
 	outcomes := make([]outcome, workers)
-	parallel(workers, func(i int) {
+	Parallel(workers, func(i int) {
 		r, err := eng.Refund(ctx, engine.RefundRequest{
 			PartnerID: "shop", RequestID: fmt.Sprintf("refund-%02d", i), PaymentID: p.ID,
 			Amount: engine.Money{Currency: "USD", Minor: amounts[i]}, Reason: "concurrency",
@@ -136,25 +135,4 @@ func testRefundsOnePayment(t *testing.T, s store.Store) {
 		require.Equal(t, o.refund.State.String(), stored.Status, "refund %d: answer and store agree", i)
 		require.Equal(t, amounts[i], stored.Amount, "refund %d", i)
 	}
-}
-
-// parallel runs fn(0..n-1) in n goroutines released at the same moment and
-// waits for all of them. fn must not call t.FailNow (require): keep what it
-// gets and check it afterwards.
-func parallel(n int, fn func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for i := range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			fn(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
 }
