@@ -10,9 +10,14 @@ import (
 	"github.com/paystate/paystate/store"
 )
 
+// malformedTests: a Change that breaks the rules of store.Change is a
+// programming error, refused whole. WrongVersions and
+// RecordsOfAnotherPayment break what the Change says about itself;
+// ContradictsStoredRecords what only the stored records show.
 var malformedTests = []test{
 	{"WrongVersions", testWrongVersions},
 	{"RecordsOfAnotherPayment", testRecordsOfAnotherPayment},
+	{"ContradictsStoredRecords", testContradictsStoredRecords},
 }
 
 // requireRefused checks that err refuses a malformed Change: an error, but
@@ -57,60 +62,94 @@ func testWrongVersions(t *testing.T, h *harness) {
 	require.Empty(t, h.claim("probe", t0.Add(24*time.Hour), time.Minute, 10), "no message of a refused change")
 }
 
-// testRecordsOfAnotherPayment: every refund, event and message of a Change
-// belongs to its payment, an updated refund is a stored refund of that
-// payment, and the payment keeps its request key; a Change that breaks
-// any of this is refused as a whole.
-func testRecordsOfAnotherPayment(t *testing.T, h *harness) {
-	p := h.create(paid(newPayment("pay-1", "partner-a", "req-1")))
-	p2 := next(p)
-	r1 := newRefund("ref-1", p2, "rreq-1", 100)
-	p2.HeldAmount = 100
-	h.commit(store.Change{Payment: p2, ExpectedVersion: 1, NewRefunds: []store.Refund{r1}})
-	q := h.create(paid(newPayment("pay-2", "partner-b", "req-1")))
-	q2 := next(q)
-	rq := newRefund("ref-q", q2, "rreq-1", 50)
-	h.commit(store.Change{Payment: q2, ExpectedVersion: 1, NewRefunds: []store.Refund{rq}})
-	beforeP, beforeQ := h.state(p.ID), h.state(q.ID)
+// malformedFixture is two paid payments of two partners under the same
+// request id, each with a refund in flight; changes that are refused must
+// leave all of it as it is.
+type malformedFixture struct {
+	p2, q2           store.Payment
+	rq               store.Refund
+	beforeP, beforeQ paymentState
+}
 
-	p3 := next(p2)
-	cases := []struct {
+func newMalformedFixture(h *harness) *malformedFixture {
+	h.t.Helper()
+	f := &malformedFixture{}
+	p := h.create(paid(newPayment("pay-1", "partner-a", "req-1")))
+	f.p2 = next(p)
+	f.p2.HeldAmount = 100
+	h.commit(store.Change{Payment: f.p2, ExpectedVersion: 1, NewRefunds: []store.Refund{newRefund("ref-1", f.p2, "rreq-1", 100)}})
+	q := h.create(paid(newPayment("pay-2", "partner-b", "req-1")))
+	f.q2 = next(q)
+	f.q2.HeldAmount = 50
+	f.rq = newRefund("ref-q", f.q2, "rreq-1", 50)
+	h.commit(store.Change{Payment: f.q2, ExpectedVersion: 1, NewRefunds: []store.Refund{f.rq}})
+	f.beforeP, f.beforeQ = h.state(f.p2.ID), h.state(f.q2.ID)
+	return f
+}
+
+// requireRefusedWhole commits c and requires that it is refused and that
+// nothing of it is stored.
+func (f *malformedFixture) requireRefusedWhole(h *harness, name string, c store.Change) {
+	h.t.Helper()
+	requireRefused(h.t, h.s.Commit(h.ctx, c), name)
+	require.Equal(h.t, f.beforeP, h.state(f.p2.ID), name)
+	require.Equal(h.t, f.beforeQ, h.state(f.q2.ID), name)
+	_, err := h.s.GetRefund(h.ctx, "ref-new")
+	require.ErrorIs(h.t, err, store.ErrNotFound, name)
+	_, err = h.s.GetRefundByRequest(h.ctx, "partner-a", "rreq-new")
+	require.ErrorIs(h.t, err, store.ErrNotFound, name)
+	_, err = h.s.GetPaymentByRequest(h.ctx, "partner-a", "req-other")
+	require.ErrorIs(h.t, err, store.ErrNotFound, name)
+	require.Empty(h.t, h.claim("probe", t0.Add(24*time.Hour), time.Minute, 10), "%s: no message of a refused change", name)
+}
+
+// testRecordsOfAnotherPayment: every refund, event and message of a Change
+// belongs to its payment, and a refund is either new or updated (what the
+// Change says about itself); a Change that breaks this is refused whole.
+func testRecordsOfAnotherPayment(t *testing.T, h *harness) {
+	f := newMalformedFixture(h)
+	p3 := next(f.p2)
+	for _, tc := range []struct {
 		name   string
 		change store.Change
 	}{
 		{"new refund of another payment", store.Change{Payment: p3, ExpectedVersion: 2,
-			NewRefunds: []store.Refund{newRefund("ref-new", q2, "rreq-new", 1)}}},
-		{"updated refund not stored", store.Change{Payment: p3, ExpectedVersion: 2,
-			UpdatedRefunds: []store.Refund{newRefund("ref-new", p3, "rreq-new", 1)}}},
+			NewRefunds: []store.Refund{newRefund("ref-new", f.q2, "rreq-new", 1)}}},
 		{"updated refund of another payment", store.Change{Payment: p3, ExpectedVersion: 2,
-			UpdatedRefunds: []store.Refund{func() store.Refund {
-				r := rq
-				r.PaymentID, r.Status = p3.ID, "SUCCESS"
-				return r
-			}()}}},
+			UpdatedRefunds: []store.Refund{f.rq}}},
 		{"refund both new and updated", store.Change{Payment: p3, ExpectedVersion: 2,
 			NewRefunds:     []store.Refund{newRefund("ref-new", p3, "rreq-new", 1)},
 			UpdatedRefunds: []store.Refund{newRefund("ref-new", p3, "rreq-new", 1)}}},
 		{"event of another payment", store.Change{Payment: p3, ExpectedVersion: 2,
-			Events: []store.Event{event(q2, "touch", "SUCCESS", "SUCCESS")}}},
+			Events: []store.Event{event(f.q2, "touch", "SUCCESS", "SUCCESS")}}},
 		{"message of another payment", store.Change{Payment: p3, ExpectedVersion: 2,
-			Outbox: []store.OutboxMessage{newMessage("msg-new", q2, t0)}}},
-		{"request key changed", store.Change{Payment: func() store.Payment {
-			u := p3
-			u.RequestID = "req-other"
-			return u
-		}(), ExpectedVersion: 2}},
+			Outbox: []store.OutboxMessage{newMessage("msg-new", f.q2, t0)}}},
+	} {
+		f.requireRefusedWhole(h, tc.name, tc.change)
 	}
-	for _, tc := range cases {
-		requireRefused(t, h.s.Commit(h.ctx, tc.change), tc.name)
-		require.Equal(t, beforeP, h.state(p.ID), tc.name)
-		require.Equal(t, beforeQ, h.state(q.ID), tc.name)
-		_, err := h.s.GetRefund(h.ctx, "ref-new")
-		require.ErrorIs(t, err, store.ErrNotFound, tc.name)
-		_, err = h.s.GetRefundByRequest(h.ctx, "partner-a", "rreq-new")
-		require.ErrorIs(t, err, store.ErrNotFound, tc.name)
-		_, err = h.s.GetPaymentByRequest(h.ctx, "partner-a", "req-other")
-		require.ErrorIs(t, err, store.ErrNotFound, tc.name)
+}
+
+// testContradictsStoredRecords: an updated refund is a stored refund of
+// the Change's payment, and an update keeps the payment's request key
+// (what only the stored records show); a Change that breaks this is
+// refused whole.
+func testContradictsStoredRecords(t *testing.T, h *harness) {
+	f := newMalformedFixture(h)
+	p3 := next(f.p2)
+	otherKey := p3
+	otherKey.RequestID = "req-other"
+	claimed := f.rq // pay-2's refund, claimed for pay-1
+	claimed.PaymentID, claimed.Status = p3.ID, "SUCCESS"
+	for _, tc := range []struct {
+		name   string
+		change store.Change
+	}{
+		{"updated refund not stored", store.Change{Payment: p3, ExpectedVersion: 2,
+			UpdatedRefunds: []store.Refund{newRefund("ref-new", p3, "rreq-new", 1)}}},
+		{"stored refund of another payment updated", store.Change{Payment: p3, ExpectedVersion: 2,
+			UpdatedRefunds: []store.Refund{claimed}}},
+		{"request key changed", store.Change{Payment: otherKey, ExpectedVersion: 2}},
+	} {
+		f.requireRefusedWhole(h, tc.name, tc.change)
 	}
-	require.Empty(t, h.claim("probe", t0.Add(24*time.Hour), time.Minute, 10), "no message of a refused change")
 }
