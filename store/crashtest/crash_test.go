@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/enginetest"
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store"
 )
@@ -150,43 +151,10 @@ func checkStore(t *testing.T, b backend, target string, acks []ack, round int) {
 }
 
 // checkPayment holds one stored payment against the rules a crash must not
-// break: the refund sum, one notification per final result, history that
-// ends where the payment stands.
+// break (enginetest.CheckPayment): the refund sum, one notification per
+// final result, history that ends where the payment stands.
 func checkPayment(t *testing.T, st store.Store, snap store.Snapshot, round int) {
-	ctx := context.Background()
-	p := snap.Payment
-	var ok, inflight int64
-	for _, r := range snap.Refunds {
-		switch r.Status {
-		case "SUCCESS":
-			ok += r.Amount
-		case "INIT":
-			inflight += r.Amount
-		}
-	}
-	require.Equal(t, ok, p.RefundedAmount, "round %d: payment %s refunded", round, p.ID)
-	require.Equal(t, inflight, p.HeldAmount, "round %d: payment %s held", round, p.ID)
-	require.LessOrEqual(t, ok+inflight, p.Amount, "round %d: payment %s over-refunded", round, p.ID)
-
-	msgs, err := st.Outbox(ctx, p.ID)
-	require.NoError(t, err)
-	if p.Status == "SUCCESS" || p.Status == "FAIL" {
-		require.Len(t, msgs, 1, "round %d: payment %s (%s) must have exactly one notification", round, p.ID, p.Status)
-		require.Equal(t, p.Status, msgs[0].Status)
-	} else {
-		require.Empty(t, msgs, "round %d: payment %s (%s) notified before it was final", round, p.ID, p.Status)
-	}
-	hist, err := st.History(ctx, p.ID)
-	require.NoError(t, err)
-	require.NotEmpty(t, hist)
-	var last store.Event
-	for _, e := range hist {
-		if e.RefundID == "" {
-			last = e
-		}
-	}
-	require.Equal(t, p.Status, last.To, "round %d: payment %s history ends in %q", round, p.ID, last.To)
-	require.Equal(t, p.Version, hist[len(hist)-1].Seq, "round %d: payment %s version vs history", round, p.ID)
+	require.NoError(t, enginetest.CheckPayment(context.Background(), st, snap.Payment.ID), "round %d", round)
 }
 
 // runChild is the worker: agreement pays of random amounts, then refunds of

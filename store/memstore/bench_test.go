@@ -5,10 +5,10 @@ import (
 
 	"github.com/paystate/paystate/store"
 	"github.com/paystate/paystate/store/memstore"
-	"github.com/paystate/paystate/store/storetest"
+	"github.com/paystate/paystate/store/storebench"
 )
 
 // BenchmarkStore compares the engine with the bare store calls it makes.
 func BenchmarkStore(b *testing.B) {
-	storetest.Benchmark(b, func(*testing.B) store.Store { return memstore.New() })
+	storebench.Benchmark(b, func(*testing.B) store.Store { return memstore.New() })
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/enginetest"
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store"
 	"github.com/paystate/paystate/store/memstore"
@@ -25,10 +26,13 @@ import (
 	"github.com/paystate/paystate/store/storetest"
 )
 
-// TestConformance runs the shared suite; every subtest gets a fresh schema.
+// TestConformance runs the shared store conformance suite, and the engine
+// over the store; every subtest gets a fresh schema.
 func TestConformance(t *testing.T) {
 	pgstoretest.DSN(t)
-	storetest.Run(t, func(t *testing.T) store.Store { return pgstoretest.Open(t) })
+	newStore := func(t *testing.T) store.Store { return pgstoretest.Open(t) }
+	storetest.Run(t, newStore)
+	enginetest.RunStore(t, newStore)
 }
 
 // openStores opens n Stores, each with its own pool (as n processes would),
@@ -45,29 +49,6 @@ func openStores(t *testing.T, n int) []*pgstore.Store {
 		stores[i] = s
 	}
 	return stores
-}
-
-// checkRefundRule reports what breaks the refund rule in a snapshot, or "".
-func checkRefundRule(snap store.Snapshot) string {
-	var success, inflight int64
-	for _, r := range snap.Refunds {
-		switch r.Status {
-		case "SUCCESS":
-			success += r.Amount
-		case "INIT":
-			inflight += r.Amount
-		}
-	}
-	p := snap.Payment
-	switch {
-	case success+inflight > p.Amount:
-		return fmt.Sprintf("version %d: successful %d + in flight %d > paid %d", p.Version, success, inflight, p.Amount)
-	case p.RefundedAmount != success:
-		return fmt.Sprintf("version %d: refunded %d, successful refunds sum to %d", p.Version, p.RefundedAmount, success)
-	case p.HeldAmount != inflight:
-		return fmt.Sprintf("version %d: held %d, in-flight refunds sum to %d", p.Version, p.HeldAmount, inflight)
-	}
-	return ""
 }
 
 // TestTwoPoolsRefundOnePayment: two Stores with separate pools over one
@@ -112,13 +93,11 @@ func TestTwoPoolsRefundOnePayment(t *testing.T) {
 			default:
 			}
 			snap, err := stores[1].GetPayment(ctx, p.ID)
-			msg := ""
-			if err != nil {
-				msg = err.Error()
-			} else {
-				msg = checkRefundRule(snap)
+			if err == nil {
+				err = enginetest.CheckRefunds(snap)
 			}
-			if msg != "" {
+			if err != nil {
+				msg := err.Error()
 				violation.CompareAndSwap(nil, &msg)
 			}
 			reads.Add(1)
@@ -157,7 +136,8 @@ func TestTwoPoolsRefundOnePayment(t *testing.T) {
 
 	snap, err := stores[0].GetPayment(ctx, p.ID)
 	require.NoError(t, err)
-	require.Empty(t, checkRefundRule(snap))
+	require.NoError(t, enginetest.CheckRefunds(snap))
+	require.NoError(t, enginetest.CheckFunds(snap, ledger))
 	require.Len(t, snap.Refunds, workers*perWorker, "one stored refund per request")
 	var succeeded, refused int
 	for w, os := range outcomes {

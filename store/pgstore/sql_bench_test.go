@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/paystate/paystate/engine"
-	"github.com/paystate/paystate/store/storetest"
+	"github.com/paystate/paystate/store/storebench"
 )
 
 // This file is the "sql" baseline of BenchmarkStore: one payment's life
@@ -26,7 +26,7 @@ import (
 // reads back as the lifecycle the engine produces.
 
 // sqlLifecycle returns the "sql" baseline on s's pool and schema.
-func sqlLifecycle(s *Store) storetest.Lifecycle {
+func sqlLifecycle(s *Store) storebench.Lifecycle {
 	pool, q := s.pool, s.q
 	return func(ctx context.Context, i int64, now time.Time) error {
 		req, id, refundID := fmt.Sprintf("s%d", i), engine.TimeOrderedID(now), engine.TimeOrderedID(now)
@@ -75,7 +75,7 @@ func sqlLifecycle(s *Store) storetest.Lifecycle {
 		}
 		p.version, p.held = 4, 2_500
 		refund := func(status string, finished, nextCheck time.Time) []any {
-			return []any{refundID, id, "shop", req, storetest.Fingerprint, "USD", int64(2_500), "", status, "", "",
+			return []any{refundID, id, "shop", req, storebench.Fingerprint, "USD", int64(2_500), "", status, "", "",
 				at(now), at(now), at(finished), due(nextCheck), int64(0)}
 		}
 		if err := sqlCommit(ctx, pool, func(b *pgx.Batch) {
@@ -109,7 +109,7 @@ type sqlPayment struct {
 // values are the payments columns in paymentColumns order.
 func (p *sqlPayment) values() []any {
 	return []any{
-		p.id, "shop", p.request, storetest.Fingerprint, "CASHIER", p.status,
+		p.id, "shop", p.request, storebench.Fingerprint, "CASHIER", p.status,
 		"USD", int64(10_000), p.refunded, p.held,
 		p.user, "Coffee beans", []byte(nil), "https://shop.example/notify", "",
 		"", "",
@@ -301,7 +301,7 @@ func serverCounters(ctx context.Context) (map[string]float64, error) {
 }
 
 // TestSQLLifecycle checks that the "sql" baseline writes what the engine
-// writes (storetest.CheckLifecycle), on a fresh schema.
+// writes (storebench.CheckLifecycle), on a fresh schema.
 func TestSQLLifecycle(t *testing.T) {
 	dsn := benchDSN(t)
 	schema := benchSchema()
@@ -315,5 +315,5 @@ func TestSQLLifecycle(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	storetest.CheckLifecycle(t, s, sqlLifecycle(s), func(i int64) string { return fmt.Sprintf("s%d", i) })
+	storebench.CheckLifecycle(t, s, sqlLifecycle(s), func(i int64) string { return fmt.Sprintf("s%d", i) })
 }

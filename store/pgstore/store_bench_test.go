@@ -22,14 +22,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/paystate/paystate/store"
-	"github.com/paystate/paystate/store/storetest"
+	"github.com/paystate/paystate/store/storebench"
 )
 
 // The throughput requirement, measured on this backend:
 //
 //	scripts/with-postgres.sh go test -run XXX -bench 'BenchmarkStore|BenchmarkClaimOutbox' ./store/pgstore/
 //
-// BenchmarkStore runs storetest.BenchmarkRounds: the engine beside the
+// BenchmarkStore runs storebench.Run: the engine beside the
 // "store" baseline (the same store calls, no engine) and the "sql" baseline
 // (the Store's SQL statements sent straight through pgx, sql_bench_test.go),
 // at 1 and 8 workers, on an empty schema (stored=0, a fresh one every
@@ -64,10 +64,10 @@ func TestMain(m *testing.M) {
 
 func BenchmarkStore(b *testing.B) {
 	full := seeded.get(b)
-	storetest.BenchmarkRounds(b, storetest.BenchOptions{Rounds: *benchRounds, Warmup: *benchWarmup},
-		func(b *testing.B, _ int) []storetest.BenchTarget {
+	storebench.Run(b, storebench.Options{Rounds: *benchRounds, Warmup: *benchWarmup},
+		func(b *testing.B, _ int) []storebench.Target {
 			empty := openEmpty(b)
-			return []storetest.BenchTarget{
+			return []storebench.Target{
 				{Name: "stored=0", Store: empty, SQL: sqlLifecycle(empty), Counters: serverCounters},
 				{Name: storedName(), Store: full, SQL: sqlLifecycle(full), Counters: serverCounters},
 			}
@@ -82,7 +82,7 @@ func BenchmarkStore(b *testing.B) {
 // stored=0 is a fresh schema every round.
 func BenchmarkClaimOutbox(b *testing.B) {
 	full := seeded.get(b)
-	storetest.InterleaveCases(b, *benchRounds, "claim-µs", []string{"stored=0", storedName()}, nil,
+	storebench.InterleaveCases(b, *benchRounds, "claim-µs", []string{"stored=0", storedName()}, nil,
 		func(b *testing.B, _ int, name string) float64 {
 			s := full
 			if name == "stored=0" {
@@ -227,7 +227,7 @@ func (d *seededSchema) close() {
 }
 
 // seedBase is the time of the first seeded payment: seeded payments were
-// created every 30 seconds from then on, a year before storetest's clock.
+// created every 30 seconds from then on, a year before storebench's clock.
 var seedBase = time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
 
 // seedStatements write, for payments 1..$1 created from $2 on, what the
@@ -478,7 +478,7 @@ func checkPlans(s *Store) (string, error) {
 	return out.String(), errors.Join(errs...)
 }
 
-// claimNow is the dispatcher's clock: storetest's.
+// claimNow is the dispatcher's clock: storebench's.
 var claimNow = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 
 // claimBatches numbers the batches of due messages across runs on one

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/paystate/paystate/engine"
-	"github.com/paystate/paystate/store/storetest"
+	"github.com/paystate/paystate/store/storebench"
 )
 
 // This file is the "sql" baseline of BenchmarkStore: one payment's life
@@ -71,7 +71,7 @@ func (s *sqlStatements) close() {
 }
 
 // sqlLifecycle returns the "sql" baseline on the database of st.
-func sqlLifecycle(st *sqlStatements) storetest.Lifecycle {
+func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 	return func(ctx context.Context, i int64, now time.Time) error {
 		req, id, refundID := fmt.Sprintf("s%d", i), engine.TimeOrderedID(now), engine.TimeOrderedID(now)
 		p := sqlPayment{id: id, request: req, status: "ACCEPT", version: 1, created: now, expires: now.Add(14 * time.Minute)}
@@ -125,7 +125,7 @@ func sqlLifecycle(st *sqlStatements) storetest.Lifecycle {
 		}
 		p.version, p.held = 4, 2_500
 		refund := func(status string, finished time.Time) []any {
-			return []any{refundID, id, "shop", req, storetest.Fingerprint, "USD", int64(2_500), "", status, "", "",
+			return []any{refundID, id, "shop", req, storebench.Fingerprint, "USD", int64(2_500), "", status, "", "",
 				now.UnixMicro(), now.UnixMicro(), us(finished), now.Add(time.Minute).UnixMicro(), int64(0)}
 		}
 		if err := st.write(ctx, func(tx *sql.Tx) error {
@@ -166,7 +166,7 @@ type sqlPayment struct {
 // values are the payments columns in paymentColumns order.
 func (p *sqlPayment) values() []any {
 	return []any{
-		p.id, "shop", p.request, storetest.Fingerprint, "CASHIER", p.status,
+		p.id, "shop", p.request, storebench.Fingerprint, "CASHIER", p.status,
 		"USD", int64(10_000), p.refunded, p.held,
 		p.user, "Coffee beans", []byte(nil), "https://shop.example/notify", "", "", "",
 		us(p.created), us(p.created), us(p.paid), int64(0), us(p.expires),
@@ -354,12 +354,12 @@ func openSQL(tb testing.TB, s *Store) *sqlStatements {
 }
 
 // TestSQLLifecycle checks that the "sql" baseline writes what the engine
-// writes (storetest.CheckLifecycle).
+// writes (storebench.CheckLifecycle).
 func TestSQLLifecycle(t *testing.T) {
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sql.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	storetest.CheckLifecycle(t, s, sqlLifecycle(openSQL(t, s)), func(i int64) string { return fmt.Sprintf("s%d", i) })
+	storebench.CheckLifecycle(t, s, sqlLifecycle(openSQL(t, s)), func(i int64) string { return fmt.Sprintf("s%d", i) })
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/paystate/paystate/engine/enginetest"
 	"github.com/paystate/paystate/store"
 	"github.com/paystate/paystate/store/sqlitestore"
 	"github.com/paystate/paystate/store/storetest"
@@ -32,8 +33,12 @@ func openTemp(t testing.TB) *sqlitestore.Store {
 	return s
 }
 
+// TestConformance runs the shared store conformance suite, and the engine
+// over the store, each subtest on a fresh file.
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+	newStore := func(t *testing.T) store.Store { return openTemp(t) }
+	storetest.Run(t, newStore)
+	enginetest.RunStore(t, newStore)
 }
 
 // Fixtures for the tests storetest does not cover.

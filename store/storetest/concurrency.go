@@ -3,122 +3,20 @@ package storetest
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/paystate/paystate/engine"
-	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store"
 )
 
 var concurrencyTests = []test{
-	{"EngineRefundsOnePayment", testEngineRefundsOnePayment},
 	{"TwinCreatesSameID", testTwinCreatesSameID},
 	{"TwinCreatesSameRequest", testTwinCreatesSameRequest},
 	{"TwinRefunds", testTwinRefunds},
 	{"VersionedCommits", testVersionedCommits},
-}
-
-// testEngineRefundsOnePayment: 64 goroutines refund one paid payment with
-// random amounts through one engine over the store under test. Every
-// request lands (unbounded conflict retries); afterwards the payment's
-// counters match its refunds, nothing is over-refunded and the ledger
-// credited exactly the successful refunds.
-func testEngineRefundsOnePayment(t *testing.T, h *harness) {
-	const (
-		workers    = 64
-		paidAmount = 10_000
-		user       = "user-1"
-	)
-	ledger := memfunds.New()
-	ledger.SetBalance(user, "USD", paidAmount+500)
-	ledger.AddAccessToken("token-1", user)
-	var ids atomic.Int64
-	eng, err := engine.New(h.s, ledger, engine.Config{
-		Now:             func() time.Time { return t0 },
-		NewID:           func() string { return fmt.Sprintf("id-%06d", ids.Add(1)) },
-		ConflictRetries: 1 << 20,
-	})
-	require.NoError(t, err)
-
-	p, err := eng.Pay(h.ctx, engine.PayRequest{
-		PartnerID: "shop", RequestID: "order-1", Scenario: engine.ScenarioAgreement,
-		Amount: engine.Money{Currency: "USD", Minor: paidAmount}, AuthCode: "token-1", OrderTitle: "one payment, many refunds",
-	})
-	require.NoError(t, err)
-	require.Equal(t, engine.PaymentSuccess, p.State)
-	balanceBefore := ledger.Balance(user, "USD")
-	require.Equal(t, int64(500), balanceBefore)
-
-	// On average 200 per refund, 12,800 requested in all: some must be refused.
-	rnd := rand.New(rand.NewPCG(64, 0x5eed))
-	amounts := make([]int64, workers)
-	for i := range amounts {
-		amounts[i] = 1 + rnd.Int64N(400)
-	}
-	type outcome struct {
-		refund engine.Refund
-		err    error
-	}
-	outcomes := make([]outcome, workers)
-	parallel(workers, func(i int) {
-		r, err := eng.Refund(h.ctx, engine.RefundRequest{
-			PartnerID: "shop", RequestID: fmt.Sprintf("refund-%02d", i), PaymentID: p.ID,
-			Amount: engine.Money{Currency: "USD", Minor: amounts[i]}, Reason: "concurrency",
-		})
-		outcomes[i] = outcome{r, err}
-	})
-
-	snap := h.snapshot(p.ID)
-	require.Len(t, snap.Refunds, workers, "one stored refund per request")
-	var sumSuccess, sumInit int64
-	var nSuccess, nFail int
-	for _, r := range snap.Refunds {
-		switch r.Status {
-		case "SUCCESS":
-			sumSuccess += r.Amount
-			nSuccess++
-			u, net := ledger.Applied(r.ID)
-			require.Equal(t, user, u, "refund %s credited to the payer", r.ID)
-			require.Equal(t, -r.Amount, net, "refund %s credited exactly once", r.ID)
-		case "INIT":
-			sumInit += r.Amount
-		case "FAIL":
-			nFail++
-			_, net := ledger.Applied(r.ID)
-			require.Zero(t, net, "refund %s failed: nothing credited", r.ID)
-		default:
-			require.Failf(t, "bad refund status", "refund %s has status %q", r.ID, r.Status)
-		}
-	}
-	pay := snap.Payment
-	require.LessOrEqual(t, pay.RefundedAmount+pay.HeldAmount, pay.Amount, "refunded + held <= paid")
-	require.Equal(t, sumSuccess, pay.RefundedAmount, "refunded == sum of successful refunds")
-	require.Equal(t, sumInit, pay.HeldAmount, "held == sum of in-flight refunds")
-	require.Zero(t, sumInit, "the ledger answers every credit: nothing stays in flight")
-	require.Equal(t, balanceBefore+pay.RefundedAmount, ledger.Balance(user, "USD"), "the ledger credited exactly the successful refunds")
-	require.Positive(t, nSuccess, "some refunds succeed")
-	require.Positive(t, nFail, "more was asked than paid: some refunds are refused")
-
-	for i, o := range outcomes {
-		switch code := engine.ErrorCode(o.err); code {
-		case engine.CodeNone:
-			require.Equal(t, engine.RefundSuccess, o.refund.State, "refund %d", i)
-		case engine.CodeRefundAmountExceed:
-			require.Equal(t, engine.RefundFail, o.refund.State, "refund %d", i)
-		default:
-			require.NoError(t, o.err, "refund %d of %d", i, amounts[i])
-		}
-		stored, err := h.s.GetRefundByRequest(h.ctx, "shop", fmt.Sprintf("refund-%02d", i))
-		require.NoError(t, err)
-		require.Equal(t, o.refund.ID, stored.ID, "refund %d", i)
-		require.Equal(t, o.refund.State.String(), stored.Status, "refund %d: answer and store agree", i)
-		require.Equal(t, amounts[i], stored.Amount, "refund %d", i)
-	}
 }
 
 // twinRounds is how often each twin test races its goroutines.

@@ -27,7 +27,9 @@
 // the contract defines one (the suite never relies on a tie-break), and an
 // empty slice equal to a nil one.
 //
-// The concurrency subtests drive the real engine (package engine with the
-// engine/memfunds ledger) over the store under test, as a process would.
-// With -short the looping subtests run fewer rounds.
+// The suite drives the store with hand-built Changes and never imports the
+// engine: what a backend must keep under the real engine (64 goroutines
+// refunding one payment, say) is engine/enginetest.RunStore, which each
+// backend's TestConformance calls next to Run. The benchmark harness is
+// store/storebench. With -short the looping subtests run fewer rounds.
 package storetest

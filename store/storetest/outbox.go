@@ -108,8 +108,8 @@ func testClaimDueEarliestFirst(t *testing.T, h *harness) {
 }
 
 // testLeaseExcludesOtherOwners: a message leased by A is not claimed by B
-// while the lease runs; after it expires B takes it over, and A's late
-// delivery report is ErrLeaseLost and not counted.
+// while the lease runs; from its LeaseUntil on B takes it over, and A's
+// late delivery report is ErrLeaseLost and not counted.
 func testLeaseExcludesOtherOwners(t *testing.T, h *harness) {
 	p := h.create(paid(newPayment("pay-1", "partner-a", "req-1")))
 	p2 := next(p)
@@ -123,9 +123,9 @@ func testLeaseExcludesOtherOwners(t *testing.T, h *harness) {
 	require.Equal(t, "A", m.LeaseOwner)
 	require.Equal(t, t0.Add(lease), m.LeaseUntil)
 
-	takeover := t0.Add(lease + time.Microsecond)
+	takeover := t0.Add(lease)
 	got := h.claim("B", takeover, lease, 10)
-	require.Equal(t, []string{"msg-1"}, messageIDs(got), "expired lease is taken over")
+	require.Equal(t, []string{"msg-1"}, messageIDs(got), "a lease expires at its LeaseUntil and is taken over")
 	require.Equal(t, "B", got[0].LeaseOwner)
 	require.Equal(t, takeover.Add(lease), got[0].LeaseUntil)
 	require.Empty(t, h.claim("A", takeover, lease, 10), "A cannot claim it back while B holds it")
@@ -202,7 +202,8 @@ func testRecordDeliveryOutcomes(t *testing.T, h *harness) {
 	h.record(store.Delivery{MessageID: "msg-delivered", Owner: "d1", At: at.Add(time.Millisecond), Delivered: true})
 	retryAt := t0.Add(10 * time.Minute)
 	h.record(store.Delivery{MessageID: "msg-retry", Owner: "d1", At: at, Error: "HTTP 500", NextAttemptAt: retryAt})
-	h.record(store.Delivery{MessageID: "msg-parked", Owner: "d1", At: at, Error: "merchant answered F", Park: true})
+	h.record(store.Delivery{MessageID: "msg-parked", Owner: "d1", At: at, Error: "merchant answered F", Park: true,
+		NextAttemptAt: t0.Add(time.Hour)}) // ignored when parking
 	soon := at.Add(2 * time.Second) // well inside d1's old lease
 	h.record(store.Delivery{MessageID: "msg-soon", Owner: "d1", At: at, Error: "timeout", NextAttemptAt: soon})
 
@@ -223,6 +224,7 @@ func testRecordDeliveryOutcomes(t *testing.T, h *harness) {
 	m = h.message(p.ID, "msg-parked")
 	require.Equal(t, 1, m.Attempts)
 	require.True(t, m.Parked)
+	require.Equal(t, t0.Add(2*time.Microsecond), m.NextAttemptAt, "parking leaves NextAttemptAt alone")
 	require.Equal(t, "merchant answered F", m.LastError)
 	require.True(t, m.DeliveredAt.IsZero())
 	require.Empty(t, m.LeaseOwner, "lease freed")

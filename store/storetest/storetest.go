@@ -26,6 +26,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Versions", versionTests},
 		{"Atomicity", atomicityTests},
 		{"Shape", shapeTests},
+		{"Malformed", malformedTests},
 		{"Concurrency", concurrencyTests},
 		{"Outbox", outboxTests},
 		{"Parked", parkedTests},

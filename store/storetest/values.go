@@ -3,6 +3,7 @@ package storetest
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -64,21 +65,58 @@ func testLargeValues(t *testing.T, h *harness) {
 	require.Equal(t, norm([]store.OutboxMessage{m}), h.outbox(p.ID))
 }
 
-// testNoAliasing: changing a slice after handing it to Commit, or after
-// getting it back, does not change what is stored.
+// testNoAliasing: changing anything handed to Commit after it returned,
+// or anything a read returned (the records, their byte slices, the slices
+// of records, appends into them), does not change what is stored.
 func testNoAliasing(t *testing.T, h *harness) {
 	p := newPayment("pay-1", "partner-a", "req-1")
 	p.OrderData = []byte("original")
-	c := store.Change{Payment: p, Events: []store.Event{event(p, "create", "", "ACCEPT")}}
+	c := store.Change{
+		Payment:    p,
+		NewRefunds: []store.Refund{newRefund("ref-1", p, "rreq-1", 100)},
+		Events:     []store.Event{event(p, "create", "", "ACCEPT")},
+		Outbox:     []store.OutboxMessage{newMessage("msg-1", p, t0)},
+	}
 	h.commit(c)
-	c.Payment.OrderData[0] = 'X'
-	c.Events[0].Name = "mutated"
-	snap := h.snapshot(p.ID)
-	require.Equal(t, "original", string(snap.Payment.OrderData))
+	want := h.state(p.ID)
+	require.Equal(t, "original", string(want.Snapshot.Payment.OrderData))
 
-	got, err := h.s.GetPayment(h.ctx, p.ID)
+	// What was handed to Commit.
+	c.Payment.OrderData[0] = 'X'
+	c.NewRefunds[0].Status = "MUTATED"
+	c.Events[0].Name = "MUTATED"
+	c.Outbox[0].Status = "MUTATED"
+	require.Equal(t, want, h.state(p.ID), "after changing what was committed")
+
+	// What the reads returned.
+	snap, err := h.s.GetPayment(h.ctx, p.ID)
 	require.NoError(t, err)
-	got.Payment.OrderData[0] = 'Y'
-	require.Equal(t, "original", string(h.snapshot(p.ID).Payment.OrderData))
-	require.Equal(t, []string{"create"}, eventNames(h.history(p.ID)))
+	snap.Payment.OrderData[0] = 'Y'
+	snap.Payment.Status = "MUTATED"
+	snap.Refunds[0].Status = "MUTATED"
+	_ = append(snap.Refunds[:0], store.Refund{ID: "appended"})
+	byRequest, err := h.s.GetPaymentByRequest(h.ctx, p.PartnerID, p.RequestID)
+	require.NoError(t, err)
+	byRequest.Payment.OrderData[1] = 'Z'
+	byRequest.Refunds[0].Amount = -1
+	events, err := h.s.History(h.ctx, p.ID)
+	require.NoError(t, err)
+	events[0].Name = "MUTATED"
+	_ = append(events[:0], store.Event{Name: "appended"})
+	msgs, err := h.s.Outbox(h.ctx, p.ID)
+	require.NoError(t, err)
+	msgs[0].Status = "MUTATED"
+	_ = append(msgs[:0], store.OutboxMessage{ID: "appended"})
+	refund, err := h.s.GetRefund(h.ctx, "ref-1")
+	require.NoError(t, err)
+	refund.Status = "MUTATED"
+	require.Equal(t, want, h.state(p.ID), "after changing what the reads returned")
+
+	// What a claim returned: the lease stays the claimer's.
+	claimed := h.claim("d1", t0, time.Minute, 10)
+	require.Len(t, claimed, 1)
+	claimed[0].LeaseOwner = "someone-else"
+	require.Equal(t, "d1", h.message(p.ID, "msg-1").LeaseOwner)
+	h.record(store.Delivery{MessageID: "msg-1", Owner: "d1", At: t0, Delivered: true})
+	require.Equal(t, want.Snapshot, h.state(p.ID).Snapshot)
 }

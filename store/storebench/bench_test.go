@@ -1,4 +1,4 @@
-package storetest
+package storebench
 
 import (
 	"context"
@@ -55,7 +55,7 @@ func (l *callLog) Commit(ctx context.Context, c store.Change) error {
 }
 
 // TestBareLifecycleCalls checks that the "store" baseline of
-// BenchmarkRounds makes the calls the engine makes, in the same order, with
+// Run makes the calls the engine makes, in the same order, with
 // Changes of the same shape.
 func TestBareLifecycleCalls(t *testing.T) {
 	ctx := context.Background()
