@@ -35,7 +35,7 @@ var allowed = map[string]rule{
 		external: []string{"github.com/looplab/fsm", "github.com/shopspring/decimal"}},
 	"engine/memfunds": {paystate: []string{"engine"}},
 	"engine/worker":   {paystate: []string{"engine", "store"}},
-	"engine/enginetest": {paystate: []string{"engine", "engine/memfunds", "store", "store/memstore"},
+	"engine/enginetest": {paystate: []string{"engine", "engine/memfunds", "store", "store/memstore", "store/storetest"},
 		external: []string{"pgregory.net/rapid", "github.com/stretchr/testify"}},
 
 	"store/memstore":            {paystate: []string{"store"}},

@@ -18,6 +18,7 @@ import (
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store"
 	"github.com/paystate/paystate/store/memstore"
+	"github.com/paystate/paystate/store/storetest"
 )
 
 func usd(minor int64) engine.Money { return engine.Money{Currency: "USD", Minor: minor} }
@@ -194,7 +195,7 @@ func TestConcurrentRefundsNeverExceedPaidAmount(t *testing.T) {
 		}
 
 		outcomes := make([]refundOutcome, workers)
-		enginetest.Parallel(workers, func(i int) {
+		storetest.Parallel(workers, func(i int) {
 			amt := amounts[i]
 			if exact[i] {
 				for range amt {
@@ -320,7 +321,7 @@ func TestConcurrentTwinPays(t *testing.T) {
 			}
 			answers := make([]engine.Payment, twins)
 			errs := make([]error, twins)
-			enginetest.Parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Pay(rig.ctx, req) })
+			storetest.Parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Pay(rig.ctx, req) })
 			for i := range twins {
 				require.NoError(t, errs[i])
 				require.Equal(t, answers[0], answers[i], "twin %d: every answer is the same ACCEPT", i)
@@ -331,7 +332,7 @@ func TestConcurrentTwinPays(t *testing.T) {
 
 			// The user confirms on many tabs at once: debited once.
 			confirmed := make([]engine.Payment, twins)
-			enginetest.Parallel(twins, func(i int) { confirmed[i], errs[i] = rig.eng.Confirm(rig.ctx, id, user) })
+			storetest.Parallel(twins, func(i int) { confirmed[i], errs[i] = rig.eng.Confirm(rig.ctx, id, user) })
 			for i := range twins {
 				require.NoError(t, errs[i], "confirm %d", i)
 				require.Equal(t, id, confirmed[i].ID)
@@ -359,7 +360,7 @@ func TestConcurrentTwinPays(t *testing.T) {
 			}
 			answers := make([]engine.Payment, twins)
 			errs := make([]error, twins)
-			enginetest.Parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Pay(rig.ctx, req) })
+			storetest.Parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Pay(rig.ctx, req) })
 			id := answers[0].ID
 			require.NotEmpty(t, id)
 			for i := range twins {
@@ -401,7 +402,7 @@ func TestConcurrentTwinRefunds(t *testing.T) {
 		req := engine.RefundRequest{PartnerID: "shop", RequestID: fmt.Sprintf("refund-%d", round), PaymentID: p.ID, Amount: usd(45_00)}
 		answers := make([]engine.Refund, twins)
 		errs := make([]error, twins)
-		enginetest.Parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Refund(rig.ctx, req) })
+		storetest.Parallel(twins, func(i int) { answers[i], errs[i] = rig.eng.Refund(rig.ctx, req) })
 		id := answers[0].ID
 		require.NotEmpty(t, id)
 		for i := range twins {

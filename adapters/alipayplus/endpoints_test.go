@@ -65,24 +65,6 @@ var epKeys = sync.OnceValue(func() [2]*rsa.PrivateKey {
 	return keys
 })
 
-// epLogs is a goroutine-safe log sink.
-type epLogs struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *epLogs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *epLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // idQueue mints the ids in preset first, then prefix+"1", prefix+"2", ...
 type idQueue struct {
 	mu     sync.Mutex
@@ -146,7 +128,7 @@ type epFixture struct {
 	clock   *enginetest.Clock
 	ledger  *memfunds.Ledger
 	ids     *idQueue
-	logs    *epLogs
+	logs    *syncBuffer
 	clients map[string]*client.Client // by partner id
 	verify  *client.Client
 }
@@ -180,7 +162,7 @@ func newEPFixture(t testing.TB, opt epOptions) *epFixture {
 		cashier = func(id string) string { return "https://wallet.example/cashier?paymentId=" + id }
 	}
 	pub := map[string]*rsa.PublicKey{"1": &partnerKey.PublicKey}
-	logs := &epLogs{}
+	logs := &syncBuffer{}
 	h, err := NewHandler(Config{
 		Engine: eng, WalletClientID: epWalletID, WalletKey: wallet,
 		Partners: []Partner{

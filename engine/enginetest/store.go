@@ -12,6 +12,7 @@ import (
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
 	"github.com/paystate/paystate/store"
+	"github.com/paystate/paystate/store/storetest"
 )
 
 // RunStore runs the engine over the backend newStore creates, as a wallet
@@ -93,7 +94,7 @@ func testRefundsOnePayment(t *testing.T, s store.Store) {
 		err    error
 	}
 	outcomes := make([]outcome, workers)
-	Parallel(workers, func(i int) {
+	storetest.Parallel(workers, func(i int) {
 		r, err := eng.Refund(ctx, engine.RefundRequest{
 			PartnerID: "shop", RequestID: fmt.Sprintf("refund-%02d", i), PaymentID: p.ID,
 			Amount: engine.Money{Currency: "USD", Minor: amounts[i]}, Reason: "concurrency",

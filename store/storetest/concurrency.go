@@ -139,7 +139,7 @@ func testTwinRefunds(t *testing.T, h *harness) {
 func raceCommits(t *testing.T, h *harness, changes []store.Change) int {
 	t.Helper()
 	errs := make([]error, len(changes))
-	parallel(len(changes), func(i int) { errs[i] = h.s.Commit(h.ctx, changes[i]) })
+	Parallel(len(changes), func(i int) { errs[i] = h.s.Commit(h.ctx, changes[i]) })
 	winner := -1
 	for i, err := range errs {
 		if err == nil {
@@ -163,7 +163,7 @@ func testVersionedCommits(t *testing.T, h *harness) {
 	p := h.create(newPayment("pay-1", "partner-a", "req-1"))
 	var successes, conflicts atomic.Int64
 	var bad errorList
-	parallel(workers, func(w int) {
+	Parallel(workers, func(w int) {
 		for range attempts {
 			snap, err := h.s.GetPayment(h.ctx, p.ID)
 			if err != nil {

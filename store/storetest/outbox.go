@@ -318,7 +318,7 @@ func testConcurrentClaims(t *testing.T, h *harness) {
 	lease := time.Hour
 	claimed := make([][]string, dispatchers)
 	var bad errorList
-	parallel(dispatchers, func(d int) {
+	Parallel(dispatchers, func(d int) {
 		owner := fmt.Sprintf("dispatcher-%d", d)
 		for {
 			msgs, err := h.s.ClaimOutbox(h.ctx, owner, now, lease, limit)
@@ -363,7 +363,7 @@ func testConcurrentClaims(t *testing.T, h *harness) {
 	// Phase 2: every lease has expired; claim and deliver concurrently.
 	later := now.Add(lease + time.Second)
 	delivered := make([][]string, dispatchers)
-	parallel(dispatchers, func(d int) {
+	Parallel(dispatchers, func(d int) {
 		owner := fmt.Sprintf("courier-%d", d)
 		taken := 0
 		for {

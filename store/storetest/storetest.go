@@ -439,10 +439,11 @@ func withoutLease(m store.OutboxMessage) store.OutboxMessage {
 	return m
 }
 
-// parallel runs fn(0..n-1) in n goroutines released at the same moment and
-// waits for all of them. fn must not call t.FailNow (require): collect
-// errors and check them afterwards.
-func parallel(n int, fn func(i int)) {
+// Parallel runs fn(0), ..., fn(n-1) in n goroutines released at the same
+// moment, so that they race as hard as they can, and returns when all of
+// them have. fn must not call t.FailNow (require): keep what it gets and
+// check it afterwards.
+func Parallel(n int, fn func(i int)) {
 	var ready, done sync.WaitGroup
 	start := make(chan struct{})
 	ready.Add(n)
