@@ -1,10 +1,12 @@
 // Package alipayplus exposes the paystate engine as the wallet side of the
 // Alipay+ "OpenAPI for merchants/partners": pay, inquiryPayment, cancel,
 // refund and inquiryRefund over signed JSON POSTs, in the wire profiles
-// different wallets speak, plus the client helper merchants (and tests) use
-// to sign requests and verify answers, and the Notifier that delivers
-// notifyPayment callbacks to merchants (for engine/worker).
+// different wallets speak (Handler), and the notifyPayment body announcing
+// a payment's result (NotifyPaymentBody).
 //
-// It is the only package that knows Alipay+ field names and result codes:
-// it maps them to and from engine requests, answers and error codes.
+// It is where the engine meets the wire: it maps Alipay+ requests to engine
+// requests and engine answers and error codes to Alipay+ answers and result
+// codes. Its neighbours hold the rest: package wire the shapes and codes
+// both sides write, package signing the signatures, package client the
+// merchant's side, package notify the delivery of notifications.
 package alipayplus
