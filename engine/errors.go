@@ -94,9 +94,11 @@ func ParseCode(name string) (Code, bool) {
 	return CodeInternal, false
 }
 
-// Error is the one error type of the engine. Field names the offending
-// request field for CodeParamIllegal (one of the Field constants, e.g.
-// FieldAmountValue); Err is the cause, if any, for logs only.
+// Error is the one error type of the engine. Field names the request field
+// the error is about (one of the Field constants): the offending field for
+// CodeParamIllegal, the reused request id for CodeRepeatInconsistent; an
+// adapter writes it in its callers' words, followed by Message. Err is the
+// cause, if any, for logs only.
 type Error struct {
 	Code    Code
 	Field   Field

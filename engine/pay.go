@@ -103,7 +103,8 @@ func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time) (*plan,
 // repeatPay answers a pay whose request id is already taken.
 func (e *Engine) repeatPay(snap *store.Snapshot, fp string) (Payment, error) {
 	if snap.Payment.Fingerprint != fp {
-		return Payment{}, errorf(CodeRepeatInconsistent, "paymentRequestId %s was used for a different payment", snap.Payment.RequestID)
+		return Payment{}, &Error{Code: CodeRepeatInconsistent, Field: FieldRequestID,
+			Message: snap.Payment.RequestID + " was used for a different payment"}
 	}
 	p, err := e.view(snap)
 	if err != nil {

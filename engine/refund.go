@@ -113,7 +113,8 @@ func (e *Engine) repeatRefund(ctx context.Context, req *RefundRequest, existing 
 		paymentID = snap.Payment.ID
 	}
 	if existing.Fingerprint != refundFingerprint(paymentID, req.Amount) {
-		return Refund{}, errorf(CodeRepeatInconsistent, "refundRequestId %s was used for a different refund", req.RequestID)
+		return Refund{}, &Error{Code: CodeRepeatInconsistent, Field: FieldRequestID,
+			Message: req.RequestID + " was used for a different refund"}
 	}
 	v, err := refundView(existing)
 	if err != nil {

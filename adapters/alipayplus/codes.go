@@ -165,8 +165,8 @@ func codeResult(a api, code engine.Code, message string) wire.Result {
 }
 
 // errorResult maps an error of an engine command to the result endpoint a
-// answers. names maps engine field names to wire names for
-// PARAM_ILLEGAL. Internal errors (and anything that is not an
+// answers. names maps engine fields to wire names, for PARAM_ILLEGAL and
+// for the field other errors are about. Internal errors (and anything that is not an
 // *engine.Error) are logged here and answered U UNKNOWN_EXCEPTION.
 func (h *Handler) errorResult(c *call, a api, err error, names map[engine.Field]string) wire.Result {
 	code := engine.ErrorCode(err)
@@ -182,6 +182,9 @@ func (h *Handler) errorResult(c *call, a api, err error, names map[engine.Field]
 	message := ""
 	if errors.As(err, &e) {
 		message = e.Message
+		if wireName, ok := names[e.Field]; ok && message != "" {
+			message = wireName + " " + message // e.g. "paymentRequestId order-1 was used for a different payment"
+		}
 	}
 	return codeResult(a, code, message)
 }

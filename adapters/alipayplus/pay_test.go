@@ -181,7 +181,11 @@ func TestPayRepeats(t *testing.T) {
 			r := *base
 			change(&r)
 			var resp wire.PayResponse
-			wantResult(t, f.call(t, miniPartner, pathPay, &r, &resp), wire.StatusFail, wire.CodeRepeatReqInconsistent)
+			got := f.call(t, miniPartner, pathPay, &r, &resp)
+			wantResult(t, got, wire.StatusFail, wire.CodeRepeatReqInconsistent)
+			if want := "paymentRequestId repeat-1 was used for a different payment"; got.ResultMessage != want {
+				t.Errorf("resultMessage %q, want %q", got.ResultMessage, want)
+			}
 		})
 	}
 

@@ -46,8 +46,12 @@ func TestRefundPartialAndFull(t *testing.T) {
 	if f.ledger.Balance("alice", "USD") != start+1000 {
 		t.Fatal("a repeat moved money")
 	}
-	// A repeat with other content is refused.
-	wantResult(t, f.call(t, miniPartner, pathRefund, refundOf("r-1", p.ID, "301"), nil), wire.StatusFail, wire.CodeRepeatReqInconsistent)
+	// A repeat with other content is refused, naming the wire field.
+	got := f.call(t, miniPartner, pathRefund, refundOf("r-1", p.ID, "301"), nil)
+	wantResult(t, got, wire.StatusFail, wire.CodeRepeatReqInconsistent)
+	if want := "refundRequestId r-1 was used for a different refund"; got.ResultMessage != want {
+		t.Errorf("resultMessage %q, want %q", got.ResultMessage, want)
+	}
 }
 
 func TestRefundRefusals(t *testing.T) {
