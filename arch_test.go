@@ -53,7 +53,7 @@ var allowed = map[string]rule{
 	"adapters/alipayplus/signing":             {},
 	"adapters/alipayplus/client":              {paystate: []string{"adapters/alipayplus/wire", "adapters/alipayplus/signing"}},
 	"adapters/alipayplus":                     {paystate: []string{"adapters/alipayplus/wire", "adapters/alipayplus/signing", "engine"}},
-	"adapters/alipayplus/notify":              {paystate: []string{"adapters/alipayplus", "adapters/alipayplus/client", "adapters/alipayplus/signing", "adapters/alipayplus/wire", "engine"}},
+	"adapters/alipayplus/notify":              {paystate: []string{"adapters/alipayplus", "adapters/alipayplus/signing", "adapters/alipayplus/wire", "engine"}},
 	"adapters/alipayplus/internal/alipaytest": {},
 	"adapters/cashier":                        {paystate: []string{"engine"}},
 	"adapters/cashier/cashiertest":            {external: []string{"github.com/chromedp/", "github.com/stretchr/testify"}},

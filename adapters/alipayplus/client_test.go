@@ -176,8 +176,8 @@ func TestClientRefusesUnverifiedAnswers(t *testing.T) {
 			srv.rewrite = rewrite
 			srv.mu.Unlock()
 			res, err := c.Call(t.Context(), echoPath, struct{}{}, nil)
-			if !errors.Is(err, client.ErrUnverifiedResponse) {
-				t.Fatalf("got %+v, %v; want ErrUnverifiedResponse", res, err)
+			if !errors.Is(err, signing.ErrUnverified) {
+				t.Fatalf("got %+v, %v; want signing.ErrUnverified", res, err)
 			}
 		})
 	}
@@ -189,7 +189,7 @@ func TestClientRefusesUnverifiedAnswers(t *testing.T) {
 	}))
 	defer plain.Close()
 	c.BaseURL = plain.URL
-	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); !errors.Is(err, client.ErrUnverifiedResponse) {
+	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); !errors.Is(err, signing.ErrUnverified) {
 		t.Errorf("unsigned server: %v", err)
 	}
 
@@ -199,7 +199,7 @@ func TestClientRefusesUnverifiedAnswers(t *testing.T) {
 	srv.rewrite = nil
 	srv.mu.Unlock()
 	c.WalletKey = &f.keys.Stranger.PublicKey
-	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); !errors.Is(err, client.ErrUnverifiedResponse) {
+	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); !errors.Is(err, signing.ErrUnverified) {
 		t.Errorf("wrong wallet key: %v", err)
 	}
 }
@@ -212,11 +212,11 @@ func TestVerifyResponseChecks(t *testing.T) {
 	if err := c.VerifyResponse(echoPath, rec.Header(), body); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.VerifyResponse("/v1/payments/pay", rec.Header(), body); !errors.Is(err, client.ErrUnverifiedResponse) {
+	if err := c.VerifyResponse("/v1/payments/pay", rec.Header(), body); !errors.Is(err, signing.ErrUnverified) {
 		t.Errorf("other path verified: %v", err)
 	}
 	c.WalletClientID = "other-wallet"
-	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, client.ErrUnverifiedResponse) {
+	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, signing.ErrUnverified) {
 		t.Errorf("foreign Client-Id verified: %v", err)
 	}
 	c.WalletClientID = ""
@@ -224,7 +224,7 @@ func TestVerifyResponseChecks(t *testing.T) {
 		t.Errorf("no WalletClientID expectation: %v", err)
 	}
 	c.Now = func() time.Time { return testEpoch.Add(2 * time.Second) } // skew 1 s
-	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, client.ErrUnverifiedResponse) {
+	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, signing.ErrUnverified) {
 		t.Errorf("answer 2 s old verified with MaxClockSkew 1 s: %v", err)
 	}
 	c.MaxClockSkew = 0
@@ -232,7 +232,7 @@ func TestVerifyResponseChecks(t *testing.T) {
 		t.Errorf("no skew check: %v", err)
 	}
 	c.WalletKey = nil
-	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, client.ErrUnverifiedResponse) {
+	if err := c.VerifyResponse(echoPath, rec.Header(), body); !errors.Is(err, signing.ErrUnverified) {
 		t.Errorf("nil WalletKey: %v", err)
 	}
 }
@@ -285,7 +285,7 @@ func TestClientTransportErrors(t *testing.T) {
 	srv.Close()
 	c := *f.clientA
 	c.BaseURL = url
-	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); err == nil || errors.Is(err, client.ErrUnverifiedResponse) {
+	if _, err := c.Call(t.Context(), echoPath, struct{}{}, nil); err == nil || errors.Is(err, signing.ErrUnverified) {
 		t.Errorf("closed server: %v", err)
 	}
 	if _, err := c.Call(t.Context(), echoPath, func() {}, nil); err == nil {

@@ -30,11 +30,6 @@ const (
 	TimeEpochMillis
 )
 
-// ErrUnverifiedResponse wraps every error about an answer whose signature
-// headers are missing, malformed or do not verify. Such an answer must be
-// treated as unknown (U): the request may or may not have been processed.
-var ErrUnverifiedResponse = errors.New("alipayplus: response not verified")
-
 // Client signs requests to a wallet's Alipay+ OpenAPI and verifies the
 // answers: the merchant/partner side of the handler. The exported fields
 // configure it; set them before the first call and do not change them while
@@ -88,7 +83,7 @@ type Response struct {
 // such as 401 INVALID_SIGNATURE are answers too): read the returned Result.
 // Any error means the outcome is unknown and must be handled like U
 // (inquire, or repeat with the same request id); answers failing
-// verification wrap ErrUnverifiedResponse.
+// verification wrap signing.ErrUnverified.
 func (c *Client) Call(ctx context.Context, path string, req, resp any) (wire.Result, error) {
 	var body []byte
 	switch v := req.(type) {
@@ -166,22 +161,7 @@ func (c *Client) SignRequest(r *http.Request, body []byte) error {
 	if c.ClientID == "" {
 		return errors.New("alipayplus: Client.ClientID is empty")
 	}
-	reqTime := r.Header.Get("Request-Time")
-	if reqTime == "" {
-		reqTime = c.formatTime(c.now())
-		r.Header.Set("Request-Time", reqTime)
-	}
-	method := r.Method
-	if method == "" {
-		method = http.MethodPost
-	}
-	sig, err := signing.Sign(c.Key, signing.SignedContent(method, r.URL.EscapedPath(), c.ClientID, reqTime, body))
-	if err != nil {
-		return fmt.Errorf("alipayplus: signing the request: %w", err)
-	}
-	r.Header.Set("Client-Id", c.ClientID)
-	r.Header.Set("Signature", signing.SignatureHeader{KeyVersion: c.KeyVersion, Signature: sig}.String())
-	return nil
+	return signing.SignRequest(r, body, c.ClientID, c.Key, c.KeyVersion, c.formatTime(c.now()))
 }
 
 // VerifyResponse checks an answer to a request sent to path (the escaped
@@ -189,10 +169,10 @@ func (c *Client) SignRequest(r *http.Request, body []byte) error {
 // WalletClientID when that is set), its Response-Time (ISO 8601 or epoch
 // milliseconds; within MaxClockSkew when that is positive) and its Signature
 // over "POST <path>\n<Client-Id>.<Response-Time>.<body>" with WalletKey. Any
-// failure wraps ErrUnverifiedResponse.
+// failure wraps signing.ErrUnverified.
 func (c *Client) VerifyResponse(path string, h http.Header, body []byte) error {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: "+format, append([]any{ErrUnverifiedResponse}, args...)...)
+		return fmt.Errorf("%w: "+format, append([]any{signing.ErrUnverified}, args...)...)
 	}
 	if c.WalletKey == nil {
 		return bad("Client.WalletKey is nil")
@@ -242,5 +222,5 @@ func (c *Client) formatTime(t time.Time) string {
 	if c.TimeFormat == TimeEpochMillis {
 		return strconv.FormatInt(t.UnixMilli(), 10)
 	}
-	return t.Format("2006-01-02T15:04:05.000Z07:00")
+	return wire.FormatRequestTime(t)
 }

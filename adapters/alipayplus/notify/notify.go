@@ -3,6 +3,7 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +18,6 @@ import (
 	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
-	"github.com/paystate/paystate/adapters/alipayplus/client"
 	"github.com/paystate/paystate/adapters/alipayplus/signing"
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
@@ -66,12 +66,20 @@ type Options struct {
 // for concurrent use and shares one keep-alive connection pool across
 // calls.
 type Notifier struct {
-	signer    client.Client // signs notifications as the wallet
+	wallet    wallet // signs notifications
 	byPartner map[string]partnerKeys
 	timeout   time.Duration
 	http      *http.Client
 	transport *http.Transport
 	logger    *slog.Logger
+}
+
+// wallet is who signs the notifications.
+type wallet struct {
+	clientID   string
+	key        *rsa.PrivateKey
+	keyVersion string
+	now        func() time.Time
 }
 
 // partnerKeys is what a Notifier knows of a partner: its identity and keys
@@ -156,12 +164,7 @@ func New(cfg alipayplus.Config, opts Options) (*Notifier, error) {
 		MaxResponseHeaderBytes: 64 << 10,
 	}
 	n := &Notifier{
-		signer: client.Client{
-			ClientID:   cfg.WalletClientID,
-			Key:        cfg.WalletKey,
-			KeyVersion: cfg.WalletKeyVersion,
-			Now:        cfg.Now,
-		},
+		wallet:    wallet{clientID: cfg.WalletClientID, key: cfg.WalletKey, keyVersion: cfg.WalletKeyVersion, now: cfg.Now},
 		timeout:   opts.Timeout,
 		transport: tr,
 		http: &http.Client{
@@ -220,7 +223,7 @@ func (n *Notifier) Notify(ctx context.Context, m engine.Notification) error {
 	}
 	hr.Header.Set("Content-Type", "application/json; charset=UTF-8")
 	hr.Header.Set("Notification-Id", m.ID)
-	if err := n.signer.SignRequest(hr, body); err != nil {
+	if err := signing.SignRequest(hr, body, n.wallet.clientID, n.wallet.key, n.wallet.keyVersion, wire.FormatRequestTime(n.wallet.now())); err != nil {
 		return err
 	}
 	path := hr.URL.EscapedPath()
@@ -301,11 +304,11 @@ func notifyURL(raw string) (*url.URL, error) {
 // must be the partner's) and Response-Time is the header as sent (ISO 8601
 // or epoch milliseconds; its distance from the wallet's clock is not
 // checked: an acknowledgement replayed to the wallet gains nothing). Errors
-// wrap client.ErrUnverifiedResponse.
+// wrap signing.ErrUnverified.
 func verifyAck(pe partnerKeys, path string, h http.Header, body []byte) error {
 	p := &pe.partner
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: acknowledgement: "+format, append([]any{client.ErrUnverifiedResponse}, args...)...)
+		return fmt.Errorf("%w: acknowledgement: "+format, append([]any{signing.ErrUnverified}, args...)...)
 	}
 	sig, err := signing.ParseSignatureHeader(h.Get("Signature"))
 	if err != nil {

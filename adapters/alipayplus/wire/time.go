@@ -43,3 +43,8 @@ func isDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// FormatRequestTime writes t as ISO 8601 with millisecond precision and its
+// UTC offset, e.g. 2019-04-04T12:08:56.253+05:30: the form of the
+// Request-Time header a request or notification carries.
+func FormatRequestTime(t time.Time) string { return t.Format("2006-01-02T15:04:05.000Z07:00") }
