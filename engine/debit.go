@@ -62,7 +62,7 @@ func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsR
 			// Rule: nothing succeeds at or after its expiry. The money
 			// moved, so it goes back, and the merchant hears FAIL.
 			pl.endOp()
-			pl.fail(CodeExpired, "Order payment expired.")
+			pl.fail(CodeExpired, "")
 			if err := pl.move(EventDebitSucceededLate, "debit succeeded after expiry; reversing"); err != nil {
 				return nil, err
 			}
@@ -179,7 +179,7 @@ func (e *Engine) viewOr(snap *store.Snapshot, err error) (Payment, error) {
 // expire closes an unpaid payment whose time has passed and tells the
 // merchant FAIL.
 func (pl *plan) expire() error {
-	pl.fail(CodeExpired, "Order payment expired.")
+	pl.fail(CodeExpired, "")
 	if err := pl.move(EventExpire, ""); err != nil {
 		return err
 	}

@@ -75,9 +75,17 @@ func paymentStatus(p *engine.Payment) (status, failReason string) {
 	return wire.PaymentStatusProcessing, ""
 }
 
+// failReasons are the reason texts Alipay+ words for engine codes: what
+// notifyPayment and inquiryPayment say of an expired payment.
+var failReasons = map[engine.Code]string{engine.CodeExpired: "Order payment expired."}
+
 // failReasonText is the human reason of a failure (at most 256
-// characters): the engine's message, else the wire code's default text.
+// characters): the engine's message, else the text failReasons words for
+// the code, else the wire code's default text.
 func failReasonText(reason engine.Code, message string) string {
+	if message == "" {
+		message = failReasons[reason]
+	}
 	if message == "" {
 		if w, ok := engineResults[reason]; ok {
 			message = defaultMessages[w.code]

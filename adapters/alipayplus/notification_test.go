@@ -53,10 +53,14 @@ func TestNotifyPaymentBody(t *testing.T) {
 			m.PaymentCreatedAt, m.PaymentTime = m.PaymentCreatedAt.In(local), m.PaymentTime.In(local)
 			return m
 		}(), map[string]any{"paymentTime": "2026-03-04T05:06:07Z", "paymentCreateTime": "2026-03-04T05:05:07Z", "paymentFailReason": nil}, ""},
-		{"expiry", fail(func(m *store.OutboxMessage) { m.FailReason, m.FailMsg = "expired", "Order payment expired." }),
+		{"expiry, as the engine writes it", fail(func(m *store.OutboxMessage) { m.FailReason = "expired" }),
 			map[string]any{"paymentStatus": "FAIL", "paymentFailReason": "Order payment expired.", "paymentTime": nil}, ""},
-		{"code's default text", fail(func(m *store.OutboxMessage) { m.FailReason = "expired" }),
-			map[string]any{"paymentFailReason": defaultMessages[wire.CodeOrderIsClosed]}, ""},
+		{"expiry, as earlier versions wrote it", fail(func(m *store.OutboxMessage) { m.FailReason, m.FailMsg = "expired", "Order payment expired." }),
+			map[string]any{"paymentStatus": "FAIL", "paymentFailReason": "Order payment expired.", "paymentTime": nil}, ""},
+		{"the engine's own words win", fail(func(m *store.OutboxMessage) { m.FailReason, m.FailMsg = "balance_not_enough", "only 3.00 USD left" }),
+			map[string]any{"paymentFailReason": "only 3.00 USD left"}, ""},
+		{"code's default text", fail(func(m *store.OutboxMessage) { m.FailReason = engine.CodeBalanceNotEnough.String() }),
+			map[string]any{"paymentFailReason": defaultMessages[wire.CodeUserBalanceNotEnough]}, ""},
 		{"unknown code, no text", fail(func(m *store.OutboxMessage) { m.FailReason = "no_such_code" }),
 			map[string]any{"paymentFailReason": "Payment failed."}, ""},
 		{"long reason cut to 256 characters", fail(func(m *store.OutboxMessage) { m.FailMsg = long }),
