@@ -37,9 +37,10 @@ type Notification struct {
 
 // NotificationOf returns the engine's view of an outbox message, or an
 // error naming what the stored message lacks: an id, partner, payment or
-// request id, a known kind, a SUCCESS or FAIL status or a valid amount. Such a message cannot be sent; the worker records the
-// error as a failed attempt. NotifyURL is passed on as stored: the notifier
-// decides which URLs it sends to.
+// request id, a known kind, a SUCCESS or FAIL status or a valid amount.
+// Such a message cannot be sent; the worker records the error as a failed
+// attempt. NotifyURL is passed on as stored: the notifier decides which
+// URLs it sends to.
 func NotificationOf(m store.OutboxMessage) (Notification, error) {
 	var missing []string
 	for _, f := range []struct{ name, v string }{
@@ -51,10 +52,10 @@ func NotificationOf(m store.OutboxMessage) (Notification, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return Notification{}, fmt.Errorf("engine: outbox message %s has no %s", m.ID, strings.Join(missing, ", "))
+		return Notification{}, fmt.Errorf("engine: outbox message %q has no %s", m.ID, strings.Join(missing, ", "))
 	}
 	if m.Kind != notificationKindPaymentResult {
-		return Notification{}, fmt.Errorf("engine: outbox message %s has kind %q, want %q", m.ID, m.Kind, notificationKindPaymentResult)
+		return Notification{}, fmt.Errorf("engine: outbox message %q has kind %q, want %q", m.ID, m.Kind, notificationKindPaymentResult)
 	}
 	n := Notification{
 		ID: m.ID, PartnerID: m.PartnerID, PaymentID: m.PaymentID, RequestID: m.RequestID, NotifyURL: m.NotifyURL,
@@ -62,7 +63,7 @@ func NotificationOf(m store.OutboxMessage) (Notification, error) {
 		PaymentCreatedAt: m.PaymentCreatedAt, At: m.PaymentTime,
 	}
 	if err := n.Amount.Validate(); err != nil {
-		return Notification{}, fmt.Errorf("engine: outbox message %s has amount %d %s: %w", m.ID, m.Amount, m.Currency, err)
+		return Notification{}, fmt.Errorf("engine: outbox message %q has amount %d %s: %w", m.ID, m.Amount, m.Currency, err)
 	}
 	switch m.Status {
 	case PaymentSuccess.String():
@@ -70,7 +71,7 @@ func NotificationOf(m store.OutboxMessage) (Notification, error) {
 	case PaymentFail.String():
 		n.State = PaymentFail
 	default:
-		return Notification{}, fmt.Errorf("engine: outbox message %s has status %q, want SUCCESS or FAIL", m.ID, m.Status)
+		return Notification{}, fmt.Errorf("engine: outbox message %q has status %q, want SUCCESS or FAIL", m.ID, m.Status)
 	}
 	if code, ok := ParseCode(m.FailReason); ok {
 		// A code this engine does not know (written by a newer version)

@@ -106,3 +106,12 @@ func TestNotifyPaymentBody(t *testing.T) {
 		})
 	}
 }
+
+func TestNotifyPaymentBodyRefusesAStateThatIsNotAResult(t *testing.T) {
+	for _, st := range []engine.PaymentState{engine.PaymentInit, engine.PaymentAccept, engine.PaymentClosed} {
+		_, err := NotifyPaymentBody(engine.Notification{ID: "pay-1.result", State: st, Amount: engine.Money{Currency: "USD", Minor: 1}})
+		if err == nil || !strings.Contains(err.Error(), "want SUCCESS or FAIL") {
+			t.Errorf("state %s: error %v", st, err)
+		}
+	}
+}

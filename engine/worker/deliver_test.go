@@ -322,3 +322,45 @@ func (hangingNotifier) Notify(ctx context.Context, _ engine.Notification) error 
 	<-ctx.Done()
 	return ctx.Err()
 }
+
+// A stored message the engine cannot read as a notification is never
+// handed to the notifier: each attempt fails with what is wrong with it,
+// and it parks after the schedule like any failed message.
+func TestUnreadableMessageFailsItsAttemptsWithoutASend(t *testing.T) {
+	r := newRig(t, nil)
+	p := r.paid("shop", "a")
+	snap, err := r.st.GetPayment(r.ctx, p.ID)
+	require.NoError(t, err)
+	good := r.message(p.ID)
+	bad := good
+	bad.ID, bad.Kind = p.ID+".other", "other_kind"
+	next := snap.Payment
+	next.Version++
+	require.NoError(t, r.st.Commit(r.ctx, store.Change{Payment: next, ExpectedVersion: snap.Payment.Version,
+		Events: []store.Event{{PaymentID: p.ID, Seq: next.Version, At: r.clock.Now(), Name: "test", From: next.Status, To: next.Status}},
+		Outbox: []store.OutboxMessage{bad}}))
+
+	var sent []string
+	var mu sync.Mutex
+	n := newScripted(t, r.clock.Now, func(m engine.Notification, _ int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		sent = append(sent, m.ID)
+		return nil
+	})
+	w := r.worker(n, func(c *Config) { c.Retries = []time.Duration{time.Minute} })
+	require.NoError(t, w.DeliverDue(r.ctx))
+	r.clock.Advance(time.Minute)
+	require.NoError(t, w.DeliverDue(r.ctx))
+
+	assert.Equal(t, []string{good.ID}, sent, "only the readable message reaches the notifier")
+	msgs, err := r.st.Outbox(r.ctx, p.ID)
+	require.NoError(t, err)
+	require.Len(t, msgs, 2)
+	got := msgs[1]
+	require.Equal(t, bad.ID, got.ID)
+	assert.Equal(t, 2, got.Attempts)
+	assert.True(t, got.Parked, "parked after its scheduled attempts")
+	assert.Contains(t, got.LastError, `kind "other_kind"`)
+	assert.True(t, got.DeliveredAt.IsZero())
+}
