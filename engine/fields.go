@@ -1,7 +1,8 @@
 package engine
 
-// Field names a field of an engine request in a CodeParamIllegal *Error
-// (Error.Field). Adapters map each Field to the name their callers wrote
+// Field names a field of an engine request in an *Error (Error.Field): the
+// offending field of CodeParamIllegal, the reused request id of
+// CodeRepeatInconsistent. Adapters map each Field to the name their callers wrote
 // (for Alipay+, a wire field such as "paymentAmount.value"); the constants
 // make a renamed field a compile error in every such map.
 type Field string

@@ -33,7 +33,8 @@ import (
 // refund's fields that are set (a missing refunded= means nothing was
 // refunded, a missing pending= that no funds operation is in flight), then
 // "error <code>" when the command failed, then the ledger's followed
-// balances when the command moved money (no ledger line: nothing moved).
+// balances when the command moved them (no ledger line: no followed
+// balance moved).
 // After every command every payment of the story is held against the
 // rules of enginetest (CheckPayment, CheckFunds).
 //

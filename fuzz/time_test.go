@@ -18,7 +18,7 @@ const maxTimeText = 64
 // FuzzTime checks the adapter's two ISO 8601 readers on arbitrary text:
 // `go test -fuzz FuzzTime ./fuzz/`.
 //
-// ParseRequestTime (Request-Time, Response-Time) never panics; epoch
+// wire.ParseTime (Request-Time, Response-Time) never panics; epoch
 // milliseconds are 12 to 14 digits and read exactly; ISO 8601 reads as
 // time.RFC3339Nano does; and whatever it reads, FormatTime (Response-Time
 // and answer times) writes back to the same second.
@@ -46,7 +46,7 @@ func FuzzTime(f *testing.F) {
 	})
 }
 
-// checkRequestTime checks ParseRequestTime and FormatTime on s.
+// checkRequestTime checks wire.ParseTime and wire.FormatTime on s.
 func checkRequestTime(t *testing.T, s string) {
 	got, err := wire.ParseTime(s)
 	if err != nil {

@@ -144,11 +144,11 @@ func (c Change) Validate() error {
 			}
 		}
 	}
-	if i, _, ok := duplicate(c.NewRefunds, func(r *Refund) string { return r.ID }); ok {
+	if i, ok := duplicate(c.NewRefunds, func(r *Refund) string { return r.ID }); ok {
 		return fail(RuleDuplicateRefundID, "refund id %q given twice", c.NewRefunds[i].ID)
 	}
 	type requestKey struct{ partnerID, requestID string }
-	if i, _, ok := duplicate(c.NewRefunds, func(r *Refund) requestKey { return requestKey{r.PartnerID, r.RequestID} }); ok {
+	if i, ok := duplicate(c.NewRefunds, func(r *Refund) requestKey { return requestKey{r.PartnerID, r.RequestID} }); ok {
 		r := &c.NewRefunds[i]
 		return fail(RuleDuplicateRefundRequest, "refund request %s/%s given twice", r.PartnerID, r.RequestID)
 	}
@@ -172,7 +172,7 @@ func (c Change) Validate() error {
 			return fail(RuleForeignMessage, "outbox message %q belongs to payment %q", m.ID, m.PaymentID)
 		}
 	}
-	if i, _, ok := duplicate(c.Outbox, func(m *OutboxMessage) string { return m.ID }); ok {
+	if i, ok := duplicate(c.Outbox, func(m *OutboxMessage) string { return m.ID }); ok {
 		return fail(RuleDuplicateMessageID, "outbox message id %q given twice", c.Outbox[i].ID)
 	}
 	return nil
@@ -210,27 +210,27 @@ func sharedRefundID(created, updated []Refund) (string, bool) {
 // records, and comparing a few pairs costs less than allocating a map.
 const pairwise = 16
 
-// duplicate returns the positions i < j of the first element of s whose
-// key an earlier one has, or ok false.
-func duplicate[T any, K comparable](s []T, key func(*T) K) (i, j int, ok bool) {
+// duplicate returns the position of the first element of s whose key an
+// earlier element has, or ok false.
+func duplicate[T any, K comparable](s []T, key func(*T) K) (j int, ok bool) {
 	if len(s) <= pairwise {
 		for j := 1; j < len(s); j++ {
 			kj := key(&s[j])
 			for i := range j {
 				if key(&s[i]) == kj {
-					return i, j, true
+					return j, true
 				}
 			}
 		}
-		return 0, 0, false
+		return 0, false
 	}
-	seen := make(map[K]int, len(s))
+	seen := make(map[K]bool, len(s))
 	for j := range s {
 		k := key(&s[j])
-		if i, ok := seen[k]; ok {
-			return i, j, true
+		if seen[k] {
+			return j, true
 		}
-		seen[k] = j
+		seen[k] = true
 	}
-	return 0, 0, false
+	return 0, false
 }

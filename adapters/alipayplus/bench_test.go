@@ -16,8 +16,8 @@ import (
 // The endpoint benchmarks serve signed requests through Handler.ServeHTTP
 // (an httptest recorder, no network) on memstore and memfunds. Each request
 // costs the handler one RSA-2048 verify and one sign, so BenchmarkSignVerify
-// is their bound: `make bench-adapter` runs them side by side and the README
-// keeps the table. Requests are built and signed before the timer starts,
+// is their bound: `make bench-adapter` runs them side by side and
+// docs/benchmarks.md keeps the table. Requests are built and signed before the timer starts,
 // one per iteration, since each needs its own request id.
 
 // benchToken is the agreement access token of user alice in the benchmarks.

@@ -9,6 +9,6 @@
 //   - StateMachine, the model-based property test of every engine command;
 //   - RunStore, the engine over a store backend, which each backend's
 //     TestConformance runs next to store/storetest's suite;
-//   - Clock and IDs, the fixed clock and id source of deterministic tests,
-//     and Parallel, which releases racing goroutines at one moment.
+//   - Clock and IDs, the fixed clock and id source of deterministic tests
+//     (racing goroutines are released together by storetest.Parallel).
 package enginetest

@@ -32,8 +32,8 @@ var (
 // paid payment, or a debit that succeeded after expiry) is in flight.
 const pendingReversal = "reversal"
 
-// CheckRefunds reports how a payment's snapshot breaks the refund rule
-// (the refund rule), or nil. The rule: the successful refunds plus the
+// CheckRefunds reports how a payment's snapshot breaks the refund rule, or
+// nil. The rule: the successful refunds plus the
 // refunds in flight (INIT) never exceed the paid amount; RefundedAmount is
 // the sum of the successful refunds and HeldAmount the sum of the refunds
 // in flight, plus the whole amount while a reversal is in flight; every

@@ -1,5 +1,5 @@
 // Package storebench measures a store.Store backend under the engine. It
-// is the harness of the README's store benchmarks, apart from the
+// is the harness of the store benchmarks in docs/benchmarks.md, apart from the
 // conformance suite (store/storetest): a backend's benchmarks import it,
 // its tests do not.
 //

@@ -4,7 +4,7 @@
 //
 //	func TestConformance(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) store.Store {
-//			s, err := sqlitestore.Open(filepath.Join(t.TempDir(), "paystate.db"))
+//			s, err := sqlitestore.Open(t.Context(), filepath.Join(t.TempDir(), "paystate.db"), sqlitestore.Options{})
 //			require.NoError(t, err)
 //			t.Cleanup(func() { _ = s.Close() })
 //			return s

@@ -49,16 +49,16 @@ type Notifications struct {
 func (h *Notifications) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
-		h.answer(w, r, http.StatusBadRequest, wire.StatusFail, "PARAM_ILLEGAL", "unreadable body")
+		h.answer(w, r, http.StatusBadRequest, wire.StatusFail, wire.CodeParamIllegal, "unreadable body")
 		return
 	}
 	if err := h.verify(r, body); err != nil {
-		h.answer(w, r, http.StatusUnauthorized, wire.StatusFail, "INVALID_SIGNATURE", err.Error())
+		h.answer(w, r, http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, err.Error())
 		return
 	}
 	var n Notification
 	if err := json.Unmarshal(body, &n); err != nil || n.PaymentID == "" {
-		h.answer(w, r, http.StatusBadRequest, wire.StatusFail, "PARAM_ILLEGAL", "not a notifyPayment body")
+		h.answer(w, r, http.StatusBadRequest, wire.StatusFail, wire.CodeParamIllegal, "not a notifyPayment body")
 		return
 	}
 	n.ID = r.Header.Get("Notification-Id")
@@ -67,7 +67,7 @@ func (h *Notifications) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Received(n)
 		h.mu.Unlock()
 	}
-	h.answer(w, r, http.StatusOK, wire.StatusSuccess, "SUCCESS", "success")
+	h.answer(w, r, http.StatusOK, wire.StatusSuccess, wire.CodeSuccess, "success")
 }
 
 // verify checks the wallet's signature over "POST <path>\n<Client-Id>.<Request-Time>.<body>".

@@ -23,7 +23,7 @@ const scrapeTimeout = 5 * time.Second
 // outcomes) and the worker's counters. A store query that fails or
 // outlasts scrapeTimeout leaves its gauge out of that scrape.
 type scraped struct {
-	store      store.Store
+	store      store.OutboxStore
 	unresolved func(ctx context.Context, limit int) ([]store.Check, error) // engine.Unresolved
 	stats      func() worker.Stats
 
@@ -31,7 +31,7 @@ type scraped struct {
 	attempts, expired, resolved, workerErrors *prometheus.Desc
 }
 
-func newScraped(st store.Store, unresolved func(context.Context, int) ([]store.Check, error), stats func() worker.Stats) *scraped {
+func newScraped(st store.OutboxStore, unresolved func(context.Context, int) ([]store.Check, error), stats func() worker.Stats) *scraped {
 	return &scraped{
 		store: st, unresolved: unresolved, stats: stats,
 		outboxDepth: prometheus.NewDesc("paystate_outbox_depth",
