@@ -15,7 +15,7 @@ import (
 // refunds), ORDER_NOT_EXIST; U PAYMENT_IN_PROCESS while a debit or
 // reversal has no answer yet (retry with the same parameters).
 func cancel(h *Handler, c *call) any {
-	def := byProfile(c.partner, paymentQueryMiniProgramV1, paymentQueryOther)
+	def := paymentQueryFor(c.partner)
 	ref, problem, denied := def.decode(c.body, c.partner.PartnerID)
 	resp := &wire.CancelResponse{}
 	if denied {

@@ -9,7 +9,7 @@ import (
 // payment's status, or F ORDER_NOT_EXIST (also for another partner's
 // payment). It changes nothing.
 func inquiryPayment(h *Handler, c *call) any {
-	def := byProfile(c.partner, paymentQueryMiniProgramV1, paymentQueryOther)
+	def := paymentQueryFor(c.partner)
 	ref, problem, denied := def.decode(c.body, c.partner.PartnerID)
 	resp := &wire.InquiryPaymentResponse{}
 	if denied {

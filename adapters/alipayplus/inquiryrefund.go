@@ -11,7 +11,7 @@ import (
 // named by refundId or refundRequestId; refundId wins when both are given.
 // It changes nothing.
 func inquiryRefund(h *Handler, c *call) any {
-	def := byProfile(c.partner, refundQueryMiniProgramV1, refundQueryOther)
+	def := refundQueryFor(c.partner)
 	ref, problem, denied := def.decode(c.body, c.partner.PartnerID)
 	resp := &wire.InquiryRefundResponse{}
 	if denied {

@@ -53,7 +53,7 @@ type payInput struct {
 func pay(h *Handler, c *call) any {
 	prof := profileOf(c.partner)
 	resp := &wire.PayResponse{}
-	def, ok := payRequests[prof]
+	def, ok := payRequestFor(c.partner)
 	if !ok {
 		h.logger().ErrorContext(c.ctx, "alipayplus: partner has an unknown profile", "partner", c.partner.PartnerID, "profile", string(prof))
 		resp.Result = result(wire.StatusUnknown, wire.CodeUnknownException)

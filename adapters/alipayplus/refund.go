@@ -14,7 +14,7 @@ import (
 // payment). The antom profile also echoes refundRequestId, paymentId and
 // refundAmount.
 func refund(h *Handler, c *call) any {
-	def := byProfile(c.partner, refundMiniProgramV1, refundOther)
+	def := refundRequestFor(c.partner)
 	req, problem, denied := def.decode(c.body, c.partner.PartnerID)
 	resp := &wire.RefundResponse{}
 	if denied {

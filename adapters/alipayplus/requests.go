@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -153,11 +154,32 @@ var (
 	refundQueryOther          = refundQuery("RefundQuery", "inquiryRefund request, v1-en and antom", false)
 )
 
+// profiles are the wire profiles, in the order the document lists them.
+var profiles = []Profile{ProfileMiniProgramV1, ProfileV1EN, ProfileAntom}
+
 // payRequests is the pay definition of each profile.
 var payRequests = map[Profile]*request[payInput]{
 	ProfileMiniProgramV1: payMiniProgramV1,
 	ProfileV1EN:          payV1EN,
 	ProfileAntom:         payAntom,
+}
+
+// The definition each endpoint reads for a partner.
+func payRequestFor(p *Partner) (*request[payInput], bool) {
+	r, ok := payRequests[profileOf(p)]
+	return r, ok
+}
+
+func paymentQueryFor(p *Partner) *request[engine.PaymentRef] {
+	return byProfile(p, paymentQueryMiniProgramV1, paymentQueryOther)
+}
+
+func refundRequestFor(p *Partner) *request[engine.RefundRequest] {
+	return byProfile(p, refundMiniProgramV1, refundOther)
+}
+
+func refundQueryFor(p *Partner) *request[engine.RefundRef] {
+	return byProfile(p, refundQueryMiniProgramV1, refundQueryOther)
 }
 
 // byProfile returns the mini-program definition for a partner of that
@@ -167,6 +189,54 @@ func byProfile[T any](p *Partner, mini, other *request[T]) *request[T] {
 		return mini
 	}
 	return other
+}
+
+// requestShape is a request definition seen apart from its decode target:
+// what the OpenAPI document and the test of the client's structs read.
+type requestShape struct {
+	endpoint string
+	profile  Profile
+	schema   string
+	title    string
+	doc      string
+	members  []shape
+}
+
+// shape is a member seen apart from its decode target.
+type shape struct {
+	spec
+	members []shape
+	rule    func() map[string]any // a rule's JSON Schema
+}
+
+// requestShapes returns the shape of the body each endpoint reads in each
+// profile: the definitions the endpoints pick (payRequestFor, ...).
+func requestShapes() []requestShape {
+	var out []requestShape
+	for _, prof := range profiles {
+		p := &Partner{Profile: prof}
+		pay, _ := payRequestFor(p)
+		out = append(out,
+			pay.shape(wire.EndpointPay, prof),
+			paymentQueryFor(p).shape(wire.EndpointInquiryPayment, prof),
+			paymentQueryFor(p).shape(wire.EndpointCancel, prof),
+			refundRequestFor(p).shape(wire.EndpointRefund, prof),
+			refundQueryFor(p).shape(wire.EndpointInquiryRefund, prof),
+		)
+	}
+	return out
+}
+
+func (r *request[T]) shape(endpoint string, prof Profile) requestShape {
+	return requestShape{endpoint: endpoint, profile: prof, schema: r.schema, title: r.title, doc: r.doc, members: shapesOf(r.members)}
+}
+
+func shapesOf[T any](ms []member[T]) []shape {
+	out := make([]shape, len(ms))
+	for i, m := range ms {
+		out[i] = shape{spec: m.spec, members: shapesOf(m.members), rule: m.schema}
+	}
+	return out
 }
 
 // Members several pay definitions share.
