@@ -72,9 +72,9 @@ func startsWithVerb(s string) bool {
 
 // decoder reads one request body field by field and keeps the first
 // problem it finds; once it has one, every further read returns a zero
-// value, so endpoint code reads all its fields and checks err once. Fields
-// are checked in the order the endpoint reads them, which is the order of
-// the spec's tables.
+// value. The walker (decodeRequest) reads the fields in the order of the
+// request's definition (requests.go), which is the order of the spec's
+// tables, and stops at the first problem.
 type decoder struct {
 	err *fieldError
 }

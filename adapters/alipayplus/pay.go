@@ -2,6 +2,7 @@ package alipayplus
 
 import (
 	"encoding/json"
+	"net/http"
 
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
@@ -114,7 +115,7 @@ func (h *Handler) acceptAnswer(resp *wire.PayResponse, prof Profile, p *engine.P
 	case ProfileV1EN:
 		resp.Result = successResult()
 		resp.PaymentTime = wireTime(p.CreatedAt)
-		resp.RedirectActionForm = &wire.RedirectActionForm{Method: "POST", RedirectionURL: url}
+		resp.RedirectActionForm = &wire.RedirectActionForm{Method: http.MethodPost, RedirectionURL: url}
 	default:
 		resp.Result = successResult()
 		resp.RedirectActionForm = &wire.RedirectActionForm{RedirectURL: url}

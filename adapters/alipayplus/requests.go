@@ -146,12 +146,17 @@ var (
 		textMember[payInput]("merchantRegion", 2, nil).describe("ISO 3166 alpha-2; accepted and ignored."),
 	)
 
-	paymentQueryMiniProgramV1 = paymentQuery("PaymentQueryMiniProgramV1", "inquiryPayment / cancel request, mini-program v1", true)
-	paymentQueryOther         = paymentQuery("PaymentQuery", "inquiryPayment / cancel request, v1-en and antom", false)
-	refundMiniProgramV1       = refundRequest("RefundRequestMiniProgramV1", "refund request, mini-program v1", true)
-	refundOther               = refundRequest("RefundRequest", "refund request, v1-en and antom", false)
-	refundQueryMiniProgramV1  = refundQuery("RefundQueryMiniProgramV1", "inquiryRefund request, mini-program v1", true)
-	refundQueryOther          = refundQuery("RefundQuery", "inquiryRefund request, v1-en and antom", false)
+	paymentQueryMiniProgramV1 = paymentQuery("PaymentQueryMiniProgramV1", "inquiryPayment / cancel request, mini-program v1",
+		"As PaymentQuery, with partnerId required.", true)
+	paymentQueryOther = paymentQuery("PaymentQuery", "inquiryPayment / cancel request, v1-en and antom",
+		"Names one payment of the partner by paymentId or paymentRequestId (at least one; paymentId wins). Unknown members are ignored.", false)
+	refundMiniProgramV1 = refundRequest("RefundRequestMiniProgramV1", "refund request, mini-program v1",
+		"As RefundRequest, with partnerId required (seed 002).", true)
+	refundOther              = refundRequest("RefundRequest", "refund request, v1-en and antom", "Unknown members are ignored.", false)
+	refundQueryMiniProgramV1 = refundQuery("RefundQueryMiniProgramV1", "inquiryRefund request, mini-program v1",
+		"As RefundQuery, with partnerId required.", true)
+	refundQueryOther = refundQuery("RefundQuery", "inquiryRefund request, v1-en and antom",
+		"Names one refund of the partner by refundId or refundRequestId (at least one; refundId wins). Unknown members are ignored.", false)
 )
 
 // profiles are the wire profiles, in the order the document lists them.
@@ -349,13 +354,12 @@ func eitherMember[T any](a, b member[T]) member[T] {
 }
 
 // paymentQuery is the body of inquiryPayment and cancel.
-func paymentQuery(schema, title string, partnerRequired bool) *request[engine.PaymentRef] {
+func paymentQuery(schema, title, doc string, partnerRequired bool) *request[engine.PaymentRef] {
 	id := textMember("paymentId", engine.MaxIDLength, func(r *engine.PaymentRef, s string) { r.PaymentID = s }).
 		plain().feeding(engine.FieldPaymentID).describe("The wallet's payment id; wins when both ids are given.")
 	requestID := textMember("paymentRequestId", engine.MaxIDLength, func(r *engine.PaymentRef, s string) { r.RequestID = s }).
 		plain().feeding(engine.FieldRequestID).describe("The merchant's paymentRequestId.")
-	return newRequest(schema, title,
-		"Names one payment of the partner by paymentId or paymentRequestId (at least one; paymentId wins). Unknown members are ignored.",
+	return newRequest(schema, title, doc,
 		partnerIDMember[engine.PaymentRef](partnerRequired),
 		id,
 		requestID,
@@ -368,12 +372,12 @@ func paymentQuery(schema, title string, partnerRequired bool) *request[engine.Pa
 // refundRequest is the body of refund. Antom's extras are accepted and
 // checked but not used: refunds answer synchronously here, so there is no
 // notifyRefund.
-func refundRequest(schema, title string, partnerRequired bool) *request[engine.RefundRequest] {
+func refundRequest(schema, title, doc string, partnerRequired bool) *request[engine.RefundRequest] {
 	id := textMember("paymentId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.PaymentID = s }).
 		plain().feeding(engine.FieldPaymentID).describe("The refunded payment by the wallet's id; wins when both ids are given.")
 	requestID := textMember("paymentRequestId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.PaymentRequestID = s }).
 		plain().feeding(engine.FieldPaymentRequestID).describe("The refunded payment by the merchant's paymentRequestId.")
-	return newRequest(schema, title, "Unknown members are ignored.",
+	return newRequest(schema, title, doc,
 		partnerIDMember[engine.RefundRequest](partnerRequired),
 		textMember("refundRequestId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.RequestID = s }).
 			required().plain().feeding(engine.FieldRequestID).
@@ -395,13 +399,12 @@ func refundRequest(schema, title string, partnerRequired bool) *request[engine.R
 }
 
 // refundQuery is the body of inquiryRefund.
-func refundQuery(schema, title string, partnerRequired bool) *request[engine.RefundRef] {
+func refundQuery(schema, title, doc string, partnerRequired bool) *request[engine.RefundRef] {
 	id := textMember("refundId", engine.MaxIDLength, func(r *engine.RefundRef, s string) { r.RefundID = s }).
 		plain().feeding(engine.FieldRefundID).describe("The wallet's refund id; wins when both ids are given.")
 	requestID := textMember("refundRequestId", engine.MaxIDLength, func(r *engine.RefundRef, s string) { r.RequestID = s }).
 		plain().feeding(engine.FieldRequestID).describe("The merchant's refundRequestId.")
-	return newRequest(schema, title,
-		"Names one refund of the partner by refundId or refundRequestId (at least one; refundId wins). Unknown members are ignored.",
+	return newRequest(schema, title, doc,
 		partnerIDMember[engine.RefundRef](partnerRequired),
 		id,
 		requestID,
