@@ -212,12 +212,6 @@ func (o *object) value(key string) (json.RawMessage, bool) {
 	return v, true
 }
 
-// has reports whether member key is present and not null.
-func (o *object) has(key string) bool {
-	_, ok := o.value(key)
-	return ok
-}
-
 // str reads a string member of at most max characters (noLimit: any).
 // Absent, null and "" all read as "": an error when required.
 func (o *object) str(key string, max int, required bool) string {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
@@ -52,16 +53,34 @@ type openAPIOverlayText struct {
 	Responses  map[string]string `json:"responses"` // the description of each transport answer
 }
 
+// overlayValues fills the placeholders of the overlay's prose with the
+// defaults they name, so the prose states no limit of its own.
+var overlayValues = strings.NewReplacer(
+	"{DefaultMaxBodyBytes}", fmt.Sprintf("%d MiB", DefaultMaxBodyBytes>>20),
+	"{DefaultMaxClockSkew}", durationWords(DefaultMaxClockSkew),
+)
+
+// durationWords writes a whole number of minutes as "14 minutes".
+func durationWords(d time.Duration) string {
+	if d%time.Minute != 0 || d < 2*time.Minute {
+		return d.String()
+	}
+	return fmt.Sprintf("%d minutes", d/time.Minute)
+}
+
+// transportAnswerDoc is one kind of answer the transport writes itself.
+type transportAnswerDoc struct {
+	name    string // its name in components/responses
+	status  int    // HTTP status
+	result  string // result status
+	codes   []string
+	headers []string // components/headers beyond the signature's
+}
+
 // transportAnswers are the answers the transport (transport.go) writes
 // itself, by HTTP status, with their result status and codes and the
 // headers they add.
-var transportAnswers = []struct {
-	name    string
-	status  int
-	result  string
-	codes   []string
-	headers []string // components/headers beyond the signature's
-}{
+var transportAnswers = []transportAnswerDoc{
 	{"BadRequest", http.StatusBadRequest, wire.StatusFail, []string{wire.CodeParamIllegal}, nil},
 	{"Unauthorized", http.StatusUnauthorized, wire.StatusFail, []string{wire.CodeInvalidClient, wire.CodeInvalidSignature, wire.CodeKeyNotFound}, []string{"WWW-Authenticate"}},
 	{"NoInterfaceDef", http.StatusNotFound, wire.StatusFail, []string{wire.CodeNoInterfaceDef}, nil},
@@ -87,7 +106,11 @@ const (
 // structs, the code tables and the overlay make it.
 func openAPIDocument() ([]byte, error) {
 	var ov openAPIOverlayText
-	if err := json.Unmarshal(openAPIOverlay, &ov); err != nil {
+	text := overlayValues.Replace(string(openAPIOverlay))
+	if i := strings.Index(text, "{Default"); i >= 0 {
+		return nil, fmt.Errorf("openapi/overlay.json: unknown placeholder at %q", text[i:min(len(text), i+40)])
+	}
+	if err := json.Unmarshal([]byte(text), &ov); err != nil {
 		return nil, fmt.Errorf("openapi/overlay.json: %w", err)
 	}
 	b := &docBuilder{ov: &ov, schemas: map[string]*component{}}
@@ -568,15 +591,7 @@ func (b *docBuilder) transportComponents() {
 
 // transportResponse is components/responses/name.
 func (b *docBuilder) transportResponse(name string) *jsonObject {
-	i := slices.IndexFunc(transportAnswers, func(t struct {
-		name    string
-		status  int
-		result  string
-		codes   []string
-		headers []string
-	}) bool {
-		return t.name == name
-	})
+	i := slices.IndexFunc(transportAnswers, func(t transportAnswerDoc) bool { return t.name == name })
 	t := transportAnswers[i]
 	desc, ok := b.ov.Responses[name]
 	if !ok {

@@ -69,7 +69,8 @@ var (
 		payAuthCode.describe("Access token (isAgreementPay) or user payment code (isPaymentCode)."),
 		scenarioFactor.describe("The scenario; absent means the cashier."),
 		chooseScenario(func(*payInput) engine.Scenario { return engine.ScenarioCashier }),
-		payExpiry.describe("When the wallet closes the unpaid payment: in the future and at most 7 days ahead (engine default). Default: 14 minutes for the cashier and order code, 3 minutes for agreement pay and payment code."),
+		payExpiry.describe(fmt.Sprintf("When the wallet closes the unpaid payment: in the future and at most 7 days ahead (engine default). Default: %s for the cashier and order code, %s for agreement pay and payment code.",
+			durationWords(engine.DefaultExpiry[engine.ScenarioCashier]), durationWords(engine.DefaultExpiry[engine.ScenarioAgreement]))),
 		urlMember("paymentReturnUrl", maxShortURL, func(in *payInput, s string) { in.req.ReturnURL = s }).
 			feeding(engine.FieldReturnURL).describe("Where the cashier sends the user afterwards."),
 		urlMember("paymentNotifyUrl", maxShortURL, setNotifyURL).
@@ -130,7 +131,7 @@ var (
 			enumMember("paymentMethodType", func(in *payInput, s string) { in.extra.MethodType = s }, antomMethodConnectWallet).required(),
 			textMember("paymentMethodId", 128, func(in *payInput, s string) { in.extra.MethodID = s }),
 		).required().named("PaymentMethodAntom", "Antom `paymentMethod`: entry-code payments use `CONNECT_WALLET`."),
-		payExpiry.describe("When the wallet closes the unpaid payment (default 14 minutes)."),
+		payExpiry.describe(fmt.Sprintf("When the wallet closes the unpaid payment (default %s).", durationWords(engine.DefaultExpiry[engine.ScenarioEntryCode]))),
 		urlMember("paymentRedirectUrl", engine.MaxURLLength, func(in *payInput, s string) { in.req.ReturnURL = s }).
 			feeding(engine.FieldReturnURL).describe("Where the cashier sends the user afterwards."),
 		urlMember("paymentNotifyUrl", engine.MaxURLLength, setNotifyURL).required().
