@@ -15,21 +15,22 @@ import (
 // refunds), ORDER_NOT_EXIST; U PAYMENT_IN_PROCESS while a debit or
 // reversal has no answer yet (retry with the same parameters).
 func cancel(h *Handler, c *call) any {
-	d, root := decodeBody(c.body)
+	def := paymentQueryFor(c.partner)
+	ref, problem, denied := def.decode(c.body, c.partner.PartnerID)
 	resp := &wire.CancelResponse{}
-	if denied := checkPartner(c, root); denied != nil {
-		resp.Result = *denied
+	if denied {
+		resp.Result = accessDenied()
 		return resp
 	}
-	ref := decodePaymentRef(c, root)
-	if d.err != nil {
-		resp.Result = paramIllegal(d.err)
+	if problem != nil {
+		resp.Result = paramIllegal(problem)
 		return resp
 	}
+	ref.PartnerID = c.partner.PartnerID
 	p, err := h.engine().Cancel(c.ctx, ref)
 	resp.PaymentID, resp.PaymentRequestID = p.ID, p.RequestID
 	if err != nil {
-		resp.Result = h.errorResult(c, apiCancel, err, paymentRefFields)
+		resp.Result = h.errorResult(c, apiCancel, err, def.names)
 		return resp
 	}
 	if p.State != engine.PaymentClosed && p.State != engine.PaymentFail {

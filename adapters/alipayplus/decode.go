@@ -16,34 +16,24 @@ import (
 	"github.com/paystate/paystate/engine"
 )
 
-// Maximum field lengths in characters (the field tables of the Alipay+ API reference).
+// Lengths the request primitives themselves fix (the Alipay+ field
+// tables); every other limit is a member's, in its definition
+// (requests.go).
 const (
-	maxPartnerID         = 32
-	maxAppID             = 32
-	maxProductCode       = 32
-	maxMcc               = 32
-	maxRequestID         = 64 // paymentRequestId, refundRequestId, paymentId, refundId
-	maxOrderTitle        = 256
-	maxAuthCode          = 128
-	maxMiniURL           = 1024 // mini-program and v1-en URLs
-	maxAntomURL          = 2048 // Antom paymentNotifyUrl, paymentRedirectUrl
-	maxExtendInfo        = 4096
-	maxMethodType        = 32
-	maxMethodID          = 128
-	maxExtendMetaData    = 2048
-	maxUserAgent         = 1024
-	maxDeviceTokenID     = 128
-	maxClientIP          = 64
-	maxCookieID          = 128
-	maxEnumValue         = 32 // terminalType, osType, inStorePaymentScenario
-	maxReason            = 256
-	maxOrderExtendInfo   = 2048
-	maxTimeText          = 64
-	maxMerchantAccountID = 32
-	maxMerchantRegion    = 2
-	maxCurrency          = 3
-	noLimit              = -1
+	maxEnumValue   = 32         // an enum member's text, e.g. inStorePaymentScenario
+	maxTimeText    = 64         // a date-time member's text
+	maxCurrency    = 3          // an ISO 4217 alphabetic code
+	noLimit        = -1         // str: any length
+	amountCurrency = "currency" // the Amount object's members
+	amountValue    = "value"
 )
+
+// amountMemberOf names the Amount member each engine amount field comes
+// from.
+var amountMemberOf = map[engine.Field]string{
+	engine.FieldAmountCurrency: amountCurrency,
+	engine.FieldAmountValue:    amountValue,
+}
 
 // fieldError is one PARAM_ILLEGAL finding: the wire field (dotted path, ""
 // for the body as a whole) and what is wrong with it.
@@ -82,9 +72,9 @@ func startsWithVerb(s string) bool {
 
 // decoder reads one request body field by field and keeps the first
 // problem it finds; once it has one, every further read returns a zero
-// value, so endpoint code reads all its fields and checks err once. Fields
-// are checked in the order the endpoint reads them, which is the order of
-// the spec's tables.
+// value. The walker (decodeRequest) reads the fields in the order of the
+// request's definition (requests.go), which is the order of the spec's
+// tables, and stops at the first problem.
 type decoder struct {
 	err *fieldError
 }
@@ -222,12 +212,6 @@ func (o *object) value(key string) (json.RawMessage, bool) {
 	return v, true
 }
 
-// has reports whether member key is present and not null.
-func (o *object) has(key string) bool {
-	_, ok := o.value(key)
-	return ok
-}
-
 // str reads a string member of at most max characters (noLimit: any).
 // Absent, null and "" all read as "": an error when required.
 func (o *object) str(key string, max int, required bool) string {
@@ -335,16 +319,16 @@ func (o *object) amount(key string, required bool) engine.Money {
 	if !a.present {
 		return engine.Money{}
 	}
-	cur := a.str("currency", maxCurrency, true)
-	val := a.str("value", noLimit, true)
+	cur := a.str(amountCurrency, maxCurrency, true)
+	val := a.str(amountValue, noLimit, true)
 	if o.d.err != nil {
 		return engine.Money{}
 	}
 	m, err := engine.ParseMoney(cur, val)
 	if err != nil {
 		o.d.fail(engineFieldError(err, map[engine.Field]string{
-			engine.FieldAmountCurrency: a.name("currency"),
-			engine.FieldAmountValue:    a.name("value"),
+			engine.FieldAmountCurrency: a.name(amountCurrency),
+			engine.FieldAmountValue:    a.name(amountValue),
 		}))
 		return engine.Money{}
 	}
@@ -441,17 +425,126 @@ func profileOf(p *Partner) Profile {
 	return p.Profile
 }
 
-// checkPartner reads the body's partnerId and checks that it is the
-// partner whose Client-Id signed the request. The mini-program profile
-// requires it in every body; the other profiles carry none, but one they
-// send must match as well. It returns the ACCESS_DENIED answer for a
-// mismatch, else nil (the decoder then holds any problem with the field).
-func checkPartner(c *call, root *object) *wire.Result {
-	required := profileOf(c.partner) == ProfileMiniProgramV1
-	id := root.str("partnerId", maxPartnerID, required)
-	if root.d.err != nil || id == "" || id == c.partner.PartnerID {
-		return nil
+// decodeRequest reads body by the members of a request definition for a
+// call signed by partnerID and returns the decoded target. problem is the
+// first problem found, in the members' order (nil when none); denied
+// reports a partnerId that is not partnerID (answered ACCESS_DENIED, the
+// rest of the body unread).
+func decodeRequest[T any](members []member[T], body []byte, partnerID string) (t T, problem *fieldError, denied bool) {
+	d, root := decodeBody(body)
+	w := &walker[T]{t: &t, partnerID: partnerID}
+	if d.err == nil {
+		w.walk(root, members)
 	}
-	r := accessDenied()
-	return &r
+	return t, d.err, w.denied
+}
+
+// walker reads the members of one request into its target.
+type walker[T any] struct {
+	t         *T
+	partnerID string
+	denied    bool
+}
+
+// walk reads the members of o in order and stops at the first problem.
+func (w *walker[T]) walk(o *object, members []member[T]) {
+	chosen := "" // the exclusive flag of o that is true
+	for i := range members {
+		if o.d.err != nil || w.denied {
+			return
+		}
+		m := &members[i]
+		if m.name == "" {
+			m.check(o, w.t)
+			continue
+		}
+		w.read(o, m, &chosen)
+	}
+}
+
+// read reads member m of o with the primitive of its kind and hands the
+// value to its setter.
+func (w *walker[T]) read(o *object, m *member[T], chosen *string) {
+	switch m.kind {
+	case kindText:
+		max := m.max
+		if max == 0 {
+			max = noLimit
+		}
+		s := o.str(m.name, max, m.isRequired)
+		if m.callerPartner && o.d.err == nil && s != "" && s != w.partnerID {
+			w.denied = true
+			return
+		}
+		if m.setText != nil {
+			m.setText(w.t, s)
+		}
+	case kindEnum:
+		s := o.oneOf(m.name, m.isRequired, m.values...)
+		if m.setText != nil {
+			m.setText(w.t, s)
+		}
+	case kindFlag:
+		on := o.boolean(m.name)
+		if on && m.refused != "" {
+			o.fail(m.name, "%s", m.refused)
+			return
+		}
+		if on && m.exclusive {
+			if *chosen != "" {
+				o.fail(m.name, "cannot be true together with %s: choose one payment scenario", *chosen)
+				return
+			}
+			*chosen = m.name
+		}
+		if m.setFlag != nil {
+			m.setFlag(w.t, on)
+		}
+	case kindObject:
+		sub := o.object(m.name, m.isRequired && m.requiredProblem == "")
+		if !sub.present {
+			if m.isRequired && o.d.err == nil {
+				o.fail(m.name, "%s", m.requiredProblem)
+			}
+			return
+		}
+		w.walk(sub, m.members)
+		if m.setRaw != nil {
+			m.setRaw(w.t, []byte(sub.raw))
+		}
+	case kindAmount:
+		money := o.amount(m.name, m.isRequired)
+		if m.setMoney != nil {
+			m.setMoney(w.t, money)
+		}
+	case kindTime:
+		t := o.timestamp(m.name, m.isRequired)
+		if m.setTime != nil {
+			m.setTime(w.t, t)
+		}
+	case kindURL:
+		s := o.link(m.name, m.max, m.isRequired)
+		if m.setText != nil {
+			m.setText(w.t, s)
+		}
+	case kindJSONText:
+		s := o.str(m.name, noLimit, m.isRequired)
+		if s == "" {
+			return
+		}
+		if !json.Valid([]byte(s)) {
+			o.fail(m.name, "must be a JSON string holding %s as JSON", m.holds)
+			return
+		}
+		if m.setRaw != nil {
+			m.setRaw(w.t, []byte(s))
+		}
+	}
+}
+
+// givenText reports whether member key of o is a non-empty string (read
+// without a problem before).
+func (o *object) givenText(key string) bool {
+	v, ok := o.value(key)
+	return ok && string(v) != `""`
 }

@@ -26,15 +26,17 @@ type endpoint func(h *Handler, c *call) any
 // endpoints is every endpoint the wallet offers, by the last segment of its
 // path: the transport answers wire.PathPrefix+name and
 // wire.AntomPathPrefix+name.
+// codes names the result-code table of each (codes.go).
 var endpoints = [...]struct {
 	name  string
 	serve endpoint
+	codes api
 }{
-	{wire.EndpointPay, pay},
-	{wire.EndpointInquiryPayment, inquiryPayment},
-	{wire.EndpointCancel, cancel},
-	{wire.EndpointRefund, refund},
-	{wire.EndpointInquiryRefund, inquiryRefund},
+	{wire.EndpointPay, pay, apiPay},
+	{wire.EndpointInquiryPayment, inquiryPayment, apiInquiryPayment},
+	{wire.EndpointCancel, cancel, apiCancel},
+	{wire.EndpointRefund, refund, apiRefund},
+	{wire.EndpointInquiryRefund, inquiryRefund, apiInquiryRefund},
 }
 
 // endpointNamed returns the endpoint of endpoints called name.
@@ -45,4 +47,14 @@ func endpointNamed(name string) (endpoint, bool) {
 		}
 	}
 	return nil, false
+}
+
+// apiNamed returns the result-code table of the endpoint called name.
+func apiNamed(name string) api {
+	for _, e := range endpoints {
+		if e.name == name {
+			return e.codes
+		}
+	}
+	panic("alipayplus: no endpoint " + name)
 }

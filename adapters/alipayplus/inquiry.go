@@ -5,44 +5,25 @@ import (
 	"github.com/paystate/paystate/engine"
 )
 
-// paymentRefFields maps engine field names of PaymentRef to wire names.
-var paymentRefFields = map[engine.Field]string{
-	engine.FieldPartnerID: "partnerId", engine.FieldPaymentID: "paymentId", engine.FieldRequestID: "paymentRequestId",
-}
-
-// decodePaymentRef reads the body of inquiryPayment and cancel after its
-// partnerId: paymentId or paymentRequestId (one is required; paymentId
-// wins when both are given), extendInfo, and Antom's merchantAccountId.
-func decodePaymentRef(c *call, root *object) engine.PaymentRef {
-	ref := engine.PaymentRef{PartnerID: c.partner.PartnerID}
-	ref.PaymentID = root.str("paymentId", maxRequestID, false)
-	ref.RequestID = root.str("paymentRequestId", maxRequestID, false)
-	root.str("extendInfo", maxExtendInfo, false)
-	root.str("merchantAccountId", maxMerchantAccountID, false)
-	if ref.PaymentID == "" && ref.RequestID == "" && root.d.err == nil {
-		root.fail("paymentId", "or paymentRequestId is required")
-	}
-	return ref
-}
-
 // inquiryPayment is POST /v1/payments/inquiryPayment: S with the
 // payment's status, or F ORDER_NOT_EXIST (also for another partner's
 // payment). It changes nothing.
 func inquiryPayment(h *Handler, c *call) any {
-	d, root := decodeBody(c.body)
+	def := paymentQueryFor(c.partner)
+	ref, problem, denied := def.decode(c.body, c.partner.PartnerID)
 	resp := &wire.InquiryPaymentResponse{}
-	if denied := checkPartner(c, root); denied != nil {
-		resp.Result = *denied
+	if denied {
+		resp.Result = accessDenied()
 		return resp
 	}
-	ref := decodePaymentRef(c, root)
-	if d.err != nil {
-		resp.Result = paramIllegal(d.err)
+	if problem != nil {
+		resp.Result = paramIllegal(problem)
 		return resp
 	}
+	ref.PartnerID = c.partner.PartnerID
 	p, err := h.engine().InquirePayment(c.ctx, ref)
 	if err != nil {
-		resp.Result = h.errorResult(c, apiInquiryPayment, err, paymentRefFields)
+		resp.Result = h.errorResult(c, apiInquiryPayment, err, def.names)
 		return resp
 	}
 	resp.Result = successResult()

@@ -75,9 +75,10 @@ func TestOpenAPIAnswers(t *testing.T) {
 		"cancel":         {wire.CodeProcessFail: true},
 		"inquiryRefund":  {wire.CodeProcessFail: true},
 	}
-	for name, a := range apiOfEndpoint {
+	for _, e := range endpoints {
+		name := e.name
 		var missing []string
-		for code := range allowedCodes[a] {
+		for code := range allowedCodes[e.codes] {
 			if !cover.codes[name][code] && !unreachable[name][code] {
 				missing = append(missing, code)
 			}

@@ -73,10 +73,24 @@ type EnvInfo struct {
 	ExtendInfo    string `json:"extendInfo,omitempty"`
 }
 
+// Order is the order object of the v1-en and antom profiles with the
+// members the wallet checks; marshal it into PayRequest.Order. The wallet
+// keeps the order as it was sent (as the payment's display data), so a
+// caller may send further members (goods, buyer, merchant, ...) by
+// building PayRequest.Order itself.
+type Order struct {
+	ReferenceOrderID string  `json:"referenceOrderId,omitempty"`
+	OrderDescription string  `json:"orderDescription,omitempty"` // the payment's title on the cashier page
+	OrderAmount      *Amount `json:"orderAmount,omitempty"`      // display only; paymentAmount is what is paid
+	ExtendInfo       string  `json:"extendInfo,omitempty"`
+}
+
 // PayRequest is the body of POST /v1/payments/pay as a caller builds it:
 // the union of the three profiles' fields. Order is the order object of
-// the v1-en and antom profiles, kept as raw JSON; the mini-program profile
-// sends the order as the JSON string ExtraParams["ORDER"] instead.
+// the v1-en and antom profiles, kept as raw JSON (see Order); the
+// mini-program profile sends the order as the JSON string
+// ExtraParams["ORDER"] instead. SettlementStrategy and MerchantRegion are
+// Antom's; the wallet checks and ignores them.
 type PayRequest struct {
 	PartnerID          string            `json:"partnerId,omitempty"`
 	AppID              string            `json:"appId,omitempty"`
@@ -97,6 +111,8 @@ type PayRequest struct {
 	ExtendInfo         string            `json:"extendInfo,omitempty"`
 	EnvInfo            *EnvInfo          `json:"envInfo,omitempty"`
 	Order              json.RawMessage   `json:"order,omitempty"`
+	SettlementStrategy json.RawMessage   `json:"settlementStrategy,omitempty"`
+	MerchantRegion     string            `json:"merchantRegion,omitempty"`
 }
 
 // PayResponse is the answer to pay. ActionForm is set in the mini-program
@@ -113,12 +129,14 @@ type PayResponse struct {
 
 // PaymentQuery is the body of inquiryPayment and cancel: the payment is
 // named by PaymentID or PaymentRequestID (PaymentID wins when both are
-// given). PartnerID is required in the mini-program profile only.
+// given). PartnerID is required in the mini-program profile only;
+// MerchantAccountID is Antom's, checked and ignored by the wallet.
 type PaymentQuery struct {
-	PartnerID        string `json:"partnerId,omitempty"`
-	PaymentID        string `json:"paymentId,omitempty"`
-	PaymentRequestID string `json:"paymentRequestId,omitempty"`
-	ExtendInfo       string `json:"extendInfo,omitempty"`
+	PartnerID         string `json:"partnerId,omitempty"`
+	PaymentID         string `json:"paymentId,omitempty"`
+	PaymentRequestID  string `json:"paymentRequestId,omitempty"`
+	ExtendInfo        string `json:"extendInfo,omitempty"`
+	MerchantAccountID string `json:"merchantAccountId,omitempty"`
 }
 
 // Payment statuses of InquiryPaymentResponse.PaymentStatus (Alipay+ inquiryPayment).
@@ -151,15 +169,21 @@ type CancelResponse struct {
 }
 
 // RefundRequest is the body of POST /v1/payments/refund. PaymentID or
-// PaymentRequestID names the payment (PaymentID wins).
+// PaymentRequestID names the payment (PaymentID wins). The last four
+// fields are Antom's; the wallet checks and ignores them (its refunds
+// answer synchronously, so it sends no refund notification).
 type RefundRequest struct {
-	PartnerID        string  `json:"partnerId,omitempty"`
-	RefundRequestID  string  `json:"refundRequestId"`
-	PaymentID        string  `json:"paymentId,omitempty"`
-	PaymentRequestID string  `json:"paymentRequestId,omitempty"`
-	RefundAmount     *Amount `json:"refundAmount,omitempty"`
-	RefundReason     string  `json:"refundReason,omitempty"`
-	ExtendInfo       string  `json:"extendInfo,omitempty"`
+	PartnerID         string  `json:"partnerId,omitempty"`
+	RefundRequestID   string  `json:"refundRequestId"`
+	PaymentID         string  `json:"paymentId,omitempty"`
+	PaymentRequestID  string  `json:"paymentRequestId,omitempty"`
+	RefundAmount      *Amount `json:"refundAmount,omitempty"`
+	RefundReason      string  `json:"refundReason,omitempty"`
+	ExtendInfo        string  `json:"extendInfo,omitempty"`
+	ReferenceRefundID string  `json:"referenceRefundId,omitempty"`
+	RefundNotifyURL   string  `json:"refundNotifyUrl,omitempty"`
+	MerchantAccountID string  `json:"merchantAccountId,omitempty"`
+	IsAsyncRefund     bool    `json:"isAsyncRefund,omitempty"`
 }
 
 // RefundResponse is the answer to refund. RefundID and RefundTime are set
@@ -175,12 +199,14 @@ type RefundResponse struct {
 }
 
 // RefundQuery is the body of inquiryRefund: the refund is named by
-// RefundID or RefundRequestID (RefundID wins).
+// RefundID or RefundRequestID (RefundID wins). MerchantAccountID is
+// Antom's, checked and ignored by the wallet.
 type RefundQuery struct {
-	PartnerID       string `json:"partnerId,omitempty"`
-	RefundID        string `json:"refundId,omitempty"`
-	RefundRequestID string `json:"refundRequestId,omitempty"`
-	ExtendInfo      string `json:"extendInfo,omitempty"`
+	PartnerID         string `json:"partnerId,omitempty"`
+	RefundID          string `json:"refundId,omitempty"`
+	RefundRequestID   string `json:"refundRequestId,omitempty"`
+	ExtendInfo        string `json:"extendInfo,omitempty"`
+	MerchantAccountID string `json:"merchantAccountId,omitempty"`
 }
 
 // Refund statuses of InquiryRefundResponse.RefundStatus (Alipay+ inquiryRefund).

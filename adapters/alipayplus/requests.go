@@ -1,0 +1,416 @@
+package alipayplus
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
+)
+
+// This file is the one definition of every request body the wallet reads:
+// per endpoint and profile, its members in the order they are read (the
+// order of the spec's field tables), each with its kind, maximum length,
+// whether it is required, the engine field it feeds and its description.
+// The walker (decode.go) reads bodies by it, the endpoints answer engine
+// PARAM_ILLEGAL errors with the wire names it gives, the OpenAPI document
+// (docs/openapi.json) is generated from it (openapi.go), and a test holds
+// the client's request structs (package wire) to it. Members that feed the
+// engine take the engine's limits (engine.MaxIDLength, ...); the others
+// take the Alipay+ field tables' lengths, written here once.
+
+// maxShortURL is the longest URL of the mini-program and v1-en profiles
+// (Antom's URLs may reach engine.MaxURLLength).
+const maxShortURL = 1024
+
+// request is the definition of one request body.
+type request[T any] struct {
+	schema  string // the name of its schema among the document's components
+	title   string // the schema's title
+	doc     string // the schema's description
+	members []member[T]
+	// names gives the wire name of every engine field the body feeds
+	// (derived from members).
+	names map[engine.Field]string
+}
+
+func newRequest[T any](schema, title, doc string, members ...member[T]) *request[T] {
+	return &request[T]{schema: schema, title: title, doc: doc, members: members, names: fieldNames(members)}
+}
+
+// decode reads body, sent by partnerID, by the definition (see
+// decodeRequest).
+func (r *request[T]) decode(body []byte, partnerID string) (T, *fieldError, bool) {
+	return decodeRequest(r.members, body, partnerID)
+}
+
+// The definitions, by endpoint and profile. Pay has one per profile; the
+// other endpoints read the same members in every profile, partnerId being
+// required in the mini-program profile only.
+var (
+	payMiniProgramV1 = newRequest("PayRequestMiniProgramV1", "pay request, mini-program v1 (partner variant)",
+		"Profile `miniprogram-v1` (seed 000). Unknown members are ignored.",
+		partnerIDMember[payInput](true),
+		textMember("appId", 32, func(in *payInput, s string) { in.extra.AppID = s }).
+			describe("Counts in the idempotency check."),
+		textMember("productCode", 32, func(in *payInput, s string) { in.extra.ProductCode = s }).
+			describe("Wallet-defined contract code; counts in the idempotency check."),
+		textMember("paymentOrderTitle", engine.MaxTitleLength, func(in *payInput, s string) { in.req.OrderTitle = s }).
+			required().plain().feeding(engine.FieldOrderTitle).
+			describe("The order title shown on the cashier page."),
+		payRequestID,
+		payAmount,
+		objectMember("paymentMethods",
+			textMember("paymentMethodType", 32, func(in *payInput, s string) { in.extra.MethodType = s }).
+				required().describe("e.g. `BALANCE`"),
+			textMember("paymentMethodId", 128, func(in *payInput, s string) { in.extra.MethodID = s }),
+			textMember[payInput]("extendMetaData", 2048, nil),
+		).named("PaymentMethod", "How the user pays (mini-program `paymentMethods`). `paymentMethodType` and `paymentMethodId` count in the idempotency check."),
+		payAuthCode.describe("Access token (isAgreementPay) or user payment code (isPaymentCode)."),
+		scenarioFactor.describe("The scenario; absent means the cashier."),
+		chooseScenario(func(*payInput) engine.Scenario { return engine.ScenarioCashier }),
+		payExpiry.describe(fmt.Sprintf("When the wallet closes the unpaid payment: in the future and at most 7 days ahead (engine default). Default: %s for the cashier and order code, %s for agreement pay and payment code.",
+			durationWords(engine.DefaultExpiry[engine.ScenarioCashier]), durationWords(engine.DefaultExpiry[engine.ScenarioAgreement]))),
+		urlMember("paymentReturnUrl", maxShortURL, func(in *payInput, s string) { in.req.ReturnURL = s }).
+			feeding(engine.FieldReturnURL).describe("Where the cashier sends the user afterwards."),
+		urlMember("paymentNotifyUrl", maxShortURL, setNotifyURL).
+			feeding(engine.FieldNotifyURL).describe("Where the wallet sends notifyPayment."),
+		textMember("mcc", 32, func(in *payInput, s string) { in.extra.Mcc = s }).
+			describe("Counts in the idempotency check."),
+		objectMember("extraParams",
+			jsonTextMember("ORDER", "the Order", func(in *payInput, b []byte) { in.req.OrderData = b }).
+				feeding(engine.FieldOrderData).
+				describe(fmt.Sprintf("The Order as a JSON text inside a JSON string (kept as given, at most %d KiB; not compared on repeats).", engine.MaxOrderDataBytes>>10)),
+		).named("ExtraParams", "Mini-program extraParams: only the key ORDER is read; other keys are ignored."),
+		extendInfoMember[payInput]().describe("JSON string, e.g. `{\"customerBelongsTo\":\"siteName\"}`; not compared on repeats."),
+		objectMember("envInfo",
+			textMember[payInput]("terminalType", maxEnumValue, nil).describe("e.g. APP, WEB, WAP, MINI_APP, SYSTEM (not checked against a list)"),
+			textMember[payInput]("osType", maxEnumValue, nil).describe("e.g. IOS, ANDROID"),
+			textMember[payInput]("userAgent", 1024, nil),
+			textMember[payInput]("deviceTokenId", 128, nil),
+			textMember[payInput]("clientIp", 64, nil),
+			textMember[payInput]("cookieId", 128, nil),
+			extendInfoMember[payInput](),
+		).named("EnvInfo", "The payer's device (display and risk data; not compared on repeats)."),
+	)
+
+	payV1EN = newRequest("PayRequestV1EN", "pay request, v1-en",
+		"Profile `v1-en` (seed 001). The order title is order.orderDescription. Unknown members are ignored.",
+		partnerIDMember[payInput](false),
+		textMember("productCode", 32, func(in *payInput, s string) { in.extra.ProductCode = s }).
+			required().describe("Counts in the idempotency check."),
+		payRequestID,
+		payAmount,
+		payOrder.required(),
+		payExpiry.describe("As in the mini-program profile."),
+		urlMember("paymentNotifyUrl", maxShortURL, setNotifyURL).
+			feeding(engine.FieldNotifyURL).describe("Where the wallet sends notifyPayment."),
+		payAuthCode.describe("An agreement access token: without paymentFactor a request with one is an agreement payment, without one a cashier payment."),
+		urlMember("paymentRedirectUrl", maxShortURL, func(in *payInput, s string) { in.req.ReturnURL = s }).
+			feeding(engine.FieldReturnURL).describe("Where the cashier sends the user afterwards."),
+		textMember("appId", 32, func(in *payInput, s string) { in.extra.AppID = s }).
+			describe("Counts in the idempotency check."),
+		scenarioFactor.describe("Optional scenario flags, read as in the mini-program profile."),
+		chooseScenario(func(in *payInput) engine.Scenario {
+			if in.req.AuthCode != "" {
+				return engine.ScenarioAgreement
+			}
+			return engine.ScenarioCashier
+		}),
+		extendInfoMember[payInput](),
+	)
+
+	payAntom = newRequest("PayRequestAntom", "pay request, Antom entry code",
+		"Profile `antom` (seed 004): IN_STORE_PAYMENT + inStorePaymentScenario EntryCode + paymentMethodType CONNECT_WALLET. Unknown members are ignored.",
+		partnerIDMember[payInput](false),
+		enumMember("productCode", func(in *payInput, s string) { in.extra.ProductCode = s }, antomProductInStore).required(),
+		payRequestID,
+		payOrder.required(),
+		payAmount,
+		objectMember("paymentMethod",
+			enumMember("paymentMethodType", func(in *payInput, s string) { in.extra.MethodType = s }, antomMethodConnectWallet).required(),
+			textMember("paymentMethodId", 128, func(in *payInput, s string) { in.extra.MethodID = s }),
+		).required().named("PaymentMethodAntom", "Antom `paymentMethod`: entry-code payments use `CONNECT_WALLET`."),
+		payExpiry.describe(fmt.Sprintf("When the wallet closes the unpaid payment (default %s).", durationWords(engine.DefaultExpiry[engine.ScenarioEntryCode]))),
+		urlMember("paymentRedirectUrl", engine.MaxURLLength, func(in *payInput, s string) { in.req.ReturnURL = s }).
+			feeding(engine.FieldReturnURL).describe("Where the cashier sends the user afterwards."),
+		urlMember("paymentNotifyUrl", engine.MaxURLLength, setNotifyURL).required().
+			feeding(engine.FieldNotifyURL).describe("Where the wallet sends notifyPayment."),
+		objectMember("paymentFactor",
+			enumMember("inStorePaymentScenario", func(in *payInput, _ string) { in.req.Scenario = engine.ScenarioEntryCode }, antomScenarioEntryCode).required(),
+			flagMember[payInput]("isPaymentEvaluation", nil).refuse("is not supported for entry code payments").
+				describe("Evaluation is not offered for entry-code payments."),
+		).requiredBecause(fmt.Sprintf("is required: inStorePaymentScenario must be %q", antomScenarioEntryCode)).
+			feeding(engine.FieldScenario).
+			named("PaymentFactorAntom", "Antom paymentFactor: this wallet offers the entry-code scenario only."),
+		objectMember[payInput]("settlementStrategy").describe("Accepted and ignored."),
+		textMember[payInput]("merchantRegion", 2, nil).describe("ISO 3166 alpha-2; accepted and ignored."),
+	)
+
+	paymentQueryMiniProgramV1 = paymentQuery("PaymentQueryMiniProgramV1", "inquiryPayment / cancel request, mini-program v1",
+		"As PaymentQuery, with partnerId required.", true)
+	paymentQueryOther = paymentQuery("PaymentQuery", "inquiryPayment / cancel request, v1-en and antom",
+		"Names one payment of the partner by paymentId or paymentRequestId (at least one; paymentId wins). Unknown members are ignored.", false)
+	refundMiniProgramV1 = refundRequest("RefundRequestMiniProgramV1", "refund request, mini-program v1",
+		"As RefundRequest, with partnerId required (seed 002).", true)
+	refundOther              = refundRequest("RefundRequest", "refund request, v1-en and antom", "Unknown members are ignored.", false)
+	refundQueryMiniProgramV1 = refundQuery("RefundQueryMiniProgramV1", "inquiryRefund request, mini-program v1",
+		"As RefundQuery, with partnerId required.", true)
+	refundQueryOther = refundQuery("RefundQuery", "inquiryRefund request, v1-en and antom",
+		"Names one refund of the partner by refundId or refundRequestId (at least one; refundId wins). Unknown members are ignored.", false)
+)
+
+// profiles are the wire profiles, in the order the document lists them.
+var profiles = []Profile{ProfileMiniProgramV1, ProfileV1EN, ProfileAntom}
+
+// payRequests is the pay definition of each profile.
+var payRequests = map[Profile]*request[payInput]{
+	ProfileMiniProgramV1: payMiniProgramV1,
+	ProfileV1EN:          payV1EN,
+	ProfileAntom:         payAntom,
+}
+
+// The definition each endpoint reads for a partner.
+func payRequestFor(p *Partner) (*request[payInput], bool) {
+	r, ok := payRequests[profileOf(p)]
+	return r, ok
+}
+
+func paymentQueryFor(p *Partner) *request[engine.PaymentRef] {
+	return byProfile(p, paymentQueryMiniProgramV1, paymentQueryOther)
+}
+
+func refundRequestFor(p *Partner) *request[engine.RefundRequest] {
+	return byProfile(p, refundMiniProgramV1, refundOther)
+}
+
+func refundQueryFor(p *Partner) *request[engine.RefundRef] {
+	return byProfile(p, refundQueryMiniProgramV1, refundQueryOther)
+}
+
+// byProfile returns the mini-program definition for a partner of that
+// profile, else other.
+func byProfile[T any](p *Partner, mini, other *request[T]) *request[T] {
+	if profileOf(p) == ProfileMiniProgramV1 {
+		return mini
+	}
+	return other
+}
+
+// requestShape is a request definition seen apart from its decode target:
+// what the OpenAPI document and the test of the client's structs read.
+type requestShape struct {
+	endpoint string
+	profile  Profile
+	schema   string
+	title    string
+	doc      string
+	members  []shape
+}
+
+// shape is a member seen apart from its decode target.
+type shape struct {
+	spec
+	members []shape
+	rule    func() map[string]any // a rule's JSON Schema
+}
+
+// requestShapes returns the shape of the body each endpoint reads in each
+// profile: the definitions the endpoints pick (payRequestFor, ...).
+func requestShapes() []requestShape {
+	var out []requestShape
+	for _, prof := range profiles {
+		p := &Partner{Profile: prof}
+		pay, _ := payRequestFor(p)
+		out = append(out,
+			pay.shape(wire.EndpointPay, prof),
+			paymentQueryFor(p).shape(wire.EndpointInquiryPayment, prof),
+			paymentQueryFor(p).shape(wire.EndpointCancel, prof),
+			refundRequestFor(p).shape(wire.EndpointRefund, prof),
+			refundQueryFor(p).shape(wire.EndpointInquiryRefund, prof),
+		)
+	}
+	return out
+}
+
+func (r *request[T]) shape(endpoint string, prof Profile) requestShape {
+	return requestShape{endpoint: endpoint, profile: prof, schema: r.schema, title: r.title, doc: r.doc, members: shapesOf(r.members)}
+}
+
+func shapesOf[T any](ms []member[T]) []shape {
+	out := make([]shape, len(ms))
+	for i, m := range ms {
+		out[i] = shape{spec: m.spec, members: shapesOf(m.members), rule: m.schema}
+	}
+	return out
+}
+
+// Members several pay definitions share.
+var (
+	payRequestID = textMember("paymentRequestId", engine.MaxIDLength, func(in *payInput, s string) { in.req.RequestID = s }).
+			required().plain().feeding(engine.FieldRequestID).
+			describe("The merchant's unique id of this payment: the idempotency key (with partnerId). A repeat with the same id and the same content answers as the first; with other content F REPEAT_REQ_INCONSISTENT.")
+	payAmount = amountMember("paymentAmount", func(in *payInput, m engine.Money) { in.req.Amount = m }).
+			required().feeding(engine.FieldAmountCurrency, engine.FieldAmountValue)
+	payAuthCode = textMember("paymentAuthCode", engine.MaxAuthCodeLength, func(in *payInput, s string) { in.req.AuthCode = s }).
+			plain().feeding(engine.FieldAuthCode)
+	payExpiry = timeMember("paymentExpiryTime", func(in *payInput, t time.Time) { in.req.ExpiresAt = t }).
+			feeding(engine.FieldExpiresAt)
+	// payOrder is the Order object of the v1-en and antom profiles: kept
+	// as given as the payment's display data; only its documented scalar
+	// members are checked, and orderAmount, when given, must be a valid
+	// Amount although funds use paymentAmount alone.
+	payOrder = objectMember("order",
+		textMember[payInput]("referenceOrderId", 64, nil),
+		textMember("orderDescription", engine.MaxTitleLength, func(in *payInput, s string) { in.req.OrderTitle = s }).
+			plain().feeding(engine.FieldOrderTitle).describe("The payment's title on the cashier page."),
+		amountMember[payInput]("orderAmount", nil).describe("Display only: funds use paymentAmount; when given it must be a valid Amount."),
+		textMember[payInput]("extendInfo", 2048, nil),
+	).keeping(func(in *payInput, b []byte) { in.req.OrderData = b }).feeding(engine.FieldOrderData).
+		named("Order", fmt.Sprintf("The merchant's order (v1-en and antom profiles). It is kept as given (at most %d KiB) as the payment's display data and is not compared on repeats; only the members listed here are checked, others (goods, buyer, merchant, env, ...) are kept unchecked.", engine.MaxOrderDataBytes>>10))
+	// scenarioFactor is the mini-program paymentFactor (v1-en reads it
+	// too): its flags choose the scenario.
+	scenarioFactor = objectMember("paymentFactor",
+		scenarioFlag("isCashierPayment", engine.ScenarioCashier, "Cashier payment: the user pays on the wallet's cashier page (the default when no scenario flag is set)."),
+		scenarioFlag("isAgreementPay", engine.ScenarioAgreement, "Agreement (auto-debit) payment: `paymentAuthCode` is the access token."),
+		scenarioFlag("isPaymentCode", engine.ScenarioPaymentCode, "User-presented payment code: `paymentAuthCode` is the code."),
+		scenarioFlag("isOrderCode", engine.ScenarioOrderCode, "Order code: the answer's actionForm carries the code to show."),
+		evaluationFlag("isPaymentEvaluation", "Only checks whether the payment could succeed: nothing is stored, no money moves, no paymentId."),
+		flagMember[payInput]("isAuthorizationPayment", nil).refuse("is not supported by this wallet"),
+		flagMember[payInput]("isAuthorizationAndPay", nil).refuse("is not supported by this wallet"),
+		textMember[payInput]("inStorePaymentScenario", maxEnumValue, nil).describe("Accepted and ignored in this profile."),
+	).feeding(engine.FieldScenario).
+		named("PaymentFactor", "Mini-program payment scenario flags. At most one of isCashierPayment, isAgreementPay, isPaymentCode and isOrderCode may be true; isPaymentEvaluation turns the chosen scenario into an evaluation.")
+)
+
+func setNotifyURL(in *payInput, s string) { in.req.NotifyURL = s }
+
+// scenarioFlag is a paymentFactor flag that chooses scenario sc.
+func scenarioFlag(name string, sc engine.Scenario, doc string) member[payInput] {
+	m := flagMember(name, func(in *payInput, on bool) {
+		if on {
+			in.flag, in.scenario = name, sc
+		}
+	}).describe(doc)
+	m.exclusive, m.scenario = true, sc
+	return m
+}
+
+// evaluationFlag is the paymentFactor flag that turns the chosen scenario
+// into an evaluation.
+func evaluationFlag(name, doc string) member[payInput] {
+	m := flagMember(name, func(in *payInput, on bool) { in.evaluation = on }).describe(doc)
+	m.evaluation = true
+	return m
+}
+
+// chooseScenario settles the scenario after paymentFactor was read:
+// the flag's, else fallback's; agreement pay and payment code need
+// paymentAuthCode unless they are evaluated only.
+func chooseScenario(fallback func(*payInput) engine.Scenario) member[payInput] {
+	return rule(func(o *object, in *payInput) {
+		sc := in.scenario
+		if in.flag == "" {
+			sc = fallback(in)
+		}
+		if sc.NeedsAuthCode() && in.req.AuthCode == "" && !in.evaluation {
+			o.fail(payAuthCode.name, "is required when %s.%s is true", scenarioFactor.name, in.flag)
+			return
+		}
+		if in.evaluation {
+			in.req.Scenario = engine.ScenarioEvaluation
+			return
+		}
+		in.req.Scenario, in.orderCode = sc, sc == engine.ScenarioOrderCode
+	}, authCodeSchema).named("AuthCodeRule", "Agreement pay and payment code need paymentAuthCode (except for an evaluation).")
+}
+
+// partnerIDMember is partnerId: required in the mini-program profile,
+// optional in the others; when given it must be the caller's.
+func partnerIDMember[T any](required bool) member[T] {
+	m := textMember[T]("partnerId", 32, nil).feeding(engine.FieldPartnerID)
+	m.callerPartner = true
+	if required {
+		return m.required().describe("The wallet-assigned partner id; it must belong to the Client-Id (else ACCESS_DENIED) and is part of every idempotency key.")
+	}
+	return m.describe("Optional in this profile (the Client-Id names the partner); when given it must be the partner's own (else ACCESS_DENIED).")
+}
+
+// extendInfoMember is extendInfo, a JSON text the wallet does not read.
+func extendInfoMember[T any]() member[T] { return textMember[T]("extendInfo", 4096, nil) }
+
+// merchantAccountIDMember is Antom's merchantAccountId, accepted and
+// ignored.
+func merchantAccountIDMember[T any]() member[T] {
+	return textMember[T]("merchantAccountId", 32, nil).describe("Antom; accepted and ignored.")
+}
+
+// eitherMember is the rule that a or b (text members) is given.
+func eitherMember[T any](a, b member[T]) member[T] {
+	return rule(func(o *object, _ *T) {
+		if !o.givenText(a.name) && !o.givenText(b.name) {
+			o.fail(a.name, "or %s is required", b.name)
+		}
+	}, func() map[string]any { return eitherSchema(a.name, b.name) })
+}
+
+// paymentQuery is the body of inquiryPayment and cancel.
+func paymentQuery(schema, title, doc string, partnerRequired bool) *request[engine.PaymentRef] {
+	id := textMember("paymentId", engine.MaxIDLength, func(r *engine.PaymentRef, s string) { r.PaymentID = s }).
+		plain().feeding(engine.FieldPaymentID).describe("The wallet's payment id; wins when both ids are given.")
+	requestID := textMember("paymentRequestId", engine.MaxIDLength, func(r *engine.PaymentRef, s string) { r.RequestID = s }).
+		plain().feeding(engine.FieldRequestID).describe("The merchant's paymentRequestId.")
+	return newRequest(schema, title, doc,
+		partnerIDMember[engine.PaymentRef](partnerRequired),
+		id,
+		requestID,
+		extendInfoMember[engine.PaymentRef](),
+		merchantAccountIDMember[engine.PaymentRef](),
+		eitherMember(id, requestID),
+	)
+}
+
+// refundRequest is the body of refund. Antom's extras are accepted and
+// checked but not used: refunds answer synchronously here, so there is no
+// notifyRefund.
+func refundRequest(schema, title, doc string, partnerRequired bool) *request[engine.RefundRequest] {
+	id := textMember("paymentId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.PaymentID = s }).
+		plain().feeding(engine.FieldPaymentID).describe("The refunded payment by the wallet's id; wins when both ids are given.")
+	requestID := textMember("paymentRequestId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.PaymentRequestID = s }).
+		plain().feeding(engine.FieldPaymentRequestID).describe("The refunded payment by the merchant's paymentRequestId.")
+	return newRequest(schema, title, doc,
+		partnerIDMember[engine.RefundRequest](partnerRequired),
+		textMember("refundRequestId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.RequestID = s }).
+			required().plain().feeding(engine.FieldRequestID).
+			describe("The merchant's unique id of this refund: the idempotency key (with partnerId)."),
+		id,
+		requestID,
+		eitherMember(id, requestID),
+		amountMember("refundAmount", func(r *engine.RefundRequest, m engine.Money) { r.Amount = m }).
+			required().feeding(engine.FieldAmountCurrency, engine.FieldAmountValue).
+			describe("In the payment's currency; all refunds together at most the paid amount."),
+		textMember("refundReason", engine.MaxReasonLength, func(r *engine.RefundRequest, s string) { r.Reason = s }).
+			plain().feeding(engine.FieldReason),
+		extendInfoMember[engine.RefundRequest](),
+		textMember[engine.RefundRequest]("referenceRefundId", 64, nil).describe("Antom; accepted and ignored."),
+		urlMember[engine.RefundRequest]("refundNotifyUrl", maxShortURL, nil).describe("Antom; accepted and ignored (refunds answer synchronously)."),
+		merchantAccountIDMember[engine.RefundRequest](),
+		flagMember[engine.RefundRequest]("isAsyncRefund", nil).describe("Antom; accepted and ignored."),
+	)
+}
+
+// refundQuery is the body of inquiryRefund.
+func refundQuery(schema, title, doc string, partnerRequired bool) *request[engine.RefundRef] {
+	id := textMember("refundId", engine.MaxIDLength, func(r *engine.RefundRef, s string) { r.RefundID = s }).
+		plain().feeding(engine.FieldRefundID).describe("The wallet's refund id; wins when both ids are given.")
+	requestID := textMember("refundRequestId", engine.MaxIDLength, func(r *engine.RefundRef, s string) { r.RequestID = s }).
+		plain().feeding(engine.FieldRequestID).describe("The merchant's refundRequestId.")
+	return newRequest(schema, title, doc,
+		partnerIDMember[engine.RefundRef](partnerRequired),
+		id,
+		requestID,
+		extendInfoMember[engine.RefundRef](),
+		merchantAccountIDMember[engine.RefundRef](),
+		eitherMember(id, requestID),
+	)
+}
