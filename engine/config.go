@@ -22,14 +22,15 @@ type Config struct {
 	// no expiry time, per scenario. Missing scenarios use DefaultExpiry.
 	Expiry map[Scenario]time.Duration
 	// MaxExpiry caps a merchant-given expiry time, measured from creation.
-	// Default 7 days.
+	// Default DefaultMaxExpiry.
 	MaxExpiry time.Duration
 
 	// RefundWindow is how long after payment refunds are accepted.
-	// Default 365 days.
+	// Default DefaultRefundWindow.
 	RefundWindow time.Duration
 	// CancelWindow is how long after payment a cancel still reverses a paid
-	// payment; later cancels fail with CodeCancelWindowExceed. Default 24 h.
+	// payment; later cancels fail with CodeCancelWindowExceed. Default
+	// DefaultCancelWindow.
 	CancelWindow time.Duration
 
 	// Currencies, when not empty, lists the ISO 4217 codes the wallet takes;
@@ -65,6 +66,13 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// Defaults of the Config windows whose zero value means "default".
+const (
+	DefaultMaxExpiry    = 7 * 24 * time.Hour   // MaxExpiry: 7 days
+	DefaultRefundWindow = 365 * 24 * time.Hour // RefundWindow: 365 days
+	DefaultCancelWindow = 24 * time.Hour       // CancelWindow: 24 hours
+)
+
 // DefaultExpiry is how long a payment stays payable when neither the
 // merchant nor Config.Expiry says otherwise: 14 minutes for the cashier,
 // order code and entry code (Antom's wallet default), 3 minutes for
@@ -97,13 +105,13 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	c.Expiry = exp
 	if c.MaxExpiry == 0 {
-		c.MaxExpiry = 7 * 24 * time.Hour
+		c.MaxExpiry = DefaultMaxExpiry
 	}
 	if c.RefundWindow == 0 {
-		c.RefundWindow = 365 * 24 * time.Hour
+		c.RefundWindow = DefaultRefundWindow
 	}
 	if c.CancelWindow == 0 {
-		c.CancelWindow = 24 * time.Hour
+		c.CancelWindow = DefaultCancelWindow
 	}
 	if len(c.ReconcileSchedule) == 0 {
 		c.ReconcileSchedule = []time.Duration{time.Minute, 5 * time.Minute, time.Hour, 24 * time.Hour}

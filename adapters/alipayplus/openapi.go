@@ -58,14 +58,24 @@ type openAPIOverlayText struct {
 var overlayValues = strings.NewReplacer(
 	"{DefaultMaxBodyBytes}", fmt.Sprintf("%d MiB", DefaultMaxBodyBytes>>20),
 	"{DefaultMaxClockSkew}", durationWords(DefaultMaxClockSkew),
+	"{DefaultCancelWindow}", durationWords(engine.DefaultCancelWindow),
+	"{DefaultRefundWindow}", durationWords(engine.DefaultRefundWindow),
 )
 
-// durationWords writes a whole number of minutes as "14 minutes".
+// durationWords writes a duration of whole days, hours or minutes as
+// "365 days", "24 hours", "14 minutes" (the largest unit of which it is at
+// least two), anything else as Go writes it.
 func durationWords(d time.Duration) string {
-	if d%time.Minute != 0 || d < 2*time.Minute {
-		return d.String()
+	const day = 24 * time.Hour
+	switch {
+	case d >= 2*day && d%day == 0:
+		return fmt.Sprintf("%d days", d/day)
+	case d >= 2*time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	case d >= 2*time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
 	}
-	return fmt.Sprintf("%d minutes", d/time.Minute)
+	return d.String()
 }
 
 // transportAnswerDoc is one kind of answer the transport writes itself.

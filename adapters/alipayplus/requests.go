@@ -69,8 +69,8 @@ var (
 		payAuthCode.describe("Access token (isAgreementPay) or user payment code (isPaymentCode)."),
 		scenarioFactor.describe("The scenario; absent means the cashier."),
 		chooseScenario(func(*payInput) engine.Scenario { return engine.ScenarioCashier }),
-		payExpiry.describe(fmt.Sprintf("When the wallet closes the unpaid payment: in the future and at most 7 days ahead (engine default). Default: %s for the cashier and order code, %s for agreement pay and payment code.",
-			durationWords(engine.DefaultExpiry[engine.ScenarioCashier]), durationWords(engine.DefaultExpiry[engine.ScenarioAgreement]))),
+		payExpiry.describe(fmt.Sprintf("When the wallet closes the unpaid payment: in the future and at most %s ahead (engine default). Default: %s for the cashier and order code, %s for agreement pay and payment code.",
+			durationWords(engine.DefaultMaxExpiry), durationWords(engine.DefaultExpiry[engine.ScenarioCashier]), durationWords(engine.DefaultExpiry[engine.ScenarioAgreement]))),
 		urlMember("paymentReturnUrl", maxShortURL, func(in *payInput, s string) { in.req.ReturnURL = s }).
 			feeding(engine.FieldReturnURL).describe("Where the cashier sends the user afterwards."),
 		urlMember("paymentNotifyUrl", maxShortURL, setNotifyURL).
