@@ -182,8 +182,8 @@ func (h *Handler) errorResult(c *call, a api, err error, names map[engine.Field]
 	message := ""
 	if errors.As(err, &e) {
 		message = e.Message
-		if wireName, ok := names[e.Field]; ok && message != "" {
-			message = wireName + " " + message // e.g. "paymentRequestId order-1 was used for a different payment"
+		if e.Field != "" && message != "" {
+			message = wireName(names, e.Field) + " " + message // e.g. "paymentRequestId order-1 was used for a different payment"
 		}
 	}
 	return codeResult(a, code, message)

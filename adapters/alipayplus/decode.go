@@ -397,18 +397,24 @@ func quoteShort(s string) string {
 	return strconv.Quote(string([]rune(s)[:max])) + "..."
 }
 
+// wireName returns the wire name names gives the engine field f; an
+// unmapped field keeps its engine name.
+func wireName(names map[engine.Field]string, f engine.Field) string {
+	if w, ok := names[f]; ok {
+		return w
+	}
+	return string(f)
+}
+
 // engineFieldError turns an engine CodeParamIllegal error into a
-// fieldError, its engine field (e.g. engine.FieldAmountValue) replaced by the
-// wire name names gives it; an unmapped field keeps its engine name.
+// fieldError, its engine field (e.g. engine.FieldAmountValue) replaced by
+// its wire name.
 func engineFieldError(err error, names map[engine.Field]string) *fieldError {
 	var e *engine.Error
 	if !errors.As(err, &e) {
 		return &fieldError{problem: "illegal parameter"}
 	}
-	field, ok := names[e.Field]
-	if !ok {
-		field = string(e.Field)
-	}
+	field := wireName(names, e.Field)
 	problem := e.Message
 	if problem == "" {
 		problem = "is illegal"

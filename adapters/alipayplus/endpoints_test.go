@@ -3,7 +3,6 @@ package alipayplus
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
@@ -46,24 +45,6 @@ const (
 
 // epEpoch is the fixture's clock at start.
 var epEpoch = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
-
-// epKeys are the RSA-2048 keys of the endpoint tests, generated once: the
-// wallet's and one that every partner signs with.
-var epKeys = sync.OnceValue(func() [2]*rsa.PrivateKey {
-	var keys [2]*rsa.PrivateKey
-	var wg sync.WaitGroup
-	for i := range keys {
-		wg.Go(func() {
-			k, err := rsa.GenerateKey(rand.Reader, 2048)
-			if err != nil {
-				panic(err)
-			}
-			keys[i] = k
-		})
-	}
-	wg.Wait()
-	return keys
-})
 
 // idQueue mints the ids in preset first, then prefix+"1", prefix+"2", ...
 type idQueue struct {
@@ -142,8 +123,8 @@ type epOptions struct {
 
 func newEPFixture(t testing.TB, opt epOptions) *epFixture {
 	t.Helper()
-	keys := epKeys()
-	wallet, partnerKey := keys[0], keys[1]
+	keys := testRSAKeys(t)
+	wallet, partnerKey := keys.Wallet, keys.A1
 	clock := enginetest.NewClock(epEpoch)
 	ledger := memfunds.New()
 	ledger.Now = clock.Now

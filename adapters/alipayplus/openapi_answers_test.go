@@ -518,9 +518,9 @@ func oaGoldens(t *testing.T) {
 		case strings.HasPrefix(base, "seed_"):
 			parts := strings.Split(base, "_") // seed_000_pay
 			prof = map[string]Profile{"000": ProfileMiniProgramV1, "001": ProfileV1EN, "002": ProfileMiniProgramV1, "004": ProfileAntom}[parts[1]]
-			path := pathPrefixV1 + parts[2]
+			path := wire.PathPrefix + parts[2]
 			if prof == ProfileAntom {
-				path = pathPrefixAntom + parts[2]
+				path = wire.AntomPathPrefix + parts[2]
 			}
 			req, err := os.ReadFile(filepath.Join("testdata", "seeds", parts[1]+"_"+parts[2]+"_request.json"))
 			if err != nil {

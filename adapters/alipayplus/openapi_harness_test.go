@@ -378,7 +378,7 @@ func (p oaProfileCase) String() string {
 	return string(p.prof)
 }
 
-func (p oaProfileCase) path(endpoint string) string { return p.prefix + pathPrefixV1 + endpoint }
+func (p oaProfileCase) path(endpoint string) string { return p.prefix + wire.PathPrefix + endpoint }
 
 // withPartner adds the partnerId the mini-program profile requires.
 func (p oaProfileCase) withPartner(m map[string]any) map[string]any {

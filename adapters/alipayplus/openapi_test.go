@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -212,7 +213,7 @@ func (d *oaDoc) profileSchemas(t testing.TB, opPtr string, prof Profile) (reques
 func servedPaths() []string {
 	var out []string
 	for _, e := range endpoints {
-		out = append(out, pathPrefixV1+e.name, pathPrefixAntom+e.name)
+		out = append(out, wire.PathPrefix+e.name, wire.AntomPathPrefix+e.name)
 	}
 	sort.Strings(out)
 	return out

@@ -20,10 +20,6 @@ import (
 
 // Path prefixes the transport answers; the last segment names the endpoint
 // (see endpoints).
-const (
-	pathPrefixV1    = wire.PathPrefix
-	pathPrefixAntom = wire.AntomPathPrefix
-)
 
 // transportAnswer is the body of every answer the transport writes itself
 // (rejections before an endpoint runs, panics, internal errors).
@@ -283,10 +279,10 @@ func (x *exchange) observe(status int, body []byte) {
 // not under a known prefix) and whether it is under the Antom prefix.
 func endpointName(path string) (name string, antom bool) {
 	switch {
-	case strings.HasPrefix(path, pathPrefixV1):
-		return path[len(pathPrefixV1):], false
-	case strings.HasPrefix(path, pathPrefixAntom):
-		return path[len(pathPrefixAntom):], true
+	case strings.HasPrefix(path, wire.PathPrefix):
+		return path[len(wire.PathPrefix):], false
+	case strings.HasPrefix(path, wire.AntomPathPrefix):
+		return path[len(wire.AntomPathPrefix):], true
 	}
 	return "", false
 }
