@@ -62,7 +62,7 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 		case PaymentInit:
 			return nil, errorf(CodePaymentInProcess, "payment %s has a debit in flight", p.ID)
 		case PaymentSuccess:
-			if p.PendingOp == pendingReversal {
+			if p.PendingOp == PendingReversal {
 				return nil, errorf(CodePaymentInProcess, "payment %s is being reversed", p.ID)
 			}
 			if now.After(p.PaidAt.Add(e.cfg.CancelWindow)) {
@@ -72,7 +72,7 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 				return nil, errorf(CodeOrderStatusInvalid, "payment %s has refunds: cancel reverses whole payments only", p.ID)
 			}
 			pl := updatePlan(e.machine, snap, now)
-			pl.startOp(pendingReversal, e.cfg.reconcileDelay(0))
+			pl.startOp(PendingReversal, e.cfg.reconcileDelay(0))
 			pl.p.HeldAmount = pl.p.Amount
 			pl.note("reversal_started", "cancel")
 			started = true
@@ -117,7 +117,7 @@ func (e *Engine) reverse(ctx context.Context, committed *store.Snapshot) (Paymen
 
 // decideReversalResult records the funds answer to reversal opID.
 func (e *Engine) decideReversalResult(snap *store.Snapshot, opID string, res FundsResult, now time.Time) (*plan, error) {
-	if snap.Payment.PendingOp != pendingReversal || snap.Payment.OpID != opID {
+	if snap.Payment.PendingOp != PendingReversal || snap.Payment.OpID != opID {
 		return nil, nil
 	}
 	pl := updatePlan(e.machine, snap, now)
@@ -137,7 +137,7 @@ func (e *Engine) decideReversalResult(snap *store.Snapshot, opID string, res Fun
 		if !paid {
 			// Money the user must get back: try again with a new operation.
 			pl.note("reversal_declined", declineCode(res.Reason).String()+": "+res.Message)
-			pl.startOp(pendingReversal, e.cfg.reconcileDelay(0))
+			pl.startOp(PendingReversal, e.cfg.reconcileDelay(0))
 			return pl, nil
 		}
 		pl.endOp()

@@ -23,7 +23,7 @@ func (e *Engine) debit(ctx context.Context, committed *store.Snapshot, authCode 
 	if err != nil {
 		return Payment{}, res, err
 	}
-	if snap.Payment.PendingOp == pendingReversal && paymentState(&snap.Payment) == PaymentClosed {
+	if snap.Payment.PendingOp == PendingReversal && paymentState(&snap.Payment) == PaymentClosed {
 		// The debit succeeded after expiry: give the money back now.
 		v, _, err := e.reverse(ctx, snap)
 		return v, res, err
@@ -48,7 +48,7 @@ func (e *Engine) fundsAnswer(ctx context.Context, res FundsResult, err error, op
 // nothing when the debit is no longer in flight (somebody else recorded the
 // answer first).
 func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsResult, now time.Time) (*plan, error) {
-	if snap.Payment.PendingOp != pendingDebit || snap.Payment.OpID != opID {
+	if snap.Payment.PendingOp != PendingDebit || snap.Payment.OpID != opID {
 		return nil, nil
 	}
 	pl := updatePlan(e.machine, snap, now)
@@ -66,7 +66,7 @@ func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsR
 			if err := pl.move(EventDebitSucceededLate, "debit succeeded after expiry; reversing"); err != nil {
 				return nil, err
 			}
-			pl.startOp(pendingReversal, e.cfg.reconcileDelay(0))
+			pl.startOp(PendingReversal, e.cfg.reconcileDelay(0))
 			pl.p.HeldAmount = pl.p.Amount
 			pl.notifyResult(PaymentFail.String())
 			return pl, nil
@@ -138,7 +138,7 @@ func (e *Engine) Confirm(ctx context.Context, paymentID, userID string) (Payment
 			return pl, pl.expire()
 		}
 		pl.p.UserID = userID
-		pl.startOp(pendingDebit, e.cfg.reconcileDelay(0))
+		pl.startOp(PendingDebit, e.cfg.reconcileDelay(0))
 		started = true
 		return pl, pl.move(EventConfirm, "user "+userID)
 	})

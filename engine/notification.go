@@ -8,9 +8,10 @@ import (
 	"github.com/paystate/paystate/store"
 )
 
-// notificationKindPaymentResult is the Kind of the outbox messages that
-// announce a payment's final result (the only kind the engine writes).
-const notificationKindPaymentResult = "payment_result"
+// OutboxKindPaymentResult is the Kind of the outbox messages that announce
+// a payment's final result (store.OutboxMessage.Kind; the only kind the
+// engine writes).
+const OutboxKindPaymentResult = "payment_result"
 
 // Notification is what a merchant must be told: a payment reached its final
 // result. It is the engine's view of an outbox message (store.OutboxMessage),
@@ -54,8 +55,8 @@ func NotificationOf(m store.OutboxMessage) (Notification, error) {
 	if len(missing) > 0 {
 		return Notification{}, fmt.Errorf("engine: outbox message %q has no %s", m.ID, strings.Join(missing, ", "))
 	}
-	if m.Kind != notificationKindPaymentResult {
-		return Notification{}, fmt.Errorf("engine: outbox message %q has kind %q, want %q", m.ID, m.Kind, notificationKindPaymentResult)
+	if m.Kind != OutboxKindPaymentResult {
+		return Notification{}, fmt.Errorf("engine: outbox message %q has kind %q, want %q", m.ID, m.Kind, OutboxKindPaymentResult)
 	}
 	n := Notification{
 		ID: m.ID, PartnerID: m.PartnerID, PaymentID: m.PaymentID, RequestID: m.RequestID, NotifyURL: m.NotifyURL,

@@ -55,7 +55,7 @@ func (e *Engine) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 		if err != nil {
 			return Payment{}, e.internal(err, "create payment %s", pl.p.ID)
 		}
-		if pl.p.PendingOp == pendingDebit {
+		if pl.p.PendingOp == PendingDebit {
 			p, _, err := e.debit(ctx, &store.Snapshot{Payment: pl.p}, req.AuthCode)
 			if err == nil && p.State == PaymentClosed {
 				err = errorf(CodeOrderClosed, "payment %s expired before the debit was confirmed; the money goes back", p.ID)
@@ -94,7 +94,7 @@ func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time) (*plan,
 		ExpiresAt: expires.UTC(),
 	}, now)
 	if req.Scenario.Synchronous() {
-		pl.startOp(pendingDebit, e.cfg.reconcileDelay(0))
+		pl.startOp(PendingDebit, e.cfg.reconcileDelay(0))
 		return pl, pl.move(EventOpenDebit, "")
 	}
 	return pl, pl.move(EventAccept, "")

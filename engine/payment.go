@@ -63,10 +63,11 @@ type Refund struct {
 	FinishedAt  time.Time // zero while in flight
 }
 
-// Pending operations on a payment (store.Payment.PendingOp).
+// The pending operations of a payment as stored (store.Payment.PendingOp):
+// a debit or a reversal of a debit whose outcome the ledger has not told.
 const (
-	pendingDebit    = "debit"
-	pendingReversal = "reversal"
+	PendingDebit    = "debit"
+	PendingReversal = "reversal"
 )
 
 func paymentFromRecord(r *store.Payment) (Payment, error) {

@@ -158,7 +158,7 @@ func (pl *plan) notifyResult(status string) {
 	}
 	pl.outbox = append(pl.outbox, store.OutboxMessage{
 		ID: pl.p.ID + ".result", PaymentID: pl.p.ID, PartnerID: pl.p.PartnerID, RequestID: pl.p.RequestID,
-		Kind: notificationKindPaymentResult, NotifyURL: pl.p.NotifyURL, Status: status,
+		Kind: OutboxKindPaymentResult, NotifyURL: pl.p.NotifyURL, Status: status,
 		FailReason: pl.p.FailReason, FailMsg: pl.p.FailMessage,
 		Currency: pl.p.Currency, Amount: pl.p.Amount,
 		PaymentCreatedAt: pl.p.CreatedAt, PaymentTime: at,

@@ -64,7 +64,7 @@ func (e *Engine) check(ctx context.Context, c store.Check) (settled, asked bool,
 	if err != nil {
 		return false, true, err
 	}
-	if c.RefundID == "" && after.Payment.PendingOp == pendingReversal && after.Payment.OpID != opID {
+	if c.RefundID == "" && after.Payment.PendingOp == PendingReversal && after.Payment.OpID != opID {
 		// The answer started a new reversal (a debit that succeeded after
 		// expiry, or a declined reversal of one): issue it now.
 		if _, _, err := e.reverse(ctx, after); err != nil {
@@ -89,9 +89,9 @@ func (e *Engine) checkTarget(snap *store.Snapshot, refundID string) (string, dec
 		}
 	}
 	switch snap.Payment.PendingOp {
-	case pendingDebit:
+	case PendingDebit:
 		return snap.Payment.OpID, e.decideDebitResult
-	case pendingReversal:
+	case PendingReversal:
 		return snap.Payment.OpID, e.decideReversalResult
 	}
 	return "", nil

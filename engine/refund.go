@@ -90,7 +90,7 @@ func refundRefusal(p *store.Payment, amount Money, now time.Time, window time.Du
 	switch {
 	case paymentState(p) != PaymentSuccess:
 		return errorf(CodeOrderStatusInvalid, "payment %s is %s, only SUCCESS payments are refundable", p.ID, p.Status)
-	case p.PendingOp == pendingReversal:
+	case p.PendingOp == PendingReversal:
 		return errorf(CodeOrderStatusInvalid, "payment %s is being cancelled", p.ID)
 	case amount.Currency != p.Currency:
 		return errorf(CodeCurrencyNotSupported, "refund currency %s differs from the payment's %s", amount.Currency, p.Currency)

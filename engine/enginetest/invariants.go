@@ -28,13 +28,8 @@ var (
 	refundFailed = engine.RefundFail.String()
 )
 
-// pendingReversal is store.Payment.PendingOp while a reversal (cancel of a
-// paid payment, or a debit that succeeded after expiry) is in flight.
-const pendingReversal = "reversal"
-
 // CheckRefunds reports how a payment's snapshot breaks the refund rule, or
-// nil. The rule: the successful refunds plus the
-// refunds in flight (INIT) never exceed the paid amount; RefundedAmount is
+// nil. The rule: the successful refunds plus the refunds in flight (INIT) never exceed the paid amount; RefundedAmount is
 // the sum of the successful refunds and HeldAmount the sum of the refunds
 // in flight, plus the whole amount while a reversal is in flight; every
 // refund that did not fail is in the payment's currency and refunds a
@@ -62,7 +57,7 @@ func CheckRefunds(snap store.Snapshot) error {
 		}
 	}
 	held := inFlight
-	if p.PendingOp == pendingReversal {
+	if p.PendingOp == engine.PendingReversal {
 		held += p.Amount
 	}
 	switch {
@@ -105,7 +100,7 @@ func CheckNotifications(p store.Payment, msgs []store.OutboxMessage) error {
 	}
 	m := msgs[0]
 	switch {
-	case m.Kind != "payment_result" || m.Status != want:
+	case m.Kind != engine.OutboxKindPaymentResult || m.Status != want:
 		return fmt.Errorf("payment %s (%s, %q): notified %s %s, want payment_result %s", p.ID, p.Status, p.FailReason, m.Kind, m.Status, want)
 	case m.Currency != p.Currency || m.Amount != p.Amount:
 		return fmt.Errorf("payment %s: notified %d %s, payment of %d %s", p.ID, m.Amount, m.Currency, p.Amount, p.Currency)
