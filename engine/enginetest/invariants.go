@@ -29,9 +29,9 @@ var (
 )
 
 // CheckRefunds reports how a payment's snapshot breaks the refund rule, or
-// nil. The rule: the successful refunds plus the refunds in flight (INIT) never exceed the paid amount; RefundedAmount is
-// the sum of the successful refunds and HeldAmount the sum of the refunds
-// in flight, plus the whole amount while a reversal is in flight; every
+// nil. The rule: the successful refunds plus the refunds in flight (INIT)
+// never exceed the paid amount; RefundedAmount is the sum of the
+// successful refunds and HeldAmount the sum of the refunds in flight, plus the whole amount while a reversal is in flight; every
 // refund that did not fail is in the payment's currency and refunds a
 // SUCCESS payment. It reads nothing but snap, so it holds for every
 // snapshot a reader gets, at any instant, under any concurrency.
