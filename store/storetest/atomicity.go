@@ -166,15 +166,7 @@ func testFailedUpdateAppliesNothing(t *testing.T, h *harness) {
 func testFailedCreateAppliesNothing(t *testing.T, h *harness) {
 	f := newAtomicityFixture(h)
 
-	base := func() store.Change {
-		n := paid(newPayment("pay-new", "partner-a", "req-new"))
-		return store.Change{
-			Payment:    n,
-			NewRefunds: []store.Refund{newRefund("ref-new", n, "rreq-new", 10)},
-			Events:     []store.Event{event(n, "create", "", "SUCCESS")},
-			Outbox:     []store.OutboxMessage{newMessage("msg-new", n, t0)},
-		}
-	}
+	base := fullCreate
 	cases := []struct {
 		name   string
 		breaks func(c *store.Change)
@@ -211,4 +203,16 @@ func testFailedCreateAppliesNothing(t *testing.T, h *harness) {
 	require.Equal(t, []string{"msg-new"}, messageIDs(h.outbox("pay-new")))
 	require.Len(t, h.history("pay-new"), 1)
 	require.True(t, slices.Contains(messageIDs(h.claim("probe-2", t0.Add(24*time.Hour), time.Minute, 100)), "msg-new"))
+}
+
+// fullCreate is a valid Change that creates payment pay-new (partner-a,
+// req-new) with one of every record: a refund, an event and a message.
+func fullCreate() store.Change {
+	n := paid(newPayment("pay-new", "partner-a", "req-new"))
+	return store.Change{
+		Payment:    n,
+		NewRefunds: []store.Refund{newRefund("ref-new", n, "rreq-new", 10)},
+		Events:     []store.Event{event(n, "create", "", "SUCCESS")},
+		Outbox:     []store.OutboxMessage{newMessage("msg-new", n, t0)},
+	}
 }

@@ -32,15 +32,7 @@ func testMalformedChangeRefused(t *testing.T, h *harness) {
 
 	// create and update are valid changes; each case breaks one rule of
 	// one of them.
-	create := func() store.Change {
-		n := paid(newPayment("pay-new", "partner-a", "req-new"))
-		return store.Change{
-			Payment:    n,
-			NewRefunds: []store.Refund{newRefund("ref-new", n, "rreq-new", 10)},
-			Events:     []store.Event{event(n, "create", "", "SUCCESS")},
-			Outbox:     []store.OutboxMessage{newMessage("msg-new", n, t0)},
-		}
-	}
+	create := fullCreate
 	update := func() store.Change {
 		p3 := next(f.p2)
 		p3.HeldAmount += 300
