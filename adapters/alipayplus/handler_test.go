@@ -731,3 +731,58 @@ func TestTransportOddBodiesAndMediaTypes(t *testing.T) {
 		t.Errorf("empty body: HTTP %d %+v", rec.Code, res)
 	}
 }
+
+// The official merchant SDKs send Content-Type on two lines and headers of
+// their own; the wallet must take such a request as any other.
+func TestTransportTakesWhatMerchantSDKsSend(t *testing.T) {
+	f := newTransportFixture(t, nil)
+	r := f.newRequest(t, f.clientB, echoPath, echoBody)
+	r.Header.Del("Content-Type")
+	r.Header.Add("Content-Type", "application/json")
+	r.Header.Add("Content-Type", "application/json; charset=UTF-8")
+	r.Header.Set("Key-Version", "1")
+	r.Header.Set("Agent-Token", "agent-token-from-sdk")
+	r.Header.Set("Sdk-Version", "go-sdk-1.3.5")
+	if rec, res := f.serve(t, r); rec.Code != 200 || res.ResultCode != wire.CodeSuccess {
+		t.Fatalf("SDK-shaped request: HTTP %d %+v", rec.Code, res)
+	}
+
+	for _, lines := range [][]string{
+		{"application/json", "text/plain"},
+		{"application/json; charset=UTF-8", "application/json; charset=ISO-8859-1"},
+		{"application/json", "application/json; charset"},
+	} {
+		r := f.newRequest(t, f.clientB, echoPath, echoBody)
+		r.Header["Content-Type"] = lines
+		if rec, res := f.serve(t, r); rec.Code != 415 || res.ResultCode != wire.CodeMediaTypeNotAcceptable {
+			t.Errorf("Content-Type lines %q: HTTP %d %+v", lines, rec.Code, res)
+		}
+	}
+}
+
+// Every refusal is logged at info level with the Client-Id as sent, so an
+// operator can tell a merchant why its requests fail, known client or not.
+func TestTransportLogsEveryRefusalWithTheClientID(t *testing.T) {
+	var logs syncBuffer
+	f := newTransportFixture(t, func(c *Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	})
+	r := f.newRequest(t, f.clientA, echoPath, echoBody)
+	r.Header["Content-Type"] = []string{"text/plain"}
+	if rec, _ := f.serve(t, r); rec.Code != 415 {
+		t.Fatalf("HTTP %d", rec.Code)
+	}
+	stranger := &client.Client{ClientID: "client-nobody-knows", Key: f.keys.Stranger, KeyVersion: "1"}
+	if rec, _ := f.serve(t, f.newRequest(t, stranger, echoPath, echoBody)); rec.Code != 401 {
+		t.Fatalf("HTTP %d", rec.Code)
+	}
+	got := logs.String()
+	for _, want := range []string{
+		"level=INFO msg=\"alipayplus: request rejected\" path=" + echoPath + " clientId=" + testClientA + " knownClient=false resultCode=MEDIA_TYPE_NOT_ACCEPTABLE",
+		"clientId=client-nobody-knows knownClient=false resultCode=INVALID_CLIENT",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("log lacks %q:\n%s", want, got)
+		}
+	}
+}

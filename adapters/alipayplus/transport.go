@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -20,6 +19,9 @@ import (
 
 // Path prefixes the transport answers; the last segment names the endpoint
 // (see endpoints).
+
+// maxLoggedClientID bounds the Client-Id a rejection's log line quotes.
+const maxLoggedClientID = 64
 
 // transportAnswer is the body of every answer the transport writes itself
 // (rejections before an endpoint runs, panics, internal errors).
@@ -49,7 +51,8 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 //     known endpoint name, else NO_INTERFACE_DEF, 404;
 //   - the method is POST, else METHOD_NOT_SUPPORTED, 405 (with Allow: POST);
 //   - Content-Type is absent or application/json with no charset or
-//     charset UTF-8, else MEDIA_TYPE_NOT_ACCEPTABLE, 415;
+//     charset UTF-8 (on every line, when it is given on several), else
+//     MEDIA_TYPE_NOT_ACCEPTABLE, 415;
 //   - the body fits in Config.MaxBodyBytes, else PARAM_ILLEGAL, 413 (nothing
 //     is processed); a body that cannot be read is PARAM_ILLEGAL, 400;
 //   - exactly one Client-Id header, naming a configured partner, else
@@ -67,6 +70,10 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 //     INVALID_SIGNATURE, 401;
 //   - a path under /ams/api is only answered for partners of ProfileAntom,
 //     else NO_INTERFACE_DEF, 404.
+//
+// Headers it does not name (an SDK's Key-Version, Agent-Token,
+// Sdk-Version, ...) are ignored. Every refusal is logged at info level with
+// the Client-Id header as sent.
 //
 // Then the endpoint runs and its answer is sent with HTTP status 200,
 // whatever its result (Alipay+ answers business failures with 200 and the
@@ -114,14 +121,13 @@ type exchange struct {
 // serve runs the pipeline and returns the HTTP status and the answer body.
 func (x *exchange) serve() (int, any) {
 	h, r := x.h, x.r
-	var clientID string
 	fail := func(rej *rejection) (int, any) {
-		level := slog.LevelDebug
-		if clientID != "" {
-			level = slog.LevelInfo // a known partner failing authentication is worth seeing
-		}
-		h.cfg.Logger.Log(r.Context(), level, "alipayplus: request rejected",
-			"path", r.URL.Path, "clientId", clientID, "resultCode", rej.result.ResultCode, "reason", rej.result.ResultMessage)
+		// Every refusal is worth seeing: a merchant whose client the
+		// wallet refuses can only be helped from this line. The Client-Id
+		// is logged as sent (cut short), known or not.
+		h.cfg.Logger.InfoContext(r.Context(), "alipayplus: request rejected",
+			"path", r.URL.Path, "clientId", wire.Truncate(strings.Join(r.Header.Values("Client-Id"), ","), maxLoggedClientID),
+			"knownClient", x.clientID != "", "resultCode", rej.result.ResultCode, "reason", rej.result.ResultMessage)
 		if rej.status == http.StatusMethodNotAllowed {
 			x.w.Header().Set("Allow", http.MethodPost)
 		}
@@ -158,7 +164,6 @@ func (x *exchange) serve() (int, any) {
 	if !ok {
 		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidClient, "Client-Id is not known"))
 	}
-	clientID = cid
 	x.clientID = cid
 
 	reqTime, rej := x.checkRequestTime()
@@ -307,25 +312,29 @@ func wirePath(r *http.Request) string {
 }
 
 // checkMediaType accepts a missing Content-Type (the spec makes it
-// optional) and application/json with no charset or charset UTF-8.
+// optional) and application/json with no charset or charset UTF-8. A
+// header given on several lines is accepted when every line says so: the
+// official merchant SDKs send both "application/json" and
+// "application/json; charset=UTF-8" (docs/decisions.md, 56).
 func checkMediaType(h http.Header) *rejection {
-	values := h.Values("Content-Type")
-	if len(values) == 0 {
-		return nil
-	}
-	bad := reject(http.StatusUnsupportedMediaType, wire.StatusFail, wire.CodeMediaTypeNotAcceptable,
-		"Content-Type must be application/json (charset UTF-8)")
-	if len(values) > 1 {
-		return bad
-	}
-	mt, params, err := mime.ParseMediaType(values[0])
-	if err != nil || mt != "application/json" {
-		return bad
-	}
-	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return bad
+	for _, v := range h.Values("Content-Type") {
+		if !isJSONUTF8(v) {
+			return reject(http.StatusUnsupportedMediaType, wire.StatusFail, wire.CodeMediaTypeNotAcceptable,
+				"Content-Type must be application/json (charset UTF-8)")
+		}
 	}
 	return nil
+}
+
+// isJSONUTF8 reports whether a Content-Type value names application/json
+// with no charset or charset UTF-8.
+func isJSONUTF8(v string) bool {
+	mt, params, err := mime.ParseMediaType(v)
+	if err != nil || mt != "application/json" {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8")
 }
 
 // readBody reads the whole body, refusing more than max bytes.
