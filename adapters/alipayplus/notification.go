@@ -8,13 +8,29 @@ import (
 	"github.com/paystate/paystate/engine"
 )
 
-// NotifyPaymentBody returns the notifyPayment body announcing n. It depends
-// on n alone (times are n's, written in UTC), so every attempt of a
-// notification sends the same bytes. paymentStatus is SUCCESS or FAIL
-// (expiry included); for FAIL, paymentFailReason is n.FailMessage, else the
-// default text of n.FailReason's result code, else "Payment failed.", at
-// most 256 characters. A notification in any other state is an error.
-func NotifyPaymentBody(n engine.Notification) ([]byte, error) {
+// NotifyPaymentBody returns the notifyPayment body announcing n to a
+// partner of profile prof. It depends on prof and n alone (times are n's,
+// written in UTC), so every attempt of a notification sends the same
+// bytes. A notification in a state other than SUCCESS or FAIL (expiry
+// included) is an error.
+//
+// miniprogram-v1 and v1-en: wire.NotifyPaymentRequest; paymentStatus is
+// SUCCESS or FAIL, paymentTime the success time, and for FAIL
+// paymentFailReason is n.FailMessage, else the text Alipay+ words for the
+// code ("Order payment expired."), else the default text of its result
+// code, else "Payment failed.", at most 256 characters.
+//
+// antom: wire.AntomNotifyPaymentRequest (Antom's notifyPayment): notifyType
+// PAYMENT_RESULT, result S SUCCESS for paid, F with the failure's result
+// code and the same reason text for failed; paymentTime is when the
+// payment reached its result.
+func NotifyPaymentBody(prof Profile, n engine.Notification) ([]byte, error) {
+	if n.State != engine.PaymentSuccess && n.State != engine.PaymentFail {
+		return nil, fmt.Errorf("alipayplus: notification %s announces state %s, want SUCCESS or FAIL", n.ID, n.State)
+	}
+	if prof == ProfileAntom {
+		return json.Marshal(antomNotifyPayment(n))
+	}
 	body := wire.NotifyPaymentRequest{
 		PartnerID:         n.PartnerID,
 		PaymentID:         n.PaymentID,
@@ -22,18 +38,39 @@ func NotifyPaymentBody(n engine.Notification) ([]byte, error) {
 		PaymentAmount:     *amountOf(n.Amount),
 		PaymentCreateTime: wireTime(n.PaymentCreatedAt.UTC()),
 	}
-	switch n.State {
-	case engine.PaymentSuccess:
+	if n.State == engine.PaymentSuccess {
 		body.PaymentStatus = wire.PaymentStatusSuccess
 		body.PaymentTime = wireTime(n.At.UTC())
-	case engine.PaymentFail:
+	} else {
 		body.PaymentStatus = wire.PaymentStatusFail
-		body.PaymentFailReason = failReasonText(n.FailReason, n.FailMessage)
-		if body.PaymentFailReason == "" {
-			body.PaymentFailReason = "Payment failed."
-		}
-	default:
-		return nil, fmt.Errorf("alipayplus: notification %s announces state %s, want SUCCESS or FAIL", n.ID, n.State)
+		body.PaymentFailReason = notifiedFailReason(n)
 	}
 	return json.Marshal(body)
+}
+
+// antomNotifyPayment is the antom profile's notifyPayment of n, a SUCCESS
+// or FAIL notification.
+func antomNotifyPayment(n engine.Notification) wire.AntomNotifyPaymentRequest {
+	body := wire.AntomNotifyPaymentRequest{
+		NotifyType:        wire.NotifyTypePaymentResult,
+		Result:            successResult(),
+		PaymentRequestID:  n.RequestID,
+		PaymentID:         n.PaymentID,
+		PaymentAmount:     *amountOf(n.Amount),
+		PaymentCreateTime: wireTime(n.PaymentCreatedAt.UTC()),
+		PaymentTime:       wireTime(n.At.UTC()),
+	}
+	if n.State == engine.PaymentFail {
+		body.Result = failReasonResult(apiPay, n.FailReason, "")
+		body.Result.ResultMessage = notifiedFailReason(n)
+	}
+	return body
+}
+
+// notifiedFailReason is the text a notification gives for n's failure.
+func notifiedFailReason(n engine.Notification) string {
+	if reason := failReasonText(n.FailReason, n.FailMessage); reason != "" {
+		return reason
+	}
+	return "Payment failed."
 }

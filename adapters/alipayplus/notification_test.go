@@ -30,7 +30,7 @@ func notifyBodyOf(m store.OutboxMessage) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NotifyPaymentBody(n)
+	return NotifyPaymentBody(ProfileMiniProgramV1, n)
 }
 
 func TestNotifyPaymentBody(t *testing.T) {
@@ -108,10 +108,47 @@ func TestNotifyPaymentBody(t *testing.T) {
 }
 
 func TestNotifyPaymentBodyRefusesAStateThatIsNotAResult(t *testing.T) {
-	for _, st := range []engine.PaymentState{engine.PaymentInit, engine.PaymentAccept, engine.PaymentClosed} {
-		_, err := NotifyPaymentBody(engine.Notification{ID: "pay-1.result", State: st, Amount: engine.Money{Currency: "USD", Minor: 1}})
-		if err == nil || !strings.Contains(err.Error(), "want SUCCESS or FAIL") {
-			t.Errorf("state %s: error %v", st, err)
+	for _, prof := range []Profile{ProfileMiniProgramV1, ProfileV1EN, ProfileAntom} {
+		for _, st := range []engine.PaymentState{engine.PaymentInit, engine.PaymentAccept, engine.PaymentClosed} {
+			_, err := NotifyPaymentBody(prof, engine.Notification{ID: "pay-1.result", State: st, Amount: engine.Money{Currency: "USD", Minor: 1}})
+			if err == nil || !strings.Contains(err.Error(), "want SUCCESS or FAIL") {
+				t.Errorf("%s, state %s: error %v", prof, st, err)
+			}
+		}
+	}
+}
+
+// An antom partner's notifyPayment is Antom's: notifyType and a result that
+// says paid (S) or failed (F with the failure's code), never the
+// mini-program's paymentStatus.
+func TestNotifyPaymentBodyAntom(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	paid := engine.Notification{ID: "pay-1.result", PartnerID: "partner-antom", PaymentID: "pay-1", RequestID: "req-1",
+		State: engine.PaymentSuccess, Amount: engine.Money{Currency: "USD", Minor: 1050},
+		PaymentCreatedAt: at.Add(-time.Minute), At: at}
+	declined := paid
+	declined.State, declined.FailReason = engine.PaymentFail, engine.CodeBalanceNotEnough
+	expired := paid
+	expired.State, expired.FailReason = engine.PaymentFail, engine.CodeExpired
+	for _, c := range []struct {
+		name string
+		n    engine.Notification
+		want string
+	}{
+		{"paid", paid, `{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},` +
+			`"paymentRequestId":"req-1","paymentId":"pay-1","paymentAmount":{"currency":"USD","value":"1050"},` +
+			`"paymentCreateTime":"2026-03-04T05:05:07Z","paymentTime":"2026-03-04T05:06:07Z"}`},
+		{"declined", declined, `{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"USER_BALANCE_NOT_ENOUGH","resultStatus":"F","resultMessage":"` +
+			defaultMessages[wire.CodeUserBalanceNotEnough] + `"},` +
+			`"paymentRequestId":"req-1","paymentId":"pay-1","paymentAmount":{"currency":"USD","value":"1050"},` +
+			`"paymentCreateTime":"2026-03-04T05:05:07Z","paymentTime":"2026-03-04T05:06:07Z"}`},
+		{"expired", expired, `{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"ORDER_IS_CLOSED","resultStatus":"F","resultMessage":"Order payment expired."},` +
+			`"paymentRequestId":"req-1","paymentId":"pay-1","paymentAmount":{"currency":"USD","value":"1050"},` +
+			`"paymentCreateTime":"2026-03-04T05:05:07Z","paymentTime":"2026-03-04T05:06:07Z"}`},
+	} {
+		got, err := NotifyPaymentBody(ProfileAntom, c.n)
+		if err != nil || string(got) != c.want {
+			t.Errorf("%s: %s, %v\nwant %s", c.name, got, err, c.want)
 		}
 	}
 }

@@ -60,7 +60,7 @@ func BenchmarkNotify(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		body, err := alipayplus.NotifyPaymentBody(n)
+		body, err := alipayplus.NotifyPaymentBody(alipayplus.ProfileMiniProgramV1, n)
 		if err != nil {
 			b.Fatal(err)
 		}

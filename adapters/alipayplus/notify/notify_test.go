@@ -327,7 +327,7 @@ func TestNotifyUnknownPartnerSendsNothing(t *testing.T) {
 	}
 }
 
-func TestNotifyAntomPartnerSameBody(t *testing.T) {
+func TestNotifyAntomPartnerGetsAntomsBody(t *testing.T) {
 	keys := alipaytest.Keys(t)
 	m := newMerchant(t, signedAck(t, keys.B, "1", testClientB, "/n", ackS))
 	n := loopbackNotifier(t, nil)
@@ -336,9 +336,10 @@ func TestNotifyAntomPartnerSameBody(t *testing.T) {
 	if err := n.Notify(context.Background(), msg); err != nil {
 		t.Fatal(err)
 	}
-	want, _ := alipayplus.NotifyPaymentBody(msg)
-	if got := m.request(0).Body; string(got) != string(want) {
-		t.Errorf("body %s", got)
+	want, _ := alipayplus.NotifyPaymentBody(alipayplus.ProfileAntom, msg)
+	got := m.request(0).Body
+	if string(got) != string(want) || !strings.Contains(string(got), `"notifyType":"PAYMENT_RESULT"`) {
+		t.Errorf("body %s, want %s", got, want)
 	}
 }
 

@@ -230,8 +230,8 @@ type InquiryRefundResponse struct {
 }
 
 // NotifyPaymentRequest is the body of the notifyPayment a wallet POSTs to a
-// merchant's paymentNotifyUrl once a payment reaches its final result. The
-// field order is the wire order. PaymentTime is set for SUCCESS only (it is
+// merchant's paymentNotifyUrl once a payment reaches its final result, in
+// the miniprogram-v1 and v1-en profiles. The field order is the wire order. PaymentTime is set for SUCCESS only (it is
 // the payment's success time); PaymentFailReason for FAIL only.
 type NotifyPaymentRequest struct {
 	PartnerID         string `json:"partnerId"`
@@ -242,4 +242,22 @@ type NotifyPaymentRequest struct {
 	PaymentTime       string `json:"paymentTime,omitempty"`
 	PaymentStatus     string `json:"paymentStatus"`
 	PaymentFailReason string `json:"paymentFailReason,omitempty"`
+}
+
+// NotifyTypePaymentResult is AntomNotifyPaymentRequest.NotifyType: the
+// notification tells a payment's final result.
+const NotifyTypePaymentResult = "PAYMENT_RESULT"
+
+// AntomNotifyPaymentRequest is the notifyPayment body of the antom profile,
+// in Antom's shape: Result tells the payment's outcome, S for paid and F
+// with the failure's result code and message for failed (a notification
+// is never U). PaymentTime is when the payment reached that result.
+type AntomNotifyPaymentRequest struct {
+	NotifyType        string `json:"notifyType"`
+	Result            Result `json:"result"`
+	PaymentRequestID  string `json:"paymentRequestId"`
+	PaymentID         string `json:"paymentId"`
+	PaymentAmount     Amount `json:"paymentAmount"`
+	PaymentCreateTime string `json:"paymentCreateTime,omitempty"`
+	PaymentTime       string `json:"paymentTime,omitempty"`
 }
