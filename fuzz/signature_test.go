@@ -65,7 +65,7 @@ func checkSignatureAnswer(t *testing.T, w *wallet, header string) {
 	r.Header.Set("Signature", header)
 	rec := httptest.NewRecorder()
 	w.h.ServeHTTP(rec, r)
-	if err := w.verify.VerifyResponse(path, rec.Header(), rec.Body.Bytes()); err != nil {
+	if err := w.verify[miniPartner].VerifyResponse(path, rec.Header(), rec.Body.Bytes()); err != nil {
 		t.Fatalf("Signature %q: answer (HTTP %d, %s) not verified: %v", header, rec.Code, rec.Body, err)
 	}
 	var env struct {

@@ -63,7 +63,7 @@ type wallet struct {
 	eng     *engine.Engine
 	clients map[string]*client.Client // by partner id
 	prefix  map[string]string         // path prefix by partner id
-	verify  *client.Client
+	verify  map[string]*client.Client // answers' verifier by partner id
 	logs    bytes.Buffer
 	now     time.Time // the wallet's clock, which stands still
 	paidID  string    // payment id of the paid payment
@@ -90,13 +90,18 @@ func newWallet(tb testing.TB) *wallet {
 	}
 	w := &wallet{eng: eng, now: now, prefix: map[string]string{antomPartner: "/ams/api"}}
 	pub := map[string]*rsa.PublicKey{"1": &partnerKey.PublicKey}
+	partners := []alipayplus.Partner{
+		{PartnerID: miniPartner, ClientID: "client-mini", Profile: alipayplus.ProfileMiniProgramV1, PublicKeys: pub},
+		{PartnerID: enPartner, ClientID: "client-en", Profile: alipayplus.ProfileV1EN, PublicKeys: pub},
+		{PartnerID: antomPartner, ClientID: "client-antom", Profile: alipayplus.ProfileAntom, PublicKeys: pub},
+	}
+	w.verify = map[string]*client.Client{}
+	for i := range partners {
+		w.verify[partners[i].PartnerID] = &client.Client{WalletKey: &walletKey.PublicKey, WalletClientID: partners[i].AnswerClientID("wallet")}
+	}
 	w.h, err = alipayplus.NewHandler(alipayplus.Config{
 		Engine: eng, WalletClientID: "wallet", WalletKey: walletKey,
-		Partners: []alipayplus.Partner{
-			{PartnerID: miniPartner, ClientID: "client-mini", Profile: alipayplus.ProfileMiniProgramV1, PublicKeys: pub},
-			{PartnerID: enPartner, ClientID: "client-en", Profile: alipayplus.ProfileV1EN, PublicKeys: pub},
-			{PartnerID: antomPartner, ClientID: "client-antom", Profile: alipayplus.ProfileAntom, PublicKeys: pub},
-		},
+		Partners:   partners,
 		CashierURL: func(id string) string { return "https://wallet.example/cashier?paymentId=" + id },
 		Now:        clock.Now,
 		Logger:     slog.New(slog.NewTextHandler(&w.logs, nil)),
@@ -112,7 +117,6 @@ func newWallet(tb testing.TB) *wallet {
 		enPartner:    newClient("client-en", client.TimeISO8601),
 		antomPartner: newClient("client-antom", client.TimeEpochMillis),
 	}
-	w.verify = &client.Client{WalletKey: &walletKey.PublicKey, WalletClientID: "wallet"}
 	p, err := eng.Pay(context.Background(), engine.PayRequest{
 		PartnerID: miniPartner, RequestID: fuzzPaidRequest, Scenario: engine.ScenarioAgreement,
 		AuthCode: fuzzToken, Amount: engine.Money{Currency: "USD", Minor: 1000}, OrderTitle: "SHOES",
@@ -139,7 +143,7 @@ func (w *wallet) post(t *testing.T, partner, endpoint string, body []byte) wire.
 	}
 	rec := httptest.NewRecorder()
 	w.h.ServeHTTP(rec, r)
-	if err := w.verify.VerifyResponse(path, rec.Header(), rec.Body.Bytes()); err != nil {
+	if err := w.verify[partner].VerifyResponse(path, rec.Header(), rec.Body.Bytes()); err != nil {
 		t.Fatalf("%s %s: answer (HTTP %d, %s) not verified: %v", partner, path, rec.Code, rec.Body, err)
 	}
 	var env struct {

@@ -98,7 +98,7 @@ func benchEndpoint(b *testing.B, f *epFixture, reqs []*http.Request) {
 	}
 	b.StopTimer()
 	if rec != nil {
-		if err := f.verify.VerifyResponse(wirePath(reqs[b.N-1]), rec.Header(), rec.Body.Bytes()); err != nil {
+		if err := answerVerifier(f.h, f.verify, reqs[b.N-1]).VerifyResponse(wirePath(reqs[b.N-1]), rec.Header(), rec.Body.Bytes()); err != nil {
 			b.Fatal(err)
 		}
 	}

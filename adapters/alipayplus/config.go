@@ -79,3 +79,14 @@ type Observation struct {
 	Result     wire.Result // as answered
 	Duration   time.Duration
 }
+
+// AnswerClientID returns the Client-Id the wallet signs its answers and
+// notifications to p with: an antom partner's own, as Antom's answers and
+// notifications carry the merchant's client id, so that a merchant
+// verifies them with its own; for the other profiles, walletClientID.
+func (p *Partner) AnswerClientID(walletClientID string) string {
+	if p.Profile == ProfileAntom {
+		return p.ClientID
+	}
+	return walletClientID
+}

@@ -160,8 +160,12 @@ func newEPFixture(t testing.TB, opt epOptions) *epFixture {
 		t.Fatal(err)
 	}
 	newClient := func(id string, tf client.TimeFormat) *client.Client {
-		return &client.Client{ClientID: id, Key: partnerKey, KeyVersion: "1", WalletKey: &wallet.PublicKey,
+		c := &client.Client{ClientID: id, Key: partnerKey, KeyVersion: "1", WalletKey: &wallet.PublicKey,
 			WalletClientID: epWalletID, Now: clock.Now, TimeFormat: tf}
+		if e, ok := h.byClient[id]; ok { // an antom merchant verifies answers with its own Client-Id
+			c.WalletClientID = e.partner.AnswerClientID(epWalletID)
+		}
+		return c
 	}
 	return &epFixture{
 		h: h, eng: eng, store: st, clock: clock, ledger: ledger, ids: ids, logs: logs,
@@ -190,7 +194,7 @@ func (f *epFixture) send(t testing.TB, partner, path string, body []byte) ([]byt
 	}
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, r)
-	if err := f.verify.VerifyResponse(wirePath(r), rec.Header(), rec.Body.Bytes()); err != nil {
+	if err := answerVerifier(f.h, f.verify, r).VerifyResponse(wirePath(r), rec.Header(), rec.Body.Bytes()); err != nil {
 		t.Fatalf("%s: answer (HTTP %d, %s) not verified: %v", path, rec.Code, rec.Body, err)
 	}
 	if rec.Code != http.StatusOK {

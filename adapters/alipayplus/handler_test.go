@@ -129,7 +129,7 @@ func newTransportFixture(t testing.TB, tweak func(*Config)) *transportFixture {
 	return &transportFixture{
 		h: withTestEndpoints(h), keys: keys, clock: clock, ledger: ledger, logs: logs,
 		clientA: &client.Client{ClientID: testClientA, Key: keys.A2, KeyVersion: "2", WalletKey: &keys.Wallet.PublicKey, WalletClientID: testWalletClientID, Now: clock.Now},
-		clientB: &client.Client{ClientID: testClientB, Key: keys.B, KeyVersion: "1", WalletKey: &keys.Wallet.PublicKey, WalletClientID: testWalletClientID, Now: clock.Now, TimeFormat: client.TimeEpochMillis},
+		clientB: &client.Client{ClientID: testClientB, Key: keys.B, KeyVersion: "1", WalletKey: &keys.Wallet.PublicKey, WalletClientID: testClientB, Now: clock.Now, TimeFormat: client.TimeEpochMillis},
 		wallet:  &client.Client{WalletKey: &keys.Wallet.PublicKey, WalletClientID: testWalletClientID, Now: clock.Now, MaxClockSkew: time.Second},
 	}
 }
@@ -164,7 +164,7 @@ func (f *transportFixture) checkAnswer(t testing.TB, r *http.Request, rec *httpt
 	if got := rec.Header().Get("Content-Type"); got != "application/json; charset=UTF-8" {
 		t.Errorf("answer Content-Type = %q", got)
 	}
-	if err := f.wallet.VerifyResponse(wirePath(r), rec.Header(), rec.Body.Bytes()); err != nil {
+	if err := answerVerifier(f.h, f.wallet, r).VerifyResponse(wirePath(r), rec.Header(), rec.Body.Bytes()); err != nil {
 		t.Fatalf("answer (HTTP %d, %s) not verified: %v", rec.Code, rec.Body, err)
 	}
 	sh, err := signing.ParseSignatureHeader(rec.Header().Get("Signature"))
@@ -785,4 +785,18 @@ func TestTransportLogsEveryRefusalWithTheClientID(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, got)
 		}
 	}
+}
+
+// answerVerifier returns v set to verify the answer to r: it must carry the
+// Client-Id the handler signs r's answer with (the partner's own when r's
+// one Client-Id names an antom partner, Partner.AnswerClientID; the
+// wallet's otherwise).
+func answerVerifier(h *Handler, v *client.Client, r *http.Request) *client.Client {
+	c := *v
+	if ids := r.Header.Values("Client-Id"); len(ids) == 1 {
+		if e, ok := h.byClient[ids[0]]; ok {
+			c.WalletClientID = e.partner.AnswerClientID(v.WalletClientID)
+		}
+	}
+	return &c
 }

@@ -128,7 +128,7 @@ func (o *oaHarness) check(t testing.TB, c oaCall, r *http.Request, rec *httptest
 	d := o.doc
 	a := oaAnswer{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
 	what := r.Method + " " + r.URL.Path
-	if err := o.f.verify.VerifyResponse(wirePath(r), rec.Header(), a.body); err != nil {
+	if err := answerVerifier(o.f.h, o.f.verify, r).VerifyResponse(wirePath(r), rec.Header(), a.body); err != nil {
 		t.Errorf("%s: answer (HTTP %d) not verified: %v", what, rec.Code, err)
 	}
 	if err := json.Unmarshal(a.body, &a.fields); err != nil {

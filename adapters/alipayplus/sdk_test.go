@@ -29,9 +29,10 @@ type sdkExchange struct {
 // sendAsSDK sends body to path as an Antom merchant's SDK does: two
 // Content-Type lines, Key-Version, SDK-VERSION, an empty agent-token, a
 // User-Agent, an epoch-millisecond Request-Time and a Signature without
-// spaces after its commas. The answer must verify as the SDK verifies it:
-// over the request path, with the Client-Id and Response-Time the answer
-// carries, with the wallet's key.
+// spaces after its commas. The answer must verify as the SDK verifies it
+// (over the request path, with the Client-Id and Response-Time the answer
+// carries, with the wallet's key) and as a merchant verifying with its own
+// Client-Id does: an Antom answer carries the merchant's Client-Id.
 func sendAsSDK(t *testing.T, f *epFixture, step, path string, body []byte) sdkExchange {
 	t.Helper()
 	reqTime := strconv.FormatInt(f.clock.Now().UnixMilli(), 10)
@@ -66,7 +67,10 @@ func sendAsSDK(t *testing.T, f *epFixture, step, path string, body []byte) sdkEx
 	if err != nil {
 		t.Fatalf("%s: %v", step, err)
 	}
-	content := signing.SignedContent(http.MethodPost, path, rec.Header().Get("Client-Id"), rec.Header().Get("Response-Time"), rec.Body.Bytes())
+	if got := rec.Header().Get("Client-Id"); got != antomClient {
+		t.Errorf("%s: answer Client-Id %q, want the merchant's own %q", step, got, antomClient)
+	}
+	content := signing.SignedContent(http.MethodPost, path, antomClient, rec.Header().Get("Response-Time"), rec.Body.Bytes())
 	if !signing.Verify(&testRSAKeys(t).Wallet.PublicKey, content, sh.Signature) {
 		t.Fatalf("%s: the answer does not verify as the SDK checks it", step)
 	}

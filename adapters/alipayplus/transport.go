@@ -83,8 +83,9 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 //
 // Every answer, rejections included, is a JSON object with a "result"
 // member and is signed with Config.WalletKey: headers Client-Id
-// (Config.WalletClientID), Response-Time (ISO 8601) and Signature over
-// "POST <path>\n<WalletClientID>.<Response-Time>.<body>" (with keyVersion
+// (Config.WalletClientID; an antom partner's own Client-Id once the request
+// named a known antom partner, see Partner.AnswerClientID), Response-Time
+// (ISO 8601) and Signature over "POST <path>\n<that Client-Id>.<Response-Time>.<body>" (with keyVersion
 // when Config.WalletKeyVersion is set). Result messages never echo header
 // values, keys or signatures.
 //
@@ -93,7 +94,7 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 // prefix with http.StripPrefix verifies the path the caller signed, while the
 // endpoint is chosen from the (stripped) r.URL.Path.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := &exchange{h: h, w: w, r: r, signedPath: wirePath(r), start: time.Now()}
+	x := &exchange{h: h, w: w, r: r, signedPath: wirePath(r), start: time.Now(), answerClientID: h.answerClientID(r)}
 	defer func() {
 		if v := recover(); v != nil {
 			h.cfg.Logger.Error("alipayplus: panic while serving a request",
@@ -109,13 +110,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // exchange is one request being served.
 type exchange struct {
-	h           *Handler
-	w           http.ResponseWriter
-	r           *http.Request
-	signedPath  string // the wire path both signatures cover
-	wroteHeader bool
-	start       time.Time // for Config.Observe
-	clientID    string    // once known, for Config.Observe
+	h          *Handler
+	w          http.ResponseWriter
+	r          *http.Request
+	signedPath string // the wire path both signatures cover
+	// answerClientID is the Client-Id the answer is signed with
+	// (Handler.answerClientID).
+	answerClientID string
+	wroteHeader    bool
+	start          time.Time // for Config.Observe
+	clientID       string    // once known, for Config.Observe
 }
 
 // serve runs the pipeline and returns the HTTP status and the answer body.
@@ -246,7 +250,7 @@ func (x *exchange) write(status int, answer any) {
 	}
 	hdr := x.w.Header()
 	respTime := wire.FormatTime(h.now())
-	sig, err := signing.Sign(h.cfg.WalletKey, signing.SignedContent(http.MethodPost, x.signedPath, h.cfg.WalletClientID, respTime, body))
+	sig, err := signing.Sign(h.cfg.WalletKey, signing.SignedContent(http.MethodPost, x.signedPath, x.answerClientID, respTime, body))
 	if err != nil {
 		// Cannot happen with a valid key; answer U unsigned rather than
 		// nothing at all.
@@ -257,7 +261,7 @@ func (x *exchange) write(status int, answer any) {
 		hdr.Set("Signature", signing.SignatureHeader{KeyVersion: h.cfg.WalletKeyVersion, Signature: sig}.String())
 	}
 	hdr.Set("Content-Type", "application/json; charset=UTF-8")
-	hdr.Set("Client-Id", h.cfg.WalletClientID)
+	hdr.Set("Client-Id", x.answerClientID)
 	hdr.Set("Response-Time", respTime)
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	x.wroteHeader = true
@@ -366,4 +370,18 @@ func singleHeader(h http.Header, name string) (string, int) {
 		return "", 0
 	}
 	return v[0], len(v)
+}
+
+// answerClientID returns the Client-Id the answer to r is signed with:
+// when r's one Client-Id header names a configured partner, what
+// Partner.AnswerClientID says for it (every answer to a known antom
+// partner, refusals included, verifies with its own Client-Id), else the
+// wallet's.
+func (h *Handler) answerClientID(r *http.Request) string {
+	if cid, n := singleHeader(r.Header, "Client-Id"); n == 1 {
+		if e, ok := h.byClient[cid]; ok {
+			return e.partner.AnswerClientID(h.cfg.WalletClientID)
+		}
+	}
+	return h.cfg.WalletClientID
 }

@@ -224,7 +224,7 @@ func (n *Notifier) Notify(ctx context.Context, m engine.Notification) error {
 	}
 	hr.Header.Set("Content-Type", "application/json; charset=UTF-8")
 	hr.Header.Set("Notification-Id", m.ID)
-	if err := signing.SignRequest(hr, body, n.wallet.clientID, n.wallet.key, n.wallet.keyVersion, wire.FormatRequestTime(n.wallet.now())); err != nil {
+	if err := signing.SignRequest(hr, body, pe.partner.AnswerClientID(n.wallet.clientID), n.wallet.key, n.wallet.keyVersion, wire.FormatRequestTime(n.wallet.now())); err != nil {
 		return err
 	}
 	path := hr.URL.EscapedPath()

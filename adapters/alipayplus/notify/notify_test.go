@@ -337,9 +337,18 @@ func TestNotifyAntomPartnerGetsAntomsBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, _ := alipayplus.NotifyPaymentBody(alipayplus.ProfileAntom, msg)
-	got := m.request(0).Body
-	if string(got) != string(want) || !strings.Contains(string(got), `"notifyType":"PAYMENT_RESULT"`) {
-		t.Errorf("body %s, want %s", got, want)
+	req := m.request(0)
+	if string(req.Body) != string(want) || !strings.Contains(string(req.Body), `"notifyType":"PAYMENT_RESULT"`) {
+		t.Errorf("body %s, want %s", req.Body, want)
+	}
+	// Signed as Antom signs: the merchant verifies with its own Client-Id.
+	if got := req.Header.Get("Client-Id"); got != testClientB {
+		t.Errorf("Client-Id %q, want the merchant's own %q", got, testClientB)
+	}
+	sh, err := signing.ParseSignatureHeader(req.Header.Get("Signature"))
+	if err != nil || !signing.Verify(&keys.Wallet.PublicKey,
+		signing.SignedContent(http.MethodPost, "/n", testClientB, req.Header.Get("Request-Time"), req.Body), sh.Signature) {
+		t.Errorf("the notification does not verify with the merchant's own Client-Id: %v", err)
 	}
 }
 
