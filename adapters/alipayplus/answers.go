@@ -333,27 +333,7 @@ func (b *docBuilder) answerSchema(endpoint string, prof Profile) string {
 	case wire.EndpointPay:
 		return b.payAnswer(prof, result, add)
 	case wire.EndpointInquiryPayment:
-		p := jsonNameOf[wire.InquiryPaymentResponse]
-		id, requestID := p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentID }), p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentRequestID })
-		amount, status := p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentAmount }), p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentStatus })
-		reason, created := p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentFailReason }), p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentCreateTime })
-		return add("InquiryPaymentResponse", "inquiryPayment answer (every profile)", "S carries the payment; any other result carries nothing else.",
-			answerOf[wire.InquiryPaymentResponse](
-				is(func(r *wire.InquiryPaymentResponse) any { return &r.Result }, result),
-				is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
-				is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentRequestID }, idAnswer("The merchant's paymentRequestId.")),
-				is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentAmount }, obj("$ref", ref("Amount"))),
-				is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentStatus }, enumAnswer(
-					"PROCESSING: not paid yet (waiting for the user) or a debit in flight; SUCCESS: paid (refunds may run against it); FAIL: failed or expired unpaid (reason in paymentFailReason); CANCELLED: closed by the merchant's cancel.",
-					wire.PaymentStatusProcessing, wire.PaymentStatusSuccess, wire.PaymentStatusFail, wire.PaymentStatusCancelled)),
-				is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentFailReason }, textAnswer(wire.MaxResultMessage, "Why the payment failed (FAIL only), e.g. \"Order payment expired.\".")),
-				is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid.")),
-				is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentCreateTime }, timeAnswer("When the payment was created.")),
-			),
-			ifThen(whenResult(resultStatusName(), wire.StatusSuccess),
-				requires(id, requestID, amount, status, created).merge(
-					ifThen(whenMember(status, wire.PaymentStatusFail), requires(reason), forbids(reason))),
-				onlyResult()))
+		return b.inquiryPaymentAnswer(prof, result, add)
 	case wire.EndpointCancel:
 		p := jsonNameOf[wire.CancelResponse]
 		id, requestID, at := p(func(r *wire.CancelResponse) any { return &r.PaymentID }), p(func(r *wire.CancelResponse) any { return &r.PaymentRequestID }), p(func(r *wire.CancelResponse) any { return &r.CancelTime })
@@ -457,6 +437,64 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 			),
 			obj("if", success, "else", forbids(redirect, paidAt)))
 	}
+}
+
+// inquiryPaymentAnswer is the answer to inquiryPayment in a profile; the
+// antom profile also gives a FAIL payment's result code and text
+// (inquiry.go).
+func (b *docBuilder) inquiryPaymentAnswer(prof Profile, result *jsonObject, add func(name, title, doc string, d answerDef, rules *jsonObject) string) string {
+	p := jsonNameOf[wire.InquiryPaymentResponse]
+	id, requestID := p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentID }), p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentRequestID })
+	amount, status := p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentAmount }), p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentStatus })
+	reason, created := p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentFailReason }), p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentCreateTime })
+	members := []answerMember{
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.Result }, result),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentRequestID }, idAnswer("The merchant's paymentRequestId.")),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentAmount }, obj("$ref", ref("Amount"))),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentStatus }, enumAnswer(
+			"PROCESSING: not paid yet (waiting for the user) or a debit in flight; SUCCESS: paid (refunds may run against it); FAIL: failed or expired unpaid (reason in paymentFailReason); CANCELLED: closed by the merchant's cancel.",
+			wire.PaymentStatusProcessing, wire.PaymentStatusSuccess, wire.PaymentStatusFail, wire.PaymentStatusCancelled)),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentFailReason }, textAnswer(wire.MaxResultMessage, "Why the payment failed (FAIL only), e.g. \"Order payment expired.\".")),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid.")),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentCreateTime }, timeAnswer("When the payment was created.")),
+	}
+	failed := []string{reason}
+	name, title := "InquiryPaymentResponse", "inquiryPayment answer, mini-program v1 and v1-en"
+	if prof == ProfileAntom {
+		code, message := p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentResultCode }), p(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentResultMessage })
+		members = append(members,
+			is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentResultCode }, obj("$ref", b.failedPaymentCode(),
+				"description", "The failure's result code (FAIL only): the code pay answers for it, ORDER_IS_CLOSED for an expired payment.")),
+			is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentResultMessage }, textAnswer(wire.MaxResultMessage, "The failure's text (FAIL only), the same as paymentFailReason.")),
+		)
+		failed = append(failed, code, message)
+		name, title = "InquiryPaymentResponseAntom", "inquiryPayment answer, antom"
+	}
+	return add(name, title, "S carries the payment; any other result carries nothing else.",
+		answerOf[wire.InquiryPaymentResponse](members...),
+		ifThen(whenResult(resultStatusName(), wire.StatusSuccess),
+			requires(id, requestID, amount, status, created).merge(
+				ifThen(whenMember(status, wire.PaymentStatusFail), requires(failed...), forbids(failed...))),
+			onlyResult()))
+}
+
+// failedPaymentCode adds the schema of the result codes the antom profile
+// gives a failed payment (failedPaymentResult) and returns its reference.
+func (b *docBuilder) failedPaymentCode() string {
+	var codes []string
+	for _, c := range knownCodes() {
+		for reason := range engineResults {
+			if failedPaymentResult(reason, "").ResultCode == c {
+				codes = append(codes, c)
+				break
+			}
+		}
+	}
+	return b.add(groupResults, "PaymentFailureCode", obj(
+		"description", "The result code of a failed payment: the code pay answers for its failure (ORDER_IS_CLOSED for an expired payment).",
+		"type", "string",
+		"enum", toAnys(codes)))
 }
 
 // refundAnswer is the answer to refund in a profile; the antom profile

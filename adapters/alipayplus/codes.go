@@ -202,6 +202,17 @@ func failReasonResult(a api, reason engine.Code, message string) wire.Result {
 	return r
 }
 
+// failedPaymentResult is how the antom profile tells a failed payment's
+// outcome (the result of its notifyPayment, paymentResultCode and
+// paymentResultMessage of its inquiryPayment): F with the code pay answers
+// for reason (ORDER_IS_CLOSED for an expired payment) and text, the reason
+// text the other profiles send.
+func failedPaymentResult(reason engine.Code, text string) wire.Result {
+	r := failReasonResult(apiPay, reason, "")
+	r.ResultMessage = text
+	return r
+}
+
 // accessDenied is the answer to a body whose partnerId is not the one the
 // Client-Id belongs to.
 func accessDenied() wire.Result {

@@ -7,7 +7,9 @@ import (
 
 // inquiryPayment is POST /v1/payments/inquiryPayment: S with the
 // payment's status, or F ORDER_NOT_EXIST (also for another partner's
-// payment). It changes nothing.
+// payment). It changes nothing. To an antom partner a FAIL payment's
+// answer also carries the failure's result code and text, as its
+// notifyPayment's result does.
 func inquiryPayment(h *Handler, c *call) any {
 	def := paymentQueryFor(c.partner)
 	ref, problem, denied := def.decode(c.body, c.partner.PartnerID)
@@ -31,6 +33,10 @@ func inquiryPayment(h *Handler, c *call) any {
 	resp.PaymentRequestID = p.RequestID
 	resp.PaymentAmount = amountOf(p.Amount)
 	resp.PaymentStatus, resp.PaymentFailReason = paymentStatus(&p)
+	if resp.PaymentStatus == wire.PaymentStatusFail && profileOf(c.partner) == ProfileAntom {
+		r := failedPaymentResult(p.FailReason, resp.PaymentFailReason)
+		resp.PaymentResultCode, resp.PaymentResultMessage = r.ResultCode, r.ResultMessage
+	}
 	resp.PaymentTime = wireTime(p.PaidAt)
 	resp.PaymentCreateTime = wireTime(p.CreatedAt)
 	return resp

@@ -162,3 +162,74 @@ func TestInquiryPaymentInternalError(t *testing.T) {
 	wantResult(t, f.call(t, miniPartner, pathInquiryPayment, wire.PaymentQuery{PartnerID: miniPartner, PaymentID: "x"}, nil),
 		wire.StatusUnknown, wire.CodeUnknownException)
 }
+
+// An antom partner's inquiry of a failed payment gives the failure's
+// result code and text as Antom's inquiryPayment does (the same result its
+// notifyPayment carries); the other profiles' answers do not carry them.
+func TestInquiryPaymentAntomFailure(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	ctx := context.Background()
+	pay := func(partner, path, requestID string, req *wire.PayRequest) string {
+		t.Helper()
+		req.PaymentRequestID = requestID
+		req.PaymentExpiryTime = wire.FormatTime(epEpoch.Add(time.Minute))
+		var resp wire.PayResponse
+		wantResult(t, f.call(t, partner, path, req, &resp), wire.StatusSuccess, wire.CodeSuccess)
+		return resp.PaymentID
+	}
+	declined := pay(antomPartner, antomPrefix+pathPay, "declined", antomPay(""))
+	if _, err := f.eng.Fail(ctx, declined, engine.CodeBalanceNotEnough, ""); err != nil {
+		t.Fatal(err)
+	}
+	expired := pay(antomPartner, antomPrefix+pathPay, "expired", antomPay(""))
+	enDeclined := pay(enPartner, pathPay, "en-declined", enPay(""))
+	if _, err := f.eng.Fail(ctx, enDeclined, engine.CodeBalanceNotEnough, ""); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(2 * time.Minute)
+	if _, err := f.eng.ExpireDue(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, c := range []struct {
+		name, id, requestID string
+		reason              engine.Code
+		code, message       string
+	}{
+		{"declined", declined, "declined", engine.CodeBalanceNotEnough, wire.CodeUserBalanceNotEnough, defaultMessages[wire.CodeUserBalanceNotEnough]},
+		{"expired", expired, "expired", engine.CodeExpired, wire.CodeOrderIsClosed, "Order payment expired."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			raw, res := f.send(t, antomPartner, antomPrefix+pathInquiryPayment, mustJSON(t, wire.PaymentQuery{PaymentID: c.id}, nil))
+			wantResult(t, res, wire.StatusSuccess, wire.CodeSuccess)
+			want := `{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"paymentId":"` + c.id +
+				`","paymentRequestId":"` + c.requestID + `","paymentAmount":{"currency":"USD","value":"10"},"paymentStatus":"FAIL",` +
+				`"paymentFailReason":"` + c.message + `","paymentResultCode":"` + c.code + `","paymentResultMessage":"` + c.message + `",` +
+				`"paymentCreateTime":"` + wire.FormatTime(epEpoch) + `"}`
+			if string(raw) != want {
+				t.Errorf("answer\n%s\nwant\n%s", raw, want)
+			}
+			// The notification of the same failure carries the same result.
+			body, err := NotifyPaymentBody(ProfileAntom, engine.Notification{ID: c.id + ".result", PartnerID: antomPartner,
+				PaymentID: c.id, RequestID: c.requestID, State: engine.PaymentFail, FailReason: c.reason,
+				Amount: engine.Money{Currency: "USD", Minor: 10}, At: epEpoch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n wire.AntomNotifyPaymentRequest
+			mustDecode(t, body, &n)
+			if n.Result.ResultCode != c.code || n.Result.ResultMessage != c.message {
+				t.Errorf("notifyPayment result %+v, inquiry %s %q", n.Result, c.code, c.message)
+			}
+		})
+	}
+
+	// A v1-en partner's answer for the same failure has no result code.
+	raw, res := f.send(t, enPartner, pathInquiryPayment, mustJSON(t, wire.PaymentQuery{PaymentID: enDeclined}, nil))
+	wantResult(t, res, wire.StatusSuccess, wire.CodeSuccess)
+	var m map[string]any
+	mustDecode(t, raw, &m)
+	if m["paymentStatus"] != wire.PaymentStatusFail || m["paymentResultCode"] != nil || m["paymentResultMessage"] != nil {
+		t.Errorf("v1-en answer %s", raw)
+	}
+}

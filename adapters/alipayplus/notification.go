@@ -61,8 +61,7 @@ func antomNotifyPayment(n engine.Notification) wire.AntomNotifyPaymentRequest {
 		PaymentTime:       wireTime(n.At.UTC()),
 	}
 	if n.State == engine.PaymentFail {
-		body.Result = failReasonResult(apiPay, n.FailReason, "")
-		body.Result.ResultMessage = notifiedFailReason(n)
+		body.Result = failedPaymentResult(n.FailReason, notifiedFailReason(n))
 	}
 	return body
 }

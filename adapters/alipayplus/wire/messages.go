@@ -156,8 +156,15 @@ type InquiryPaymentResponse struct {
 	PaymentAmount     *Amount `json:"paymentAmount,omitempty"`
 	PaymentStatus     string  `json:"paymentStatus,omitempty"`
 	PaymentFailReason string  `json:"paymentFailReason,omitempty"`
-	PaymentTime       string  `json:"paymentTime,omitempty"`
-	PaymentCreateTime string  `json:"paymentCreateTime,omitempty"`
+	// PaymentResultCode is the result code of a FAIL payment's failure
+	// (the code pay answers for it, e.g. USER_BALANCE_NOT_ENOUGH, or
+	// ORDER_IS_CLOSED for an expired payment); the antom profile only.
+	PaymentResultCode string `json:"paymentResultCode,omitempty"`
+	// PaymentResultMessage is the failure's text, the same as
+	// PaymentFailReason; the antom profile only, with PaymentResultCode.
+	PaymentResultMessage string `json:"paymentResultMessage,omitempty"`
+	PaymentTime          string `json:"paymentTime,omitempty"`
+	PaymentCreateTime    string `json:"paymentCreateTime,omitempty"`
 }
 
 // CancelResponse is the answer to cancel; CancelTime is set on S only.
