@@ -19,8 +19,9 @@ import (
 // This file generates docs/openapi.json, the OpenAPI 3.1 description of
 // the handler: request schemas from the request definitions (requests.go),
 // answer schemas from the answer definitions over the wire structs
-// (answers.go), result codes from the tables of codes.go, and the
-// transport's own answers from transportAnswers below. Prose that is not
+// (answers.go), result codes from the tables of codes.go, the
+// transport's own answers from transportAnswers below, and the
+// notifications the wallet sends as webhooks (webhooks.go). Prose that is not
 // about shapes (info, operation texts, the "when" of each result code,
 // examples, header parameters) is kept by hand in openapi/overlay.json,
 // which names no member, type or limit. The golden test
@@ -51,6 +52,15 @@ type openAPIOverlayText struct {
 	Parameters *jsonObject       `json:"parameters"`
 	Headers    *jsonObject       `json:"headers"`
 	Responses  map[string]string `json:"responses"` // the description of each transport answer
+	Webhooks   map[string]struct {
+		Summary     string `json:"summary"`
+		Description string `json:"description"`
+	} `json:"webhooks"`
+	NotifyRequestBody      string      `json:"notifyRequestBody"`      // describes every notification body
+	NotifyParameters       *jsonObject `json:"notifyParameters"`       // the headers a notification is sent with
+	Acknowledgement        string      `json:"acknowledgement"`        // describes the merchant's acknowledgement
+	AcknowledgementHeaders *jsonObject `json:"acknowledgementHeaders"` // the headers of a signed acknowledgement, by name
+	NotAcknowledged        string      `json:"notAcknowledged"`        // describes any other answer
 }
 
 // overlayValues fills the placeholders of the overlay's prose with the
@@ -131,7 +141,9 @@ func openAPIDocument() ([]byte, error) {
 			paths.set(prefix+e.name, obj("post", b.operation(prefix, e.name)))
 		}
 	}
+	webhooks := b.webhooks()
 	b.transportComponents()
+	parameters, headers := b.notifyComponents()
 	b.checkCarried()
 	if b.err != nil {
 		return nil, b.err
@@ -155,10 +167,11 @@ func openAPIDocument() ([]byte, error) {
 		"servers", ov.Servers,
 		"tags", ov.Tags,
 		"paths", paths,
+		"webhooks", webhooks,
 		"components", obj(
 			"schemas", schemas,
-			"parameters", ov.Parameters,
-			"headers", ov.Headers,
+			"parameters", parameters,
+			"headers", headers,
 			"responses", responses,
 		),
 	)
@@ -176,8 +189,8 @@ func openAPIDocument() ([]byte, error) {
 }
 
 // Groups order components/schemas: the kinds' schemas, then the requests'
-// (their parts first), the results', the answers' (their parts first) and
-// the transport's.
+// (their parts first), the results', the answers' (their parts first), the
+// transport's and the notifications' (their parts first).
 const (
 	groupKinds        = iota
 	groupRequestParts // nested objects and rules of requests
@@ -186,6 +199,8 @@ const (
 	groupAnswerParts // nested objects of answers
 	groupAnswers
 	groupTransport
+	groupNotifyParts // nested objects of notifications
+	groupNotify      // notifications and their acknowledgement
 	groupCount
 )
 

@@ -1,0 +1,135 @@
+package alipayplus
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
+)
+
+// TestOpenAPIWebhooks builds the notifyPayment bodies NotifyPaymentBody
+// writes, in every profile, for every outcome (paid; declined or failed
+// with every engine code, an unknown one included; expired) and
+// validates each against the webhook the document names for its profile,
+// and checks that every webhook of the document is some profile's. The
+// headers the notifier sends are checked against the same webhooks in
+// package notify.
+func TestOpenAPIWebhooks(t *testing.T) {
+	d := loadOpenAPI(t)
+	webhooks, _ := d.root["webhooks"].(map[string]any)
+	if len(webhooks) == 0 {
+		t.Fatal("the document has no webhooks")
+	}
+	exercised := map[string]bool{}
+	bodies := map[Profile][]byte{} // a paid notification per profile
+	for _, prof := range profiles {
+		name, opPtr := oaWebhookOf(t, d, prof)
+		exercised[name] = true
+		reqPtr, ackPtr := d.profileSchemas(t, opPtr, prof)
+		bodyPtr := opPtr + oaPointer("requestBody", "content", "application/json", "schema")
+		for _, c := range oaNotifyCases() {
+			raw, err := NotifyPaymentBody(prof, c.n)
+			if err != nil {
+				t.Fatalf("%s, %s: %v", prof, c.name, err)
+			}
+			if c.n.State == engine.PaymentSuccess {
+				bodies[prof] = raw
+			}
+			for _, ptr := range []string{bodyPtr, reqPtr} {
+				if err := d.validateJSON(t, ptr, raw); err != nil {
+					t.Errorf("%s, %s: the notification does not match %s:\n%s\n%v", prof, c.name, ptr, raw, err)
+				}
+			}
+		}
+		// The acknowledgement: a result of status S, and nothing else.
+		ackPtr2xx := opPtr + oaPointer("responses", "2XX", "content", "application/json", "schema")
+		for _, ptr := range []string{ackPtr, ackPtr2xx} {
+			if err := d.validateJSON(t, ptr, []byte(`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"extra":1}`)); err != nil {
+				t.Errorf("%s: an S acknowledgement does not match %s: %v", prof, ptr, err)
+			}
+			for _, bad := range []string{`{"result":{"resultCode":"PROCESS_FAIL","resultStatus":"F"}}`, `{"result":{"resultStatus":"U"}}`, `{}`, `"S"`} {
+				if d.validateJSON(t, ptr, []byte(bad)) == nil {
+					t.Errorf("%s: %s, which the wallet does not take as an acknowledgement, matches %s", prof, bad, ptr)
+				}
+			}
+		}
+	}
+	for name := range webhooks {
+		if !exercised[name] {
+			t.Errorf("webhook %s is no profile's (x-profiles)", name)
+		}
+	}
+	// The shapes are told apart: a body of one webhook is refused by the other.
+	miniName, _ := oaWebhookOf(t, d, ProfileMiniProgramV1)
+	antomName, antomOp := oaWebhookOf(t, d, ProfileAntom)
+	_, miniOp := oaWebhookOf(t, d, ProfileMiniProgramV1)
+	if miniName == antomName {
+		t.Fatalf("antom and miniprogram-v1 share webhook %s", miniName)
+	}
+	schema := oaPointer("requestBody", "content", "application/json", "schema")
+	if d.validateJSON(t, antomOp+schema, bodies[ProfileMiniProgramV1]) == nil {
+		t.Errorf("%s takes a miniprogram-v1 notification: %s", antomName, bodies[ProfileMiniProgramV1])
+	}
+	if d.validateJSON(t, miniOp+schema, bodies[ProfileAntom]) == nil {
+		t.Errorf("%s takes an antom notification: %s", miniName, bodies[ProfileAntom])
+	}
+}
+
+// oaWebhookOf returns the name and the POST operation's pointer of the one
+// webhook whose x-profiles names prof.
+func oaWebhookOf(t testing.TB, d *oaDoc, prof Profile) (string, string) {
+	t.Helper()
+	webhooks, _ := d.root["webhooks"].(map[string]any)
+	var names []string
+	for name := range webhooks {
+		if _, ok := d.lookup(oaPointer("webhooks", name, "post", "x-profiles", string(prof))); ok {
+			names = append(names, name)
+		}
+	}
+	if len(names) != 1 {
+		t.Fatalf("profile %s is named by webhooks %v, want exactly one", prof, names)
+	}
+	return names[0], oaPointer("webhooks", names[0], "post")
+}
+
+// oaNotifyCase is a notification of one outcome.
+type oaNotifyCase struct {
+	name string
+	n    engine.Notification
+}
+
+// oaNotifyCases are notifications of every outcome: paid, failed with
+// every engine code (and with none, an unknown one, the engine's own
+// words and a reason over the limit), expired, and without a creation time.
+func oaNotifyCases() []oaNotifyCase {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.FixedZone("UTC+8", 8*3600))
+	paid := engine.Notification{ID: "pay-1.result", PartnerID: "partner-a", PaymentID: "pay-1", RequestID: "req-1",
+		State: engine.PaymentSuccess, Amount: engine.Money{Currency: "USD", Minor: 1050},
+		PaymentCreatedAt: at.Add(-time.Minute), At: at}
+	failed := func(reason engine.Code, message string) engine.Notification {
+		n := paid
+		n.State, n.FailReason, n.FailMessage, n.At = engine.PaymentFail, reason, message, at.Add(14*time.Minute)
+		return n
+	}
+	cases := []oaNotifyCase{{"paid", paid}}
+	var reasons []engine.Code
+	for c := range engineResults {
+		reasons = append(reasons, c)
+	}
+	slices.Sort(reasons)
+	for _, c := range append([]engine.Code{engine.CodeNone}, reasons...) {
+		cases = append(cases, oaNotifyCase{"failed " + c.String(), failed(c, "")})
+	}
+	noCreation := paid
+	noCreation.PaymentCreatedAt = time.Time{}
+	return append(cases,
+		oaNotifyCase{"failed, unknown code", failed(engine.Code(200), "")},
+		oaNotifyCase{"declined in the engine's words", failed(engine.CodeBalanceNotEnough, "only 3.00 USD left")},
+		oaNotifyCase{"reason cut to its limit", failed(engine.CodeRiskReject, strings.Repeat("é", 2*wire.MaxResultMessage))},
+		oaNotifyCase{"expired", failed(engine.CodeExpired, "")},
+		oaNotifyCase{"paid, no creation time", noCreation},
+	)
+}

@@ -1,0 +1,229 @@
+package alipayplus
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
+)
+
+// This file defines the webhooks of the OpenAPI document: the
+// notifyPayment the wallet POSTs to a merchant (NotifyPaymentBody), one
+// webhook per body shape, with the headers it is sent with (prose and
+// header schemas in openapi/overlay.json) and the acknowledgement the
+// merchant answers. Body schemas come from the wire structs as the
+// answers' do (answers.go): typed field selectors, required when the
+// struct never omits the field, every field described.
+
+// notifyWebhook is one webhook: the profiles whose partners get its body.
+type notifyWebhook struct {
+	name     string    // its key in webhooks and its operationId
+	profiles []Profile // the profiles it is sent to
+}
+
+// notifyWebhooks are the notifyPayment bodies NotifyPaymentBody writes,
+// by profile; every profile is in exactly one.
+var notifyWebhooks = []notifyWebhook{
+	{"notifyPayment", []Profile{ProfileMiniProgramV1, ProfileV1EN}},
+	{"notifyPaymentAntom", []Profile{ProfileAntom}},
+}
+
+// webhooks builds the document's webhooks object.
+func (b *docBuilder) webhooks() *jsonObject {
+	for _, prof := range profiles {
+		n := 0
+		for _, w := range notifyWebhooks {
+			if slices.Contains(w.profiles, prof) {
+				n++
+			}
+		}
+		if n != 1 {
+			b.fail("profile %s is in %d webhooks, want 1", prof, n)
+		}
+	}
+	out := obj()
+	for _, w := range notifyWebhooks {
+		out.set(w.name, obj("post", b.webhook(w)))
+	}
+	return out
+}
+
+// webhook builds the POST operation of one webhook.
+func (b *docBuilder) webhook(w notifyWebhook) *jsonObject {
+	text, ok := b.ov.Webhooks[w.name]
+	if !ok {
+		b.fail("overlay: no webhook %s", w.name)
+		return obj()
+	}
+	body := b.notifyRequestSchema(w.profiles[0])
+	ack := b.acknowledgementSchema()
+	xp := obj()
+	for _, prof := range w.profiles {
+		xp.set(string(prof), obj("request", body, "response", ack))
+	}
+	params := make([]any, 0, len(b.ov.NotifyParameters.keys))
+	for _, p := range b.ov.NotifyParameters.keys {
+		params = append(params, obj("$ref", "#/components/parameters/"+p))
+	}
+	ackHeaders := obj()
+	for _, h := range b.ov.AcknowledgementHeaders.keys {
+		ackHeaders.set(h, obj("$ref", "#/components/headers/"+acknowledgementHeader(h)))
+	}
+	return obj(
+		"operationId", w.name,
+		"summary", text.Summary,
+		"description", text.Description,
+		"x-profiles", xp,
+		"parameters", params,
+		"requestBody", obj(
+			"required", true,
+			"description", b.ov.NotifyRequestBody,
+			"content", obj("application/json", obj(
+				"schema", obj("$ref", body),
+				"examples", b.notifyExamples(w.profiles[0])))),
+		"responses", obj(
+			"2XX", obj(
+				"description", b.ov.Acknowledgement,
+				"headers", ackHeaders,
+				"content", obj("application/json", obj(
+					"schema", obj("$ref", ack),
+					"examples", obj("acknowledged", obj("value", obj(resultName(), successResult())))))),
+			"default", obj("description", b.ov.NotAcknowledged)),
+	)
+}
+
+// acknowledgementHeader is the name in components/headers of a header of
+// the acknowledgement ("Signature": "AcknowledgementSignature").
+func acknowledgementHeader(name string) string {
+	return "Acknowledgement" + strings.ReplaceAll(name, "-", "")
+}
+
+// notifyComponents returns components/parameters and components/headers:
+// the overlay's request parameters and answer headers, then the
+// notification's headers and the acknowledgement's.
+func (b *docBuilder) notifyComponents() (parameters, headers *jsonObject) {
+	parameters, headers = obj().merge(b.ov.Parameters), obj().merge(b.ov.Headers)
+	for _, p := range b.ov.NotifyParameters.keys {
+		if _, dup := parameters.values[p]; dup {
+			b.fail("overlay: parameter %s is both a request's and a notification's", p)
+		}
+		parameters.set(p, b.ov.NotifyParameters.values[p])
+	}
+	for _, h := range b.ov.AcknowledgementHeaders.keys {
+		name := acknowledgementHeader(h)
+		if _, dup := headers.values[name]; dup {
+			b.fail("overlay: header %s is both an answer's and an acknowledgement's", name)
+		}
+		headers.set(name, b.ov.AcknowledgementHeaders.values[h])
+	}
+	return parameters, headers
+}
+
+// notifyRequestSchema adds the schema of the notifyPayment body of a
+// profile and returns its reference.
+func (b *docBuilder) notifyRequestSchema(prof Profile) string {
+	add := func(name, title, doc string, d answerDef, rules *jsonObject) string {
+		s := obj("title", title).merge(b.answerObject(doc, d))
+		return b.add(groupNotify, name, s.merge(rules))
+	}
+	if prof == ProfileAntom {
+		return add("NotifyPaymentRequestAntom", "notifyPayment, antom",
+			"Antom's notifyPayment: the result says paid (S) or failed (F, with the failure's code and text).",
+			answerOf[wire.AntomNotifyPaymentRequest](
+				is(func(r *wire.AntomNotifyPaymentRequest) any { return &r.NotifyType }, enumAnswer("What the notification tells: a payment's final result.", wire.NotifyTypePaymentResult)),
+				is(func(r *wire.AntomNotifyPaymentRequest) any { return &r.Result }, obj("$ref", b.notifyResultSchema())),
+				is(func(r *wire.AntomNotifyPaymentRequest) any { return &r.PaymentRequestID }, idAnswer("The merchant's paymentRequestId.")),
+				is(func(r *wire.AntomNotifyPaymentRequest) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
+				is(func(r *wire.AntomNotifyPaymentRequest) any { return &r.PaymentAmount }, obj("$ref", ref("Amount"))),
+				is(func(r *wire.AntomNotifyPaymentRequest) any { return &r.PaymentCreateTime }, timeAnswer("When the payment was created.")),
+				is(func(r *wire.AntomNotifyPaymentRequest) any { return &r.PaymentTime }, timeAnswer("When the payment reached its result: paid, failed or expired.")),
+			), obj())
+	}
+	p := jsonNameOf[wire.NotifyPaymentRequest]
+	status := p(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentStatus })
+	paidAt, reason := p(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentTime }), p(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentFailReason })
+	return add("NotifyPaymentRequest", "notifyPayment, mini-program v1 and v1-en",
+		"The payment's final result: SUCCESS with when it was paid, or FAIL with why.",
+		answerOf[wire.NotifyPaymentRequest](
+			is(func(r *wire.NotifyPaymentRequest) any { return &r.PartnerID }, idAnswer("The partner the payment belongs to.")),
+			is(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
+			is(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentRequestID }, idAnswer("The merchant's paymentRequestId.")),
+			is(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentAmount }, obj("$ref", ref("Amount"))),
+			is(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentCreateTime }, timeAnswer("When the payment was created.")),
+			is(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentTime }, timeAnswer("When the user paid (SUCCESS only).")),
+			is(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentStatus }, enumAnswer(
+				"SUCCESS: paid; FAIL: declined, failed or expired unpaid (reason in paymentFailReason).",
+				wire.PaymentStatusSuccess, wire.PaymentStatusFail)),
+			is(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentFailReason }, textAnswer(wire.MaxResultMessage, "Why the payment failed (FAIL only), e.g. \"Order payment expired.\".")),
+		),
+		ifThen(whenMember(status, wire.PaymentStatusFail), requires(reason).merge(forbids(paidAt)), forbids(reason)))
+}
+
+// notifyResultSchema adds the schema of the result of Antom's
+// notifyPayment (antomNotifyPayment) and returns its reference.
+func (b *docBuilder) notifyResultSchema() string {
+	status, code := resultStatusName(), resultCodeName()
+	s := b.answerObject("The payment's result: S SUCCESS for paid, F with the failure's result code (the code pay answers for it, ORDER_IS_CLOSED for an expired payment) for failed; never U.", answerOf[wire.Result](
+		is(func(r *wire.Result) any { return &r.ResultCode }, obj("type", "string")),
+		is(func(r *wire.Result) any { return &r.ResultStatus }, enumAnswer("S paid, F failed.", wire.StatusSuccess, wire.StatusFail)),
+		is(func(r *wire.Result) any { return &r.ResultMessage }, textAnswer(wire.MaxResultMessage, "For F, why the payment failed: the text the other profiles send.")),
+	))
+	failure := b.failedPaymentCode()
+	s.set("if", whenMember(status, wire.StatusSuccess)).
+		set("then", obj("properties", obj(code, obj("const", wire.CodeSuccess)))).
+		set("else", obj("properties", obj(code, obj("$ref", failure))))
+	return b.add(groupNotifyParts, "NotifyPaymentResultAntom", s)
+}
+
+// acknowledgementSchema adds the schema of the answer a merchant gives a
+// notification (what notify.Notifier accepts) and returns its reference.
+func (b *docBuilder) acknowledgementSchema() string {
+	message := jsonNameOf(func(r *wire.Result) any { return &r.ResultMessage })
+	return b.add(groupNotify, "NotifyAcknowledgement", obj(
+		"description", "The merchant's answer to a notification: a result of status S acknowledges it; other members are ignored.",
+		"type", "object",
+		"required", []any{resultName()},
+		"properties", obj(resultName(), obj(
+			"type", "object",
+			"required", []any{resultStatusName()},
+			"properties", obj(
+				resultStatusName(), obj("const", wire.StatusSuccess),
+				resultCodeName(), obj("type", "string"),
+				message, obj("type", "string"),
+			),
+		)),
+	))
+}
+
+// notifyExamples are the bodies NotifyPaymentBody writes in a profile for a
+// paid and for an expired payment.
+func (b *docBuilder) notifyExamples(prof Profile) *jsonObject {
+	created := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	paid := engine.Notification{ID: "id-1.result", PartnerID: "P000000000000001xxxx", PaymentID: "id-1", RequestID: "order-1",
+		State: engine.PaymentSuccess, Amount: engine.Money{Currency: "USD", Minor: 1050},
+		PaymentCreatedAt: created, At: created.Add(time.Minute)}
+	expired := paid
+	expired.ID, expired.PaymentID, expired.RequestID = "id-2.result", "id-2", "order-2"
+	expired.State, expired.FailReason, expired.At = engine.PaymentFail, engine.CodeExpired, created.Add(15*time.Minute)
+	out := obj()
+	for _, e := range []struct {
+		name, summary string
+		n             engine.Notification
+	}{{"paid", "paid", paid}, {"expired", "expired unpaid", expired}} {
+		raw, err := NotifyPaymentBody(prof, e.n)
+		if err != nil {
+			b.fail("webhook example %s: %v", e.name, err)
+			continue
+		}
+		var v jsonObject
+		if err := json.Unmarshal(raw, &v); err != nil {
+			b.fail("webhook example %s: %v", e.name, err)
+			continue
+		}
+		out.set(e.name, obj("summary", e.summary, "value", &v))
+	}
+	return out
+}
