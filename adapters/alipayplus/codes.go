@@ -64,7 +64,7 @@ var commonCodes = []string{wire.CodeSuccess, wire.CodeUnknownException, wire.Cod
 // (the result tables of the Alipay+ pay, inquiryPayment, cancel, refund and inquiryRefund pages).
 var apiCodes = map[api][]string{
 	apiPay: {
-		wire.CodeAccept, wire.CodePaymentInProcess, wire.CodeRepeatReqInconsistent, wire.CodeOrderIsClosed, wire.CodeOrderStatusInvalid,
+		wire.CodeAccept, wire.CodePaymentInProcess, wire.CodeRepeatReqInconsistent, wire.CodeOrderIsClosed, wire.CodeOrderIsCanceled, wire.CodeOrderStatusInvalid,
 		wire.CodeCurrencyNotSupport, wire.CodePaymentAmountExceedLimit, wire.CodeUserAmountExceedLimit, wire.CodeUserNotExist,
 		wire.CodeUserStatusAbnormal, wire.CodeUserBalanceNotEnough, wire.CodeRiskReject, wire.CodeInvalidAccessToken,
 		wire.CodeExpiredAccessToken, wire.CodeAuthCodeAlreadyUsed, wire.CodeInvalidCode,
@@ -104,6 +104,7 @@ var defaultMessages = map[string]string{
 	wire.CodeRefundNotExist:           "The refund does not exist.",
 	wire.CodeRepeatReqInconsistent:    "Repeated submission, and the requests are inconsistent.",
 	wire.CodeOrderIsClosed:            "The order is closed.",
+	wire.CodeOrderIsCanceled:          "The order was paid and then cancelled.",
 	wire.CodeOrderStatusInvalid:       "The order status is invalid.",
 	wire.CodeRefundAmountExceed:       "The total refund amount has exceeded the payment amount.",
 	wire.CodeRefundWindowExceed:       "The refund window is exceeded.",

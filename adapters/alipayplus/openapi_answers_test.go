@@ -172,6 +172,13 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 	id3 := paid("o-3")
 	s.want("cancel", query(map[string]any{"paymentId": id3}), wire.StatusSuccess, wire.CodeSuccess)
 	status(s.want("inquiryPayment", query(map[string]any{"paymentId": id3}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusCancelled)
+	// A repeat of it keeps the final answer it got (S), or, in Antom's
+	// words, names the cancel.
+	if p.prof == ProfileAntom {
+		s.want("pay", p.pay("o-3", "1000"), wire.StatusFail, wire.CodeOrderIsCanceled)
+	} else {
+		s.want("pay", p.pay("o-3", "1000"), wire.StatusSuccess, wire.CodeSuccess)
+	}
 
 	// Nothing there.
 	s.want("inquiryPayment", query(map[string]any{"paymentRequestId": "nothing"}), wire.StatusFail, wire.CodeOrderNotExist)

@@ -78,6 +78,9 @@ func pay(h *Handler, c *call) any {
 	resp.PaymentID = p.ID
 	if err != nil {
 		resp.Result = h.errorResult(c, apiPay, err, def.names)
+		if engine.ErrorCode(err) == engine.CodeOrderClosed {
+			answerRepeatOfClosed(resp, prof, &p)
+		}
 		return resp
 	}
 	switch p.State {
@@ -120,4 +123,25 @@ func (h *Handler) acceptAnswer(resp *wire.PayResponse, prof Profile, p *engine.P
 		resp.Result = successResult()
 		resp.RedirectActionForm = &wire.RedirectActionForm{RedirectURL: url}
 	}
+}
+
+// answerRepeatOfClosed answers a repeat of a pay whose payment has closed
+// since (the engine's CodeOrderClosed, F ORDER_IS_CLOSED unless this says
+// otherwise), as each profile's seed says. A payment that was paid and then
+// cancelled (reversed) keeps its final answer in miniprogram-v1 and v1-en:
+// S with its paymentTime (seed 000: once a request reached S or F, every
+// repeat gets that one result). antom answers such a repeat F
+// ORDER_IS_CANCELED (seed 004). An unpaid payment that was cancelled or
+// expired stays F ORDER_IS_CLOSED in every profile, as does one whose debit
+// succeeded only after its expiry (the merchant was told it failed).
+func answerRepeatOfClosed(resp *wire.PayResponse, prof Profile, p *engine.Payment) {
+	if p.FailReason != engine.CodeCancelled || p.PaidAt.IsZero() {
+		return
+	}
+	if prof == ProfileAntom {
+		resp.Result = result(wire.StatusFail, wire.CodeOrderIsCanceled)
+		return
+	}
+	resp.Result = successResult()
+	resp.PaymentTime = wireTime(p.PaidAt)
 }

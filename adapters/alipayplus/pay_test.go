@@ -440,3 +440,36 @@ func TestPayConcurrentTwins(t *testing.T) {
 		}
 	}
 }
+
+// A pay that reached S keeps that answer: a repeat after the merchant
+// cancelled (reversed) the payment answers S with the same paymentTime in
+// the mini-program profile (seed 000), F ORDER_IS_CANCELED in the antom
+// profile (seed 004). A repeat of a cancelled unpaid payment stays F
+// ORDER_IS_CLOSED.
+func TestPayRepeatKeepsItsFinalAnswer(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	f.ledger.SetBalance("alice", "USD", 100_00)
+
+	p := f.payAndConfirm(t, miniPartner, "final-1", "1000")
+	var first wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "final-1", "1000"), &first), wire.StatusSuccess, wire.CodeSuccess)
+	wantResult(t, f.call(t, miniPartner, pathCancel, wire.PaymentQuery{PartnerID: miniPartner, PaymentID: p.ID}, nil), wire.StatusSuccess, wire.CodeSuccess)
+	var again wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "final-1", "1000"), &again), wire.StatusSuccess, wire.CodeSuccess)
+	if again.PaymentTime == "" || again.PaymentTime != first.PaymentTime || again.PaymentID != p.ID {
+		t.Errorf("repeat after cancel: %+v, want the first S answer %+v", again, first)
+	}
+
+	var accepted wire.PayResponse
+	wantResult(t, f.call(t, antomPartner, antomPrefix+pathPay, antomPay("final-2"), &accepted), wire.StatusSuccess, wire.CodeSuccess)
+	if _, err := f.eng.Confirm(t.Context(), accepted.PaymentID, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	wantResult(t, f.call(t, antomPartner, antomPrefix+pathCancel, wire.PaymentQuery{PaymentID: accepted.PaymentID}, nil), wire.StatusSuccess, wire.CodeSuccess)
+	wantResult(t, f.call(t, antomPartner, antomPrefix+pathPay, antomPay("final-2"), nil), wire.StatusFail, wire.CodeOrderIsCanceled)
+
+	var unpaid wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "final-3", "1000"), &unpaid), wire.StatusAccepted, wire.CodeAccept)
+	wantResult(t, f.call(t, miniPartner, pathCancel, wire.PaymentQuery{PartnerID: miniPartner, PaymentID: unpaid.PaymentID}, nil), wire.StatusSuccess, wire.CodeSuccess)
+	wantResult(t, f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "final-3", "1000"), nil), wire.StatusFail, wire.CodeOrderIsClosed)
+}

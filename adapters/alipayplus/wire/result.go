@@ -34,6 +34,7 @@ const (
 	CodeRefundNotExist           = "REFUND_NOT_EXIST"
 	CodeOrderStatusInvalid       = "ORDER_STATUS_INVALID"
 	CodeOrderIsClosed            = "ORDER_IS_CLOSED"
+	CodeOrderIsCanceled          = "ORDER_IS_CANCELED" // antom: a repeat of a paid payment the merchant cancelled
 	CodeRefundAmountExceed       = "REFUND_AMOUNT_EXCEED"
 	CodeRefundWindowExceed       = "REFUND_WINDOW_EXCEED"
 	CodeCancelWindowExceed       = "CANCEL_WINDOW_EXCEED"
