@@ -102,7 +102,7 @@ type transportAnswerDoc struct {
 // headers they add.
 var transportAnswers = []transportAnswerDoc{
 	{"BadRequest", http.StatusBadRequest, wire.StatusFail, []string{wire.CodeParamIllegal}, nil},
-	{"Unauthorized", http.StatusUnauthorized, wire.StatusFail, []string{wire.CodeInvalidClient, wire.CodeInvalidSignature, wire.CodeKeyNotFound}, []string{"WWW-Authenticate"}},
+	{"Unauthorized", http.StatusUnauthorized, wire.StatusFail, []string{wire.CodeInvalidClient, wire.CodeClientInvalid, wire.CodeInvalidSignature, wire.CodeKeyNotFound}, []string{"WWW-Authenticate"}},
 	{"NoInterfaceDef", http.StatusNotFound, wire.StatusFail, []string{wire.CodeNoInterfaceDef}, nil},
 	{"MethodNotSupported", http.StatusMethodNotAllowed, wire.StatusFail, []string{wire.CodeMethodNotSupported}, []string{"Allow"}},
 	{"PayloadTooLarge", http.StatusRequestEntityTooLarge, wire.StatusFail, []string{wire.CodeParamIllegal}, nil},

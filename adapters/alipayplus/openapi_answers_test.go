@@ -364,6 +364,10 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 			valid = p.withPartner(map[string]any{"paymentRequestId": "t-1"})
 		}
 		body := mustMarshal(t, valid)
+		invalidClient := wire.CodeInvalidClient // Antom's name under /ams/api
+		if antomPath {
+			invalidClient = wire.CodeClientInvalid
+		}
 		big := append([]byte(`{"extendInfo":"`), bytes.Repeat([]byte("x"), DefaultMaxBodyBytes)...)
 		big = append(big, `"}`...)
 		tests := []struct {
@@ -376,9 +380,9 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 			{"Request-Time in epoch milliseconds", oaCall{reqTime: strconv.FormatInt(now().UnixMilli(), 10)}, 200, ""},
 			{"Request-Time with an offset", oaCall{reqTime: now().In(time.FixedZone("", 19800)).Format("2006-01-02T15:04:05.000-07:00")}, 200, ""},
 			{"no Content-Type", oaCall{contentType: str("")}, 200, ""},
-			{"no Client-Id", oaCall{tamper: func(r *http.Request) { r.Header.Del("Client-Id") }}, 401, wire.CodeInvalidClient},
-			{"unknown Client-Id", oaCall{tamper: func(r *http.Request) { r.Header.Set("Client-Id", "nobody") }}, 401, wire.CodeInvalidClient},
-			{"Client-Id twice", oaCall{tamper: func(r *http.Request) { r.Header.Add("Client-Id", "nobody") }}, 401, wire.CodeInvalidClient},
+			{"no Client-Id", oaCall{tamper: func(r *http.Request) { r.Header.Del("Client-Id") }}, 401, invalidClient},
+			{"unknown Client-Id", oaCall{tamper: func(r *http.Request) { r.Header.Set("Client-Id", "nobody") }}, 401, invalidClient},
+			{"Client-Id twice", oaCall{tamper: func(r *http.Request) { r.Header.Add("Client-Id", "nobody") }}, 401, invalidClient},
 			{"no Request-Time", oaCall{tamper: func(r *http.Request) { r.Header.Del("Request-Time") }}, 401, wire.CodeInvalidSignature},
 			{"malformed Request-Time", oaCall{reqTime: "yesterday"}, 401, wire.CodeInvalidSignature},
 			{"stale Request-Time", oaCall{reqTime: wire.FormatTime(now().Add(-6 * time.Minute))}, 401, wire.CodeInvalidSignature},

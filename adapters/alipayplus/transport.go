@@ -56,7 +56,7 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 //   - the body fits in Config.MaxBodyBytes, else PARAM_ILLEGAL, 413 (nothing
 //     is processed); a body that cannot be read is PARAM_ILLEGAL, 400;
 //   - exactly one Client-Id header, naming a configured partner, else
-//     INVALID_CLIENT, 401;
+//     INVALID_CLIENT (CLIENT_INVALID under /ams/api, Antom's name), 401;
 //   - exactly one Request-Time header, ISO 8601 with an offset or epoch
 //     milliseconds, within Config.MaxClockSkew of the handler's clock either
 //     way, else INVALID_SIGNATURE, 401 (the message says whether the header
@@ -157,16 +157,22 @@ func (x *exchange) serve() (int, any) {
 		return fail(rej)
 	}
 
+	// Antom names a bad Client-Id CLIENT_INVALID (seed 004); with no
+	// partner known yet, the path tells the dialect.
+	invalidClient := wire.CodeInvalidClient
+	if antomPath {
+		invalidClient = wire.CodeClientInvalid
+	}
 	cid, n := singleHeader(r.Header, "Client-Id")
 	switch {
 	case n == 0 || cid == "":
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidClient, "Client-Id header is missing"))
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, invalidClient, "Client-Id header is missing"))
 	case n > 1:
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidClient, "Client-Id header is given more than once"))
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, invalidClient, "Client-Id header is given more than once"))
 	}
 	pe, ok := h.byClient[cid]
 	if !ok {
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidClient, "Client-Id is not known"))
+		return fail(reject(http.StatusUnauthorized, wire.StatusFail, invalidClient, "Client-Id is not known"))
 	}
 	x.clientID = cid
 

@@ -26,6 +26,7 @@ const (
 	CodeMethodNotSupported       = "METHOD_NOT_SUPPORTED"
 	CodeMediaTypeNotAcceptable   = "MEDIA_TYPE_NOT_ACCEPTABLE"
 	CodeInvalidClient            = "INVALID_CLIENT"
+	CodeClientInvalid            = "CLIENT_INVALID" // Antom's name for INVALID_CLIENT
 	CodeKeyNotFound              = "KEY_NOT_FOUND"
 	CodeInvalidSignature         = "INVALID_SIGNATURE"
 	CodeAccessDenied             = "ACCESS_DENIED"
