@@ -418,7 +418,7 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 			answerOf[wire.PayResponse](
 				is(func(r *wire.PayResponse) any { return &r.Result }, withoutA(ref(resultComponent(wire.EndpointPay)))),
 				is(func(r *wire.PayResponse) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
-				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid; for a payment waiting on the cashier (S with redirectActionForm), when it was created (as seed 001 shows).")),
+				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid; the wallet leaves it out while the user has to pay on the cashier (S with redirectActionForm), where seed 001's sample shows one.")),
 				is(func(r *wire.PayResponse) any { return &r.RedirectActionForm }, obj("$ref", b.add(groupAnswerParts, "RedirectActionFormV1EN", raf), "description", "Set while the user has to pay on the cashier.")),
 			),
 			obj("if", success, "else", forbids(redirect, paidAt)))

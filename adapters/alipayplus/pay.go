@@ -101,10 +101,10 @@ func pay(h *Handler, c *call) any {
 
 // acceptAnswer fills the answer to a payment waiting for the user, as the
 // profile says: mini-program A ACCEPT + actionForm (seed 000); v1-en S +
-// redirectActionForm{method, redirectionUrl} and paymentTime (seed 001,
-// which sets paymentTime although the user has not paid: here it is the
-// time the payment was created); antom S + redirectActionForm.redirectUrl
-// (seed 004).
+// redirectActionForm{method, redirectionUrl} (seed 001, without
+// paymentTime: its field table defines it as the success time, although
+// its sample shows one on this answer; docs/decisions.md, 63); antom S +
+// redirectActionForm.redirectUrl (seed 004).
 func (h *Handler) acceptAnswer(resp *wire.PayResponse, prof Profile, p *engine.Payment, orderCode bool) {
 	url := h.cfg.CashierURL(p.ID)
 	switch prof {
@@ -117,7 +117,6 @@ func (h *Handler) acceptAnswer(resp *wire.PayResponse, prof Profile, p *engine.P
 		}
 	case ProfileV1EN:
 		resp.Result = successResult()
-		resp.PaymentTime = wireTime(p.CreatedAt)
 		resp.RedirectActionForm = &wire.RedirectActionForm{Method: http.MethodPost, RedirectionURL: url}
 	default:
 		resp.Result = successResult()
