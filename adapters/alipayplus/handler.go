@@ -29,9 +29,8 @@ type Handler struct {
 	// are private copies (Profile filled in, PublicKeys copied), so the
 	// caller's later changes do not reach the handler.
 	cfg Config
-	// byClient and byPartner index cfg.Partners by Client-Id and partnerId.
-	byClient  map[string]*partnerEntry
-	byPartner map[string]*partnerEntry
+	// byClient indexes cfg.Partners by Client-Id.
+	byClient map[string]*partnerEntry
 	// endpoint finds the endpoint a path names: endpointNamed, which tests
 	// replace to serve test-only endpoints beside the real ones.
 	endpoint func(name string) (endpoint, bool)
@@ -97,7 +96,7 @@ func NewHandler(cfg Config) (*Handler, error) {
 	}
 	cfg.Partners = partners
 	h := &Handler{cfg: cfg, endpoint: endpointNamed}
-	h.byClient, h.byPartner = indexPartners(h.cfg.Partners)
+	h.byClient = indexPartners(h.cfg.Partners)
 	return h, nil
 }
 
@@ -155,18 +154,15 @@ func checkPartners(ps []Partner, bad func(format string, args ...any)) []Partner
 	return partners
 }
 
-// indexPartners indexes validated partners by Client-Id and partnerId; the
-// entries point into partners.
-func indexPartners(partners []Partner) (byClient, byPartner map[string]*partnerEntry) {
-	byClient = make(map[string]*partnerEntry, len(partners))
-	byPartner = make(map[string]*partnerEntry, len(partners))
+// indexPartners indexes validated partners by Client-Id; the entries
+// point into partners.
+func indexPartners(partners []Partner) map[string]*partnerEntry {
+	byClient := make(map[string]*partnerEntry, len(partners))
 	for i := range partners {
 		p := &partners[i]
-		e := &partnerEntry{partner: p, newestKey: p.NewestKeyVersion()}
-		byClient[p.ClientID] = e
-		byPartner[p.PartnerID] = e
+		byClient[p.ClientID] = &partnerEntry{partner: p, newestKey: p.NewestKeyVersion()}
 	}
-	return byClient, byPartner
+	return byClient
 }
 
 // CheckPartners checks the wallet's identity (WalletClientID, WalletKey)
@@ -208,25 +204,6 @@ func (h *Handler) now() time.Time { return h.cfg.Now() }
 
 // logger returns the logger for internal errors (never nil).
 func (h *Handler) logger() *slog.Logger { return h.cfg.Logger }
-
-// partnerByID returns the configured partner with this partnerId.
-func (h *Handler) partnerByID(partnerID string) (*Partner, bool) {
-	e, ok := h.byPartner[partnerID]
-	if !ok {
-		return nil, false
-	}
-	return e.partner, true
-}
-
-// partnerByClientID returns the configured partner that signs with this
-// Client-Id.
-func (h *Handler) partnerByClientID(clientID string) (*Partner, bool) {
-	e, ok := h.byClient[clientID]
-	if !ok {
-		return nil, false
-	}
-	return e.partner, true
-}
 
 // NewestKeyVersion returns the version a message of p that names no
 // keyVersion is verified with: the numerically highest when every version

@@ -620,18 +620,13 @@ func TestNewHandlerDefaultsAndCopies(t *testing.T) {
 	if d := time.Since(h.now()); d < 0 || d > time.Minute {
 		t.Errorf("now() = %s", h.now())
 	}
-	p, ok := h.partnerByID("p1")
-	if !ok || p.Profile != ProfileMiniProgramV1 || p.ClientID != "c1" {
-		t.Fatalf("partnerByID = %+v, %v", p, ok)
+	e, ok := h.byClient["c1"]
+	if !ok || e.partner.Profile != ProfileMiniProgramV1 || e.partner.PartnerID != "p1" {
+		t.Fatalf("byClient[c1] = %+v, %v", e, ok)
 	}
-	if p2, ok := h.partnerByClientID("c1"); !ok || p2 != p {
-		t.Errorf("partnerByClientID = %+v, %v", p2, ok)
-	}
-	if _, ok := h.partnerByID("c1"); ok {
-		t.Errorf("partnerByID found a partner by client id")
-	}
-	if _, ok := h.partnerByClientID("nope"); ok {
-		t.Errorf("partnerByClientID found an unknown client")
+	p := e.partner
+	if _, ok := h.byClient["p1"]; ok {
+		t.Errorf("a partner found by its partner id as a Client-Id")
 	}
 	// The handler keeps its own copies.
 	partners[0].PartnerID = "changed"

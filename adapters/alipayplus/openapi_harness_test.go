@@ -235,11 +235,13 @@ func (o *oaHarness) checkRequestHeaders(t testing.TB, what, opPtr string, op map
 // profile returns the wire profile of a fixture partner.
 func (o *oaHarness) profile(t testing.TB, partner string) Profile {
 	t.Helper()
-	p, ok := o.f.h.partnerByID(partner)
-	if !ok {
-		t.Fatalf("unknown partner %q", partner)
+	for i := range o.f.h.cfg.Partners {
+		if p := &o.f.h.cfg.Partners[i]; p.PartnerID == partner {
+			return profileOf(p)
+		}
 	}
-	return profileOf(p)
+	t.Fatalf("unknown partner %q", partner)
+	return ""
 }
 
 // oaCoverage records what the handler answered.
