@@ -410,7 +410,7 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 			ifThen(whenResult(resultStatusName(), wire.StatusAccepted), requires(id, form), forbids(form)))
 	case ProfileV1EN:
 		raf := b.answerObject("v1-en: where the merchant sends the user (seed 001).", answerOf[wire.RedirectActionForm](
-			is(func(a *wire.RedirectActionForm) any { return &a.Method }, obj("type", "string", "enum", []any{http.MethodPost})).always(),
+			is(func(a *wire.RedirectActionForm) any { return &a.Method }, obj("type", "string", "enum", []any{http.MethodGet})).always(),
 			is(func(a *wire.RedirectActionForm) any { return &a.RedirectionURL }, obj("type", "string", "minLength", 1, "description", "The wallet's cashier page.")).always(),
 		))
 		return add("PayResponseV1EN", "pay answer, v1-en",

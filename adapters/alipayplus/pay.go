@@ -101,7 +101,8 @@ func pay(h *Handler, c *call) any {
 
 // acceptAnswer fills the answer to a payment waiting for the user, as the
 // profile says: mini-program A ACCEPT + actionForm (seed 000); v1-en S +
-// redirectActionForm{method, redirectionUrl} (seed 001, without
+// redirectActionForm{method GET, redirectionUrl} (seed 001; GET is how the
+// cashier page is shown, docs/decisions.md 64; without
 // paymentTime: its field table defines it as the success time, although
 // its sample shows one on this answer; docs/decisions.md, 63); antom S +
 // redirectActionForm.redirectUrl (seed 004).
@@ -117,7 +118,7 @@ func (h *Handler) acceptAnswer(resp *wire.PayResponse, prof Profile, p *engine.P
 		}
 	case ProfileV1EN:
 		resp.Result = successResult()
-		resp.RedirectActionForm = &wire.RedirectActionForm{Method: http.MethodPost, RedirectionURL: url}
+		resp.RedirectActionForm = &wire.RedirectActionForm{Method: http.MethodGet, RedirectionURL: url}
 	default:
 		resp.Result = successResult()
 		resp.RedirectActionForm = &wire.RedirectActionForm{RedirectURL: url}

@@ -336,7 +336,7 @@ func TestPayV1EN(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
 	var resp wire.PayResponse
 	wantResult(t, f.call(t, enPartner, pathPay, enPay("en-1"), &resp), wire.StatusSuccess, wire.CodeSuccess)
-	want := wire.RedirectActionForm{Method: "POST", RedirectionURL: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
+	want := wire.RedirectActionForm{Method: "GET", RedirectionURL: "https://wallet.example/cashier?paymentId=" + resp.PaymentID}
 	if resp.RedirectActionForm == nil || *resp.RedirectActionForm != want || resp.ActionForm != nil {
 		t.Fatalf("answer %+v", resp)
 	}
