@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -207,6 +208,9 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 	"body over the size limit": func(c *rcCase) []oaAnswer {
 		big := append([]byte(`{"extendInfo":"`), bytes.Repeat([]byte("x"), DefaultMaxBodyBytes)...)
 		return []oaAnswer{c.call(oaCall{body: append(big, `"}`...)})}
+	},
+	"body cannot be read": func(c *rcCase) []oaAnswer {
+		return []oaAnswer{c.call(oaCall{tamper: func(r *http.Request) { r.Body = io.NopCloser(oaErrReader{}) }})}
 	},
 	"Client-Id missing, repeated or unknown": func(c *rcCase) []oaAnswer {
 		return []oaAnswer{
