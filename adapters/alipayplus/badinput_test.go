@@ -11,7 +11,9 @@ import (
 )
 
 // badCase is one malformed request: it must be answered F PARAM_ILLEGAL
-// naming field ("" for the body as a whole) and store nothing.
+// naming field, or, for the body as a whole (field ""), F PARAM_ILLEGAL
+// (v1-en: MSG_PARSE_ERROR, seed 001) speaking of the request body, and
+// store nothing.
 type badCase struct {
 	name  string
 	body  []byte
@@ -39,7 +41,11 @@ func runBadCases(t *testing.T, partner, path, requestID string, cases []badCase)
 			got := f.call(t, partner, path, tc.body, nil)
 			t.Logf("resultMessage: %s", got.ResultMessage)
 			if tc.field == "" {
-				wantResult(t, got, wire.StatusFail, wire.CodeParamIllegal)
+				code := wire.CodeParamIllegal
+				if partner == enPartner {
+					code = wire.CodeMsgParseError
+				}
+				wantResult(t, got, wire.StatusFail, code)
 				if !strings.HasPrefix(got.ResultMessage, "request body") {
 					t.Fatalf("message %q does not speak of the request body", got.ResultMessage)
 				}

@@ -23,7 +23,7 @@ func cancel(h *Handler, c *call) any {
 		return resp
 	}
 	if problem != nil {
-		resp.Result = paramIllegal(problem)
+		resp.Result = badRequest(c.partner, problem)
 		return resp
 	}
 	ref.PartnerID = c.partner.PartnerID

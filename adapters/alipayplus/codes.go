@@ -58,7 +58,7 @@ var engineResults = map[engine.Code]wireResult{
 }
 
 // commonCodes are answered by every endpoint.
-var commonCodes = []string{wire.CodeSuccess, wire.CodeUnknownException, wire.CodeParamIllegal, wire.CodeProcessFail, wire.CodeAccessDenied}
+var commonCodes = []string{wire.CodeSuccess, wire.CodeUnknownException, wire.CodeParamIllegal, wire.CodeProcessFail, wire.CodeAccessDenied, wire.CodeMsgParseError}
 
 // apiCodes lists, per endpoint, the codes beyond commonCodes it answers
 // (the result tables of the Alipay+ pay, inquiryPayment, cancel, refund and inquiryRefund pages).
@@ -100,6 +100,7 @@ var defaultMessages = map[string]string{
 	wire.CodeParamIllegal:             "Illegal parameters exist.",
 	wire.CodeProcessFail:              "A general business failure occurred. Don't retry.",
 	wire.CodeAccessDenied:             "Access is denied.",
+	wire.CodeMsgParseError:            "Message parsed error.",
 	wire.CodeOrderNotExist:            "The order does not exist.",
 	wire.CodeRefundNotExist:           "The refund does not exist.",
 	wire.CodeRepeatReqInconsistent:    "Repeated submission, and the requests are inconsistent.",
@@ -134,6 +135,18 @@ func successResult() wire.Result { return result(wire.StatusSuccess, wire.CodeSu
 // paramIllegal answers F PARAM_ILLEGAL naming the field.
 func paramIllegal(e *fieldError) wire.Result {
 	return wire.Result{ResultStatus: wire.StatusFail, ResultCode: wire.CodeParamIllegal, ResultMessage: e.message()}
+}
+
+// badRequest answers a request body's problem e for partner p: F
+// PARAM_ILLEGAL naming the field, except that a v1-en partner is told F
+// MSG_PARSE_ERROR, its seed's name (001, common error codes), when the body
+// is not one JSON object at all (docs/result-codes.md).
+func badRequest(p *Partner, e *fieldError) wire.Result {
+	r := paramIllegal(e)
+	if e.unparsed && profileOf(p) == ProfileV1EN {
+		r.ResultCode = wire.CodeMsgParseError
+	}
+	return r
 }
 
 // codeResult maps an engine code to the result endpoint a answers, with

@@ -139,3 +139,43 @@ func TestEndpointsRegistered(t *testing.T) {
 		}
 	}
 }
+
+// TestBadRequestMsgParseError holds badRequest to docs/result-codes.md: a
+// v1-en partner is told MSG_PARSE_ERROR (seed 001) when the body is not one
+// JSON object, and PARAM_ILLEGAL for any problem of a member; the other
+// profiles are told PARAM_ILLEGAL for both.
+func TestBadRequestMsgParseError(t *testing.T) {
+	for _, tt := range []struct {
+		body     string
+		unparsed bool
+	}{
+		{``, true},
+		{`   `, true},
+		{`{`, true},
+		{`[]`, true},
+		{`null`, true},
+		{`{} {}`, true},
+		{"{\"a\":\"\xff\"}", true},
+		{`{'a':1}`, true},
+		{`{"a":1,"a":2}`, false},
+		{`{"a":{"b":1,"b":2}}`, false},
+	} {
+		d, root := decodeBody([]byte(tt.body))
+		if d.err == nil {
+			root.object("a", false)
+		}
+		if d.err == nil {
+			t.Fatalf("%q: no problem found", tt.body)
+		}
+		for _, prof := range []Profile{ProfileMiniProgramV1, ProfileV1EN, ProfileAntom} {
+			want := wire.CodeParamIllegal
+			if tt.unparsed && prof == ProfileV1EN {
+				want = wire.CodeMsgParseError
+			}
+			r := badRequest(&Partner{Profile: prof}, d.err)
+			if r.ResultStatus != wire.StatusFail || r.ResultCode != want || r.ResultMessage != d.err.message() {
+				t.Errorf("%q, %s: %s %s %q, want F %s %q", tt.body, prof, r.ResultStatus, r.ResultCode, r.ResultMessage, want, d.err.message())
+			}
+		}
+	}
+}

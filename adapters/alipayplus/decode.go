@@ -40,6 +40,9 @@ var amountMemberOf = map[engine.Field]string{
 type fieldError struct {
 	field   string
 	problem string
+	// unparsed marks a body that is not one JSON object in UTF-8 (empty,
+	// not JSON, not an object, data after it): no member could be read.
+	unparsed bool
 }
 
 // message returns the resultMessage: the field, then the problem.
@@ -98,9 +101,9 @@ func decodeBody(body []byte) (*decoder, *object) {
 	root := &object{d: d}
 	switch {
 	case len(bytes.TrimSpace(body)) == 0:
-		d.err = &fieldError{problem: "request body is empty: a JSON object is required"}
+		d.err = &fieldError{problem: "request body is empty: a JSON object is required", unparsed: true}
 	case !utf8.Valid(body):
-		d.err = &fieldError{problem: "request body is not valid UTF-8"}
+		d.err = &fieldError{problem: "request body is not valid UTF-8", unparsed: true}
 	default:
 		root.fields = d.parseObject("", body)
 		root.present = d.err == nil
@@ -112,6 +115,7 @@ func decodeBody(body []byte) (*decoder, *object) {
 // parseObject splits the JSON object raw into its members. path names the
 // object in messages ("" for the body).
 func (d *decoder) parseObject(path string, raw []byte) map[string]json.RawMessage {
+	body := path == "" // problems of the body as a whole are unparsed
 	malformed := func(err error) map[string]json.RawMessage {
 		what := "request body"
 		if path != "" {
@@ -120,11 +124,11 @@ func (d *decoder) parseObject(path string, raw []byte) map[string]json.RawMessag
 		var syn *json.SyntaxError
 		switch {
 		case errors.As(err, &syn):
-			d.fail(&fieldError{problem: fmt.Sprintf("%s is not valid JSON: %s (at byte %d)", what, syn.Error(), syn.Offset)})
+			d.fail(&fieldError{problem: fmt.Sprintf("%s is not valid JSON: %s (at byte %d)", what, syn.Error(), syn.Offset), unparsed: body})
 		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-			d.fail(&fieldError{problem: what + " is not valid JSON: unexpected end of input"})
+			d.fail(&fieldError{problem: what + " is not valid JSON: unexpected end of input", unparsed: body})
 		default:
-			d.fail(&fieldError{problem: what + " is not valid JSON"})
+			d.fail(&fieldError{problem: what + " is not valid JSON", unparsed: body})
 		}
 		return nil
 	}
@@ -135,7 +139,7 @@ func (d *decoder) parseObject(path string, raw []byte) map[string]json.RawMessag
 	}
 	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
 		if path == "" {
-			d.fail(&fieldError{problem: "request body must be a JSON object"})
+			d.fail(&fieldError{problem: "request body must be a JSON object", unparsed: true})
 		} else {
 			d.fail(&fieldError{field: path, problem: "must be a JSON object"})
 		}
@@ -172,7 +176,7 @@ func (d *decoder) parseObject(path string, raw []byte) map[string]json.RawMessag
 		if path != "" {
 			what = path
 		}
-		d.fail(&fieldError{problem: what + " has data after its JSON object"})
+		d.fail(&fieldError{problem: what + " has data after its JSON object", unparsed: body})
 		return nil
 	}
 	return fields

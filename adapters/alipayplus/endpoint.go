@@ -19,7 +19,8 @@ type call struct {
 // endpoint turns a verified call into the answer body: any value that
 // marshals to a JSON object with a "result" member (see Result). It never
 // panics on bad input: malformed JSON, wrong types, missing or oversized
-// fields become F PARAM_ILLEGAL naming the field; engine errors map to the
+// fields become F PARAM_ILLEGAL naming the field (a v1-en partner's body
+// that is not one JSON object: F MSG_PARSE_ERROR); engine errors map to the
 // spec's codes (codes.go); anything unexpected is U UNKNOWN_EXCEPTION.
 type endpoint func(h *Handler, c *call) any
 

@@ -32,7 +32,8 @@ import (
 //   - the answer's headers match the documented response headers, and its
 //     signature verifies;
 //   - a request the handler accepted (HTTP 200, result neither PARAM_ILLEGAL
-//     nor ACCESS_DENIED, which is decided before the rest of the body is read)
+//     nor ACCESS_DENIED, which is decided before the rest of the body is read,
+//     nor MSG_PARSE_ERROR)
 //     validates against the path's request schema and the profile's, and its
 //     headers against the documented header parameters.
 //
@@ -195,7 +196,7 @@ func (o *oaHarness) check(t testing.TB, c oaCall, r *http.Request, rec *httptest
 			t.Errorf("%s: answer to a %s partner does not match %s:\n%s\n%v", what, prof, profRespPtr, a.body, err)
 		}
 		code := a.result.ResultCode
-		if code != wire.CodeParamIllegal && code != wire.CodeAccessDenied {
+		if code != wire.CodeParamIllegal && code != wire.CodeAccessDenied && code != wire.CodeMsgParseError {
 			if err := d.validateJSON(t, opPtr+oaPointer("requestBody", "content", "application/json", "schema"), c.body); err != nil {
 				t.Errorf("%s: the handler accepted (%s) a request the document's request schema refuses:\n%s\n%v", what, code, c.body, err)
 			}

@@ -66,7 +66,7 @@ func pay(h *Handler, c *call) any {
 		return resp
 	}
 	if problem != nil {
-		resp.Result = paramIllegal(problem)
+		resp.Result = badRequest(c.partner, problem)
 		return resp
 	}
 	in.req.Extra = in.extra.String()

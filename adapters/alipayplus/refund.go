@@ -22,7 +22,7 @@ func refund(h *Handler, c *call) any {
 		return resp
 	}
 	if problem != nil {
-		resp.Result = paramIllegal(problem)
+		resp.Result = badRequest(c.partner, problem)
 		return resp
 	}
 	req.PartnerID = c.partner.PartnerID

@@ -30,6 +30,7 @@ const (
 	CodeKeyNotFound              = "KEY_NOT_FOUND"
 	CodeInvalidSignature         = "INVALID_SIGNATURE"
 	CodeAccessDenied             = "ACCESS_DENIED"
+	CodeMsgParseError            = "MSG_PARSE_ERROR" // v1-en: the body is not one JSON object (seed 001)
 	CodeRepeatReqInconsistent    = "REPEAT_REQ_INCONSISTENT"
 	CodeOrderNotExist            = "ORDER_NOT_EXIST"
 	CodeRefundNotExist           = "REFUND_NOT_EXIST"
