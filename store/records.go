@@ -25,6 +25,7 @@ type Payment struct {
 	OrderData  []byte // opaque display data, kept as given
 	NotifyURL  string
 	ReturnURL  string
+	ExtendInfo string // the merchant's extendInfo, kept as given
 
 	FailReason  string // engine error code when FAIL or CLOSED
 	FailMessage string // human text for FailReason
@@ -66,6 +67,8 @@ type Refund struct {
 	Amount      int64
 	Reason      string
 	Status      string // INIT, SUCCESS, FAIL
+	NotifyURL   string // where the merchant asked to hear the result, "" for none
+	ExtendInfo  string // the merchant's extendInfo, kept as given
 
 	FailReason  string
 	FailMessage string
@@ -107,15 +110,21 @@ type OutboxMessage struct {
 	PaymentID        string
 	PartnerID        string
 	RequestID        string // the payment's paymentRequestId
-	Kind             string // "payment_result"
+	Kind             string // "payment_result" or "refund_result"
 	NotifyURL        string
-	Status           string // payment state announced: SUCCESS or FAIL
+	Status           string // state announced: SUCCESS or FAIL
 	FailReason       string
 	FailMsg          string
 	Currency         string
-	Amount           int64
+	Amount           int64 // the payment's amount, or the refund's for refund_result
 	PaymentCreatedAt time.Time
-	PaymentTime      time.Time // PaidAt for SUCCESS, ClosedAt for FAIL
+	PaymentTime      time.Time // PaidAt for SUCCESS, ClosedAt for FAIL; the refund's FinishedAt for refund_result
+	ExtendInfo       string    // the payment's extendInfo, announced with its result
+
+	// RefundID and RefundRequestID name the refund a refund_result
+	// message announces; both are empty for payment_result.
+	RefundID        string
+	RefundRequestID string
 
 	CreatedAt     time.Time
 	NextAttemptAt time.Time // due when <= now

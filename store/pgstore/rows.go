@@ -42,7 +42,7 @@ var paymentColumns = []string{
 	"fail_reason", "fail_message",
 	"created_at", "updated_at", "paid_at", "closed_at", "expires_at",
 	"pending_op", "op_id", "next_check_at", "check_attempts", "op_count",
-	"cancelled_at", "version",
+	"cancelled_at", "version", "extend_info",
 }
 
 // paymentKeyColumns are the leading columns of paymentColumns that never
@@ -57,7 +57,7 @@ func paymentValues(p *store.Payment) []any {
 		p.FailReason, p.FailMessage,
 		nullTime(p.CreatedAt), nullTime(p.UpdatedAt), nullTime(p.PaidAt), nullTime(p.ClosedAt), dueTime(p.ExpiresAt),
 		p.PendingOp, p.OpID, dueTime(p.NextCheckAt), p.CheckAttempts, p.OpCount,
-		nullTime(p.CancelledAt), p.Version,
+		nullTime(p.CancelledAt), p.Version, p.ExtendInfo,
 	}
 }
 
@@ -77,7 +77,7 @@ func (r *paymentRow) dest() []any {
 		&p.FailReason, &p.FailMessage,
 		&r.createdAt, &r.updatedAt, &r.paidAt, &r.closedAt, &r.expiresAt,
 		&p.PendingOp, &p.OpID, &r.nextCheckAt, &p.CheckAttempts, &p.OpCount,
-		&r.cancelledAt, &p.Version,
+		&r.cancelledAt, &p.Version, &p.ExtendInfo,
 	}
 }
 
@@ -94,7 +94,7 @@ var refundColumns = []string{
 	"fingerprint", "currency", "amount", "reason", "status",
 	"fail_reason", "fail_message",
 	"created_at", "updated_at", "finished_at",
-	"next_check_at", "check_attempts",
+	"next_check_at", "check_attempts", "notify_url", "extend_info",
 }
 
 // refundKeyColumns are the leading columns of refundColumns that never
@@ -107,7 +107,7 @@ func refundValues(r *store.Refund) []any {
 		r.Fingerprint, r.Currency, r.Amount, r.Reason, r.Status,
 		r.FailReason, r.FailMessage,
 		nullTime(r.CreatedAt), nullTime(r.UpdatedAt), nullTime(r.FinishedAt),
-		dueTime(r.NextCheckAt), r.CheckAttempts,
+		dueTime(r.NextCheckAt), r.CheckAttempts, r.NotifyURL, r.ExtendInfo,
 	}
 }
 
@@ -122,6 +122,7 @@ type refundRow struct {
 	createdAt, updatedAt, finishedAt        pgtype.Timestamptz
 	nextCheckAt                             pgtype.Timestamptz
 	checkAttempts                           pgtype.Int8
+	notifyURL, extendInfo                   pgtype.Text
 }
 
 func (r *refundRow) dest() []any {
@@ -130,7 +131,7 @@ func (r *refundRow) dest() []any {
 		&r.fingerprint, &r.currency, &r.amount, &r.reason, &r.status,
 		&r.failReason, &r.failMessage,
 		&r.createdAt, &r.updatedAt, &r.finishedAt,
-		&r.nextCheckAt, &r.checkAttempts,
+		&r.nextCheckAt, &r.checkAttempts, &r.notifyURL, &r.extendInfo,
 	}
 }
 
@@ -144,6 +145,7 @@ func (r *refundRow) record() store.Refund {
 		FailReason: r.failReason.String, FailMessage: r.failMessage.String,
 		CreatedAt: goTime(r.createdAt), UpdatedAt: goTime(r.updatedAt), FinishedAt: goTime(r.finishedAt),
 		NextCheckAt: goTime(r.nextCheckAt), CheckAttempts: int(r.checkAttempts.Int64),
+		NotifyURL: r.notifyURL.String, ExtendInfo: r.extendInfo.String,
 	}
 }
 
@@ -175,6 +177,7 @@ var outboxColumns = []string{
 	"status", "fail_reason", "fail_msg", "currency", "amount",
 	"payment_created_at", "payment_time", "created_at", "next_attempt_at",
 	"attempts", "lease_owner", "lease_until", "delivered_at", "parked", "last_error",
+	"extend_info", "refund_id", "refund_request_id",
 }
 
 func outboxValues(m *store.OutboxMessage) []any {
@@ -183,6 +186,7 @@ func outboxValues(m *store.OutboxMessage) []any {
 		m.Status, m.FailReason, m.FailMsg, m.Currency, m.Amount,
 		nullTime(m.PaymentCreatedAt), nullTime(m.PaymentTime), nullTime(m.CreatedAt), dueTime(m.NextAttemptAt),
 		m.Attempts, m.LeaseOwner, nullTime(m.LeaseUntil), nullTime(m.DeliveredAt), m.Parked, m.LastError,
+		m.ExtendInfo, m.RefundID, m.RefundRequestID,
 	}
 }
 
@@ -200,6 +204,7 @@ func (r *outboxRow) dest() []any {
 		&m.Status, &m.FailReason, &m.FailMsg, &m.Currency, &m.Amount,
 		&r.paymentCreatedAt, &r.paymentTime, &r.createdAt, &r.nextAttemptAt,
 		&m.Attempts, &m.LeaseOwner, &r.leaseUntil, &r.deliveredAt, &m.Parked, &m.LastError,
+		&m.ExtendInfo, &m.RefundID, &m.RefundRequestID,
 	}
 }
 

@@ -60,7 +60,7 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 			b.Queue(q.insertEvent, eventArgs(id, "", 3, now, "debit_succeeded", "INIT", "SUCCESS", "")...)
 			b.Queue(q.insertOutbox, id+".result", id, "shop", req, "payment_result", "https://shop.example/notify",
 				"SUCCESS", "", "", "USD", int64(10_000), at(now), at(now), at(now), due(now),
-				int64(0), "", null, null, false, "")
+				int64(0), "", null, null, false, "", "", "", "")
 		}); err != nil {
 			return fmt.Errorf("debit succeeded: %w", err)
 		}
@@ -76,7 +76,7 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 		p.version, p.held = 4, 2_500
 		refund := func(status string, finished, nextCheck time.Time) []any {
 			return []any{refundID, id, "shop", req, storebench.Fingerprint, "USD", int64(2_500), "", status, "", "",
-				at(now), at(now), at(finished), due(nextCheck), int64(0)}
+				at(now), at(now), at(finished), due(nextCheck), int64(0), "", ""}
 		}
 		if err := sqlCommit(ctx, pool, func(b *pgx.Batch) {
 			queueGuarded(b, q.updatePayment, p.updateArgs()...)
@@ -115,7 +115,7 @@ func (p *sqlPayment) values() []any {
 		"", "",
 		at(p.created), at(p.created), at(p.paid), null, due(p.expires),
 		p.pendingOp, p.opID, due(p.nextCheck), int64(0), p.opCount,
-		null, p.version,
+		null, p.version, "",
 	}
 }
 
@@ -199,7 +199,7 @@ func readPayment(ctx context.Context, pool *pgxpool.Pool, sql string, args ...an
 // paymentDest and refundDest are scan targets for the payments and the
 // (LEFT JOINed, so nullable) refunds columns.
 type paymentDest struct {
-	text                       [15]string
+	text                       [16]string
 	amount, refunded, held     int64
 	checks, ops, version       int64
 	orderData                  []byte
@@ -217,12 +217,12 @@ func (p *paymentDest) dest() []any {
 		&t[11], &t[12],
 		&p.created, &p.updated, &p.paid, &p.closed, &p.expires,
 		&t[13], &t[14], &p.nextCheck, &p.checks, &p.ops,
-		&p.cancelled, &p.version,
+		&p.cancelled, &p.version, &t[15],
 	}
 }
 
 type refundDest struct {
-	text                               [10]pgtype.Text
+	text                               [12]pgtype.Text
 	amount, checks                     pgtype.Int8
 	created, updated, finished, nextAt pgtype.Timestamptz
 }
@@ -234,7 +234,7 @@ func (r *refundDest) dest() []any {
 		&t[4], &t[5], &r.amount, &t[6], &t[7],
 		&t[8], &t[9],
 		&r.created, &r.updated, &r.finished,
-		&r.nextAt, &r.checks,
+		&r.nextAt, &r.checks, &t[10], &t[11],
 	}
 }
 

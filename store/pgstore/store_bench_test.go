@@ -256,7 +256,7 @@ func seedStatements(schema string) []string {
 			'USD', amt, CASE WHEN refunded THEN amt / 4 ELSE 0 END, 0,
 			'user-' || (i % 50000), 'Coffee beans', NULL, 'https://shop.example/notify', '', '', '',
 			c, CASE WHEN refunded THEN rt + interval '1 second' ELSE paid END, paid, NULL, c + interval '14 minutes',
-			'', '', '-infinity', 0, 1, NULL, CASE WHEN refunded THEN 5 ELSE 3 END` + rows,
+			'', '', '-infinity', 0, 1, NULL, CASE WHEN refunded THEN 5 ELSE 3 END, ''` + rows,
 
 		`INSERT INTO ` + t("events") + ` (` + cols(eventColumns) + `)
 		SELECT s.id, '', e.seq, s.c + e.off, e.name, e.f, e.t,
@@ -268,12 +268,12 @@ func seedStatements(schema string) []string {
 		`INSERT INTO ` + t("outbox") + ` (` + cols(outboxColumns) + `)
 		SELECT id || '.result', id, 'shop', req, 'payment_result', 'https://shop.example/notify',
 			'SUCCESS', '', '', 'USD', amt, c, paid,
-			paid, paid, 1, '', NULL, paid + interval '150 milliseconds', false, ''` + rows,
+			paid, paid, 1, '', NULL, paid + interval '150 milliseconds', false, '', '', '', ''` + rows,
 
 		`INSERT INTO ` + t("refunds") + ` (` + cols(refundColumns) + `)
 		SELECT rid, id, 'shop', 'seed-r' || i, md5('rf' || i) || md5('rg' || i), 'USD', amt / 4,
 			'', 'SUCCESS', '', '',
-			rt, rt + interval '1 second', rt + interval '1 second', '-infinity', 0` + rows + `
+			rt, rt + interval '1 second', rt + interval '1 second', '-infinity', 0, '', ''` + rows + `
 		WHERE refunded`,
 
 		`INSERT INTO ` + t("events") + ` (` + cols(eventColumns) + `)
@@ -494,7 +494,7 @@ func benchClaims(b *testing.B, s *Store) float64 {
 		id := fmt.Sprintf("due-%d-", claimBatches.Add(1))
 		_, err := s.pool.Exec(ctx, `INSERT INTO `+qualify(s.schema, "outbox")+` (`+strings.Join(outboxColumns, ", ")+`)
 			SELECT $1::text || k, 'claim-anchor', 'shop', 'claim-anchor', 'payment_result', 'https://shop.example/notify',
-				'SUCCESS', '', '', 'USD', 10000, $2::timestamptz, $2, $2, $2, 0, '', NULL, NULL, false, ''
+				'SUCCESS', '', '', 'USD', 10000, $2::timestamptz, $2, $2, $2, 0, '', NULL, NULL, false, '', '', '', ''
 			FROM generate_series(1, $3::int) k`, id, claimNow.Add(-time.Minute), due)
 		if err != nil {
 			b.Fatal(err)

@@ -56,7 +56,7 @@ const paymentColumns = `id, partner_id, request_id, fingerprint, scenario, statu
 	currency, amount, refunded_amount, held_amount,
 	user_id, order_title, order_data, notify_url, return_url, fail_reason, fail_message,
 	created_at, updated_at, paid_at, closed_at, expires_at,
-	pending_op, op_id, next_check_at, check_attempts, op_count, cancelled_at, version`
+	pending_op, op_id, next_check_at, check_attempts, op_count, cancelled_at, version, extend_info`
 
 const paymentSelect = `SELECT ` + paymentColumns + `, order_data IS NULL FROM payments`
 
@@ -66,7 +66,7 @@ func paymentArgs(p *store.Payment) []any {
 		p.Currency, p.Amount, p.RefundedAmount, p.HeldAmount,
 		p.UserID, p.OrderTitle, p.OrderData, p.NotifyURL, p.ReturnURL, p.FailReason, p.FailMessage,
 		micros(p.CreatedAt), micros(p.UpdatedAt), micros(p.PaidAt), micros(p.ClosedAt), micros(p.ExpiresAt),
-		p.PendingOp, p.OpID, micros(p.NextCheckAt), p.CheckAttempts, p.OpCount, micros(p.CancelledAt), p.Version}
+		p.PendingOp, p.OpID, micros(p.NextCheckAt), p.CheckAttempts, p.OpCount, micros(p.CancelledAt), p.Version, p.ExtendInfo}
 }
 
 // scanPayment reads one row of paymentSelect.
@@ -78,7 +78,7 @@ func scanPayment(sc scanner) (store.Payment, error) {
 		&p.UserID, &p.OrderTitle, &p.OrderData, &p.NotifyURL, &p.ReturnURL, &p.FailReason, &p.FailMessage,
 		utc{&p.CreatedAt}, utc{&p.UpdatedAt}, utc{&p.PaidAt}, utc{&p.ClosedAt}, utc{&p.ExpiresAt},
 		&p.PendingOp, &p.OpID, utc{&p.NextCheckAt}, &p.CheckAttempts, &p.OpCount, utc{&p.CancelledAt}, &p.Version,
-		&dataIsNull)
+		&p.ExtendInfo, &dataIsNull)
 	// The driver returns an empty BLOB as nil; keep an empty slice empty.
 	if err == nil && !dataIsNull && p.OrderData == nil {
 		p.OrderData = []byte{}
@@ -90,7 +90,7 @@ func scanPayment(sc scanner) (store.Payment, error) {
 // scanRefund.
 const refundColumns = `id, payment_id, partner_id, request_id, fingerprint, currency, amount,
 	reason, status, fail_reason, fail_message,
-	created_at, updated_at, finished_at, next_check_at, check_attempts`
+	created_at, updated_at, finished_at, next_check_at, check_attempts, notify_url, extend_info`
 
 const refundSelect = `SELECT ` + refundColumns + ` FROM refunds`
 
@@ -98,7 +98,8 @@ const refundSelect = `SELECT ` + refundColumns + ` FROM refunds`
 func refundArgs(r *store.Refund) []any {
 	return []any{r.ID, r.PaymentID, r.PartnerID, r.RequestID, r.Fingerprint, r.Currency, r.Amount,
 		r.Reason, r.Status, r.FailReason, r.FailMessage,
-		micros(r.CreatedAt), micros(r.UpdatedAt), micros(r.FinishedAt), micros(r.NextCheckAt), r.CheckAttempts}
+		micros(r.CreatedAt), micros(r.UpdatedAt), micros(r.FinishedAt), micros(r.NextCheckAt), r.CheckAttempts,
+		r.NotifyURL, r.ExtendInfo}
 }
 
 // scanRefund reads one row of refundSelect.
@@ -106,7 +107,8 @@ func scanRefund(sc scanner) (store.Refund, error) {
 	var r store.Refund
 	err := sc.Scan(&r.ID, &r.PaymentID, &r.PartnerID, &r.RequestID, &r.Fingerprint, &r.Currency, &r.Amount,
 		&r.Reason, &r.Status, &r.FailReason, &r.FailMessage,
-		utc{&r.CreatedAt}, utc{&r.UpdatedAt}, utc{&r.FinishedAt}, utc{&r.NextCheckAt}, &r.CheckAttempts)
+		utc{&r.CreatedAt}, utc{&r.UpdatedAt}, utc{&r.FinishedAt}, utc{&r.NextCheckAt}, &r.CheckAttempts,
+		&r.NotifyURL, &r.ExtendInfo)
 	return r, err
 }
 
@@ -130,14 +132,16 @@ func scanEvent(sc scanner) (store.Event, error) {
 // scanOutbox.
 const outboxColumns = `id, payment_id, partner_id, request_id, kind, notify_url,
 	status, fail_reason, fail_msg, currency, amount, payment_created_at, payment_time,
-	created_at, next_attempt_at, attempts, lease_owner, lease_until, delivered_at, parked, last_error`
+	created_at, next_attempt_at, attempts, lease_owner, lease_until, delivered_at, parked, last_error,
+	extend_info, refund_id, refund_request_id`
 
 // outboxArgs returns m's column values in outboxColumns order.
 func outboxArgs(m *store.OutboxMessage) []any {
 	return []any{m.ID, m.PaymentID, m.PartnerID, m.RequestID, m.Kind, m.NotifyURL,
 		m.Status, m.FailReason, m.FailMsg, m.Currency, m.Amount, micros(m.PaymentCreatedAt), micros(m.PaymentTime),
 		micros(m.CreatedAt), micros(m.NextAttemptAt), m.Attempts, m.LeaseOwner, micros(m.LeaseUntil),
-		micros(m.DeliveredAt), bit(m.Parked), m.LastError}
+		micros(m.DeliveredAt), bit(m.Parked), m.LastError,
+		m.ExtendInfo, m.RefundID, m.RefundRequestID}
 }
 
 // scanOutbox reads one row of outboxColumns.
@@ -146,7 +150,8 @@ func scanOutbox(sc scanner) (store.OutboxMessage, error) {
 	err := sc.Scan(&m.ID, &m.PaymentID, &m.PartnerID, &m.RequestID, &m.Kind, &m.NotifyURL,
 		&m.Status, &m.FailReason, &m.FailMsg, &m.Currency, &m.Amount, utc{&m.PaymentCreatedAt}, utc{&m.PaymentTime},
 		utc{&m.CreatedAt}, utc{&m.NextAttemptAt}, &m.Attempts, &m.LeaseOwner, utc{&m.LeaseUntil},
-		utc{&m.DeliveredAt}, &m.Parked, &m.LastError)
+		utc{&m.DeliveredAt}, &m.Parked, &m.LastError,
+		&m.ExtendInfo, &m.RefundID, &m.RefundRequestID)
 	return m, err
 }
 

@@ -110,7 +110,7 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 				st.exec(ctx, tx, qInsertEvent, sqlEvent(id, "", 3, now, "debit_succeeded", "INIT", "SUCCESS", "")...),
 				st.exec(ctx, tx, qInsertOutbox, id+".result", id, "shop", req, "payment_result", "https://shop.example/notify",
 					"SUCCESS", "", "", "USD", int64(10_000), now.UnixMicro(), now.UnixMicro(),
-					now.UnixMicro(), now.UnixMicro(), int64(0), "", int64(0), int64(0), int64(0), ""))
+					now.UnixMicro(), now.UnixMicro(), int64(0), "", int64(0), int64(0), int64(0), "", "", "", ""))
 		}); err != nil {
 			return fmt.Errorf("debit succeeded: %w", err)
 		}
@@ -126,7 +126,7 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 		p.version, p.held = 4, 2_500
 		refund := func(status string, finished time.Time) []any {
 			return []any{refundID, id, "shop", req, storebench.Fingerprint, "USD", int64(2_500), "", status, "", "",
-				now.UnixMicro(), now.UnixMicro(), us(finished), now.Add(time.Minute).UnixMicro(), int64(0)}
+				now.UnixMicro(), now.UnixMicro(), us(finished), now.Add(time.Minute).UnixMicro(), int64(0), "", ""}
 		}
 		if err := st.write(ctx, func(tx *sql.Tx) error {
 			if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
@@ -170,7 +170,7 @@ func (p *sqlPayment) values() []any {
 		"USD", int64(10_000), p.refunded, p.held,
 		p.user, "Coffee beans", []byte(nil), "https://shop.example/notify", "", "", "",
 		us(p.created), us(p.created), us(p.paid), int64(0), us(p.expires),
-		p.pendingOp, p.opID, us(p.nextCheck), int64(0), p.opCount, int64(0), p.version,
+		p.pendingOp, p.opID, us(p.nextCheck), int64(0), p.opCount, int64(0), p.version, "",
 	}
 }
 
@@ -305,7 +305,7 @@ func (s *sqlStatements) readPayment(ctx context.Context, query string, args ...a
 // paymentDest and refundDest are scan targets for paymentSelect and
 // refundSelect.
 type paymentDest struct {
-	text                           [15]string
+	text                           [16]string
 	amount, refunded, held         int64
 	checks, ops, version           int64
 	orderData                      []byte
@@ -322,12 +322,12 @@ func (p *paymentDest) dest() []any {
 		&t[7], &t[8], &p.orderData, &t[9], &t[10], &t[11], &t[12],
 		&p.created, &p.updated, &p.paid, &p.closed, &p.expires,
 		&t[13], &t[14], &p.nextCheck, &p.checks, &p.ops, &p.cancelled, &p.version,
-		&p.dataIsNull,
+		&t[15], &p.dataIsNull,
 	}
 }
 
 type refundDest struct {
-	text                                [10]string
+	text                                [12]string
 	amount, checks                      int64
 	created, updated, finished, nextDue int64
 }
@@ -337,7 +337,7 @@ func (r *refundDest) dest() []any {
 	return []any{
 		&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &r.amount,
 		&t[6], &t[7], &t[8], &t[9],
-		&r.created, &r.updated, &r.finished, &r.nextDue, &r.checks,
+		&r.created, &r.updated, &r.finished, &r.nextDue, &r.checks, &t[10], &t[11],
 	}
 }
 

@@ -192,7 +192,7 @@ var seedStatements = []string{
 		'USD', amt, CASE WHEN refunded THEN amt / 4 ELSE 0 END, 0,
 		'user-' || (i % 50000), 'Coffee beans', NULL, 'https://shop.example/notify', '', '', '',
 		c, CASE WHEN refunded THEN rt + 1000000 ELSE paid END, paid, 0, c + 840000000,
-		'', '', 0, 0, 1, 0, CASE WHEN refunded THEN 5 ELSE 3 END
+		'', '', 0, 0, 1, 0, CASE WHEN refunded THEN 5 ELSE 3 END, ''
 	FROM s`,
 
 	seedRows + `INSERT INTO events (` + eventColumns + `)
@@ -206,13 +206,13 @@ var seedStatements = []string{
 	seedRows + `INSERT INTO outbox (` + outboxColumns + `)
 	SELECT id || '.result', id, 'shop', req, 'payment_result', 'https://shop.example/notify',
 		'SUCCESS', '', '', 'USD', amt, c, paid,
-		paid, paid, 1, '', 0, paid + 150000, 0, ''
+		paid, paid, 1, '', 0, paid + 150000, 0, '', '', '', ''
 	FROM s`,
 
 	seedRows + `INSERT INTO refunds (` + refundColumns + `)
 	SELECT rid, id, 'shop', 'seed-r' || i, ` + fingerprint64(101) + `, 'USD', amt / 4,
 		'', 'SUCCESS', '', '',
-		rt, rt + 1000000, rt + 1000000, 0, 0
+		rt, rt + 1000000, rt + 1000000, 0, 0, '', ''
 	FROM s WHERE refunded`,
 
 	seedRows + `INSERT INTO events (` + eventColumns + `)
@@ -343,7 +343,7 @@ func benchClaims(b *testing.B, s *Store) float64 {
 		_, err := s.db.ExecContext(ctx, `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ?1)
 			INSERT INTO outbox (`+outboxColumns+`)
 			SELECT ?2 || k, 'claim-anchor', 'shop', 'claim-anchor', 'payment_result', 'https://shop.example/notify',
-				'SUCCESS', '', '', 'USD', 10000, ?3, ?3, ?3, ?3, 0, '', 0, 0, 0, ''
+				'SUCCESS', '', '', 'USD', 10000, ?3, ?3, ?3, ?3, 0, '', 0, 0, 0, '', '', '', ''
 			FROM n`, due, id, micros(claimNow.Add(-time.Minute)))
 		if err != nil {
 			b.Fatal(err)

@@ -282,6 +282,7 @@ func fullPayment(id, partner, request string) store.Payment {
 		OrderData:      []byte(`{"goods":[{"id":"g1","qty":2}],"env":{"terminal":"APP"}}`),
 		NotifyURL:      "https://merchant.example/notify?shop=42",
 		ReturnURL:      "https://merchant.example/return?order=42",
+		ExtendInfo:     `{"customerBelongsTo":"siteNameExample"}`,
 		FailReason:     "RISK_REJECT",
 		FailMessage:    "risk engine said no",
 		CreatedAt:      t0,
@@ -318,6 +319,8 @@ func fullRefund(id string, p store.Payment, request string) store.Refund {
 		FinishedAt:    t0.Add(12*time.Second + 3*time.Microsecond),
 		NextCheckAt:   t0.Add(13 * time.Second),
 		CheckAttempts: 2,
+		NotifyURL:     "https://merchant.example/refunds?shop=42",
+		ExtendInfo:    `{"customerBelongsTo":"siteNameExample","note":"ünïcode"}`,
 	}
 }
 
@@ -336,11 +339,11 @@ func fullMessage(id string, p store.Payment) store.OutboxMessage {
 		PaymentID:        p.ID,
 		PartnerID:        p.PartnerID,
 		RequestID:        p.RequestID,
-		Kind:             "payment_result",
+		Kind:             "refund_result",
 		NotifyURL:        p.NotifyURL,
 		Status:           "FAIL",
-		FailReason:       "ORDER_IS_CLOSED",
-		FailMsg:          "expired",
+		FailReason:       "USER_NOT_EXIST",
+		FailMsg:          "no such user",
 		Currency:         p.Currency,
 		Amount:           p.Amount,
 		PaymentCreatedAt: p.CreatedAt,
@@ -353,6 +356,9 @@ func fullMessage(id string, p store.Payment) store.OutboxMessage {
 		DeliveredAt:      t0.Add(2*time.Minute + 1*time.Microsecond),
 		Parked:           true,
 		LastError:        "merchant answered F",
+		ExtendInfo:       `{"customerBelongsTo":"siteNameExample"}`,
+		RefundID:         id + "-refund",
+		RefundRequestID:  "refund-request-" + id,
 	}
 }
 
