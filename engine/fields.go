@@ -21,7 +21,8 @@ const (
 	FieldAuthCode         Field = "authCode"         // PayRequest
 	FieldOrderTitle       Field = "orderTitle"       // PayRequest
 	FieldOrderData        Field = "orderData"        // PayRequest
-	FieldNotifyURL        Field = "notifyURL"        // PayRequest
+	FieldNotifyURL        Field = "notifyURL"        // PayRequest, RefundRequest
+	FieldExtendInfo       Field = "extendInfo"       // PayRequest, RefundRequest
 	FieldReturnURL        Field = "returnURL"        // PayRequest
 	FieldExpiresAt        Field = "expiresAt"        // PayRequest
 	FieldReason           Field = "reason"           // RefundRequest

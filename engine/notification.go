@@ -8,46 +8,71 @@ import (
 	"github.com/paystate/paystate/store"
 )
 
-// OutboxKindPaymentResult is the Kind of the outbox messages that announce
-// a payment's final result (store.OutboxMessage.Kind; the only kind the
-// engine writes).
-const OutboxKindPaymentResult = "payment_result"
+// The kinds of the outbox messages the engine writes
+// (store.OutboxMessage.Kind).
+const (
+	// OutboxKindPaymentResult announces a payment's final result.
+	OutboxKindPaymentResult = "payment_result"
+	// OutboxKindRefundResult announces the final result of a refund that
+	// was in flight, when its request named a notify URL.
+	OutboxKindRefundResult = "refund_result"
+)
 
-// Notification is what a merchant must be told: a payment reached its final
-// result. It is the engine's view of an outbox message (store.OutboxMessage),
-// decoded and checked by NotificationOf, so a notifier works with states,
-// codes and money rather than stored strings.
+// Notification is what a merchant must be told: a payment, or a refund,
+// reached its final result. It is the engine's view of an outbox message
+// (store.OutboxMessage), decoded and checked by NotificationOf, so a
+// notifier works with states, codes and money rather than stored strings.
 type Notification struct {
 	// ID is stable across every attempt: merchants de-duplicate on it.
 	ID        string
+	Kind      string // OutboxKindPaymentResult or OutboxKindRefundResult
 	PartnerID string
 	PaymentID string
 	RequestID string // the payment's request id (the merchant's key)
 	NotifyURL string // where the merchant asked to be told
 	// State is PaymentSuccess or PaymentFail; a payment closed by expiry is
-	// announced as PaymentFail with FailReason CodeExpired.
-	State       PaymentState
-	FailReason  Code   // why it failed; CodeNone for success
-	FailMessage string // the engine's own words for the failure, may be empty
-	Amount      Money
+	// announced as PaymentFail with FailReason CodeExpired. For a refund's
+	// result State is PaymentSuccess (the refunded payment stays paid) and
+	// RefundState tells the refund's.
+	State PaymentState
+	// RefundID, RefundRequestID and RefundState (RefundSuccess or
+	// RefundFail) are set for a refund's result only.
+	RefundID        string
+	RefundRequestID string
+	RefundState     RefundState
+	FailReason      Code   // why it failed; CodeNone for success
+	FailMessage     string // the engine's own words for the failure, may be empty
+	// Amount is the payment's amount, or the refund's for a refund's
+	// result.
+	Amount Money
 	// PaymentCreatedAt is when the payment was created; At is when it
-	// reached State (paid, or failed or closed).
+	// reached State (paid, or failed or closed), or when the refund
+	// reached RefundState.
 	PaymentCreatedAt time.Time
 	At               time.Time
+	ExtendInfo       string // the payment's extendInfo (payment results only)
 }
+
+// IsRefund reports whether n announces a refund's result.
+func (n Notification) IsRefund() bool { return n.Kind == OutboxKindRefundResult }
 
 // NotificationOf returns the engine's view of an outbox message, or an
 // error naming what the stored message lacks: an id, partner, payment or
-// request id, a known kind, a SUCCESS or FAIL status or a valid amount.
-// Such a message cannot be sent; the worker records the error as a failed
-// attempt. NotifyURL is passed on as stored: the notifier decides which
-// URLs it sends to.
+// request id, a known kind, a SUCCESS or FAIL status, a valid amount, and
+// for a refund's result its refund and request ids. Such a message cannot
+// be sent; the worker records the error as a failed attempt. NotifyURL is
+// passed on as stored: the notifier decides which URLs it sends to.
 func NotificationOf(m store.OutboxMessage) (Notification, error) {
-	var missing []string
-	for _, f := range []struct{ name, v string }{
+	type named struct{ name, v string }
+	required := []named{
 		{"ID", m.ID}, {"PartnerID", m.PartnerID}, {"PaymentID", m.PaymentID}, {"RequestID", m.RequestID},
 		{"Currency", m.Currency},
-	} {
+	}
+	if m.Kind == OutboxKindRefundResult {
+		required = append(required, named{"RefundID", m.RefundID}, named{"RefundRequestID", m.RefundRequestID})
+	}
+	var missing []string
+	for _, f := range required {
 		if f.v == "" {
 			missing = append(missing, f.name)
 		}
@@ -55,25 +80,33 @@ func NotificationOf(m store.OutboxMessage) (Notification, error) {
 	if len(missing) > 0 {
 		return Notification{}, fmt.Errorf("engine: outbox message %q has no %s", m.ID, strings.Join(missing, ", "))
 	}
-	if m.Kind != OutboxKindPaymentResult {
-		return Notification{}, fmt.Errorf("engine: outbox message %q has kind %q, want %q", m.ID, m.Kind, OutboxKindPaymentResult)
+	if m.Kind != OutboxKindPaymentResult && m.Kind != OutboxKindRefundResult {
+		return Notification{}, fmt.Errorf("engine: outbox message %q has kind %q, want %q or %q",
+			m.ID, m.Kind, OutboxKindPaymentResult, OutboxKindRefundResult)
 	}
 	n := Notification{
-		ID: m.ID, PartnerID: m.PartnerID, PaymentID: m.PaymentID, RequestID: m.RequestID, NotifyURL: m.NotifyURL,
-		FailMessage: m.FailMsg, Amount: Money{Currency: m.Currency, Minor: m.Amount},
-		PaymentCreatedAt: m.PaymentCreatedAt, At: m.PaymentTime,
+		ID: m.ID, Kind: m.Kind, PartnerID: m.PartnerID, PaymentID: m.PaymentID, RequestID: m.RequestID,
+		NotifyURL: m.NotifyURL, FailMessage: m.FailMsg, Amount: Money{Currency: m.Currency, Minor: m.Amount},
+		PaymentCreatedAt: m.PaymentCreatedAt, At: m.PaymentTime, ExtendInfo: m.ExtendInfo,
 	}
 	if err := n.Amount.Validate(); err != nil {
 		return Notification{}, fmt.Errorf("engine: outbox message %q has amount %d %s: %w", m.ID, m.Amount, m.Currency, err)
 	}
-	switch m.Status {
-	case PaymentSuccess.String():
+	switch {
+	case n.IsRefund() && m.Status == RefundSuccess.String():
+		n.State, n.RefundState = PaymentSuccess, RefundSuccess
+	case n.IsRefund() && m.Status == RefundFail.String():
+		n.State, n.RefundState = PaymentSuccess, RefundFail
+	case n.IsRefund():
+		return Notification{}, fmt.Errorf("engine: outbox message %q has status %q, want SUCCESS or FAIL", m.ID, m.Status)
+	case m.Status == PaymentSuccess.String():
 		n.State = PaymentSuccess
-	case PaymentFail.String():
+	case m.Status == PaymentFail.String():
 		n.State = PaymentFail
 	default:
 		return Notification{}, fmt.Errorf("engine: outbox message %q has status %q, want SUCCESS or FAIL", m.ID, m.Status)
 	}
+	n.RefundID, n.RefundRequestID = m.RefundID, m.RefundRequestID
 	if code, ok := ParseCode(m.FailReason); ok {
 		// A code this engine does not know (written by a newer version)
 		// stays CodeNone: the merchant is still told of the failure.

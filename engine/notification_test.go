@@ -28,7 +28,7 @@ func TestNotificationOfReadsTheStoredMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := engine.Notification{
-		ID: "pay-1.result", PartnerID: "shop", PaymentID: "pay-1", RequestID: "order-1",
+		ID: "pay-1.result", Kind: engine.OutboxKindPaymentResult, PartnerID: "shop", PaymentID: "pay-1", RequestID: "order-1",
 		NotifyURL: "https://shop.example/n", State: engine.PaymentFail,
 		FailReason: engine.CodeBalanceNotEnough, FailMessage: "only 3.00 USD left",
 		Amount:           engine.Money{Currency: "USD", Minor: 1050},
@@ -49,6 +49,25 @@ func TestNotificationOfReadsTheStoredMessage(t *testing.T) {
 	}
 }
 
+func TestNotificationOfReadsARefundsResult(t *testing.T) {
+	m := storedResult()
+	m.ID, m.Kind, m.RefundID, m.RefundRequestID = "ref-1.result", "refund_result", "ref-1", "refund-1"
+	m.Status, m.FailReason, m.FailMsg, m.Amount = "FAIL", "user_not_exist", "account closed", 250
+	n, err := engine.NotificationOf(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !n.IsRefund() || n.RefundState != engine.RefundFail || n.State != engine.PaymentSuccess ||
+		n.RefundID != "ref-1" || n.RefundRequestID != "refund-1" || n.FailReason != engine.CodeUserNotExist ||
+		n.Amount != (engine.Money{Currency: "USD", Minor: 250}) || !n.At.Equal(m.PaymentTime) {
+		t.Errorf("refund failure read as %+v", n)
+	}
+	m.Status, m.FailReason, m.FailMsg = "SUCCESS", "", ""
+	if n, err := engine.NotificationOf(m); err != nil || n.RefundState != engine.RefundSuccess || n.FailReason != engine.CodeNone {
+		t.Errorf("refund success: %+v, %v", n, err)
+	}
+}
+
 func TestNotificationOfRefusesWhatCannotBeSent(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -58,7 +77,11 @@ func TestNotificationOfRefusesWhatCannotBeSent(t *testing.T) {
 		{"no id", func(m *store.OutboxMessage) { m.ID = "" }, `outbox message "" has no ID`},
 		{"no ids", func(m *store.OutboxMessage) { m.PartnerID, m.RequestID = "", "" }, "has no PartnerID, RequestID"},
 		{"no currency", func(m *store.OutboxMessage) { m.Currency = "" }, "has no Currency"},
-		{"another kind", func(m *store.OutboxMessage) { m.Kind = "refund_result" }, `kind "refund_result"`},
+		{"another kind", func(m *store.OutboxMessage) { m.Kind = "capture_result" }, `kind "capture_result"`},
+		{"a refund's result without the refund", func(m *store.OutboxMessage) { m.Kind = "refund_result" }, "has no RefundID, RefundRequestID"},
+		{"a refund's result in another state", func(m *store.OutboxMessage) {
+			m.Kind, m.RefundID, m.RefundRequestID, m.Status = "refund_result", "ref-1", "refund-1", "INIT"
+		}, `status "INIT", want SUCCESS or FAIL`},
 		{"not a final result", func(m *store.OutboxMessage) { m.Status = "ACCEPT" }, `status "ACCEPT", want SUCCESS or FAIL`},
 		{"no amount", func(m *store.OutboxMessage) { m.Amount = 0 }, "has amount 0 USD"},
 		{"unknown currency", func(m *store.OutboxMessage) { m.Currency = "XYZ" }, "has amount 1050 XYZ"},

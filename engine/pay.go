@@ -91,7 +91,8 @@ func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time) (*plan,
 		ID: e.cfg.NewID(), PartnerID: req.PartnerID, RequestID: req.RequestID, Fingerprint: fp,
 		Scenario: req.Scenario.String(), Currency: req.Amount.Currency, Amount: req.Amount.Minor,
 		OrderTitle: req.OrderTitle, OrderData: req.OrderData, NotifyURL: req.NotifyURL, ReturnURL: req.ReturnURL,
-		ExpiresAt: expires.UTC(),
+		ExtendInfo: req.ExtendInfo,
+		ExpiresAt:  expires.UTC(),
 	}, now)
 	if req.Scenario.Synchronous() {
 		pl.startOp(PendingDebit, e.cfg.reconcileDelay(0))

@@ -23,6 +23,7 @@ type Payment struct {
 	OrderData   []byte // opaque display data, as given to Pay
 	NotifyURL   string
 	ReturnURL   string
+	ExtendInfo  string // the merchant's extendInfo, as given to Pay
 	FailReason  Code   // why FAIL or CLOSED (CodeExpired, CodeCancelled, a funds decline, ...)
 	FailMessage string // human text for FailReason
 	CreatedAt   time.Time
@@ -56,6 +57,8 @@ type Refund struct {
 	State       RefundState
 	Amount      Money
 	Reason      string
+	NotifyURL   string // where the final result is announced, "" for nowhere
+	ExtendInfo  string // the merchant's extendInfo, as given to Refund
 	FailReason  Code
 	FailMessage string
 	CreatedAt   time.Time
@@ -85,7 +88,7 @@ func paymentFromRecord(r *store.Payment) (Payment, error) {
 		Amount:   Money{Currency: r.Currency, Minor: r.Amount},
 		Refunded: r.RefundedAmount, Held: r.HeldAmount,
 		UserID: r.UserID, OrderTitle: r.OrderTitle, OrderData: r.OrderData,
-		NotifyURL: r.NotifyURL, ReturnURL: r.ReturnURL,
+		NotifyURL: r.NotifyURL, ReturnURL: r.ReturnURL, ExtendInfo: r.ExtendInfo,
 		FailReason: codeFromRecord(r.FailReason), FailMessage: r.FailMessage,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, PaidAt: r.PaidAt, ClosedAt: r.ClosedAt,
 		ExpiresAt: r.ExpiresAt, CancelledAt: r.CancelledAt,
@@ -101,7 +104,8 @@ func refundFromRecord(r *store.Refund) (Refund, error) {
 	return Refund{
 		ID: r.ID, PaymentID: r.PaymentID, PartnerID: r.PartnerID, RequestID: r.RequestID,
 		State: RefundState(st), Amount: Money{Currency: r.Currency, Minor: r.Amount},
-		Reason: r.Reason, FailReason: codeFromRecord(r.FailReason), FailMessage: r.FailMessage,
+		Reason: r.Reason, NotifyURL: r.NotifyURL, ExtendInfo: r.ExtendInfo,
+		FailReason: codeFromRecord(r.FailReason), FailMessage: r.FailMessage,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, FinishedAt: r.FinishedAt,
 	}, nil
 }

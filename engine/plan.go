@@ -109,6 +109,9 @@ func (pl *plan) moveRefund(r *store.Refund, ev RefundEvent, detail string) error
 		PaymentID: pl.p.ID, RefundID: r.ID, Seq: pl.p.Version, At: pl.now,
 		Name: ev.String(), From: from.String(), To: to.String(), Detail: detail,
 	})
+	if from == RefundInit {
+		pl.notifyRefundResult(r)
+	}
 	return nil
 }
 
@@ -161,7 +164,28 @@ func (pl *plan) notifyResult(status string) {
 		Kind: OutboxKindPaymentResult, NotifyURL: pl.p.NotifyURL, Status: status,
 		FailReason: pl.p.FailReason, FailMsg: pl.p.FailMessage,
 		Currency: pl.p.Currency, Amount: pl.p.Amount,
-		PaymentCreatedAt: pl.p.CreatedAt, PaymentTime: at,
+		PaymentCreatedAt: pl.p.CreatedAt, PaymentTime: at, ExtendInfo: pl.p.ExtendInfo,
+		CreatedAt: pl.now, NextAttemptAt: pl.now,
+	})
+}
+
+// notifyRefundResult queues the merchant's notifyRefund for the final
+// result refund r just reached from in flight (SUCCESS, or FAIL for a
+// declined credit), when the refund request gave a notify URL. A refund
+// refused by the rules never was in flight: its F answer, given at once
+// and to every repeat, is its only announcement. The message id is derived
+// from the refund id, so a refund announces one result only.
+func (pl *plan) notifyRefundResult(r *store.Refund) {
+	if r.NotifyURL == "" {
+		return
+	}
+	pl.outbox = append(pl.outbox, store.OutboxMessage{
+		ID: r.ID + ".result", PaymentID: pl.p.ID, PartnerID: pl.p.PartnerID, RequestID: pl.p.RequestID,
+		Kind: OutboxKindRefundResult, NotifyURL: r.NotifyURL, Status: r.Status,
+		FailReason: r.FailReason, FailMsg: r.FailMessage,
+		Currency: r.Currency, Amount: r.Amount,
+		PaymentCreatedAt: pl.p.CreatedAt, PaymentTime: r.FinishedAt,
+		RefundID: r.ID, RefundRequestID: r.RequestID,
 		CreatedAt: pl.now, NextAttemptAt: pl.now,
 	})
 }

@@ -70,7 +70,8 @@ func (e *Engine) decideRefund(snap *store.Snapshot, req *RefundRequest, now time
 	r := store.Refund{
 		ID: e.cfg.NewID(), PaymentID: p.ID, PartnerID: p.PartnerID, RequestID: req.RequestID,
 		Fingerprint: refundFingerprint(p.ID, req.Amount), Currency: req.Amount.Currency, Amount: req.Amount.Minor,
-		Reason: req.Reason, Status: RefundNew.String(), CreatedAt: now, UpdatedAt: now,
+		Reason: req.Reason, NotifyURL: req.NotifyURL, ExtendInfo: req.ExtendInfo,
+		Status: RefundNew.String(), CreatedAt: now, UpdatedAt: now,
 	}
 	refused := refundRefusal(p, req.Amount, now, e.cfg.RefundWindow)
 	if refused != nil {

@@ -17,6 +17,7 @@ const (
 	MaxReasonLength   = 256
 	MaxURLLength      = 2048
 	MaxOrderDataBytes = 64 << 10
+	MaxExtendInfo     = 4096
 )
 
 // PayRequest asks the engine to create a payment. PartnerID + RequestID is
@@ -34,6 +35,9 @@ type PayRequest struct {
 	OrderData  []byte // opaque display data (e.g. the order JSON), kept as given
 	NotifyURL  string // where the merchant wants notifyPayment; empty: no notifications
 	ReturnURL  string // where the cashier sends the user afterwards
+	// ExtendInfo is the merchant's extendInfo, kept as given and shown
+	// with the payment and its notification; not compared on repeats.
+	ExtendInfo string
 	// ExpiresAt is the merchant's close time; zero means the scenario's
 	// default expiry from Config.
 	ExpiresAt time.Time
@@ -54,6 +58,11 @@ type RefundRequest struct {
 	PaymentRequestID string
 	Amount           Money
 	Reason           string
+	// NotifyURL is where the merchant wants the refund's final result
+	// announced (an outbox message of kind OutboxKindRefundResult); empty:
+	// no notification. Neither it nor ExtendInfo is compared on repeats.
+	NotifyURL  string
+	ExtendInfo string // the merchant's extendInfo, kept as given
 }
 
 // PaymentRef locates one payment of a partner: by the wallet's PaymentID,
@@ -125,6 +134,9 @@ func (r *PayRequest) validate() *Error {
 	if err := checkText(FieldNotifyURL, r.NotifyURL, MaxURLLength); err != nil {
 		return err
 	}
+	if err := checkText(FieldExtendInfo, r.ExtendInfo, MaxExtendInfo); err != nil {
+		return err
+	}
 	return checkText(FieldReturnURL, r.ReturnURL, MaxURLLength)
 }
 
@@ -146,6 +158,12 @@ func (r *RefundRequest) validate() *Error {
 	}
 	if err := r.Amount.Validate(); err != nil {
 		return asEngineError(err)
+	}
+	if err := checkText(FieldNotifyURL, r.NotifyURL, MaxURLLength); err != nil {
+		return err
+	}
+	if err := checkText(FieldExtendInfo, r.ExtendInfo, MaxExtendInfo); err != nil {
+		return err
 	}
 	return checkText(FieldReason, r.Reason, MaxReasonLength)
 }

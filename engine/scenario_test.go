@@ -73,7 +73,7 @@ var scenarioCommands = map[string]scenarioCommand{
 	"pay":            {[]string{"req", "scenario", "amount", "currency", "auth", "title", "expires-in"}, (*scenario).pay},
 	"confirm":        {[]string{"payment", "user"}, (*scenario).confirm},
 	"cancel":         {[]string{"payment"}, (*scenario).cancel},
-	"refund":         {[]string{"req", "payment", "amount", "currency"}, (*scenario).refund},
+	"refund":         {[]string{"req", "payment", "amount", "currency", "notify"}, (*scenario).refund},
 	"expire":         {nil, (*scenario).expire},
 	"reconcile":      {nil, (*scenario).reconcile},
 	"inquire":        {[]string{"payment", "req"}, (*scenario).inquire},
@@ -275,6 +275,7 @@ func (s *scenario) cancel(t *testing.T, td *datadriven.TestData) string {
 func (s *scenario) refund(t *testing.T, td *datadriven.TestData) string {
 	r, err := s.eng.Refund(s.ctx, engine.RefundRequest{
 		PartnerID: "shop", RequestID: arg(t, td, "req"), PaymentID: arg(t, td, "payment"), Amount: money(t, td),
+		NotifyURL: optArg(td, "notify", ""),
 	})
 	return refundAnswer(r, err)
 }
@@ -351,6 +352,10 @@ func (s *scenario) showOutbox(t *testing.T, td *datadriven.TestData) string {
 			fmt.Fprintf(&b, "  %s %s %s %s", m.ID, m.Kind, m.Status, engine.Money{Currency: m.Currency, Minor: m.Amount})
 			if m.FailReason != "" {
 				fmt.Fprintf(&b, " fail=%s %q", m.FailReason, m.FailMsg)
+			}
+			if m.Kind == engine.OutboxKindRefundResult {
+				fmt.Fprintf(&b, " refund=%s req=%s refundTime=%s created=%s to=%s\n", m.RefundID, m.RefundRequestID, at(m.PaymentTime), at(m.CreatedAt), m.NotifyURL)
+				continue
 			}
 			fmt.Fprintf(&b, " paymentTime=%s created=%s\n", at(m.PaymentTime), at(m.CreatedAt))
 		}

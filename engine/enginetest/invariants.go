@@ -72,15 +72,33 @@ func CheckRefunds(snap store.Snapshot) error {
 }
 
 // CheckNotifications reports how a payment's outbox breaks the
-// notification part of the atomicity rule, or nil. The rule: a payment with
-// a notify URL has exactly one payment_result message once its result is
-// final, none before and never a second; the result is SUCCESS once it was
-// paid (even if a cancel reversed it later: cancels are not notified) and
-// FAIL when it failed or expired unpaid (a merchant's cancel of an unpaid
-// payment is not notified); the message carries the payment's amount and,
-// for FAIL, its fail reason. A payment without a notify URL has no
-// message.
-func CheckNotifications(p store.Payment, msgs []store.OutboxMessage) error {
+// notification part of the atomicity rule, or nil. The rule for the
+// payment: with a notify URL it has exactly one payment_result message
+// once its result is final, none before and never a second; the result is
+// SUCCESS once it was paid (even if a cancel reversed it later: cancels are
+// not notified) and FAIL when it failed or expired unpaid (a merchant's
+// cancel of an unpaid payment is not notified); the message carries the
+// payment's amount and, for FAIL, its fail reason. Without a notify URL it
+// has no such message. The rule for each refund (checked by
+// checkRefundNotifications): one refund_result message once it left
+// flight, when it has a notify URL; none otherwise. events is the
+// payment's history, which tells a refund that was in flight from one
+// refused at once.
+func CheckNotifications(snap store.Snapshot, events []store.Event, msgs []store.OutboxMessage) error {
+	p := snap.Payment
+	var results []store.OutboxMessage
+	refundMsgs := make(map[string][]store.OutboxMessage)
+	for _, m := range msgs {
+		if m.Kind == engine.OutboxKindRefundResult {
+			refundMsgs[m.RefundID] = append(refundMsgs[m.RefundID], m)
+			continue
+		}
+		results = append(results, m)
+	}
+	return errors.Join(checkPaymentNotification(p, results), checkRefundNotifications(snap, events, refundMsgs))
+}
+
+func checkPaymentNotification(p store.Payment, msgs []store.OutboxMessage) error {
 	want := ""
 	switch {
 	case p.NotifyURL == "":
@@ -108,6 +126,46 @@ func CheckNotifications(p store.Payment, msgs []store.OutboxMessage) error {
 		return fmt.Errorf("payment %s: notified fail reason %q, payment failed with %q", p.ID, m.FailReason, p.FailReason)
 	}
 	return nil
+}
+
+// checkRefundNotifications checks the refund_result messages of snap's
+// refunds, by refund id.
+func checkRefundNotifications(snap store.Snapshot, events []store.Event, byRefund map[string][]store.OutboxMessage) error {
+	inFlight := make(map[string]bool)
+	for _, e := range events {
+		if e.RefundID != "" && e.To == refundInit {
+			inFlight[e.RefundID] = true
+		}
+	}
+	var errs []error
+	for _, r := range snap.Refunds {
+		msgs := byRefund[r.ID]
+		delete(byRefund, r.ID)
+		final := r.Status == refundOK || r.Status == refundFailed
+		if r.NotifyURL == "" || !final || !inFlight[r.ID] {
+			if len(msgs) > 0 {
+				errs = append(errs, fmt.Errorf("refund %s (%s, url %q): %d notifications, want none", r.ID, r.Status, r.NotifyURL, len(msgs)))
+			}
+			continue
+		}
+		if len(msgs) != 1 {
+			errs = append(errs, fmt.Errorf("refund %s (%s): %d notifications, want one", r.ID, r.Status, len(msgs)))
+			continue
+		}
+		m := msgs[0]
+		switch {
+		case m.Status != r.Status || m.RefundRequestID != r.RequestID || m.NotifyURL != r.NotifyURL:
+			errs = append(errs, fmt.Errorf("refund %s (%s, %s): notified %s for %s to %s", r.ID, r.Status, r.RequestID, m.Status, m.RefundRequestID, m.NotifyURL))
+		case m.Currency != r.Currency || m.Amount != r.Amount:
+			errs = append(errs, fmt.Errorf("refund %s: notified %d %s, refund of %d %s", r.ID, m.Amount, m.Currency, r.Amount, r.Currency))
+		case m.FailReason != r.FailReason:
+			errs = append(errs, fmt.Errorf("refund %s: notified fail reason %q, refund has %q", r.ID, m.FailReason, r.FailReason))
+		}
+	}
+	for id, msgs := range byRefund {
+		errs = append(errs, fmt.Errorf("payment %s: %d notifications of refund %s, which it does not have", snap.Payment.ID, len(msgs), id))
+	}
+	return errors.Join(errs...)
 }
 
 // CheckHistory reports how a payment's history breaks the history part of
@@ -166,7 +224,7 @@ func CheckPayment(ctx context.Context, st store.Store, paymentID string) error {
 		return fmt.Errorf("payment %s: outbox: %w", paymentID, err)
 	}
 	return errors.Join(CheckRefunds(snap), CheckExpiry(snap.Payment),
-		CheckNotifications(snap.Payment, msgs), CheckHistory(snap.Payment, events))
+		CheckNotifications(snap, events, msgs), CheckHistory(snap.Payment, events))
 }
 
 // Moved returns the user a memfunds ledger moved money for a payment from

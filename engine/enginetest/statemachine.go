@@ -338,6 +338,9 @@ func (w *world) refund(rt *rapid.T) {
 			Currency: rapid.SampledFrom([]string{before.Currency, before.Currency, "JPY", "USD"}).Draw(rt, "refundCurrency"),
 			Minor:    rapid.SampledFrom([]int64{1, 50, 99, 100, 2_500, before.Amount, before.Amount - before.RefundedAmount - before.HeldAmount}).Draw(rt, "refundAmount"),
 		},
+		// Not compared on repeats: a repeat with another URL keeps the
+		// first's, which CheckNotifications holds the outbox to.
+		NotifyURL: rapid.SampledFrom([]string{"", "https://shop.example/refunds"}).Draw(rt, "refundNotifyURL"),
 	}
 	if req.Amount.Minor <= 0 {
 		req.Amount.Minor = 1
