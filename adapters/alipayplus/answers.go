@@ -143,6 +143,12 @@ func textAnswer(max int, doc string) *jsonObject {
 
 func timeAnswer(doc string) *jsonObject { return obj("$ref", ref("DateTime"), "description", doc) }
 
+// extendInfoAnswer is extendInfo in an answer or notification: what the
+// request that created the payment (whose names "pay") or the refund gave.
+func extendInfoAnswer(whose string) *jsonObject {
+	return textAnswer(engine.MaxExtendInfo, "The extendInfo of the "+whose+" request, kept as given; absent when it gave none.")
+}
+
 func enumAnswer(doc string, values ...string) *jsonObject {
 	return obj("description", doc, "type", "string", "enum", toAnys(values))
 }
@@ -364,6 +370,7 @@ func (b *docBuilder) answerSchema(endpoint string, prof Profile) string {
 					"PROCESSING: the credit has no answer yet; SUCCESS; FAIL (reason in refundFailReason).",
 					wire.RefundStatusProcessing, wire.RefundStatusSuccess, wire.RefundStatusFail)),
 				is(func(r *wire.InquiryRefundResponse) any { return &r.RefundFailReason }, textAnswer(wire.MaxResultMessage, "")),
+				is(func(r *wire.InquiryRefundResponse) any { return &r.ExtendInfo }, extendInfoAnswer("refund")),
 			),
 			ifThen(whenResult(resultStatusName(), wire.StatusSuccess),
 				requires(id, requestID, amount, status).set("allOf", []any{
@@ -406,6 +413,7 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 				is(func(r *wire.PayResponse) any { return &r.PaymentID }, idAnswer("The payment's id (also on most F and U answers; absent for an evaluation and when nothing was stored).")),
 				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid (S of a paid payment).")),
 				is(func(r *wire.PayResponse) any { return &r.ActionForm }, obj("$ref", b.add(groupAnswerParts, "ActionForm", af), "description", "Set exactly on A: redirect the user to the cashier, or show the order code.")),
+				is(func(r *wire.PayResponse) any { return &r.ExtendInfo }, extendInfoAnswer("pay")),
 			),
 			ifThen(whenResult(resultStatusName(), wire.StatusAccepted), requires(id, form), forbids(form)))
 	case ProfileV1EN:
@@ -420,6 +428,7 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 				is(func(r *wire.PayResponse) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
 				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid; the wallet leaves it out while the user has to pay on the cashier (S with redirectActionForm), where seed 001's sample shows one.")),
 				is(func(r *wire.PayResponse) any { return &r.RedirectActionForm }, obj("$ref", b.add(groupAnswerParts, "RedirectActionFormV1EN", raf), "description", "Set while the user has to pay on the cashier.")),
+				is(func(r *wire.PayResponse) any { return &r.ExtendInfo }, extendInfoAnswer("pay")),
 			),
 			obj("if", success, "else", forbids(redirect, paidAt)))
 	default:
@@ -458,6 +467,7 @@ func (b *docBuilder) inquiryPaymentAnswer(prof Profile, result *jsonObject, add 
 		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentFailReason }, textAnswer(wire.MaxResultMessage, "Why the payment failed (FAIL only), e.g. \"Order payment expired.\".")),
 		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid.")),
 		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentCreateTime }, timeAnswer("When the payment was created.")),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.ExtendInfo }, extendInfoAnswer("pay")),
 	}
 	failed := []string{reason}
 	name, title := "InquiryPaymentResponse", "inquiryPayment answer, mini-program v1 and v1-en"
@@ -503,11 +513,13 @@ func (b *docBuilder) refundAnswer(prof Profile, result *jsonObject, add func(nam
 	p := jsonNameOf[wire.RefundResponse]
 	id, at := p(func(r *wire.RefundResponse) any { return &r.RefundID }), p(func(r *wire.RefundResponse) any { return &r.RefundTime })
 	requestID, payment, amount := p(func(r *wire.RefundResponse) any { return &r.RefundRequestID }), p(func(r *wire.RefundResponse) any { return &r.PaymentID }), p(func(r *wire.RefundResponse) any { return &r.RefundAmount })
+	extendInfo := p(func(r *wire.RefundResponse) any { return &r.ExtendInfo })
 	code := resultCodeName()
 	members := []answerMember{
 		is(func(r *wire.RefundResponse) any { return &r.Result }, result),
 		is(func(r *wire.RefundResponse) any { return &r.RefundID }, idAnswer("Set on S and on U REFUND_IN_PROCESS.")),
 		is(func(r *wire.RefundResponse) any { return &r.RefundTime }, timeAnswer("When the refund succeeded (S only).")),
+		is(func(r *wire.RefundResponse) any { return &r.ExtendInfo }, extendInfoAnswer("refund")),
 	}
 	succeeded, pending := []string{id, at}, []string{id}
 	other := onlyResult()
@@ -520,7 +532,7 @@ func (b *docBuilder) refundAnswer(prof Profile, result *jsonObject, add func(nam
 		)
 		succeeded = append(succeeded, requestID, payment, amount)
 		pending = append(pending, requestID, payment, amount)
-		other = forbids(id, at)
+		other = forbids(id, at, extendInfo)
 		name, title, doc = "RefundResponseAntom", "refund answer, antom", "As RefundResponse, plus the Antom echoes."
 	}
 	return add(name, title, doc, answerOf[wire.RefundResponse](members...), obj("allOf", []any{

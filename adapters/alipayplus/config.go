@@ -58,6 +58,12 @@ type Config struct {
 	// MaxClockSkew bounds how far a Request-Time may be from the wallet's
 	// clock, either way. Default 5 minutes.
 	MaxClockSkew time.Duration
+	// SiteName is this wallet's siteName (as my.getSiteInfo reports it to
+	// mini-programs). When set, a mini-program partner's pay and refund
+	// whose extendInfo.customerBelongsTo names another site are refused F
+	// PARAM_ILLEGAL, and a mini-program cashier pay must name it. Empty:
+	// customerBelongsTo is not checked.
+	SiteName string
 	// MaxBodyBytes bounds a request body. Default 1 MiB.
 	MaxBodyBytes int64
 	// Now returns the current time. Default time.Now.

@@ -39,6 +39,7 @@ func inquiryPayment(h *Handler, c *call) any {
 	}
 	resp.PaymentTime = wireTime(p.PaidAt)
 	resp.PaymentCreateTime = wireTime(p.CreatedAt)
+	resp.ExtendInfo = p.ExtendInfo
 	return resp
 }
 

@@ -33,6 +33,7 @@ func inquiryRefund(h *Handler, c *call) any {
 	resp.RefundRequestID = r.RequestID
 	resp.RefundAmount = amountOf(r.Amount)
 	resp.RefundReason = wire.Truncate(r.Reason, engine.MaxReasonLength)
+	resp.ExtendInfo = r.ExtendInfo
 	switch r.State {
 	case engine.RefundSuccess:
 		resp.RefundStatus = wire.RefundStatusSuccess

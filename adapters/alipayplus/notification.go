@@ -8,14 +8,25 @@ import (
 	"github.com/paystate/paystate/engine"
 )
 
+// NotificationBody returns the body announcing n to a partner of profile
+// prof: NotifyRefundBody for a refund's result (n.IsRefund), else
+// NotifyPaymentBody.
+func NotificationBody(prof Profile, n engine.Notification) ([]byte, error) {
+	if n.IsRefund() {
+		return NotifyRefundBody(n)
+	}
+	return NotifyPaymentBody(prof, n)
+}
+
 // NotifyPaymentBody returns the notifyPayment body announcing n to a
 // partner of profile prof. It depends on prof and n alone (times are n's,
 // written in UTC), so every attempt of a notification sends the same
 // bytes. A notification in a state other than SUCCESS or FAIL (expiry
 // included) is an error.
 //
-// miniprogram-v1 and v1-en: wire.NotifyPaymentRequest; paymentStatus is
-// SUCCESS or FAIL, paymentTime the success time, and for FAIL
+// miniprogram-v1 and v1-en: wire.NotifyPaymentRequest, with the payment's
+// extendInfo; paymentStatus is SUCCESS or FAIL, paymentTime the success
+// time, and for FAIL
 // paymentFailReason is n.FailMessage, else the text Alipay+ words for the
 // code ("Order payment expired."), else the default text of its result
 // code, else "Payment failed.", at most 256 characters.
@@ -25,6 +36,9 @@ import (
 // code and the same reason text for failed; paymentTime is when the
 // payment reached its result.
 func NotifyPaymentBody(prof Profile, n engine.Notification) ([]byte, error) {
+	if n.IsRefund() {
+		return nil, fmt.Errorf("alipayplus: notification %s announces a refund, not a payment", n.ID)
+	}
 	if n.State != engine.PaymentSuccess && n.State != engine.PaymentFail {
 		return nil, fmt.Errorf("alipayplus: notification %s announces state %s, want SUCCESS or FAIL", n.ID, n.State)
 	}
@@ -37,6 +51,7 @@ func NotifyPaymentBody(prof Profile, n engine.Notification) ([]byte, error) {
 		PaymentRequestID:  n.RequestID,
 		PaymentAmount:     *amountOf(n.Amount),
 		PaymentCreateTime: wireTime(n.PaymentCreatedAt.UTC()),
+		ExtendInfo:        n.ExtendInfo,
 	}
 	if n.State == engine.PaymentSuccess {
 		body.PaymentStatus = wire.PaymentStatusSuccess
@@ -72,4 +87,41 @@ func notifiedFailReason(n engine.Notification) string {
 		return reason
 	}
 	return "Payment failed."
+}
+
+// NotifyRefundBody returns the notifyRefund body announcing n, a refund's
+// result (Antom's wire.AntomNotifyRefundRequest, in every profile: only
+// Antom's spec defines a refund notification, and only the antom profile's
+// refund request names a refundNotifyUrl). It depends on n alone, so every
+// attempt sends the same bytes: notifyType REFUND_RESULT; for a credited
+// refund result S SUCCESS and refundStatus SUCCESS; for a failed one
+// result F with the code refund answers for the failure (e.g.
+// USER_NOT_EXIST) and its text, refundStatus FAIL; refundTime is when the
+// refund reached its result, in UTC.
+func NotifyRefundBody(n engine.Notification) ([]byte, error) {
+	if !n.IsRefund() {
+		return nil, fmt.Errorf("alipayplus: notification %s announces a payment, not a refund", n.ID)
+	}
+	body := wire.AntomNotifyRefundRequest{
+		NotifyType:      wire.NotifyTypeRefundResult,
+		Result:          successResult(),
+		RefundStatus:    wire.RefundStatusSuccess,
+		RefundRequestID: n.RefundRequestID,
+		RefundID:        n.RefundID,
+		RefundAmount:    *amountOf(n.Amount),
+		RefundTime:      wireTime(n.At.UTC()),
+	}
+	switch n.RefundState {
+	case engine.RefundSuccess:
+	case engine.RefundFail:
+		body.RefundStatus = wire.RefundStatusFail
+		body.Result = failReasonResult(apiRefund, n.FailReason, "")
+		body.Result.ResultMessage = failReasonText(n.FailReason, n.FailMessage)
+		if body.Result.ResultMessage == "" {
+			body.Result.ResultMessage = "Refund failed."
+		}
+	default:
+		return nil, fmt.Errorf("alipayplus: notification %s announces refund state %s, want SUCCESS or FAIL", n.ID, n.RefundState)
+	}
+	return json.Marshal(body)
 }

@@ -491,7 +491,7 @@ func oaSeedScenarios(t *testing.T, cover *oaCoverage) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sample = withMembers(t, sample, tt.answered)
+			sample = withMembers(t, sample, tt.answered, false)
 			_, opPtr, _ := d.operation(tt.p.path(tt.name))
 			_, respPtr := d.profileSchemas(t, opPtr, tt.p.prof)
 			if err := d.validateJSON(t, respPtr, sample); err != nil {

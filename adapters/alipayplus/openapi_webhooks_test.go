@@ -1,6 +1,7 @@
 package alipayplus
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -57,6 +58,7 @@ func TestOpenAPIWebhooks(t *testing.T) {
 			}
 		}
 	}
+	exercised[testRefundWebhook(t, d)] = true
 	for name := range webhooks {
 		if !exercised[name] {
 			t.Errorf("webhook %s is no profile's (x-profiles)", name)
@@ -79,12 +81,22 @@ func TestOpenAPIWebhooks(t *testing.T) {
 }
 
 // oaWebhookOf returns the name and the POST operation's pointer of the one
-// webhook whose x-profiles names prof.
+// notifyPayment webhook whose x-profiles names prof.
 func oaWebhookOf(t testing.TB, d *oaDoc, prof Profile) (string, string) {
+	return oaWebhookNamed(t, d, prof, "notifyPayment")
+}
+
+// oaWebhookNamed returns the name and the POST operation's pointer of the
+// one webhook whose name starts with prefix (notifyPayment, notifyRefund)
+// and whose x-profiles names prof.
+func oaWebhookNamed(t testing.TB, d *oaDoc, prof Profile, prefix string) (string, string) {
 	t.Helper()
 	webhooks, _ := d.root["webhooks"].(map[string]any)
 	var names []string
 	for name := range webhooks {
+		if !strings.HasPrefix(name, prefix) {
+			continue
+		}
 		if _, ok := d.lookup(oaPointer("webhooks", name, "post", "x-profiles", string(prof))); ok {
 			names = append(names, name)
 		}
@@ -93,6 +105,61 @@ func oaWebhookOf(t testing.TB, d *oaDoc, prof Profile) (string, string) {
 		t.Fatalf("profile %s is named by webhooks %v, want exactly one", prof, names)
 	}
 	return names[0], oaPointer("webhooks", names[0], "post")
+}
+
+// testRefundWebhook validates the notifyRefund bodies NotifyRefundBody
+// writes (credited; failed with every engine code, an unknown one
+// included) against the antom profile's notifyRefund webhook, checks that
+// a notifyPayment body is refused by it and a refund's by notifyPayment,
+// and returns the webhook's name. The mini-program and v1-en profiles have
+// no notifyRefund.
+func testRefundWebhook(t *testing.T, d *oaDoc) string {
+	name, opPtr := oaWebhookNamed(t, d, ProfileAntom, "notifyRefund")
+	reqPtr, _ := d.profileSchemas(t, opPtr, ProfileAntom)
+	bodyPtr := opPtr + oaPointer("requestBody", "content", "application/json", "schema")
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.FixedZone("UTC+8", 8*3600))
+	credited := engine.Notification{ID: "ref-1.result", Kind: engine.OutboxKindRefundResult, PartnerID: "partner-a",
+		PaymentID: "pay-1", RequestID: "req-1", State: engine.PaymentSuccess,
+		RefundID: "ref-1", RefundRequestID: "refund-1", RefundState: engine.RefundSuccess,
+		Amount: engine.Money{Currency: "JPY", Minor: 300}, PaymentCreatedAt: at.Add(-time.Hour), At: at}
+	cases := []engine.Notification{credited}
+	for _, c := range append([]engine.Code{engine.CodeNone, engine.Code(200)}, slices.Sorted(maps.Keys(engineResults))...) {
+		n := credited
+		n.RefundState, n.FailReason = engine.RefundFail, c
+		cases = append(cases, n)
+	}
+	for _, n := range cases {
+		raw, err := NotifyRefundBody(n)
+		if err != nil {
+			t.Fatalf("refund %s %s: %v", n.RefundState, n.FailReason, err)
+		}
+		for _, ptr := range []string{bodyPtr, reqPtr} {
+			if err := d.validateJSON(t, ptr, raw); err != nil {
+				t.Errorf("refund %s %s: the notification does not match %s:\n%s\n%v", n.RefundState, n.FailReason, ptr, raw, err)
+			}
+		}
+	}
+	paid, err := NotifyPaymentBody(ProfileAntom, oaNotifyCases()[0].n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.validateJSON(t, bodyPtr, paid) == nil {
+		t.Errorf("%s takes a notifyPayment: %s", name, paid)
+	}
+	refund, _ := NotifyRefundBody(credited)
+	_, payOp := oaWebhookOf(t, d, ProfileAntom)
+	if d.validateJSON(t, payOp+oaPointer("requestBody", "content", "application/json", "schema"), refund) == nil {
+		t.Errorf("notifyPaymentAntom takes a notifyRefund: %s", refund)
+	}
+	for _, prof := range []Profile{ProfileMiniProgramV1, ProfileV1EN} {
+		webhooks, _ := d.root["webhooks"].(map[string]any)
+		for w := range webhooks {
+			if _, ok := d.lookup(oaPointer("webhooks", w, "post", "x-profiles", string(prof))); ok && strings.HasPrefix(w, "notifyRefund") {
+				t.Errorf("profile %s, which has no refundNotifyUrl, is in %s", prof, w)
+			}
+		}
+	}
+	return name
 }
 
 // oaNotifyCase is a notification of one outcome.

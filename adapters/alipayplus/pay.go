@@ -65,6 +65,9 @@ func pay(h *Handler, c *call) any {
 		resp.Result = accessDenied()
 		return resp
 	}
+	if problem == nil && prof == ProfileMiniProgramV1 {
+		problem = h.siteProblem(in.req.ExtendInfo, requiresSite(in.req.Scenario))
+	}
 	if problem != nil {
 		resp.Result = badRequest(c.partner, problem)
 		return resp
@@ -75,7 +78,7 @@ func pay(h *Handler, c *call) any {
 		resp.PaymentRequestID = in.req.RequestID
 	}
 	p, err := h.engine().Pay(c.ctx, in.req)
-	resp.PaymentID = p.ID
+	resp.PaymentID, resp.ExtendInfo = p.ID, p.ExtendInfo
 	if err != nil {
 		resp.Result = h.errorResult(c, apiPay, err, def.names)
 		if engine.ErrorCode(err) == engine.CodeOrderClosed {

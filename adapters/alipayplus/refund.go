@@ -21,6 +21,9 @@ func refund(h *Handler, c *call) any {
 		resp.Result = accessDenied()
 		return resp
 	}
+	if problem == nil && profileOf(c.partner) == ProfileMiniProgramV1 {
+		problem = h.siteProblem(req.ExtendInfo, false)
+	}
 	if problem != nil {
 		resp.Result = badRequest(c.partner, problem)
 		return resp
@@ -39,11 +42,11 @@ func refund(h *Handler, c *call) any {
 	switch r.State {
 	case engine.RefundSuccess:
 		resp.Result = successResult()
-		resp.RefundID = r.ID
+		resp.RefundID, resp.ExtendInfo = r.ID, r.ExtendInfo
 		resp.RefundTime = wireTime(r.FinishedAt)
 	case engine.RefundInit:
 		resp.Result = result(wire.StatusUnknown, wire.CodeRefundInProcess)
-		resp.RefundID = r.ID
+		resp.RefundID, resp.ExtendInfo = r.ID, r.ExtendInfo
 	default: // FAIL comes with its reason as the error; be safe anyway
 		resp.Result = failReasonResult(apiRefund, r.FailReason, r.FailMessage)
 	}

@@ -82,7 +82,7 @@ var (
 				feeding(engine.FieldOrderData).
 				describe(fmt.Sprintf("The Order as a JSON text inside a JSON string (kept as given, at most %d KiB; not compared on repeats).", engine.MaxOrderDataBytes>>10)),
 		).named("ExtraParams", "Mini-program extraParams: only the key ORDER is read; other keys are ignored."),
-		extendInfoMember[payInput]().describe("JSON string, e.g. `{\"customerBelongsTo\":\"siteName\"}`; not compared on repeats."),
+		extendInfoMember(setPayExtendInfo).describe(customerBelongsToDoc),
 		objectMember("envInfo",
 			textMember[payInput]("terminalType", maxEnumValue, nil).describe("e.g. APP, WEB, WAP, MINI_APP, SYSTEM (not checked against a list)"),
 			textMember[payInput]("osType", maxEnumValue, nil).describe("e.g. IOS, ANDROID"),
@@ -90,7 +90,7 @@ var (
 			textMember[payInput]("deviceTokenId", 128, nil),
 			textMember[payInput]("clientIp", 64, nil),
 			textMember[payInput]("cookieId", 128, nil),
-			extendInfoMember[payInput](),
+			extendInfoMember[payInput](nil),
 		).named("EnvInfo", "The payer's device (display and risk data; not compared on repeats)."),
 	)
 
@@ -117,7 +117,7 @@ var (
 			}
 			return engine.ScenarioCashier
 		}),
-		extendInfoMember[payInput](),
+		extendInfoMember(setPayExtendInfo).describe("A JSON text, kept as given and returned with the payment (answers, inquiryPayment, notifyPayment); not compared on repeats."),
 	)
 
 	payAntom = newRequest("PayRequestAntom", "pay request, Antom entry code",
@@ -152,8 +152,10 @@ var (
 	paymentQueryOther = paymentQuery("PaymentQuery", "inquiryPayment / cancel request, v1-en and antom",
 		"Names one payment of the partner by paymentId or paymentRequestId (at least one; paymentId wins). Unknown members are ignored.", false)
 	refundMiniProgramV1 = refundRequest("RefundRequestMiniProgramV1", "refund request, mini-program v1",
-		"As RefundRequest, with partnerId required (seed 002).", true)
-	refundOther              = refundRequest("RefundRequest", "refund request, v1-en and antom", "Unknown members are ignored.", false)
+		"As RefundRequestV1EN, with partnerId required (seed 002) and extendInfo's customerBelongsTo checked as in pay.", ProfileMiniProgramV1)
+	refundV1EN  = refundRequest("RefundRequestV1EN", "refund request, v1-en", "Unknown members are ignored.", ProfileV1EN)
+	refundAntom = refundRequest("RefundRequestAntom", "refund request, antom",
+		"As RefundRequestV1EN, with Antom's members: the wallet sends notifyRefund to refundNotifyUrl.", ProfileAntom)
 	refundQueryMiniProgramV1 = refundQuery("RefundQueryMiniProgramV1", "inquiryRefund request, mini-program v1",
 		"As RefundQuery, with partnerId required.", true)
 	refundQueryOther = refundQuery("RefundQuery", "inquiryRefund request, v1-en and antom",
@@ -181,7 +183,13 @@ func paymentQueryFor(p *Partner) *request[engine.PaymentRef] {
 }
 
 func refundRequestFor(p *Partner) *request[engine.RefundRequest] {
-	return byProfile(p, refundMiniProgramV1, refundOther)
+	switch profileOf(p) {
+	case ProfileMiniProgramV1:
+		return refundMiniProgramV1
+	case ProfileAntom:
+		return refundAntom
+	}
+	return refundV1EN
 }
 
 func refundQueryFor(p *Partner) *request[engine.RefundRef] {
@@ -336,8 +344,23 @@ func partnerIDMember[T any](required bool) member[T] {
 	return m.describe("Optional in this profile (the Client-Id names the partner); when given it must be the partner's own (else ACCESS_DENIED).")
 }
 
-// extendInfoMember is extendInfo, a JSON text the wallet does not read.
-func extendInfoMember[T any]() member[T] { return textMember[T]("extendInfo", 4096, nil) }
+// extendInfoMember is extendInfo, a JSON text kept as given by set (nil:
+// read and dropped). The wallet reads only its customerBelongsTo, in the
+// mini-program profile (customerbelongsto.go).
+func extendInfoMember[T any](set func(*T, string)) member[T] {
+	m := textMember("extendInfo", engine.MaxExtendInfo, set)
+	if set != nil {
+		m = m.feeding(engine.FieldExtendInfo)
+	}
+	return m
+}
+
+func setPayExtendInfo(in *payInput, s string) { in.req.ExtendInfo = s }
+
+// customerBelongsToDoc describes the mini-program profile's extendInfo.
+const customerBelongsToDoc = "A JSON object in a string, e.g. `{\"customerBelongsTo\":\"siteName\"}`, kept as given and returned with the payment (answers, inquiryPayment, notifyPayment); not compared on repeats. " +
+	"customerBelongsTo names the wallet (its siteName from my.getSiteInfo) the customer uses: when the wallet is configured with a site name, a customerBelongsTo naming another site is PARAM_ILLEGAL, and the cashier (mini-program) scenario requires it (seeds 000, 002)."
+
 
 // merchantAccountIDMember is Antom's merchantAccountId, accepted and
 // ignored.
@@ -364,22 +387,34 @@ func paymentQuery(schema, title, doc string, partnerRequired bool) *request[engi
 		partnerIDMember[engine.PaymentRef](partnerRequired),
 		id,
 		requestID,
-		extendInfoMember[engine.PaymentRef](),
+		extendInfoMember[engine.PaymentRef](nil),
 		merchantAccountIDMember[engine.PaymentRef](),
 		eitherMember(id, requestID),
 	)
 }
 
-// refundRequest is the body of refund. Antom's extras are accepted and
-// checked but not used: refunds answer synchronously here, so there is no
-// notifyRefund.
-func refundRequest(schema, title, doc string, partnerRequired bool) *request[engine.RefundRequest] {
+// refundRequest is the body of refund in profile prof. Antom's extras are
+// Antom's: its refundNotifyUrl is where the wallet sends notifyRefund;
+// the others are accepted and checked but not used.
+func refundRequest(schema, title, doc string, prof Profile) *request[engine.RefundRequest] {
 	id := textMember("paymentId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.PaymentID = s }).
 		plain().feeding(engine.FieldPaymentID).describe("The refunded payment by the wallet's id; wins when both ids are given.")
 	requestID := textMember("paymentRequestId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.PaymentRequestID = s }).
 		plain().feeding(engine.FieldPaymentRequestID).describe("The refunded payment by the merchant's paymentRequestId.")
+	extendInfo := extendInfoMember(func(r *engine.RefundRequest, s string) { r.ExtendInfo = s }).
+		describe("A JSON text, kept as given and returned with the refund (refund, inquiryRefund); not compared on repeats.")
+	if prof == ProfileMiniProgramV1 {
+		extendInfo = extendInfo.describe("As in pay: kept as given and returned with the refund; customerBelongsTo, when given, must name this wallet's site.")
+	}
+	notifyURL := urlMember[engine.RefundRequest]("refundNotifyUrl", maxShortURL, nil).
+		describe("Antom's; accepted and ignored in this profile (no notifyRefund).")
+	if prof == ProfileAntom {
+		notifyURL = urlMember("refundNotifyUrl", maxShortURL, func(r *engine.RefundRequest, s string) { r.NotifyURL = s }).
+			feeding(engine.FieldNotifyURL).
+			describe("Where the wallet sends notifyRefund (REFUND_RESULT) once the refund's credit has its final result; not compared on repeats.")
+	}
 	return newRequest(schema, title, doc,
-		partnerIDMember[engine.RefundRequest](partnerRequired),
+		partnerIDMember[engine.RefundRequest](prof == ProfileMiniProgramV1),
 		textMember("refundRequestId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.RequestID = s }).
 			required().plain().feeding(engine.FieldRequestID).
 			describe("The merchant's unique id of this refund: the idempotency key (with partnerId)."),
@@ -391,9 +426,9 @@ func refundRequest(schema, title, doc string, partnerRequired bool) *request[eng
 			describe("In the payment's currency; all refunds together at most the paid amount."),
 		textMember("refundReason", engine.MaxReasonLength, func(r *engine.RefundRequest, s string) { r.Reason = s }).
 			plain().feeding(engine.FieldReason),
-		extendInfoMember[engine.RefundRequest](),
+		extendInfo,
 		textMember[engine.RefundRequest]("referenceRefundId", 64, nil).describe("Antom; accepted and ignored."),
-		urlMember[engine.RefundRequest]("refundNotifyUrl", maxShortURL, nil).describe("Antom; accepted and ignored (refunds answer synchronously)."),
+		notifyURL,
 		merchantAccountIDMember[engine.RefundRequest](),
 		flagMember[engine.RefundRequest]("isAsyncRefund", nil).describe("Antom; accepted and ignored."),
 	)
@@ -409,7 +444,7 @@ func refundQuery(schema, title, doc string, partnerRequired bool) *request[engin
 		partnerIDMember[engine.RefundRef](partnerRequired),
 		id,
 		requestID,
-		extendInfoMember[engine.RefundRef](),
+		extendInfoMember[engine.RefundRef](nil),
 		merchantAccountIDMember[engine.RefundRef](),
 		eitherMember(id, requestID),
 	)

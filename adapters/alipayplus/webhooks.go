@@ -11,8 +11,8 @@ import (
 )
 
 // This file defines the webhooks of the OpenAPI document: the
-// notifyPayment the wallet POSTs to a merchant (NotifyPaymentBody), one
-// webhook per body shape, with the headers it is sent with (prose and
+// notifyPayment and notifyRefund the wallet POSTs to a merchant
+// (NotificationBody), one webhook per body shape, with the headers it is sent with (prose and
 // header schemas in openapi/overlay.json) and the acknowledgement the
 // merchant answers. Body schemas come from the wire structs as the
 // answers' do (answers.go): typed field selectors, required when the
@@ -21,14 +21,17 @@ import (
 // notifyWebhook is one webhook: the profiles whose partners get its body.
 type notifyWebhook struct {
 	name     string    // its key in webhooks and its operationId
+	refund   bool      // notifyRefund (NotifyRefundBody), else notifyPayment
 	profiles []Profile // the profiles it is sent to
 }
 
-// notifyWebhooks are the notifyPayment bodies NotifyPaymentBody writes,
-// by profile; every profile is in exactly one.
+// notifyWebhooks are the bodies NotificationBody writes, by profile: every
+// profile is in exactly one notifyPayment webhook; notifyRefund goes to
+// the antom profile, the only one whose refund names a refundNotifyUrl.
 var notifyWebhooks = []notifyWebhook{
-	{"notifyPayment", []Profile{ProfileMiniProgramV1, ProfileV1EN}},
-	{"notifyPaymentAntom", []Profile{ProfileAntom}},
+	{"notifyPayment", false, []Profile{ProfileMiniProgramV1, ProfileV1EN}},
+	{"notifyPaymentAntom", false, []Profile{ProfileAntom}},
+	{"notifyRefundAntom", true, []Profile{ProfileAntom}},
 }
 
 // webhooks builds the document's webhooks object.
@@ -36,12 +39,12 @@ func (b *docBuilder) webhooks() *jsonObject {
 	for _, prof := range profiles {
 		n := 0
 		for _, w := range notifyWebhooks {
-			if slices.Contains(w.profiles, prof) {
+			if !w.refund && slices.Contains(w.profiles, prof) {
 				n++
 			}
 		}
 		if n != 1 {
-			b.fail("profile %s is in %d webhooks, want 1", prof, n)
+			b.fail("profile %s is in %d notifyPayment webhooks, want 1", prof, n)
 		}
 	}
 	out := obj()
@@ -58,7 +61,10 @@ func (b *docBuilder) webhook(w notifyWebhook) *jsonObject {
 		b.fail("overlay: no webhook %s", w.name)
 		return obj()
 	}
-	body := b.notifyRequestSchema(w.profiles[0])
+	body, examples := b.notifyRequestSchema(w.profiles[0]), b.notifyExamples(w.profiles[0])
+	if w.refund {
+		body, examples = b.notifyRefundSchema(), b.notifyRefundExamples()
+	}
 	ack := b.acknowledgementSchema()
 	xp := obj()
 	for _, prof := range w.profiles {
@@ -83,7 +89,7 @@ func (b *docBuilder) webhook(w notifyWebhook) *jsonObject {
 			"description", b.ov.NotifyRequestBody,
 			"content", obj("application/json", obj(
 				"schema", obj("$ref", body),
-				"examples", b.notifyExamples(w.profiles[0])))),
+				"examples", examples))),
 		"responses", obj(
 			"2XX", obj(
 				"description", b.ov.Acknowledgement,
@@ -158,6 +164,7 @@ func (b *docBuilder) notifyRequestSchema(prof Profile) string {
 				"SUCCESS: paid; FAIL: declined, failed or expired unpaid (reason in paymentFailReason).",
 				wire.PaymentStatusSuccess, wire.PaymentStatusFail)),
 			is(func(r *wire.NotifyPaymentRequest) any { return &r.PaymentFailReason }, textAnswer(wire.MaxResultMessage, "Why the payment failed (FAIL only), e.g. \"Order payment expired.\".")),
+			is(func(r *wire.NotifyPaymentRequest) any { return &r.ExtendInfo }, extendInfoAnswer("pay")),
 		),
 		ifThen(whenMember(status, wire.PaymentStatusFail), requires(reason).merge(forbids(paidAt)), forbids(reason)))
 }
@@ -176,6 +183,53 @@ func (b *docBuilder) notifyResultSchema() string {
 		set("then", obj("properties", obj(code, obj("const", wire.CodeSuccess)))).
 		set("else", obj("properties", obj(code, obj("$ref", failure))))
 	return b.add(groupNotifyParts, "NotifyPaymentResultAntom", s)
+}
+
+// notifyRefundSchema adds the schema of the notifyRefund body
+// (NotifyRefundBody) and returns its reference.
+func (b *docBuilder) notifyRefundSchema() string {
+	status, code := resultStatusName(), resultCodeName()
+	res := b.answerObject("The refund's result: S SUCCESS for a refund credited to the user, F with the code refund answers for the failure (e.g. USER_NOT_EXIST); never U.", answerOf[wire.Result](
+		is(func(r *wire.Result) any { return &r.ResultCode }, obj("type", "string")),
+		is(func(r *wire.Result) any { return &r.ResultStatus }, enumAnswer("S credited, F failed.", wire.StatusSuccess, wire.StatusFail)),
+		is(func(r *wire.Result) any { return &r.ResultMessage }, textAnswer(wire.MaxResultMessage, "For F, why the refund failed.")),
+	))
+	res.set("if", whenMember(status, wire.StatusSuccess)).
+		set("then", obj("properties", obj(code, obj("const", wire.CodeSuccess)))).
+		set("else", obj("properties", obj(code, obj("not", obj("const", wire.CodeSuccess)))))
+	resultRef := b.add(groupNotifyParts, "NotifyRefundResultAntom", res)
+	p := jsonNameOf[wire.AntomNotifyRefundRequest]
+	refundStatus := p(func(r *wire.AntomNotifyRefundRequest) any { return &r.RefundStatus })
+	s := obj("title", "notifyRefund, antom").merge(b.answerObject(
+		"Antom's notifyRefund: the final result of a refund whose request named a refundNotifyUrl, once its credit has an answer (a refund refused at once is answered F and not notified). refundStatus and the result say the same.",
+		answerOf[wire.AntomNotifyRefundRequest](
+			is(func(r *wire.AntomNotifyRefundRequest) any { return &r.NotifyType }, enumAnswer("What the notification tells: a refund's final result.", wire.NotifyTypeRefundResult)),
+			is(func(r *wire.AntomNotifyRefundRequest) any { return &r.Result }, obj("$ref", resultRef)),
+			is(func(r *wire.AntomNotifyRefundRequest) any { return &r.RefundStatus }, enumAnswer("SUCCESS: credited to the user; FAIL: nothing was credited.", wire.RefundStatusSuccess, wire.RefundStatusFail)),
+			is(func(r *wire.AntomNotifyRefundRequest) any { return &r.RefundRequestID }, idAnswer("The merchant's refundRequestId.")),
+			is(func(r *wire.AntomNotifyRefundRequest) any { return &r.RefundID }, idAnswer("The wallet's refund id.")),
+			is(func(r *wire.AntomNotifyRefundRequest) any { return &r.RefundAmount }, obj("$ref", ref("Amount"))),
+			is(func(r *wire.AntomNotifyRefundRequest) any { return &r.RefundTime }, timeAnswer("When the refund reached its result.")),
+		)))
+	s.merge(ifThen(whenMember(refundStatus, wire.RefundStatusSuccess),
+		obj("properties", obj(resultName(), obj("properties", obj(status, obj("const", wire.StatusSuccess))))),
+		obj("properties", obj(resultName(), obj("properties", obj(status, obj("const", wire.StatusFail)))))))
+	return b.add(groupNotify, "NotifyRefundRequestAntom", s)
+}
+
+// notifyRefundExamples are the bodies NotifyRefundBody writes for a
+// credited and for a failed refund.
+func (b *docBuilder) notifyRefundExamples() *jsonObject {
+	created := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	credited := engine.Notification{ID: "id-3.result", Kind: engine.OutboxKindRefundResult, PartnerID: "P000000000000001xxxx",
+		PaymentID: "id-1", RequestID: "order-1", State: engine.PaymentSuccess,
+		RefundID: "id-3", RefundRequestID: "refund-1", RefundState: engine.RefundSuccess,
+		Amount: engine.Money{Currency: "USD", Minor: 250}, PaymentCreatedAt: created, At: created.Add(time.Hour)}
+	failed := credited
+	failed.ID, failed.RefundID, failed.RefundRequestID = "id-4.result", "id-4", "refund-2"
+	failed.RefundState, failed.FailReason = engine.RefundFail, engine.CodeUserNotExist
+	return b.examplesOf([]notifyExample{{"credited", "credited to the user", credited}, {"failed", "the user's account is gone", failed}},
+		func(n engine.Notification) ([]byte, error) { return NotifyRefundBody(n) })
 }
 
 // acknowledgementSchema adds the schema of the answer a merchant gives a
@@ -208,12 +262,21 @@ func (b *docBuilder) notifyExamples(prof Profile) *jsonObject {
 	expired := paid
 	expired.ID, expired.PaymentID, expired.RequestID = "id-2.result", "id-2", "order-2"
 	expired.State, expired.FailReason, expired.At = engine.PaymentFail, engine.CodeExpired, created.Add(15*time.Minute)
+	return b.examplesOf([]notifyExample{{"paid", "paid", paid}, {"expired", "expired unpaid", expired}},
+		func(n engine.Notification) ([]byte, error) { return NotifyPaymentBody(prof, n) })
+}
+
+// notifyExample is a notification shown as a webhook's example.
+type notifyExample struct {
+	name, summary string
+	n             engine.Notification
+}
+
+// examplesOf returns the examples object of the bodies body writes for es.
+func (b *docBuilder) examplesOf(es []notifyExample, body func(engine.Notification) ([]byte, error)) *jsonObject {
 	out := obj()
-	for _, e := range []struct {
-		name, summary string
-		n             engine.Notification
-	}{{"paid", "paid", paid}, {"expired", "expired unpaid", expired}} {
-		raw, err := NotifyPaymentBody(prof, e.n)
+	for _, e := range es {
+		raw, err := body(e.n)
 		if err != nil {
 			b.fail("webhook example %s: %v", e.name, err)
 			continue

@@ -1,6 +1,6 @@
-// Package notify delivers the wallet's notifyPayment callbacks to merchants
+// Package notify delivers the wallet's notifyPayment and notifyRefund callbacks to merchants
 // over HTTP: the Notifier that engine/worker calls with each
-// engine.Notification. It builds the body with alipayplus.NotifyPaymentBody,
+// engine.Notification. It builds the body with alipayplus.NotificationBody,
 // signs it as the wallet, POSTs it to the merchant's notify URL through a
 // guard against server-side request forgery (loopback, private and
 // link-local targets refused unless the operator allows them, the address

@@ -193,8 +193,8 @@ func (n *Notifier) CloseIdleConnections() { n.transport.CloseIdleConnections() }
 // short message saying what happened. It returns by the time ctx is done
 // or Timeout has passed, whichever comes first.
 //
-// The request is a POST of alipayplus.NotifyPaymentBody (in the partner's
-// profile) with headers
+// The request is a POST of alipayplus.NotificationBody (notifyPayment in
+// the partner's profile, or notifyRefund) with headers
 // Content-Type application/json; charset=UTF-8, Notification-Id (n.ID, stable across
 // attempts, for the merchant to de-duplicate on), and Client-Id,
 // Request-Time and Signature, signed like every Alipay+ request over
@@ -212,7 +212,7 @@ func (n *Notifier) Notify(ctx context.Context, m engine.Notification) error {
 		n.logger.WarnContext(ctx, "alipayplus: notification refused", "message", m.ID, "partner", m.PartnerID, "error", err)
 		return err
 	}
-	body, err := alipayplus.NotifyPaymentBody(pe.partner.Profile, m)
+	body, err := alipayplus.NotificationBody(pe.partner.Profile, m)
 	if err != nil {
 		return err
 	}

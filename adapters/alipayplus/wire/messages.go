@@ -117,7 +117,8 @@ type PayRequest struct {
 
 // PayResponse is the answer to pay. ActionForm is set in the mini-program
 // profile, RedirectActionForm in the others, both only while the user has
-// to act. PaymentRequestID is echoed in the antom profile.
+// to act. PaymentRequestID is echoed in the antom profile. ExtendInfo is
+// the payment's extendInfo as its pay request gave it.
 type PayResponse struct {
 	Result             Result              `json:"result"`
 	PaymentID          string              `json:"paymentId,omitempty"`
@@ -125,6 +126,7 @@ type PayResponse struct {
 	PaymentTime        string              `json:"paymentTime,omitempty"`
 	ActionForm         *ActionForm         `json:"actionForm,omitempty"`
 	RedirectActionForm *RedirectActionForm `json:"redirectActionForm,omitempty"`
+	ExtendInfo         string              `json:"extendInfo,omitempty"`
 }
 
 // PaymentQuery is the body of inquiryPayment and cancel: the payment is
@@ -165,6 +167,8 @@ type InquiryPaymentResponse struct {
 	PaymentResultMessage string `json:"paymentResultMessage,omitempty"`
 	PaymentTime          string `json:"paymentTime,omitempty"`
 	PaymentCreateTime    string `json:"paymentCreateTime,omitempty"`
+	// ExtendInfo is the payment's extendInfo as its pay request gave it.
+	ExtendInfo string `json:"extendInfo,omitempty"`
 }
 
 // CancelResponse is the answer to cancel; CancelTime is set on S only.
@@ -177,8 +181,8 @@ type CancelResponse struct {
 
 // RefundRequest is the body of POST /v1/payments/refund. PaymentID or
 // PaymentRequestID names the payment (PaymentID wins). The last four
-// fields are Antom's; the wallet checks and ignores them (its refunds
-// answer synchronously, so it sends no refund notification).
+// fields are Antom's: the wallet sends notifyRefund to RefundNotifyURL
+// (antom profile) and checks and ignores the other three.
 type RefundRequest struct {
 	PartnerID         string  `json:"partnerId,omitempty"`
 	RefundRequestID   string  `json:"refundRequestId"`
@@ -195,7 +199,8 @@ type RefundRequest struct {
 
 // RefundResponse is the answer to refund. RefundID and RefundTime are set
 // on S (RefundID also on U); the antom profile also echoes
-// RefundRequestID, PaymentID and RefundAmount.
+// RefundRequestID, PaymentID and RefundAmount. ExtendInfo is the refund's
+// extendInfo as its request gave it.
 type RefundResponse struct {
 	Result          Result  `json:"result"`
 	RefundID        string  `json:"refundId,omitempty"`
@@ -203,6 +208,7 @@ type RefundResponse struct {
 	RefundRequestID string  `json:"refundRequestId,omitempty"`
 	PaymentID       string  `json:"paymentId,omitempty"`
 	RefundAmount    *Amount `json:"refundAmount,omitempty"`
+	ExtendInfo      string  `json:"extendInfo,omitempty"`
 }
 
 // RefundQuery is the body of inquiryRefund: the refund is named by
@@ -234,6 +240,7 @@ type InquiryRefundResponse struct {
 	RefundTime       string  `json:"refundTime,omitempty"`
 	RefundStatus     string  `json:"refundStatus,omitempty"`
 	RefundFailReason string  `json:"refundFailReason,omitempty"`
+	ExtendInfo       string  `json:"extendInfo,omitempty"` // the refund's, as its request gave it
 }
 
 // NotifyPaymentRequest is the body of the notifyPayment a wallet POSTs to a
@@ -249,6 +256,7 @@ type NotifyPaymentRequest struct {
 	PaymentTime       string `json:"paymentTime,omitempty"`
 	PaymentStatus     string `json:"paymentStatus"`
 	PaymentFailReason string `json:"paymentFailReason,omitempty"`
+	ExtendInfo        string `json:"extendInfo,omitempty"` // the payment's, as its pay request gave it
 }
 
 // NotifyTypePaymentResult is AntomNotifyPaymentRequest.NotifyType: the
@@ -267,4 +275,24 @@ type AntomNotifyPaymentRequest struct {
 	PaymentAmount     Amount `json:"paymentAmount"`
 	PaymentCreateTime string `json:"paymentCreateTime,omitempty"`
 	PaymentTime       string `json:"paymentTime,omitempty"`
+}
+
+// NotifyTypeRefundResult is AntomNotifyRefundRequest.NotifyType: the
+// notification tells a refund's final result.
+const NotifyTypeRefundResult = "REFUND_RESULT"
+
+// AntomNotifyRefundRequest is the notifyRefund body (Antom's), POSTed to a
+// refund's refundNotifyUrl once the refund reaches its final result:
+// Result is S SUCCESS for a refund credited to the user and F with the
+// failure's result code and message for one that failed (never U);
+// RefundStatus says the same as SUCCESS or FAIL. RefundTime is when the
+// refund reached that result.
+type AntomNotifyRefundRequest struct {
+	NotifyType      string `json:"notifyType"`
+	Result          Result `json:"result"`
+	RefundStatus    string `json:"refundStatus"`
+	RefundRequestID string `json:"refundRequestId"`
+	RefundID        string `json:"refundId"`
+	RefundAmount    Amount `json:"refundAmount"`
+	RefundTime      string `json:"refundTime,omitempty"`
 }
