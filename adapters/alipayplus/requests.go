@@ -361,7 +361,6 @@ func setPayExtendInfo(in *payInput, s string) { in.req.ExtendInfo = s }
 const customerBelongsToDoc = "A JSON object in a string, e.g. `{\"customerBelongsTo\":\"siteName\"}`, kept as given and returned with the payment (answers, inquiryPayment, notifyPayment); not compared on repeats. " +
 	"customerBelongsTo names the wallet (its siteName from my.getSiteInfo) the customer uses: when the wallet is configured with a site name, a customerBelongsTo naming another site is PARAM_ILLEGAL, and the cashier (mini-program) scenario requires it (seeds 000, 002)."
 
-
 // merchantAccountIDMember is Antom's merchantAccountId, accepted and
 // ignored.
 func merchantAccountIDMember[T any]() member[T] {

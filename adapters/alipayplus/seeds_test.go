@@ -32,7 +32,7 @@ func TestSeedSamples(t *testing.T) {
 		// added are members the wallet answers that the sample response
 		// leaves out although the seed's field table lists them.
 		added map[string]any
-		setup    func(t *testing.T, f *epFixture)
+		setup func(t *testing.T, f *epFixture)
 	}{
 		{
 			seed: "000", name: "pay", partner: miniPartner, path: pathPay,
