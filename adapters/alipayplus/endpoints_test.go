@@ -119,6 +119,7 @@ type epOptions struct {
 	engine     func(*engine.Config)
 	cashierURL func(paymentID string) string
 	presetIDs  []string
+	siteName   string // Config.SiteName
 }
 
 func newEPFixture(t testing.TB, opt epOptions) *epFixture {
@@ -153,6 +154,7 @@ func newEPFixture(t testing.TB, opt epOptions) *epFixture {
 			{PartnerID: antomPartner, ClientID: antomClient, Profile: ProfileAntom, PublicKeys: pub},
 		},
 		CashierURL: cashier,
+		SiteName:   opt.siteName,
 		Now:        clock.Now,
 		Logger:     slog.New(slog.NewTextHandler(logs, nil)),
 	})

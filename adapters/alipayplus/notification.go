@@ -95,8 +95,8 @@ func notifiedFailReason(n engine.Notification) string {
 // refund request names a refundNotifyUrl). It depends on n alone, so every
 // attempt sends the same bytes: notifyType REFUND_RESULT; for a credited
 // refund result S SUCCESS and refundStatus SUCCESS; for a failed one
-// result F with the code refund answers for the failure (e.g.
-// USER_NOT_EXIST) and its text, refundStatus FAIL; refundTime is when the
+// result F with the code refund answers for the failure (PROCESS_FAIL for
+// a credit the ledger declined) and its text, refundStatus FAIL; refundTime is when the
 // refund reached its result, in UTC.
 func NotifyRefundBody(n engine.Notification) ([]byte, error) {
 	if !n.IsRefund() {

@@ -189,7 +189,7 @@ func (b *docBuilder) notifyResultSchema() string {
 // (NotifyRefundBody) and returns its reference.
 func (b *docBuilder) notifyRefundSchema() string {
 	status, code := resultStatusName(), resultCodeName()
-	res := b.answerObject("The refund's result: S SUCCESS for a refund credited to the user, F with the code refund answers for the failure (e.g. USER_NOT_EXIST); never U.", answerOf[wire.Result](
+	res := b.answerObject("The refund's result: S SUCCESS for a refund credited to the user, F with the code refund answers for the failure (PROCESS_FAIL for a credit the ledger declined); never U.", answerOf[wire.Result](
 		is(func(r *wire.Result) any { return &r.ResultCode }, obj("type", "string")),
 		is(func(r *wire.Result) any { return &r.ResultStatus }, enumAnswer("S credited, F failed.", wire.StatusSuccess, wire.StatusFail)),
 		is(func(r *wire.Result) any { return &r.ResultMessage }, textAnswer(wire.MaxResultMessage, "For F, why the refund failed.")),

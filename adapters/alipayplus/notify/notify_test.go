@@ -352,6 +352,35 @@ func TestNotifyAntomPartnerGetsAntomsBody(t *testing.T) {
 	}
 }
 
+// A refund's result goes out as notifyRefund, signed as notifyPayment is,
+// with the refund's own Notification-Id.
+func TestNotifyAntomRefund(t *testing.T) {
+	keys := alipaytest.Keys(t)
+	m := newMerchant(t, signedAck(t, keys.B, "1", testClientB, "/refunds", ackS))
+	n := loopbackNotifier(t, nil)
+	msg := successMessage(m.URL + "/refunds")
+	msg.ID, msg.Kind, msg.PartnerID = "ref-1.result", engine.OutboxKindRefundResult, "partner-b"
+	msg.RefundID, msg.RefundRequestID, msg.RefundState = "ref-1", "refund-1", engine.RefundFail
+	msg.FailReason, msg.Amount = engine.CodeUserNotExist, engine.Money{Currency: "USD", Minor: 300}
+	if err := n.Notify(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := alipayplus.NotifyRefundBody(msg)
+	req := m.request(0)
+	if string(req.Body) != string(want) || !strings.Contains(string(req.Body), `"notifyType":"REFUND_RESULT"`) ||
+		!strings.Contains(string(req.Body), `"refundStatus":"FAIL"`) || !strings.Contains(string(req.Body), `"resultStatus":"F"`) {
+		t.Errorf("body %s, want %s", req.Body, want)
+	}
+	if got := req.Header.Get("Notification-Id"); got != "ref-1.result" {
+		t.Errorf("Notification-Id %q", got)
+	}
+	sh, err := signing.ParseSignatureHeader(req.Header.Get("Signature"))
+	if err != nil || !signing.Verify(&keys.Wallet.PublicKey,
+		signing.SignedContent(http.MethodPost, "/refunds", testClientB, req.Header.Get("Request-Time"), req.Body), sh.Signature) {
+		t.Errorf("the notification does not verify with the merchant's own Client-Id: %v", err)
+	}
+}
+
 func TestNotifyKeepsConnectionsAlive(t *testing.T) {
 	m := newMerchant(t, answerS)
 	n := loopbackNotifier(t, nil)
