@@ -360,6 +360,19 @@ func (o *oaHarness) brokenHandler(t testing.TB, mode oaStoreMode) *Handler {
 	return h
 }
 
+// siteHandler is the fixture's handler on the same engine, configured with
+// the site name siteNameExample (Config.SiteName).
+func (o *oaHarness) siteHandler(t testing.TB) *Handler {
+	t.Helper()
+	cfg := o.f.h.cfg
+	cfg.SiteName = "siteNameExample"
+	h, err := NewHandler(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 // oaProfileCase is a partner of one profile calling under one path prefix.
 type oaProfileCase struct {
 	prof    Profile

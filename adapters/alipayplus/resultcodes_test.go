@@ -248,6 +248,14 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 	"partnerId of another partner": func(c *rcCase) []oaAnswer {
 		return []oaAnswer{c.s.send(c.ep, map[string]any{"partnerId": mini2Partner, "paymentRequestId": "rc-1"})}
 	},
+	"extendInfo.customerBelongsTo names another site (site name configured)": func(c *rcCase) []oaAnswer {
+		body := c.valid()
+		body["extendInfo"] = `{"customerBelongsTo":"otherWallet"}`
+		return []oaAnswer{c.call(oaCall{body: mustMarshal(c.t, body), handler: c.o.siteHandler(c.t)})}
+	},
+	"cashier pay without extendInfo.customerBelongsTo (site name configured)": func(c *rcCase) []oaAnswer {
+		return []oaAnswer{c.call(oaCall{handler: c.o.siteHandler(c.t)})}
+	},
 	"store fails (internal error)": func(c *rcCase) []oaAnswer {
 		return []oaAnswer{c.call(oaCall{handler: c.o.brokenHandler(c.t, oaStoreFails)})}
 	},

@@ -51,6 +51,10 @@ type WalletConfig struct {
 	ClientID       string `json:"clientId"`
 	KeyVersion     string `json:"keyVersion"`
 	PrivateKeyFile string `json:"privateKeyFile"` // PKCS#8 PEM
+	// SiteName is the wallet's siteName as mini-programs see it; when
+	// set, a mini-program partner's extendInfo.customerBelongsTo must
+	// name it (alipayplus.Config.SiteName). Empty: not checked.
+	SiteName string `json:"siteName,omitempty"`
 }
 
 // NotifyConfig tunes notification delivery.

@@ -78,6 +78,7 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 		Engine: s.engine, WalletClientID: cfg.Wallet.ClientID, WalletKey: walletKey,
 		WalletKeyVersion: cfg.Wallet.KeyVersion, Partners: partners, Logger: logger,
 		CashierURL: cash.URL,
+		SiteName:   cfg.Wallet.SiteName,
 		Observe:    metrics.observe,
 	}
 	api, err := alipayplus.NewHandler(apiCfg)

@@ -6,6 +6,8 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -261,4 +263,27 @@ func agreementPayBody(t *testing.T, requestID string, minor int64) []byte {
 	})
 	require.NoError(t, err)
 	return body
+}
+
+// wallet.siteName turns on the mini-program profile's customerBelongsTo
+// check: the demo merchant's cashier pay, which names no site, is refused
+// with the member named.
+func TestSiteNameChecksCustomerBelongsTo(t *testing.T) {
+	dir := demoDir(t)
+	path := filepath.Join(dir, walletConfigFile)
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var cfg map[string]any
+	require.NoError(t, json.Unmarshal(raw, &cfg))
+	cfg["wallet"].(map[string]any)["siteName"] = "demoWallet"
+	raw, err = json.Marshal(cfg)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, raw, 0o600))
+
+	w := start(t, dir)
+	pay, err := w.merchant.Pay(t.Context(), shop.Order{RequestID: "site-1", Title: "Flat white", Amount: usd(450)})
+	require.NoError(t, err)
+	assert.Equal(t, wire.StatusFail, pay.Result.ResultStatus)
+	assert.Equal(t, wire.CodeParamIllegal, pay.Result.ResultCode)
+	assert.Contains(t, pay.Result.ResultMessage, "extendInfo.customerBelongsTo")
 }
