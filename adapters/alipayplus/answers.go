@@ -291,17 +291,63 @@ func (b *docBuilder) resultComponents() {
 	})
 	b.add(groupResults, "Result", s)
 	for _, e := range endpoints {
-		b.add(groupResults, resultComponent(e.name), obj(
-			"description", fmt.Sprintf("The result of %s: the codes it answers with HTTP 200.", e.name),
-			"allOf", []any{
-				obj("$ref", ref("Result")),
-				obj("properties", obj(code, obj("enum", toAnys(endpointCodes(e.codes))))),
-			}))
+		for _, prof := range profiles {
+			name := resultComponentFor(e.name, prof)
+			if _, done := b.schemas[name]; done {
+				continue
+			}
+			whose := "every profile"
+			if name != resultComponent(e.name) {
+				whose = "profile `" + string(prof) + "`"
+			}
+			b.add(groupResults, name, obj(
+				"description", fmt.Sprintf("The result of %s in %s: the codes it answers with HTTP 200.", e.name, whose),
+				"allOf", []any{
+					obj("$ref", ref("Result")),
+					obj("properties", obj(code, obj("enum", toAnys(profileCodes(prof, endpointCodes(e.codes)))))),
+				}))
+		}
 	}
 }
 
 func resultComponent(endpoint string) string {
 	return strings.ToUpper(endpoint[:1]) + endpoint[1:] + "Result"
+}
+
+// resultComponentFor is the name of the result component of endpoint in
+// profile prof: resultComponent(endpoint) when every profile answers the
+// same codes there, else that name with the profile's suffix (e.g.
+// PayResultAntom).
+func resultComponentFor(endpoint string, prof Profile) string {
+	codes := endpointCodes(apiNamed(endpoint))
+	for _, other := range profiles {
+		if !slices.Equal(profileCodes(other, codes), profileCodes(prof, codes)) {
+			return resultComponent(endpoint) + profileSuffix[prof]
+		}
+	}
+	return resultComponent(endpoint)
+}
+
+// profileSuffix names a profile in the names of its components.
+var profileSuffix = map[Profile]string{ProfileMiniProgramV1: "MiniProgramV1", ProfileV1EN: "V1EN", ProfileAntom: "Antom"}
+
+// profileOnlyCodes are the result codes one profile answers and the others
+// never do (docs/result-codes.md): A ACCEPT is the mini-program's way of
+// saying "the user has to act"; MSG_PARSE_ERROR is v1-en's name for a body
+// that is not one JSON object (seed 001); ORDER_IS_CANCELED is antom's
+// answer to a repeat of a paid-then-cancelled pay (seed 004).
+var profileOnlyCodes = map[string]Profile{
+	wire.CodeAccept:          ProfileMiniProgramV1,
+	wire.CodeMsgParseError:   ProfileV1EN,
+	wire.CodeOrderIsCanceled: ProfileAntom,
+}
+
+// profileCodes returns codes without those another profile alone answers.
+func profileCodes(prof Profile, codes []string) []string {
+	return slices.DeleteFunc(slices.Clone(codes), func(c string) bool {
+		only, ok := profileOnlyCodes[c]
+		return ok && only != prof
+	})
 }
 
 // orWords joins words as "a, b or c".
@@ -327,8 +373,15 @@ func (b *docBuilder) answerSchema(endpoint string, prof Profile) string {
 	if _, ok := b.schemas["Result"]; !ok {
 		b.resultComponents()
 	}
-	result := obj("$ref", ref(resultComponent(endpoint)))
+	rc := resultComponentFor(endpoint, prof)
+	result := obj("$ref", ref(rc))
 	add := func(name, title, doc string, d answerDef, rules *jsonObject) string {
+		if rc != resultComponent(endpoint) && !strings.HasSuffix(name, profileSuffix[prof]) {
+			// This profile answers its own codes: its answer is its own.
+			name += profileSuffix[prof]
+			title, _, _ = strings.Cut(title, ",")
+			title = strings.TrimSuffix(title, " (every profile)") + ", " + string(prof)
+		}
 		s := obj("title", title).merge(b.answerObject(doc, d))
 		if rules != nil {
 			s.merge(rules)
@@ -424,7 +477,7 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 		return add("PayResponseV1EN", "pay answer, v1-en",
 			"A cashier payment is answered S with redirectActionForm{method, redirectionUrl} (seed 001); never A.",
 			answerOf[wire.PayResponse](
-				is(func(r *wire.PayResponse) any { return &r.Result }, withoutA(ref(resultComponent(wire.EndpointPay)))),
+				is(func(r *wire.PayResponse) any { return &r.Result }, withoutA(ref(resultComponentFor(wire.EndpointPay, prof)))),
 				is(func(r *wire.PayResponse) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
 				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid; the wallet leaves it out while the user has to pay on the cashier (S with redirectActionForm), where seed 001's sample shows one.")),
 				is(func(r *wire.PayResponse) any { return &r.RedirectActionForm }, obj("$ref", b.add(groupAnswerParts, "RedirectActionFormV1EN", raf), "description", "Set while the user has to pay on the cashier.")),
@@ -438,7 +491,7 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 		return add("PayResponseAntom", "pay answer, antom",
 			"An entry-code payment is answered S with redirectActionForm.redirectUrl (seed 004); never A.",
 			answerOf[wire.PayResponse](
-				is(func(r *wire.PayResponse) any { return &r.Result }, withoutA(ref(resultComponent(wire.EndpointPay)))),
+				is(func(r *wire.PayResponse) any { return &r.Result }, withoutA(ref(resultComponentFor(wire.EndpointPay, prof)))),
 				is(func(r *wire.PayResponse) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
 				is(func(r *wire.PayResponse) any { return &r.PaymentRequestID }, idAnswer("Echo of the request's paymentRequestId (once the request was read).")),
 				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid.")),

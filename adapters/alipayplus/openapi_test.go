@@ -380,3 +380,56 @@ func TestOpenAPIGolden(t *testing.T) {
 			openapiFile, i+1, line(gl), line(wl))
 	}
 }
+
+// Each profile's answers list the result codes of its own seed: A ACCEPT
+// only in the mini-program's pay, MSG_PARSE_ERROR only in v1-en (seed
+// 001), ORDER_IS_CANCELED only in antom's pay (seed 004); the codes every
+// profile shares are in all three.
+func TestOpenAPIResultCodesPerProfile(t *testing.T) {
+	d := loadOpenAPI(t)
+	codesOf := func(endpoint string, prof Profile) []string {
+		t.Helper()
+		_, opPtr, _ := d.operation(wire.PathPrefix + endpoint)
+		_, respPtr := d.profileSchemas(t, opPtr, prof)
+		resp, _ := d.lookup(respPtr)
+		ref, _ := resp.(map[string]any)["properties"].(map[string]any)["result"].(map[string]any)["$ref"].(string)
+		if ref == "" { // a result narrowed by allOf (pay without A)
+			all, _ := resp.(map[string]any)["properties"].(map[string]any)["result"].(map[string]any)["allOf"].([]any)
+			if len(all) > 0 {
+				ref, _ = all[0].(map[string]any)["$ref"].(string)
+			}
+		}
+		rc, ok := d.lookup(strings.TrimPrefix(ref, "#"))
+		if !ok {
+			t.Fatalf("%s %s: no result component behind %q", endpoint, prof, ref)
+		}
+		enum := rc.(map[string]any)["allOf"].([]any)[1].(map[string]any)["properties"].(map[string]any)["resultCode"].(map[string]any)["enum"].([]any)
+		var out []string
+		for _, c := range enum {
+			out = append(out, c.(string))
+		}
+		return out
+	}
+	for _, ep := range []string{wire.EndpointPay, wire.EndpointInquiryPayment, wire.EndpointCancel, wire.EndpointRefund, wire.EndpointInquiryRefund} {
+		for _, prof := range profiles {
+			codes := codesOf(ep, prof)
+			for code, only := range profileOnlyCodes {
+				if slices.Contains(codes, code) && only != prof {
+					t.Errorf("%s, %s lists %s, which only %s answers", ep, prof, code, only)
+				}
+			}
+			for _, shared := range []string{wire.CodeSuccess, wire.CodeParamIllegal, wire.CodeUnknownException} {
+				if !slices.Contains(codes, shared) {
+					t.Errorf("%s, %s does not list %s", ep, prof, shared)
+				}
+			}
+			if want := prof == ProfileV1EN; slices.Contains(codes, wire.CodeMsgParseError) != want {
+				t.Errorf("%s, %s: MSG_PARSE_ERROR listed %v, want %v", ep, prof, !want, want)
+			}
+		}
+	}
+	if !slices.Contains(codesOf(wire.EndpointPay, ProfileAntom), wire.CodeOrderIsCanceled) ||
+		!slices.Contains(codesOf(wire.EndpointPay, ProfileMiniProgramV1), wire.CodeAccept) {
+		t.Error("antom's pay lacks ORDER_IS_CANCELED or the mini-program's pay lacks ACCEPT")
+	}
+}
