@@ -81,15 +81,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cfg.Check(); err != nil {
 		return err
 	}
-	var welcome func(*app.Config)
-	if created {
-		welcome = func(c *app.Config) { app.PrintDemoSummary(stdout, *dataDir, c) }
-	}
 	if rest := fs.Args(); len(rest) > 0 && rest[0] != "serve" {
-		if welcome != nil {
-			welcome(cfg)
+		if created {
+			app.PrintDemoSummary(stdout, *dataDir, cfg)
 		}
 		return app.Operate(ctx, cfg, rest, stdout)
 	}
-	return app.Serve(ctx, cfg, logger, stdout, welcome)
+	var ready func(*app.Config) error
+	if *configPath == "" {
+		// The demo merchant's file follows the address served, so that
+		// the commands the summary names reach this server.
+		ready = func(c *app.Config) error {
+			if err := app.FollowPublicURL(*dataDir, c.PublicURL); err != nil {
+				return fmt.Errorf("demo configuration in %s: %w", *dataDir, err)
+			}
+			if created {
+				app.PrintDemoSummary(stdout, *dataDir, c)
+			}
+			return nil
+		}
+	}
+	return app.Serve(ctx, cfg, logger, stdout, ready)
 }
