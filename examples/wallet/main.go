@@ -7,6 +7,7 @@
 // Usage:
 //
 //	wallet [-config FILE] [-data DIR] [-listen ADDR] [-store STORE]    serve
+//	       [-log LEVEL] [-cpuprofile FILE]
 //	wallet [flags] payment PAYMENT_ID                                  show a payment and its history
 //	wallet [flags] undelivered [-resend ID | -resend-all]              parked notifications
 //	wallet [flags] unknown                                             unresolved funds outcomes
@@ -17,6 +18,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,7 +41,7 @@ func main() {
 
 // run is the whole program, minus the process: flags, configuration,
 // and the serve or operator command.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("wallet", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "configuration file (JSON); default DATA/wallet.json, created on first start")
@@ -47,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	listen := fs.String("listen", "", "address to serve on, overriding the configuration's listen (and its publicURL when that was http://LISTEN)")
 	storeFlag := fs.String("store", "", `"sqlite:PATH" or "postgres://...", overriding the configuration's store`)
 	logLevel := fs.String("log", "info", "log level: debug, info, warn or error")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file until it stops (go tool pprof -top FILE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -87,6 +90,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return app.Operate(ctx, cfg, rest, stdout)
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, stopProfile()) }()
 	var ready func(*app.Config) error
 	if *configPath == "" {
 		// The demo merchant's file follows the address served, so that
