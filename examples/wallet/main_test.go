@@ -78,3 +78,25 @@ func TestBadFlagsAndConfigurationStopWithOneLine(t *testing.T) {
 	err = run(t.Context(), []string{"-config", cfg, "-log", "loud"}, io.Discard, io.Discard)
 	require.ErrorContains(t, err, "-log: ")
 }
+
+// -cpuprofile leaves a CPU profile of the server once it stops.
+func TestCPUProfileIsWrittenWhenTheServerStops(t *testing.T) {
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "wallet.pprof")
+	ctx, cancel := context.WithCancel(t.Context())
+	stdoutR, stdoutW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-data", filepath.Join(dir, "data"), "-listen", "127.0.0.1:0", "-log", "warn", "-cpuprofile", profile}, stdoutW, io.Discard)
+		stdoutW.Close()
+	}()
+	lines := bufio.NewScanner(stdoutR)
+	for lines.Scan() && !strings.HasPrefix(lines.Text(), "paystate wallet listening on") {
+	}
+	cancel()
+	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
+	require.NoError(t, <-done)
+	raw, err := os.ReadFile(profile)
+	require.NoError(t, err)
+	assert.True(t, len(raw) > 2 && raw[0] == 0x1f && raw[1] == 0x8b, "a pprof profile (gzip) was written")
+}
