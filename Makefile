@@ -6,7 +6,7 @@ RAPID_CHECKS ?= 10000
 BENCH ?= .
 BENCHTIME ?= 1s
 
-.PHONY: test check vet unit property fuzz-short drills bench bench-adapter bench-worker bench-stores fuzz
+.PHONY: test check vet unit property fuzz-short drills bench bench-adapter bench-worker bench-stores bench-http fuzz
 
 ## test: everything CI checks, with a throwaway PostgreSQL server for the
 ## PostgreSQL store (scripts/with-postgres.sh; reuses PAYSTATE_PG_DSN if set)
@@ -66,6 +66,16 @@ bench-adapter:
 ## medians and ratios (docs/benchmarks.md, "Notification delivery benchmark")
 bench-worker:
 	GO=$(GO) scripts/bench-worker.sh
+
+## bench-http: the whole wallet process over loopback HTTP on SQLite and a
+## throwaway PostgreSQL: agreement pays (with their notifications), refunds
+## and inquiries at 1 and 16 concurrent requests, the wallet's CPU per
+## request beside the bare RSA-2048 verify + signs, in interleaved rounds
+## (docs/benchmarks.md, "Whole-process HTTP benchmark"). HTTPBENCH_ARGS adds
+## flags, e.g. HTTPBENCH_ARGS='-rounds 9 -cpuprofile-dir /tmp/prof'.
+HTTPBENCH_ARGS ?=
+bench-http:
+	GO=$(GO) scripts/bench-http.sh $(HTTPBENCH_ARGS)
 
 ## bench-stores: the store benchmarks (docs/benchmarks.md, "Store benchmarks"): the
 ## engine beside the store's own SQL statements sent directly ("sql") and

@@ -8,7 +8,7 @@
 // Usage, against the reference wallet (go run ./examples/wallet):
 //
 //	loadgen [-config paystate-data/merchant.json] [-rate 50 | -workers 8] [-duration 30s] [-ops N]
-//	        [-mix pay=35,cashier=15,refund=30,inquiry=20] [-seed 1] [-notify-addr 127.0.0.1:0]
+//	        [-mix pay=35,cashier=15,refund=30,inquiry=20] [-seed 1] [-notify-addr 127.0.0.1:0] [-notify-wait 30s]
 //
 // The merchant configuration is the one the wallet writes for its demo
 // partner; its accessToken pays agreement payments. The notify endpoint must
@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, out io.Writer) (bool, error) {
 	maxAmount := fs.Int64("max-amount", 1000, "largest payment, in minor units")
 	currency := fs.String("currency", "USD", "currency of the payments")
 	notifyAddr := fs.String("notify-addr", "127.0.0.1:0", "address of the generator's notifyPayment endpoint")
-	notifyWait := fs.Duration("notify-wait", 30*time.Second, "how long verification waits for outstanding notifications")
+	notifyWait := fs.Duration("notify-wait", 30*time.Second, "how long verification waits for outstanding notifications, and for a wallet that gives no definite answer before it stops asking")
 	if err := fs.Parse(args); err != nil {
 		return false, err
 	}
@@ -96,6 +96,9 @@ func run(ctx context.Context, args []string, out io.Writer) (bool, error) {
 	}
 	v := r.Verify(ctx, notified, *notifyWait)
 	v.Print(out)
+	if v.Unverified > 0 {
+		fmt.Fprintf(out, "loadgen: is the wallet running at %s? Verification waits -notify-wait (%s) for an answer.\n", merchant.Client.BaseURL, *notifyWait)
+	}
 	return v.OK(), nil
 }
 

@@ -7,6 +7,7 @@
 // Usage:
 //
 //	wallet [-config FILE] [-data DIR] [-listen ADDR] [-store STORE]    serve
+//	       [-log LEVEL] [-cpuprofile FILE]
 //	wallet [flags] payment PAYMENT_ID                                  show a payment and its history
 //	wallet [flags] undelivered [-resend ID | -resend-all]              parked notifications
 //	wallet [flags] unknown                                             unresolved funds outcomes
@@ -17,6 +18,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,7 +41,7 @@ func main() {
 
 // run is the whole program, minus the process: flags, configuration,
 // and the serve or operator command.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("wallet", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "configuration file (JSON); default DATA/wallet.json, created on first start")
@@ -47,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	listen := fs.String("listen", "", "address to serve on, overriding the configuration's listen (and its publicURL when that was http://LISTEN)")
 	storeFlag := fs.String("store", "", `"sqlite:PATH" or "postgres://...", overriding the configuration's store`)
 	logLevel := fs.String("log", "info", "log level: debug, info, warn or error")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to this file until it stops (go tool pprof -top FILE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,15 +84,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cfg.Check(); err != nil {
 		return err
 	}
-	var welcome func(*app.Config)
-	if created {
-		welcome = func(c *app.Config) { app.PrintDemoSummary(stdout, *dataDir, c) }
-	}
 	if rest := fs.Args(); len(rest) > 0 && rest[0] != "serve" {
-		if welcome != nil {
-			welcome(cfg)
+		if created {
+			app.PrintDemoSummary(stdout, *dataDir, cfg)
 		}
 		return app.Operate(ctx, cfg, rest, stdout)
 	}
-	return app.Serve(ctx, cfg, logger, stdout, welcome)
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, stopProfile()) }()
+	var ready func(*app.Config) error
+	if *configPath == "" {
+		// The demo merchant's file follows the address served, so that
+		// the commands the summary names reach this server.
+		ready = func(c *app.Config) error {
+			if err := app.FollowPublicURL(*dataDir, c.PublicURL); err != nil {
+				return fmt.Errorf("demo configuration in %s: %w", *dataDir, err)
+			}
+			if created {
+				app.PrintDemoSummary(stdout, *dataDir, c)
+			}
+			return nil
+		}
+	}
+	return app.Serve(ctx, cfg, logger, stdout, ready)
 }

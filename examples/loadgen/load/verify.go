@@ -18,7 +18,11 @@ type Verification struct {
 	// Notifications received in all, distinct notification ids, and final
 	// payments still not notified when Verify gave up waiting.
 	Notifications, DistinctNotifications, Unnotified int
-	Violations                                       []string
+	// Unverified counts the payments Verify did not ask about because the
+	// wallet had given no definite answer for Silence (Verify's wait).
+	Unverified int
+	Silence    time.Duration
+	Violations []string
 }
 
 // OK says whether the wallet kept every promise.
@@ -26,6 +30,10 @@ func (v Verification) OK() bool { return len(v.Violations) == 0 }
 
 // Print writes the verification.
 func (v Verification) Print(w io.Writer) {
+	if v.Unverified > 0 {
+		fmt.Fprintf(w, "verification stopped asking: the wallet gave no definite answer for %s; %d of %d payments not verified\n",
+			v.Silence, v.Unverified, v.Payments+v.Unverified)
+	}
 	fmt.Fprintf(w, "verified %d payments and %d refunds: %v\n", v.Payments, v.Refunds, v.ByStatus)
 	fmt.Fprintf(w, "notifications: %d received, %d distinct, %d final payments not notified\n",
 		v.Notifications, v.DistinctNotifications, v.Unnotified)
@@ -41,12 +49,15 @@ type verified struct {
 
 // Verify asks the wallet about every payment and refund of the run and
 // checks them against what it acknowledged (see the package doc), then
-// waits up to notifyWait for every final payment's notification to reach
-// notified. It retries an inquiry without an answer for up to a minute:
-// run it when the wallet is up. Violations found during the run are
-// included.
-func (r *Run) Verify(ctx context.Context, notified *Notified, notifyWait time.Duration) Verification {
-	v := Verification{ByStatus: map[string]int{}}
+// waits up to wait for every final payment's notification to reach
+// notified. wait also bounds how long it keeps asking a wallet that gives
+// no definite answer (no answer, or U): it retries an inquiry until the
+// wallet has been silent for wait in a row, then stops asking, counts the
+// payments left as Unverified and reports a violation saying so. Violations
+// found during the run are included.
+func (r *Run) Verify(ctx context.Context, notified *Notified, wait time.Duration) Verification {
+	v := Verification{ByStatus: map[string]int{}, Silence: wait}
+	quiet := &silence{wait: wait, since: time.Now()}
 	var payments []*payment
 	if r.stats != nil { // a zero Run has sent nothing: only notified is checked
 		r.stats.mu.Lock()
@@ -59,7 +70,11 @@ func (r *Run) Verify(ctx context.Context, notified *Notified, notifyWait time.Du
 	}
 	var final []verified
 	for _, p := range payments {
-		status, problems := r.verifyPayment(ctx, p)
+		if quiet.exhausted() {
+			v.Unverified++
+			continue
+		}
+		status, problems := r.verifyPayment(ctx, quiet, p)
 		v.Payments++
 		v.Refunds += len(p.refunds)
 		v.ByStatus[status]++
@@ -68,10 +83,14 @@ func (r *Run) Verify(ctx context.Context, notified *Notified, notifyWait time.Du
 			final = append(final, verified{p, status})
 		}
 	}
+	if v.Unverified > 0 {
+		v.Violations = append(v.Violations, fmt.Sprintf("the wallet gave no definite answer for %s: %d of %d payments not verified",
+			wait, v.Unverified, v.Payments+v.Unverified))
+	}
 	if notified == nil {
 		return v
 	}
-	deadline := time.Now().Add(notifyWait)
+	deadline := time.Now().Add(wait)
 	for {
 		missing := 0
 		for _, f := range final {
@@ -103,13 +122,13 @@ func (r *Run) Verify(ctx context.Context, notified *Notified, notifyWait time.Du
 }
 
 // verifyPayment checks one payment and its refunds.
-func (r *Run) verifyPayment(ctx context.Context, p *payment) (string, []string) {
+func (r *Run) verifyPayment(ctx context.Context, quiet *silence, p *payment) (string, []string) {
 	var problems []string
 	bad := func(format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("payment %s (%s): ", p.id, p.requestID)+fmt.Sprintf(format, args...))
 	}
 	var resp wire.InquiryPaymentResponse
-	err := r.retry(ctx, func(ctx context.Context) (wire.Result, error) {
+	err := r.retry(ctx, quiet, func(ctx context.Context) (wire.Result, error) {
 		resp = wire.InquiryPaymentResponse{}
 		m := r.cfg.Merchant
 		_, err := m.Client.Call(ctx, wire.PathInquiryPayment, wire.PaymentQuery{PartnerID: m.PartnerID, PaymentRequestID: p.requestID}, &resp)
@@ -146,7 +165,7 @@ func (r *Run) verifyPayment(ctx context.Context, p *payment) (string, []string) 
 
 	var refunded int64
 	for _, rf := range p.refunds {
-		st, amount, err := r.refundStatus(ctx, rf)
+		st, amount, err := r.refundStatus(ctx, quiet, rf)
 		switch {
 		case err != nil:
 			bad("refund %s: no answer to inquiryRefund: %v", rf.requestID, err)
@@ -173,9 +192,9 @@ func (r *Run) verifyPayment(ctx context.Context, p *payment) (string, []string) 
 
 // refundStatus asks for one refund: its status ("absent" for
 // REFUND_NOT_EXIST) and amount.
-func (r *Run) refundStatus(ctx context.Context, rf *refund) (string, string, error) {
+func (r *Run) refundStatus(ctx context.Context, quiet *silence, rf *refund) (string, string, error) {
 	var resp wire.InquiryRefundResponse
-	err := r.retry(ctx, func(ctx context.Context) (wire.Result, error) {
+	err := r.retry(ctx, quiet, func(ctx context.Context) (wire.Result, error) {
 		resp = wire.InquiryRefundResponse{}
 		m := r.cfg.Merchant
 		_, err := m.Client.Call(ctx, wire.PathInquiryRefund, wire.RefundQuery{PartnerID: m.PartnerID, RefundRequestID: rf.requestID}, &resp)
@@ -196,23 +215,42 @@ func (r *Run) refundStatus(ctx context.Context, rf *refund) (string, string, err
 	return resp.RefundStatus, amount, nil
 }
 
-// retry calls an inquiry until it gets an answer that is not U, for up to
-// a minute.
-func (r *Run) retry(ctx context.Context, call func(ctx context.Context) (wire.Result, error)) error {
-	deadline := time.Now().Add(time.Minute)
+// silence is how long the wallet has given no definite answer during a
+// verification, against how long verification waits for one.
+type silence struct {
+	wait   time.Duration
+	since  time.Time // the last definite answer, or the start
+	failed bool      // a call failed since then
+}
+
+func (s *silence) answered() { s.since, s.failed = time.Now(), false }
+
+// exhausted says whether the wallet has been silent for wait since its
+// last definite answer, a failed call included: then verification stops
+// asking.
+func (s *silence) exhausted() bool { return s.failed && time.Since(s.since) >= s.wait }
+
+// retry calls an inquiry until it gets an answer that is not U, or until
+// the wallet has been silent for quiet's wait; a call is given r's
+// operation timeout, shortened to what is left of the wait (at least a
+// second).
+func (r *Run) retry(ctx context.Context, quiet *silence, call func(ctx context.Context) (wire.Result, error)) error {
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 5*time.Second) {
-		callCtx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+		timeout := min(r.cfg.Timeout, max(quiet.wait-time.Since(quiet.since), time.Second))
+		callCtx, cancel := context.WithTimeout(ctx, timeout)
 		res, err := call(callCtx)
 		cancel()
 		if err == nil && res.ResultStatus != wire.StatusUnknown {
+			quiet.answered()
 			return nil
 		}
+		quiet.failed = true
 		if err == nil {
 			err = fmt.Errorf("answered U %s", res.ResultCode)
 		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
+		if quiet.exhausted() || ctx.Err() != nil {
 			return err
 		}
-		time.Sleep(wait)
+		time.Sleep(min(wait, max(quiet.wait-time.Since(quiet.since), 0)))
 	}
 }

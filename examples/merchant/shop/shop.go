@@ -37,13 +37,26 @@ type Order struct {
 // Pay asks the wallet for a payment. The error is non-nil only when the
 // outcome is unknown (no verified answer); read the answer's Result.
 func (m *Merchant) Pay(ctx context.Context, o Order) (wire.PayResponse, error) {
+	req, err := m.PayRequest(o)
+	if err != nil {
+		return wire.PayResponse{}, err
+	}
+	var resp wire.PayResponse
+	_, err = m.Client.Call(ctx, wire.PathPay, req, &resp)
+	return resp, err
+}
+
+// PayRequest is the body Pay sends for o: a mini-program pay with the
+// order in extraParams.ORDER, the merchant's NotifyURL, and an agreement
+// or cashier payment factor.
+func (m *Merchant) PayRequest(o Order) (wire.PayRequest, error) {
 	order, err := json.Marshal(map[string]any{
 		"referenceOrderId": o.RequestID,
 		"orderDescription": o.Title,
 		"orderAmount":      &o.Amount,
 	})
 	if err != nil {
-		return wire.PayResponse{}, err
+		return wire.PayRequest{}, err
 	}
 	req := wire.PayRequest{
 		PartnerID: m.PartnerID, PaymentRequestID: o.RequestID, PaymentOrderTitle: o.Title,
@@ -55,9 +68,7 @@ func (m *Merchant) Pay(ctx context.Context, o Order) (wire.PayResponse, error) {
 		req.PaymentFactor = &wire.PaymentFactor{IsAgreementPay: true}
 		req.PaymentAuthCode = o.AccessToken
 	}
-	var resp wire.PayResponse
-	_, err = m.Client.Call(ctx, wire.PathPay, req, &resp)
-	return resp, err
+	return req, nil
 }
 
 // InquirePayment asks for a payment by the wallet's payment id.

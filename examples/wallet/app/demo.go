@@ -159,9 +159,34 @@ func PrintDemoSummary(w io.Writer, dir string, c *Config) {
 	}
 	fmt.Fprintf(w, "  cashier  pays as %s\n", c.CashierUser)
 	fmt.Fprintf(w, "Next, in another terminal, pay as the demo merchant and open the cashier link it prints:\n")
-	wallet := ""
-	if c.PublicURL != demoPublicURL {
-		wallet = " -wallet " + c.PublicURL
+	fmt.Fprintf(w, "  go run ./examples/merchant -config %s pay -amount 12.50 -currency USD\n", filepath.Join(dir, merchantConfigFile))
+}
+
+// FollowPublicURL points the demo merchant's configuration in dir
+// (merchant.json) at publicURL, the address the wallet actually serves,
+// so that the merchant command line and the load generator reach it
+// whatever -listen said (a port picked for ":0" included). It rewrites the
+// file only when its walletURL differs, keeps every other key, and does
+// nothing when dir has no merchant.json.
+func FollowPublicURL(dir, publicURL string) error {
+	path := filepath.Join(dir, merchantConfigFile)
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
 	}
-	fmt.Fprintf(w, "  go run ./examples/merchant -config %s%s pay -amount 12.50 -currency USD\n", filepath.Join(dir, merchantConfigFile), wallet)
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if m["walletURL"] == publicURL {
+		return nil
+	}
+	m["walletURL"] = publicURL
+	tmp := path + ".tmp"
+	if err := writeJSON(tmp, m); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }

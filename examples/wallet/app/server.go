@@ -190,9 +190,10 @@ func (s *Server) Close() {
 }
 
 // Serve is the wallet command's main: it listens on cfg.Listen, builds the
-// server and runs until ctx is done. welcome, when not nil, is called once
-// the address and public URL are known, before the first request.
-func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer, welcome func(*Config)) error {
+// server and runs until ctx is done. ready, when not nil, is called once
+// the address and public URL are known, before the first request; its
+// error stops the server before it serves.
+func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer, ready func(*Config) error) error {
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -208,8 +209,10 @@ func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer,
 		return err
 	}
 	defer s.Close()
-	if welcome != nil {
-		welcome(cfg)
+	if ready != nil {
+		if err := ready(cfg); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(out, "paystate wallet listening on http://%s (public URL %s, store %s)\n", ln.Addr(), cfg.PublicURL, pgstore.RedactDSN(cfg.Store))
 	return s.Run(ctx, ln)

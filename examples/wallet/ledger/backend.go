@@ -15,6 +15,10 @@ type Backend interface {
 	open(ctx context.Context) error
 	// table returns the name of a ledger table as queries must spell it.
 	table(name string) string
+	// prepareQueries readies the ledger's statements, called once after open
+	// with every query text the Ledger will run, so that none is parsed
+	// and planned again per call.
+	prepareQueries(ctx context.Context, queries []string) error
 	// write runs fn in one read-write transaction and commits it when fn
 	// returns nil; on an error nothing of it remains.
 	write(ctx context.Context, fn func(q conn) error) error

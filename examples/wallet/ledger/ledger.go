@@ -33,7 +33,11 @@ func Open(ctx context.Context, db Backend) (*Ledger, error) {
 	if err := db.open(ctx); err != nil {
 		return nil, fmt.Errorf("ledger: open %s: %w", db.describe(), err)
 	}
-	return &Ledger{db: db, q: newQueries(db.table)}, nil
+	q := newQueries(db.table)
+	if err := db.prepareQueries(ctx, q.all()); err != nil {
+		return nil, fmt.Errorf("ledger: open %s: %w", db.describe(), err)
+	}
+	return &Ledger{db: db, q: q}, nil
 }
 
 // stamp is the current time as the ledger stores it: unix microseconds.

@@ -37,6 +37,10 @@ func (b *pgBackend) table(name string) string { return pgx.Identifier{b.schema, 
 
 func (b *pgBackend) read() conn { return pgConn{b.pool} }
 
+// prepareQueries does nothing: pgx prepares each statement once per connection
+// and caches it (its default query execution mode).
+func (b *pgBackend) prepareQueries(context.Context, []string) error { return nil }
+
 // write runs fn in a READ COMMITTED transaction, whatever the server's
 // default: every statement then sees what other transactions committed
 // before it, and a guarded UPDATE that waited for a row lock re-checks its

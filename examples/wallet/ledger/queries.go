@@ -1,5 +1,7 @@
 package ledger
 
+import "reflect"
+
 // queries is every statement a Ledger runs, built once with the table names
 // of its backend. Both backends take $1, $2, ... for arguments and
 // understand INSERT ... ON CONFLICT and UPDATE ... RETURNING.
@@ -53,4 +55,14 @@ func newQueries(table func(name string) string) queries {
 		putToken:        `INSERT INTO ` + tokens + ` (token, user_id) VALUES ($1, $2) ON CONFLICT (token) DO UPDATE SET user_id = excluded.user_id`,
 		addCode:         `INSERT INTO ` + codes + ` (code, user_id) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`,
 	}
+}
+
+// all is every statement of q, for a backend to prepare once.
+func (q queries) all() []string {
+	v := reflect.ValueOf(q)
+	out := make([]string, v.NumField())
+	for i := range out {
+		out[i] = v.Field(i).String()
+	}
+	return out
 }

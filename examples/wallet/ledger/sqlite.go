@@ -30,13 +30,37 @@ type sqliteBackend struct {
 	// slot is a one-token semaphore: the writers of this Ledger queue here
 	// instead of polling SQLite's lock under the busy timeout.
 	slot chan struct{}
+	// stmts holds every query of the Ledger prepared on db (prepareQueries):
+	// database/sql prepares each again once per connection and keeps it,
+	// so a statement is parsed once per connection, not once per call.
+	// Read only after prepareQueries.
+	stmts map[string]*sql.Stmt
+}
+
+// prepareQueries prepares queries on db, eagerly: preparing lazily inside a
+// write transaction would ask the pool for a second connection while
+// holding one. The statements live as long as db.
+func (b *sqliteBackend) prepareQueries(ctx context.Context, queries []string) error {
+	stmts := make(map[string]*sql.Stmt, len(queries))
+	for _, q := range queries {
+		st, err := b.db.PrepareContext(ctx, q)
+		if err != nil {
+			for _, st := range stmts {
+				_ = st.Close()
+			}
+			return fmt.Errorf("prepare: %w", err)
+		}
+		stmts[q] = st
+	}
+	b.stmts = stmts
+	return nil
 }
 
 func (b *sqliteBackend) describe() string { return "SQLite database" }
 
 func (b *sqliteBackend) table(name string) string { return name }
 
-func (b *sqliteBackend) read() conn { return sqlConn{b.db} }
+func (b *sqliteBackend) read() conn { return sqlConn{r: b.db, stmts: b.stmts} }
 
 // write runs fn in a transaction. Every write transaction of the ledger
 // begins with a write statement, so it takes SQLite's write lock (waiting
@@ -55,7 +79,7 @@ func (b *sqliteBackend) write(ctx context.Context, fn func(q conn) error) error 
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit; the error that matters is returned below
-	if err := fn(sqlConn{tx}); err != nil {
+	if err := fn(sqlConn{r: b.db, tx: tx, stmts: b.stmts}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -139,11 +163,33 @@ type sqlRunner interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// sqlConn is a conn over database/sql.
-type sqlConn struct{ r sqlRunner }
+// sqlConn is a conn over database/sql: the transaction tx when it is not
+// nil, else r. A query found in stmts runs as that prepared statement
+// (bound to tx); any other is prepared for the call.
+type sqlConn struct {
+	r     sqlRunner
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+// runner returns what runs query: its prepared statement, or the
+// transaction or database.
+func (c sqlConn) runner(ctx context.Context, query string) (sqlRunner, bool) {
+	if st, ok := c.stmts[query]; ok {
+		if c.tx != nil {
+			st = c.tx.StmtContext(ctx, st)
+		}
+		return stmtRunner{st}, true
+	}
+	if c.tx != nil {
+		return c.tx, false
+	}
+	return c.r, false
+}
 
 func (c sqlConn) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := c.r.ExecContext(ctx, query, args...)
+	r, _ := c.runner(ctx, query)
+	res, err := r.ExecContext(ctx, query, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -151,7 +197,19 @@ func (c sqlConn) exec(ctx context.Context, query string, args ...any) (int64, er
 }
 
 func (c sqlConn) queryRow(ctx context.Context, query string, args ...any) row {
-	return sqlRow{c.r.QueryRowContext(ctx, query, args...)}
+	r, _ := c.runner(ctx, query)
+	return sqlRow{r.QueryRowContext(ctx, query, args...)}
+}
+
+// stmtRunner runs a prepared statement, ignoring the query text.
+type stmtRunner struct{ st *sql.Stmt }
+
+func (s stmtRunner) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return s.st.ExecContext(ctx, args...)
+}
+
+func (s stmtRunner) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return s.st.QueryRowContext(ctx, args...)
 }
 
 // sqlRow reports sql.ErrNoRows as errNoRows.
