@@ -50,6 +50,7 @@ func TestPostgresFailover(t *testing.T) {
 				c.waitSynchronous(2 * time.Minute)
 			}
 			time.Sleep(2 * time.Second) // load on a healthy cluster
+			c.requireSynchronousCommit()
 			old, killed := c.killPrimary()
 			promoted := c.waitPromoted(old, time.Minute)
 			recovered := log.waitPaySucceeded(t, killed, time.Minute)

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 )
 
@@ -233,6 +234,27 @@ func (c *patroniCluster) waitSynchronous(limit time.Duration) {
 		}
 		return roles["leader"] && roles["sync_standby"]
 	})
+}
+
+// requireSynchronousCommit fails the test unless the primary commits
+// synchronously: synchronous_commit on, synchronous_standby_names naming
+// the standby, and that standby streaming in sync. Then a commit is
+// acknowledged only once the standby has it on disk.
+func (c *patroniCluster) requireSynchronousCommit() {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, c.leaderDSN("postgres"))
+	require.NoError(c.t, err)
+	defer conn.Close(ctx)
+	var commit, names string
+	var inSync int
+	require.NoError(c.t, conn.QueryRow(ctx, `SELECT current_setting('synchronous_commit'),
+		current_setting('synchronous_standby_names'),
+		(SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync')`).Scan(&commit, &names, &inSync))
+	require.Equal(c.t, "on", commit)
+	require.NotEmpty(c.t, names, "synchronous_standby_names")
+	require.Equal(c.t, 1, inSync, "standbys streaming in sync")
 }
 
 // waitPromoted waits until a node other than old leads, and returns when
