@@ -42,12 +42,14 @@ fuzz-short:
 	done
 
 ## drills: the fault drills of examples/drills at full length (DRILL_KILLS
-## SIGKILLs per crash drill, default 20) with a throwaway PostgreSQL; prints
-## each drill's result line (docs/reliability.md)
+## SIGKILLs per crash drill, default 20; DRILL_FAILOVERS primary losses in
+## the failover drill, default 3, which needs patroni and etcd) with a
+## throwaway PostgreSQL; prints each drill's result line (docs/reliability.md)
 DRILL_KILLS ?= 20
+DRILL_FAILOVERS ?= 3
 drills:
 	@log="$$(mktemp)"; \
-	scripts/with-postgres.sh $(GO) test -count=1 -v -timeout 30m ./examples/drills/ -drill.kills=$(DRILL_KILLS) >"$$log" 2>&1; \
+	scripts/with-postgres.sh $(GO) test -count=1 -v -timeout 30m ./examples/drills/ -drill.kills=$(DRILL_KILLS) -drill.failovers=$(DRILL_FAILOVERS) >"$$log" 2>&1; \
 	status=$$?; grep -E 'RESULT|^(--- )?(FAIL|ok|PASS)|violations' "$$log"; \
 	test $$status -eq 0 || echo "drills failed; full log: $$log"; exit $$status
 

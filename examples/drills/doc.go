@@ -7,5 +7,7 @@
 //
 // `make drills` runs them at full length (20 kills per store); the test
 // command runs a short version (-drill.kills=3). docs/reliability.md lists
-// each drill, its command and its last result.
+// each drill, its command and its last result. TestPostgresFailover runs a
+// primary and a synchronous standby under Patroni (with etcd) and kills
+// the primary: -drill.failovers times (make drills: 3; the test command: 1).
 package drills

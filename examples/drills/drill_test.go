@@ -66,6 +66,14 @@ type loadAgainst struct {
 // returns the reports.
 func underLoad(t *testing.T, dir string, procs []*walletProc, s uint64, faults func(ctx context.Context)) []load.Report {
 	t.Helper()
+	return underObservedLoad(t, dir, procs, s, nil, faults)
+}
+
+// underObservedLoad is underLoad telling answered of every operation's
+// answer (see load.Config.Answered); answered may be nil.
+func underObservedLoad(t *testing.T, dir string, procs []*walletProc, s uint64,
+	answered func(op load.Op, answer string, sent, ended time.Time), faults func(ctx context.Context)) []load.Report {
+	t.Helper()
 	shopCfg, _, notifications, err := shop.LoadConfig(dir + "/merchant.json")
 	require.NoError(t, err)
 	notified, notifyURL := merchantEndpoint(t, notifications)
@@ -82,7 +90,7 @@ func underLoad(t *testing.T, dir string, procs []*walletProc, s uint64, faults f
 		wg.Go(func() {
 			l.run, l.report, l.err = load.Start(ctx, load.Config{
 				Merchant: m, AccessToken: shopCfg.AccessToken, Workers: 2, Duration: 10 * time.Minute,
-				Seed: s + uint64(i), Timeout: 5 * time.Second,
+				Seed: s + uint64(i), Timeout: 5 * time.Second, Answered: answered,
 			})
 		})
 	}

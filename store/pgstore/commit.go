@@ -21,6 +21,11 @@ import (
 //
 // The whole transaction costs two round trips: BEGIN and every write go out
 // as one pipelined batch, then COMMIT (or ROLLBACK).
+//
+// A transaction refused because its connection's server takes no writes
+// (a standby after a failover) applied nothing: Commit then drops the
+// pool's connections and tries once more on a new one (see
+// ConfigureFailover), and returns the error if that fails too.
 func (s *Store) Commit(ctx context.Context, c store.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -28,6 +33,16 @@ func (s *Store) Commit(ctx context.Context, c store.Change) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	err := s.commitOnce(ctx, &c)
+	if err != nil && s.refusedAsReadOnly(err) {
+		err = s.commitOnce(ctx, &c)
+		s.refusedAsReadOnly(err)
+	}
+	return err
+}
+
+// commitOnce is one attempt of Commit, on one connection.
+func (s *Store) commitOnce(ctx context.Context, c *store.Change) error {
 	p := &c.Payment
 	w := &commitWrites{paymentID: p.ID}
 	b := &pgx.Batch{}

@@ -37,6 +37,21 @@
 // cached. Behind PgBouncer in transaction mode (before 1.21) add
 // default_query_exec_mode=exec to the DSN.
 //
+// # Failover
+//
+// For a primary with a synchronous standby, name both servers in the DSN
+// and ask for the writable one:
+// postgres://user@host1:5432,host2:5432/db?target_session_attrs=read-write.
+// While no primary accepts writes, every call fails with an error that is
+// none of the store's sentinels (the engine answers U); once the standby
+// is promoted, new connections reach it and the same Store goes on without
+// a restart. Broken connections leave the pool on their error; a
+// connection to a server that takes no writes any more leaves it when
+// released (ConfigureFailover), and a write it refuses (SQLSTATE 25006,
+// nothing applied) empties the pool, and Commit tries once more on a new
+// connection. Acknowledged commits survive the primary's loss only with
+// synchronous_commit on and the standby in synchronous_standby_names.
+//
 // # Time
 //
 // Times are timestamptz columns, stored to the microsecond (pgx truncates)

@@ -19,6 +19,7 @@ const (
 	codeUniqueViolation      = "23505"
 	codeSerializationFailure = "40001"
 	codeDeadlockDetected     = "40P01"
+	codeReadOnlyTransaction  = "25006" // a write sent to a server that takes none
 )
 
 // sqlState returns the SQLSTATE of a PostgreSQL error in err's chain, or "".
@@ -33,7 +34,12 @@ func sqlState(err error) string {
 // vocabulary, with what was being written as context: unique violations
 // become store.ErrAlreadyExists; serialization failures and deadlocks, which
 // applied nothing and are cured by reloading and deciding again, become
-// store.ErrConflict. Other errors are wrapped unchanged.
+// store.ErrConflict. Other errors are wrapped unchanged: a broken or
+// refused connection (a killed or stopped server, no primary reachable
+// during a failover), a server shutting down (SQLSTATE 57P01-57P03) or one
+// that takes no writes (25006) is none of the store's sentinels, so the
+// engine treats the outcome as unknown and answers U, never F: the write may
+// have committed before the connection broke.
 func commitError(paymentID string, err error) error {
 	switch state := sqlState(err); state {
 	case codeUniqueViolation:

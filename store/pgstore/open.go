@@ -42,14 +42,18 @@ type Store struct {
 }
 
 // Open creates a connection pool for dsn (a libpq-style URL or keyword/value
-// string; pool settings such as pool_max_conns go in it too), migrates the
-// schema (see New) and returns a Store that owns the pool: Close closes it.
+// string; pool settings such as pool_max_conns go in it too), prepared for
+// failover (see ConfigureFailover), migrates the schema (see New) and
+// returns a Store that owns the pool: Close closes it. For a cluster with a
+// standby, name every server and ask for the primary:
+// postgres://user@host1:5432,host2:5432/db?target_session_attrs=read-write.
 // Errors name the DSN with its password removed (see RedactDSN).
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: open %s: invalid DSN: %s", RedactDSN(dsn), parseErrorReason(err))
 	}
+	ConfigureFailover(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, &openError{dsn: RedactDSN(dsn), err: err}

@@ -32,10 +32,12 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 	}
 	rows, err := s.pool.Query(ctx, s.q.claimOutbox, owner, nullTime(now.Add(lease)), dueTime(now), limit, skipPartners)
 	if err != nil {
+		s.refusedAsReadOnly(err)
 		return nil, fmt.Errorf("pgstore: claim outbox for %q: %w", owner, err)
 	}
 	msgs, err := collect(rows, func(r *outboxRow) store.OutboxMessage { return r.record() })
 	if err != nil {
+		s.refusedAsReadOnly(err)
 		return nil, fmt.Errorf("pgstore: claim outbox for %q: %w", owner, err)
 	}
 	return msgs, nil
@@ -50,6 +52,7 @@ func (s *Store) RecordDelivery(ctx context.Context, d store.Delivery) error {
 	tag, err := s.pool.Exec(ctx, s.q.recordDelivery, d.MessageID, d.Owner, d.Error,
 		d.Delivered, nullTime(d.At), d.Park, dueTime(d.NextAttemptAt))
 	if err != nil {
+		s.refusedAsReadOnly(err)
 		return fmt.Errorf("pgstore: record delivery of %q: %w", d.MessageID, err)
 	}
 	if tag.RowsAffected() == 1 {

@@ -87,6 +87,11 @@ type Config struct {
 	RequestPrefix string
 	// Timeout bounds one operation; default 10 s.
 	Timeout time.Duration
+	// Answered, when set, is told of every operation when it ends: its
+	// kind, its answer as Report.Answers counts it (e.g. "S SUCCESS"),
+	// when it was sent and when it ended. The load's goroutines call it
+	// at once, so it must be safe for concurrent use.
+	Answered func(op Op, answer string, sent, ended time.Time)
 }
 
 func (c Config) withDefaults() (Config, error) {

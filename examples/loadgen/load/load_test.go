@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,4 +127,24 @@ func TestParseMix(t *testing.T) {
 		_, err := load.ParseMix(bad)
 		assert.Error(t, err, bad)
 	}
+}
+
+// Answered is told of every operation once, with the answer the report
+// counts and times in order.
+func TestAnsweredSeesEveryOperation(t *testing.T) {
+	w := wallettest.Start(t, richDemo(t))
+	cfg, m, _ := w.Merchant(t)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	begin := time.Now()
+	_, report, err := load.Start(t.Context(), load.Config{Merchant: m, AccessToken: cfg.AccessToken, Workers: 2, Operations: 60,
+		Mix: load.Mix{load.OpPay: 2, load.OpInquiry: 1},
+		Answered: func(op load.Op, answer string, sent, ended time.Time) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[string(op)+": "+answer]++
+			assert.False(t, sent.Before(begin) || ended.Before(sent), "sent %v, ended %v", sent, ended)
+		}})
+	require.NoError(t, err)
+	assert.Equal(t, report.Answers, seen)
 }

@@ -78,7 +78,11 @@ func pick(rng *rand.Rand, mix Mix) Op {
 func (r *Run) one(ctx context.Context, x *runner, rng *rand.Rand, due time.Time) bool {
 	opCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.Timeout)
 	defer cancel()
+	sent := time.Now()
 	op, answer := x.run(opCtx, rng, pick(rng, r.cfg.Mix))
+	if r.cfg.Answered != nil {
+		r.cfg.Answered(op, answer, sent, time.Now())
+	}
 	unsure := strings.HasPrefix(strings.TrimPrefix(answer, repeatPrefix), wire.StatusUnknown+" ")
 	definite := !unsure && !strings.Contains(answer, noAnswer)
 	r.stats.record(op, answer, definite, time.Since(due))
