@@ -112,7 +112,8 @@ func TestMerchantSDKWire(t *testing.T) {
 	}
 	wantS(sendAsSDK(t, f, "inquiryPayment", prefix+wire.EndpointInquiryPayment, []byte(`{"paymentRequestId":"sdk-1"}`)))
 	wantS(sendAsSDK(t, f, "refund", prefix+wire.EndpointRefund,
-		[]byte(`{"refundRequestId":"sdk-refund-1","paymentId":"`+paid.PaymentID+`","refundAmount":{"currency":"USD","value":"250"}}`)))
+		[]byte(`{"refundRequestId":"sdk-refund-1","paymentId":"`+paid.PaymentID+`","refundAmount":{"currency":"USD","value":"250"},`+
+			`"refundNotifyUrl":"https://shop.example/refunds","extendInfo":"{\"note\":\"sdk\"}"}`)))
 	wantS(sendAsSDK(t, f, "inquiryRefund", prefix+wire.EndpointInquiryRefund, []byte(`{"refundRequestId":"sdk-refund-1"}`)))
 	wantS(sendAsSDK(t, f, "second pay", prefix+wire.EndpointPay, pay("sdk-2")))
 	wantS(sendAsSDK(t, f, "cancel it", prefix+wire.EndpointCancel, []byte(`{"paymentRequestId":"sdk-2"}`)))
