@@ -39,6 +39,12 @@ type Config struct {
 	// MaxAmount, when positive, caps one payment in minor units of any
 	// currency (CodePaymentAmountLimit). Default: no cap beyond 16 digits.
 	MaxAmount int64
+	// MaxRefunds caps the refunds stored for one payment, whatever their
+	// outcome (refusals are stored too, so that repeats answer alike): a
+	// refund asked for a payment that has MaxRefunds already is refused
+	// with CodeOrderStatusInvalid and nothing is stored. Default
+	// DefaultMaxRefunds.
+	MaxRefunds int
 
 	// ReconcileSchedule is how long after an unknown funds answer the
 	// reconciler asks again: the n-th check waits ReconcileSchedule[n], the
@@ -72,6 +78,11 @@ const (
 	DefaultRefundWindow = 365 * 24 * time.Hour // RefundWindow: 365 days
 	DefaultCancelWindow = 24 * time.Hour       // CancelWindow: 24 hours
 )
+
+// DefaultMaxRefunds is Config.MaxRefunds when it is zero: far more refunds
+// than a payment has in any shop, few enough that a payment's refund rows
+// stay a small, bounded part of the store.
+const DefaultMaxRefunds = 1000
 
 // DefaultExpiry is how long a payment stays payable when neither the
 // merchant nor Config.Expiry says otherwise: 14 minutes for the cashier,
@@ -119,6 +130,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ConflictRetries == 0 {
 		c.ConflictRetries = 64
 	}
+	if c.MaxRefunds == 0 {
+		c.MaxRefunds = DefaultMaxRefunds
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -143,6 +157,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ConflictRetries < 0 {
 		errs = append(errs, fmt.Errorf("engine: Config.ConflictRetries must not be negative, got %d", c.ConflictRetries))
+	}
+	if c.MaxRefunds < 0 {
+		errs = append(errs, fmt.Errorf("engine: Config.MaxRefunds must not be negative, got %d", c.MaxRefunds))
 	}
 	if c.MaxAmount < 0 {
 		errs = append(errs, fmt.Errorf("engine: Config.MaxAmount must not be negative, got %d", c.MaxAmount))

@@ -52,14 +52,22 @@ func New(st store.PaymentStore, funds Funds, cfg Config) (*Engine, error) {
 // this command last committed it: the first attempt decides on it without
 // a load. decide returns a nil plan when there is nothing to write. update
 // returns the payment as it stands after the commit (or as loaded, when
-// nothing was written) and decide's error.
+// nothing was written) and decide's error. The payment is loaded without
+// its refunds (see updateRefund).
 func (e *Engine) update(ctx context.Context, paymentID string, hint *store.Snapshot, decide func(snap *store.Snapshot, now time.Time) (*plan, error)) (*store.Snapshot, error) {
+	return e.updateRefund(ctx, paymentID, "", hint, decide)
+}
+
+// updateRefund is update for a decision about refund refundID of the
+// payment: each load brings that one refund along (store.LoadPayment), so
+// its cost does not grow with the payment's other refunds.
+func (e *Engine) updateRefund(ctx context.Context, paymentID, refundID string, hint *store.Snapshot, decide func(snap *store.Snapshot, now time.Time) (*plan, error)) (*store.Snapshot, error) {
 	for attempt := 0; ; attempt++ {
 		var snap store.Snapshot
 		if hint != nil {
 			snap, hint = *hint, nil
 		} else {
-			loaded, err := e.store.GetPayment(ctx, paymentID)
+			loaded, err := e.store.LoadPayment(ctx, paymentID, refundID)
 			if err != nil {
 				return nil, e.loadError(err, paymentID)
 			}

@@ -32,7 +32,7 @@ func (e *Engine) Payment(ctx context.Context, paymentID string) (Payment, error)
 	if err := checkID(FieldPaymentID, paymentID, true); err != nil {
 		return Payment{}, err
 	}
-	snap, err := e.store.GetPayment(ctx, paymentID)
+	snap, err := e.store.LoadPayment(ctx, paymentID, "")
 	if err != nil {
 		return Payment{}, e.loadError(err, paymentID)
 	}

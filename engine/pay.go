@@ -37,7 +37,7 @@ func (e *Engine) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 	}
 	fp := req.fingerprint()
 	for attempt := 0; ; attempt++ {
-		snap, err := e.store.GetPaymentByRequest(ctx, req.PartnerID, req.RequestID)
+		snap, err := e.store.LoadPaymentByRequest(ctx, req.PartnerID, req.RequestID)
 		if err == nil {
 			return e.repeatPay(&snap, fp)
 		}

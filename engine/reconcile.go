@@ -48,7 +48,7 @@ func (e *Engine) Reconcile(ctx context.Context, limit int) (ReconcileReport, err
 // check asks the funds port about one operation and records the answer.
 // asked is false when the operation was no longer in flight.
 func (e *Engine) check(ctx context.Context, c store.Check) (settled, asked bool, err error) {
-	snap, err := e.store.GetPayment(ctx, c.PaymentID)
+	snap, err := e.store.LoadPayment(ctx, c.PaymentID, c.RefundID)
 	if err != nil {
 		return false, false, e.loadError(err, c.PaymentID)
 	}
@@ -58,7 +58,7 @@ func (e *Engine) check(ctx context.Context, c store.Check) (settled, asked bool,
 	}
 	res, ferr := e.funds.Inquire(ctx, opID)
 	res = e.fundsAnswer(ctx, res, ferr, opID)
-	after, err := e.update(ctx, c.PaymentID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	after, err := e.updateRefund(ctx, c.PaymentID, c.RefundID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		return decide(snap, opID, res, now)
 	})
 	if err != nil {

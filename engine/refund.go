@@ -24,7 +24,11 @@ import (
 // returns the refund as it stands and changes nothing; with different
 // content it fails with CodeRepeatInconsistent. A payment that does not
 // exist or belongs to another partner is CodePaymentNotFound; invalid input
-// is CodeParamIllegal. Neither stores anything.
+// is CodeParamIllegal; a payment that has Config.MaxRefunds refunds already
+// is CodeOrderStatusInvalid. None of these stores anything. Deciding never
+// reads the payment's earlier refunds: its RefundedAmount, HeldAmount and
+// RefundCount say all it needs, so a refund costs the same whatever came
+// before.
 func (e *Engine) Refund(ctx context.Context, req RefundRequest) (Refund, error) {
 	if err := req.validate(); err != nil {
 		return Refund{}, err
@@ -40,6 +44,9 @@ func (e *Engine) Refund(ctx context.Context, req RefundRequest) (Refund, error) 
 		snap, err := e.locate(ctx, PaymentRef{PartnerID: req.PartnerID, PaymentID: req.PaymentID, RequestID: req.PaymentRequestID})
 		if err != nil {
 			return Refund{}, err
+		}
+		if snap.Payment.RefundCount >= e.cfg.MaxRefunds {
+			return Refund{}, errorf(CodeOrderStatusInvalid, "payment %s has %d refunds, the most this wallet keeps for one payment", snap.Payment.ID, snap.Payment.RefundCount)
 		}
 		pl, refused := e.decideRefund(&snap, &req, e.cfg.Now())
 		err = e.commit(ctx, pl)
@@ -73,6 +80,7 @@ func (e *Engine) decideRefund(snap *store.Snapshot, req *RefundRequest, now time
 		Reason: req.Reason, NotifyURL: req.NotifyURL, ExtendInfo: req.ExtendInfo,
 		Status: RefundNew.String(), CreatedAt: now, UpdatedAt: now,
 	}
+	p.RefundCount++
 	refused := refundRefusal(p, req.Amount, now, e.cfg.RefundWindow)
 	if refused != nil {
 		r.FailReason, r.FailMessage = codeToRecord(refused.Code), refused.Message
@@ -142,7 +150,7 @@ func (e *Engine) credit(ctx context.Context, committed *store.Snapshot, r *store
 // recordCredit applies a funds answer to refund refundID of the payment
 // as committed and returns the refund afterwards.
 func (e *Engine) recordCredit(ctx context.Context, committed *store.Snapshot, refundID string, res FundsResult) (Refund, error) {
-	snap, err := e.update(ctx, committed.Payment.ID, committed, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	snap, err := e.updateRefund(ctx, committed.Payment.ID, refundID, committed, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		return e.decideCreditResult(snap, refundID, res, now)
 	})
 	if err != nil {

@@ -19,6 +19,7 @@ type Payment struct {
 	Amount         int64  // minor units, > 0
 	RefundedAmount int64  // sum of successful refunds (a cancel's reversal is not a refund)
 	HeldAmount     int64  // sum of in-flight refunds and reversals
+	RefundCount    int    // number of refunds stored for it, whatever their state
 
 	UserID     string // payer, known once the funds port identified them
 	OrderTitle string

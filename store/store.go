@@ -30,6 +30,16 @@ type PaymentStore interface {
 	// GetPaymentByRequest returns the payment a partner created with the
 	// given paymentRequestId, or ErrNotFound.
 	GetPaymentByRequest(ctx context.Context, partnerID, requestID string) (Snapshot, error)
+	// LoadPayment returns the payment with the given wallet id and, when
+	// refundID is not empty and names one of its refunds, that refund
+	// (Snapshot.Refunds holds it, or nothing), read at one instant, or
+	// ErrNotFound. Its cost does not grow with the payment's other
+	// refunds: it is how the engine reads a payment it is about to change.
+	LoadPayment(ctx context.Context, paymentID, refundID string) (Snapshot, error)
+	// LoadPaymentByRequest returns the payment a partner created with the
+	// given paymentRequestId, without its refunds (Snapshot.Refunds is
+	// empty), or ErrNotFound.
+	LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (Snapshot, error)
 	// GetRefund returns the refund with the given wallet id, or ErrNotFound.
 	GetRefund(ctx context.Context, refundID string) (Refund, error)
 	// GetRefundByRequest returns the refund a partner asked for with the

@@ -31,7 +31,9 @@ var (
 // CheckRefunds reports how a payment's snapshot breaks the refund rule, or
 // nil. The rule: the successful refunds plus the refunds in flight (INIT)
 // never exceed the paid amount; RefundedAmount is the sum of the
-// successful refunds and HeldAmount the sum of the refunds in flight, plus the whole amount while a reversal is in flight; every
+// successful refunds and HeldAmount the sum of the refunds in flight, plus
+// the whole amount while a reversal is in flight; RefundCount is the
+// number of its refunds; every
 // refund that did not fail is in the payment's currency and refunds a
 // SUCCESS payment. It reads nothing but snap, so it holds for every
 // snapshot a reader gets, at any instant, under any concurrency.
@@ -67,6 +69,8 @@ func CheckRefunds(snap store.Snapshot) error {
 		return fmt.Errorf("payment %s v%d: refunded %d, successful refunds sum to %d", p.ID, p.Version, p.RefundedAmount, succeeded)
 	case p.HeldAmount != held:
 		return fmt.Errorf("payment %s v%d: held %d, refunds in flight sum to %d (pending %q)", p.ID, p.Version, p.HeldAmount, inFlight, p.PendingOp)
+	case p.RefundCount != len(snap.Refunds):
+		return fmt.Errorf("payment %s v%d: counts %d refunds, has %d", p.ID, p.Version, p.RefundCount, len(snap.Refunds))
 	}
 	return nil
 }

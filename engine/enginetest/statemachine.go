@@ -68,6 +68,10 @@ var (
 
 const cancelWindow, refundWindow = 2 * time.Hour, 48 * time.Hour
 
+// maxRefunds is the model's refund cap per payment (Config.MaxRefunds):
+// low, so that runs reach it.
+const maxRefunds = 4
+
 func newWorld(rt *rapid.T) *world {
 	w := &world{
 		ids:     IDs{Prefix: "p"},
@@ -96,7 +100,7 @@ func newWorld(rt *rapid.T) *world {
 	}
 	eng, err := engine.New(w.st, w.ledger, engine.Config{
 		Now: w.clock.Now, NewID: w.ids.Next,
-		CancelWindow: cancelWindow, RefundWindow: refundWindow,
+		CancelWindow: cancelWindow, RefundWindow: refundWindow, MaxRefunds: maxRefunds,
 		ReconcileSchedule: []time.Duration{time.Minute, 10 * time.Minute},
 		Currencies:        []string{"USD", "JPY"},
 	})
@@ -349,6 +353,16 @@ func (w *world) refund(rt *rapid.T) {
 	code := engine.ErrorCode(err)
 	k := key(req.PartnerID, req.RequestID)
 	first, seen := w.refunds[k]
+	if !seen && before.RefundCount >= maxRefunds {
+		// At the cap: refused, nothing stored, and the request id stays free.
+		if code != engine.CodeOrderStatusInvalid || r.ID != "" {
+			rt.Fatalf("refund %s of a payment with %d refunds: got %v %q, want order status invalid and nothing", k, before.RefundCount, err, r.ID)
+		}
+		if after := w.record(rt, id); after.Version != before.Version {
+			rt.Fatalf("refund %s refused at the cap changed payment %s: v%d -> v%d", k, id, before.Version, after.Version)
+		}
+		return
+	}
 	if seen && (first.req.PaymentID != req.PaymentID || first.req.Amount != req.Amount) {
 		if code != engine.CodeRepeatInconsistent {
 			rt.Fatalf("refund %s with different content: got %v, want repeat inconsistent", k, err)

@@ -83,6 +83,40 @@ func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID st
 	return s.snapshotLocked(id)
 }
 
+// LoadPayment returns the payment with the given id and, when refundID
+// names one of its refunds, that refund, or store.ErrNotFound.
+func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (store.Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Snapshot{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.payments[paymentID]
+	if !ok {
+		return store.Snapshot{}, fmt.Errorf("memstore: payment %q: %w", paymentID, store.ErrNotFound)
+	}
+	snap := store.Snapshot{Payment: copyPayment(p), Refunds: []store.Refund{}}
+	if r, ok := s.refunds[refundID]; ok && refundID != "" && r.PaymentID == paymentID {
+		snap.Refunds = append(snap.Refunds, r)
+	}
+	return snap, nil
+}
+
+// LoadPaymentByRequest returns the payment partnerID created with
+// requestID, without its refunds, or store.ErrNotFound.
+func (s *Store) LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Snapshot{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.paymentByRequest[requestKey{partnerID, requestID}]
+	if !ok {
+		return store.Snapshot{}, fmt.Errorf("memstore: payment %s/%s: %w", partnerID, requestID, store.ErrNotFound)
+	}
+	return store.Snapshot{Payment: copyPayment(s.payments[id]), Refunds: []store.Refund{}}, nil
+}
+
 // snapshotLocked builds a deep-copied snapshot; s.mu must be held.
 func (s *Store) snapshotLocked(paymentID string) (store.Snapshot, error) {
 	p, ok := s.payments[paymentID]

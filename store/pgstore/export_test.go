@@ -18,6 +18,8 @@ func (s *Store) QueryCasesForTest() []QueryCase {
 	return []QueryCase{
 		{"paymentByID", q.paymentByID, []any{"pay-1"}},
 		{"paymentByRequest", q.paymentByRequest, []any{"shop", "req-1"}},
+		{"loadPayment", q.loadPayment, []any{"pay-1", "ref-1"}},
+		{"loadPaymentByReq", q.loadPaymentByReq, []any{"shop", "req-1"}},
 		{"refundByID", q.refundByID, []any{"ref-1"}},
 		{"refundByRequest", q.refundByRequest, []any{"shop", "rreq-1"}},
 		{"history", q.history, []any{"pay-1"}},

@@ -31,6 +31,31 @@ func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID st
 	return snap, nil
 }
 
+// LoadPayment returns the payment with the given id and, when refundID
+// names one of its refunds, that refund, read in one statement, or
+// store.ErrNotFound.
+func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (store.Snapshot, error) {
+	snap, err := s.snapshot(ctx, s.q.loadPayment, paymentID, refundID)
+	if err != nil {
+		return store.Snapshot{}, fmt.Errorf("pgstore: payment %q: %w", paymentID, err)
+	}
+	return snap, nil
+}
+
+// LoadPaymentByRequest returns the payment partnerID created with
+// requestID, without its refunds, or store.ErrNotFound.
+func (s *Store) LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
+	var pr paymentRow
+	err := s.pool.QueryRow(ctx, s.q.loadPaymentByReq, partnerID, requestID).Scan(pr.dest()...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return store.Snapshot{}, fmt.Errorf("pgstore: payment %s/%s: %w", partnerID, requestID, err)
+	}
+	return store.Snapshot{Payment: pr.record(), Refunds: []store.Refund{}}, nil
+}
+
 // snapshot runs one of the payment-with-refunds queries: one row per
 // refund, or one row with NULL refund columns.
 func (s *Store) snapshot(ctx context.Context, query string, args ...any) (store.Snapshot, error) {

@@ -14,6 +14,7 @@ type queries struct {
 	insertEvent, insertOutbox    string
 
 	paymentByID, paymentByRequest string
+	loadPayment, loadPaymentByReq string
 	refundByID, refundByRequest   string
 	history, outbox               string
 
@@ -39,6 +40,11 @@ func newQueries(schema string) queries {
 	// a payment without refunds is one row whose refund columns are NULL.
 	paymentWithRefunds := "SELECT " + cols("p.", paymentColumns) + ", " + cols("r.", refundColumns) +
 		" FROM " + payments + " p LEFT JOIN " + refunds + " r ON r.payment_id = p.id WHERE %s ORDER BY r.seq"
+	// A payment with at most the one refund $2 names (none for ''), in one
+	// statement: served by the primary keys alone, whatever the payment's
+	// other refunds.
+	paymentWithRefund := "SELECT " + cols("p.", paymentColumns) + ", " + cols("r.", refundColumns) +
+		" FROM " + payments + " p LEFT JOIN " + refunds + " r ON r.id = $2 AND r.payment_id = p.id WHERE p.id = $1"
 
 	return queries{
 		insertPayment: insertSQL(payments, paymentColumns),
@@ -55,6 +61,8 @@ func newQueries(schema string) queries {
 
 		paymentByID:      fmt.Sprintf(paymentWithRefunds, "p.id = $1"),
 		paymentByRequest: fmt.Sprintf(paymentWithRefunds, "p.partner_id = $1 AND p.request_id = $2"),
+		loadPayment:      paymentWithRefund,
+		loadPaymentByReq: "SELECT " + cols("", paymentColumns) + " FROM " + payments + " WHERE partner_id = $1 AND request_id = $2",
 		refundByID:       "SELECT " + cols("", refundColumns) + " FROM " + refunds + " WHERE id = $1",
 		refundByRequest:  "SELECT " + cols("", refundColumns) + " FROM " + refunds + " WHERE partner_id = $1 AND request_id = $2",
 		history:          "SELECT " + cols("", eventColumns) + " FROM " + events + " WHERE payment_id = $1 ORDER BY seq, id",

@@ -73,7 +73,7 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 		if n, err := readPayment(ctx, pool, q.paymentByID, id); err != nil || n != 1 {
 			return fmt.Errorf("refund load: %d rows, %v", n, err)
 		}
-		p.version, p.held = 4, 2_500
+		p.version, p.held, p.refunds = 4, 2_500, 1
 		refund := func(status string, finished, nextCheck time.Time) []any {
 			return []any{refundID, id, "shop", req, storebench.Fingerprint, "USD", int64(2_500), "", status, "", "",
 				at(now), at(now), at(finished), due(nextCheck), int64(0), "", ""}
@@ -102,7 +102,7 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 // its life, the rest is constant.
 type sqlPayment struct {
 	id, request, status, user, pendingOp, opID string
-	refunded, held, opCount, version           int64
+	refunded, held, opCount, version, refunds  int64
 	created, expires, paid, nextCheck          time.Time
 }
 
@@ -115,7 +115,7 @@ func (p *sqlPayment) values() []any {
 		"", "",
 		at(p.created), at(p.created), at(p.paid), null, due(p.expires),
 		p.pendingOp, p.opID, due(p.nextCheck), int64(0), p.opCount,
-		null, p.version, "",
+		null, p.version, "", p.refunds,
 	}
 }
 
@@ -199,13 +199,13 @@ func readPayment(ctx context.Context, pool *pgxpool.Pool, sql string, args ...an
 // paymentDest and refundDest are scan targets for the payments and the
 // (LEFT JOINed, so nullable) refunds columns.
 type paymentDest struct {
-	text                       [16]string
-	amount, refunded, held     int64
-	checks, ops, version       int64
-	orderData                  []byte
-	created, updated, paid     pgtype.Timestamptz
-	closed, expires, nextCheck pgtype.Timestamptz
-	cancelled                  pgtype.Timestamptz
+	text                          [16]string
+	amount, refunded, held        int64
+	checks, ops, version, refunds int64
+	orderData                     []byte
+	created, updated, paid        pgtype.Timestamptz
+	closed, expires, nextCheck    pgtype.Timestamptz
+	cancelled                     pgtype.Timestamptz
 }
 
 func (p *paymentDest) dest() []any {
@@ -217,7 +217,7 @@ func (p *paymentDest) dest() []any {
 		&t[11], &t[12],
 		&p.created, &p.updated, &p.paid, &p.closed, &p.expires,
 		&t[13], &t[14], &p.nextCheck, &p.checks, &p.ops,
-		&p.cancelled, &p.version, &t[15],
+		&p.cancelled, &p.version, &t[15], &p.refunds,
 	}
 }
 

@@ -256,7 +256,7 @@ func seedStatements(schema string) []string {
 			'USD', amt, CASE WHEN refunded THEN amt / 4 ELSE 0 END, 0,
 			'user-' || (i % 50000), 'Coffee beans', NULL, 'https://shop.example/notify', '', '', '',
 			c, CASE WHEN refunded THEN rt + interval '1 second' ELSE paid END, paid, NULL, c + interval '14 minutes',
-			'', '', '-infinity', 0, 1, NULL, CASE WHEN refunded THEN 5 ELSE 3 END, ''` + rows,
+			'', '', '-infinity', 0, 1, NULL, CASE WHEN refunded THEN 5 ELSE 3 END, '', CASE WHEN refunded THEN 1 ELSE 0 END` + rows,
 
 		`INSERT INTO ` + t("events") + ` (` + cols(eventColumns) + `)
 		SELECT s.id, '', e.seq, s.c + e.off, e.name, e.f, e.t,

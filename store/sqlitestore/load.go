@@ -14,6 +14,7 @@ var (
 	qPaymentByRequest = paymentSelect + ` WHERE partner_id = ? AND request_id = ?`
 	qRefundsOf        = refundSelect + ` WHERE payment_id = CAST(? AS TEXT) ORDER BY pos`
 	qRefundByID       = refundSelect + ` WHERE id = ?`
+	qRefundOfPayment  = refundSelect + ` WHERE id = ? AND payment_id = ?`
 	qRefundByRequest  = refundSelect + ` WHERE partner_id = ? AND request_id = ?`
 	qHistory          = `SELECT ` + eventColumns + ` FROM events WHERE payment_id = CAST(? AS TEXT) ORDER BY seq, pos`
 )
@@ -30,21 +31,81 @@ func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID st
 	return s.snapshot(ctx, fmt.Sprintf("payment %s/%s", partnerID, requestID), qPaymentByRequest, partnerID, requestID)
 }
 
+// LoadPayment returns the payment with the given id and, when refundID
+// names one of its refunds, that refund, read in one read transaction, or
+// store.ErrNotFound.
+func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (store.Snapshot, error) {
+	what := fmt.Sprintf("payment %q", paymentID)
+	var snap store.Snapshot
+	err := s.read(ctx, "load "+what, func(tx *sql.Tx) error {
+		var err error
+		if snap.Payment, err = s.paymentIn(ctx, tx, what, qPaymentByID, paymentID); err != nil {
+			return err
+		}
+		snap.Refunds = []store.Refund{}
+		if refundID == "" {
+			return nil
+		}
+		st, err := s.stmt(ctx, tx, qRefundOfPayment)
+		if err != nil {
+			return err
+		}
+		r, err := scanRefund(st.QueryRowContext(ctx, refundID, paymentID))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil
+		case err != nil:
+			return fmt.Errorf("sqlitestore: load %s: refund %q: %w", what, refundID, err)
+		}
+		snap.Refunds = append(snap.Refunds, r)
+		return nil
+	})
+	return snap, err
+}
+
+// LoadPaymentByRequest returns the payment partnerID created with
+// requestID, without its refunds, or store.ErrNotFound.
+func (s *Store) LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
+	what := fmt.Sprintf("payment %s/%s", partnerID, requestID)
+	st, err := s.stmt(ctx, nil, qPaymentByRequest)
+	if err != nil {
+		return store.Snapshot{}, err
+	}
+	p, err := scanPayment(st.QueryRowContext(ctx, partnerID, requestID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Snapshot{}, fmt.Errorf("sqlitestore: %s: %w", what, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Snapshot{}, fmt.Errorf("sqlitestore: load %s: %w", what, err)
+	}
+	return store.Snapshot{Payment: p, Refunds: []store.Refund{}}, nil
+}
+
+// paymentIn reads the payment query finds within tx. what names it in
+// errors.
+func (s *Store) paymentIn(ctx context.Context, tx *sql.Tx, what, query string, args ...any) (store.Payment, error) {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		return store.Payment{}, err
+	}
+	p, err := scanPayment(st.QueryRowContext(ctx, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Payment{}, fmt.Errorf("sqlitestore: %s: %w", what, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Payment{}, fmt.Errorf("sqlitestore: get %s: %w", what, err)
+	}
+	return p, nil
+}
+
 // snapshot reads the payment that query finds and its refunds in one read
 // transaction. what names the payment in errors.
 func (s *Store) snapshot(ctx context.Context, what, query string, args ...any) (store.Snapshot, error) {
 	var snap store.Snapshot
 	err := s.read(ctx, "get "+what, func(tx *sql.Tx) error {
-		st, err := s.stmt(ctx, tx, query)
-		if err != nil {
+		var err error
+		if snap.Payment, err = s.paymentIn(ctx, tx, what, query, args...); err != nil {
 			return err
-		}
-		snap.Payment, err = scanPayment(st.QueryRowContext(ctx, args...))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("sqlitestore: %s: %w", what, store.ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("sqlitestore: get %s: %w", what, err)
 		}
 		snap.Refunds, err = s.refundsOf(ctx, tx, snap.Payment.ID)
 		if err != nil {

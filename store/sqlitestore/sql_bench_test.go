@@ -123,7 +123,7 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 		if n, err := st.readPayment(ctx, qPaymentByID, id); err != nil || n != 1 {
 			return fmt.Errorf("refund load: %d rows, %v", n, err)
 		}
-		p.version, p.held = 4, 2_500
+		p.version, p.held, p.refunds = 4, 2_500, 1
 		refund := func(status string, finished time.Time) []any {
 			return []any{refundID, id, "shop", req, storebench.Fingerprint, "USD", int64(2_500), "", status, "", "",
 				now.UnixMicro(), now.UnixMicro(), us(finished), now.Add(time.Minute).UnixMicro(), int64(0), "", ""}
@@ -159,7 +159,7 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 // its life, the rest is constant.
 type sqlPayment struct {
 	id, request, status, user, pendingOp, opID string
-	refunded, held, opCount, version           int64
+	refunded, held, opCount, version, refunds  int64
 	created, expires, paid, nextCheck          time.Time
 }
 
@@ -170,7 +170,7 @@ func (p *sqlPayment) values() []any {
 		"USD", int64(10_000), p.refunded, p.held,
 		p.user, "Coffee beans", []byte(nil), "https://shop.example/notify", "", "", "",
 		us(p.created), us(p.created), us(p.paid), int64(0), us(p.expires),
-		p.pendingOp, p.opID, us(p.nextCheck), int64(0), p.opCount, int64(0), p.version, "",
+		p.pendingOp, p.opID, us(p.nextCheck), int64(0), p.opCount, int64(0), p.version, "", p.refunds,
 	}
 }
 
@@ -307,7 +307,7 @@ func (s *sqlStatements) readPayment(ctx context.Context, query string, args ...a
 type paymentDest struct {
 	text                           [16]string
 	amount, refunded, held         int64
-	checks, ops, version           int64
+	checks, ops, version, refunds  int64
 	orderData                      []byte
 	created, updated, paid, closed int64
 	expires, nextCheck, cancelled  int64
@@ -322,7 +322,7 @@ func (p *paymentDest) dest() []any {
 		&t[7], &t[8], &p.orderData, &t[9], &t[10], &t[11], &t[12],
 		&p.created, &p.updated, &p.paid, &p.closed, &p.expires,
 		&t[13], &t[14], &p.nextCheck, &p.checks, &p.ops, &p.cancelled, &p.version,
-		&t[15], &p.dataIsNull,
+		&t[15], &p.refunds, &p.dataIsNull,
 	}
 }
 

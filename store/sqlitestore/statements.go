@@ -80,7 +80,7 @@ var allQueries = []string{
 	qInsertPayment, qUpdatePayment, qPaymentVersion,
 	qInsertRefund, qUpdateRefund, qRefundOwner,
 	qInsertEvent, qInsertOutbox, qSavepoint, qRelease, qRollbackTo,
-	qPaymentByID, qPaymentByRequest, qRefundsOf, qRefundByID, qRefundByRequest, qHistory,
+	qPaymentByID, qPaymentByRequest, qRefundsOf, qRefundByID, qRefundOfPayment, qRefundByRequest, qHistory,
 	qDueExpiries, qDueChecks,
 	qClaimOutbox, qDelivered, qParked, qRescheduled, qLeaseOwner, qOutboxOf,
 	qParkedOutbox, qResendOutbox, qOutboxCreatedAt, qOutboxBacklog,

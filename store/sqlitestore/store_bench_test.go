@@ -192,7 +192,7 @@ var seedStatements = []string{
 		'USD', amt, CASE WHEN refunded THEN amt / 4 ELSE 0 END, 0,
 		'user-' || (i % 50000), 'Coffee beans', NULL, 'https://shop.example/notify', '', '', '',
 		c, CASE WHEN refunded THEN rt + 1000000 ELSE paid END, paid, 0, c + 840000000,
-		'', '', 0, 0, 1, 0, CASE WHEN refunded THEN 5 ELSE 3 END, ''
+		'', '', 0, 0, 1, 0, CASE WHEN refunded THEN 5 ELSE 3 END, '', CASE WHEN refunded THEN 1 ELSE 0 END
 	FROM s`,
 
 	seedRows + `INSERT INTO events (` + eventColumns + `)

@@ -14,6 +14,7 @@ var loadTests = []test{
 	{"ZeroTimesStayZero", testZeroTimesStayZero},
 	{"TimesInOtherZones", testTimesInOtherZones},
 	{"RefundsInCreationOrder", testRefundsInCreationOrder},
+	{"LoadPaymentWithOneRefund", testLoadPaymentWithOneRefund},
 	{"NotFound", testNotFound},
 }
 
@@ -185,6 +186,43 @@ func testRefundsInCreationOrder(t *testing.T, h *harness) {
 	require.Equal(t, []string{"ref-b0"}, refundIDs(h.snapshot(q.ID).Refunds))
 }
 
+// testLoadPaymentWithOneRefund: LoadPayment returns the payment with the
+// one refund it names, as stored (updated, with every field), and nothing
+// for a refund id that is another payment's or nobody's;
+// LoadPaymentByRequest returns the payment alone.
+func testLoadPaymentWithOneRefund(t *testing.T, h *harness) {
+	p := fullPayment("pay-1", "partner-a", "req-1")
+	q := paid(newPayment("pay-2", "partner-a", "req-2"))
+	h.create(p)
+	h.create(q)
+	p2 := next(p)
+	ra, rb := fullRefund("ref-a", p2, "rreq-a"), newRefund("ref-b", p2, "rreq-b", 20)
+	p2.RefundCount = 2
+	h.commit(store.Change{Payment: p2, ExpectedVersion: 1, NewRefunds: []store.Refund{ra, rb}})
+	q2 := next(q)
+	h.commit(store.Change{Payment: q2, ExpectedVersion: 1, NewRefunds: []store.Refund{newRefund("ref-q", q2, "rreq-q", 5)}})
+	p3 := next(p2)
+	rb.Status, rb.FinishedAt, rb.UpdatedAt = "SUCCESS", t0.Add(time.Hour), t0.Add(time.Hour)
+	h.commit(store.Change{Payment: p3, ExpectedVersion: 2, UpdatedRefunds: []store.Refund{rb}})
+
+	for _, c := range []struct {
+		refundID string
+		want     []store.Refund
+	}{{"ref-a", []store.Refund{ra}}, {"ref-b", []store.Refund{rb}}, {"ref-q", nil}, {"ref-none", nil}, {"", nil}} {
+		snap, err := h.s.LoadPayment(h.ctx, p.ID, c.refundID)
+		require.NoError(t, err, c.refundID)
+		require.Equal(t, norm(p3), norm(snap.Payment), c.refundID)
+		require.Equal(t, refundIDs(c.want), refundIDs(snap.Refunds), c.refundID)
+		if c.want != nil {
+			require.Equal(t, norm(c.want), norm(snap.Refunds), c.refundID)
+		}
+	}
+	snap, err := h.s.LoadPaymentByRequest(h.ctx, p.PartnerID, p.RequestID)
+	require.NoError(t, err)
+	require.Equal(t, norm(p3), norm(snap.Payment))
+	require.Empty(t, snap.Refunds)
+}
+
 // testNotFound: every lookup of something never stored is ErrNotFound,
 // also when the id or request key exists in another role or for another
 // partner.
@@ -200,12 +238,16 @@ func testNotFound(t *testing.T, h *harness) {
 	for _, id := range []string{"pay-2", "PAY-1", "ref-1", "req-1", ""} {
 		_, err := h.s.GetPayment(h.ctx, id)
 		require.ErrorIs(t, err, store.ErrNotFound, "GetPayment(%q)", id)
+		_, err = h.s.LoadPayment(h.ctx, id, "ref-1")
+		require.ErrorIs(t, err, store.ErrNotFound, "LoadPayment(%q)", id)
 	}
 	for _, key := range [][2]string{
 		{"partner-a", "req-2"}, {"partner-b", "req-1"}, {"partner-a", "rreq-1"}, {"partner-a", "pay-1"}, {"", ""},
 	} {
 		_, err := h.s.GetPaymentByRequest(h.ctx, key[0], key[1])
 		require.ErrorIs(t, err, store.ErrNotFound, "GetPaymentByRequest(%q, %q)", key[0], key[1])
+		_, err = h.s.LoadPaymentByRequest(h.ctx, key[0], key[1])
+		require.ErrorIs(t, err, store.ErrNotFound, "LoadPaymentByRequest(%q, %q)", key[0], key[1])
 	}
 	for _, id := range []string{"ref-2", "pay-1", "rreq-1", ""} {
 		_, err := h.s.GetRefund(h.ctx, id)

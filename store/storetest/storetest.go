@@ -277,6 +277,7 @@ func fullPayment(id, partner, request string) store.Payment {
 		Amount:         123_456,
 		RefundedAmount: 1_000,
 		HeldAmount:     2_345,
+		RefundCount:    7,
 		UserID:         "user-42",
 		OrderTitle:     "Order #42",
 		OrderData:      []byte(`{"goods":[{"id":"g1","qty":2}],"env":{"terminal":"APP"}}`),
