@@ -93,6 +93,20 @@ func (s *faultyStore) GetPaymentByRequest(ctx context.Context, partnerID, reques
 	return s.Store.GetPaymentByRequest(ctx, partnerID, requestID)
 }
 
+func (s *faultyStore) LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
+	if s.failing() {
+		return store.Snapshot{}, errStoreDown
+	}
+	return s.Store.LoadPaymentByRequest(ctx, partnerID, requestID)
+}
+
+func (s *faultyStore) LoadPayment(ctx context.Context, id, refundID string) (store.Snapshot, error) {
+	if s.failing() {
+		return store.Snapshot{}, errStoreDown
+	}
+	return s.Store.LoadPayment(ctx, id, refundID)
+}
+
 func (s *faultyStore) GetPayment(ctx context.Context, id string) (store.Snapshot, error) {
 	if s.failing() {
 		return store.Snapshot{}, errStoreDown

@@ -320,6 +320,20 @@ func (s *oaBrokenStore) GetPaymentByRequest(ctx context.Context, partnerID, requ
 	return s.Store.GetPaymentByRequest(ctx, partnerID, requestID)
 }
 
+func (s *oaBrokenStore) LoadPayment(ctx context.Context, id, refundID string) (store.Snapshot, error) {
+	if err := s.trip(); err != nil {
+		return store.Snapshot{}, err
+	}
+	return s.Store.LoadPayment(ctx, id, refundID)
+}
+
+func (s *oaBrokenStore) LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
+	if err := s.trip(); err != nil {
+		return store.Snapshot{}, err
+	}
+	return s.Store.LoadPaymentByRequest(ctx, partnerID, requestID)
+}
+
 func (s *oaBrokenStore) GetRefund(ctx context.Context, id string) (store.Refund, error) {
 	if err := s.trip(); err != nil {
 		return store.Refund{}, err
