@@ -33,7 +33,7 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 		p := sqlPayment{id: id, request: req, status: "ACCEPT", version: 1, created: now, expires: now.Add(14 * time.Minute)}
 
 		// pay: look the request key up, create the payment waiting for the user
-		if n, err := readPayment(ctx, pool, q.paymentByRequest, "shop", req); err != nil || n != 0 {
+		if n, err := readPayment(ctx, pool, false, q.loadPaymentByReq, "shop", req); err != nil || n != 0 {
 			return fmt.Errorf("pay lookup: %d rows, %v", n, err)
 		}
 		if err := sqlCommit(ctx, pool, func(b *pgx.Batch) {
@@ -44,7 +44,7 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 		}
 
 		// confirm: load, start the debit, record its success with the notification
-		if n, err := readPayment(ctx, pool, q.paymentByID, id); err != nil || n != 1 {
+		if n, err := readPayment(ctx, pool, true, q.loadPayment, id, ""); err != nil || n != 1 {
 			return fmt.Errorf("confirm load: %d rows, %v", n, err)
 		}
 		p.version, p.status, p.user, p.pendingOp, p.opID, p.opCount, p.nextCheck = 2, "INIT", "alice", "debit", id+"-1", 1, now.Add(time.Minute)
@@ -70,7 +70,7 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 		if err := pool.QueryRow(ctx, q.refundByRequest, "shop", req).Scan(r.dest()...); !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("refund lookup: %v", err)
 		}
-		if n, err := readPayment(ctx, pool, q.paymentByID, id); err != nil || n != 1 {
+		if n, err := readPayment(ctx, pool, true, q.loadPayment, id, ""); err != nil || n != 1 {
 			return fmt.Errorf("refund load: %d rows, %v", n, err)
 		}
 		p.version, p.held, p.refunds = 4, 2_500, 1
@@ -175,9 +175,10 @@ func sqlCommit(ctx context.Context, pool *pgxpool.Pool, queue func(b *pgx.Batch)
 	return tx.Commit(ctx)
 }
 
-// readPayment runs one of the payment-with-refunds queries and scans every
-// row; it returns the number of rows.
-func readPayment(ctx context.Context, pool *pgxpool.Pool, sql string, args ...any) (int, error) {
+// readPayment runs one of the Store's payment queries (with the refund
+// columns of its LEFT JOIN when withRefund) and scans every row; it
+// returns the number of rows.
+func readPayment(ctx context.Context, pool *pgxpool.Pool, withRefund bool, sql string, args ...any) (int, error) {
 	rows, err := pool.Query(ctx, sql, args...)
 	if err != nil {
 		return 0, err
@@ -185,7 +186,10 @@ func readPayment(ctx context.Context, pool *pgxpool.Pool, sql string, args ...an
 	defer rows.Close()
 	var p paymentDest
 	var r refundDest
-	dest := append(p.dest(), r.dest()...)
+	dest := p.dest()
+	if withRefund {
+		dest = append(dest, r.dest()...)
+	}
 	n := 0
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {

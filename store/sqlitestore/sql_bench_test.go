@@ -51,7 +51,7 @@ type sqlWrite struct {
 func prepareSQL(ctx context.Context, db *sql.DB) (*sqlStatements, error) {
 	s := &sqlStatements{db: db, st: map[string]*sql.Stmt{}, slot: make(chan struct{}, 1)}
 	for _, q := range []string{
-		qPaymentByRequest, qPaymentByID, qRefundsOf, qRefundByRequest,
+		qPaymentByRequest, qPaymentByID, qRefundByRequest,
 		qInsertPayment, qUpdatePayment, qInsertRefund, qUpdateRefund, qInsertEvent, qInsertOutbox,
 		qSavepoint, qRelease, qRollbackTo,
 	} {
@@ -272,8 +272,9 @@ func (s *sqlStatements) guarded(ctx context.Context, tx *sql.Tx, query string, a
 	return err
 }
 
-// readPayment reads a payment and its refunds in one read transaction, as
-// the Store's snapshot does, and returns the number of payments found.
+// readPayment reads a payment alone in a read transaction, as the Store's
+// LoadPayment does when no refund is asked for, and returns the number of
+// payments found.
 func (s *sqlStatements) readPayment(ctx context.Context, query string, args ...any) (int, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -288,18 +289,7 @@ func (s *sqlStatements) readPayment(ctx context.Context, query string, args ...a
 	if err != nil {
 		return 0, err
 	}
-	rows, err := tx.StmtContext(ctx, s.st[qRefundsOf]).QueryContext(ctx, p.text[0])
-	if err != nil {
-		return 1, err
-	}
-	defer rows.Close()
-	var r refundDest
-	for rows.Next() {
-		if err := rows.Scan(r.dest()...); err != nil {
-			return 1, err
-		}
-	}
-	return 1, rows.Err()
+	return 1, nil
 }
 
 // paymentDest and refundDest are scan targets for paymentSelect and

@@ -29,6 +29,16 @@ func (l *callLog) GetPaymentByRequest(ctx context.Context, partnerID, requestID 
 	return l.Store.GetPaymentByRequest(ctx, partnerID, requestID)
 }
 
+func (l *callLog) LoadPayment(ctx context.Context, id, refundID string) (store.Snapshot, error) {
+	l.calls = append(l.calls, "LoadPayment")
+	return l.Store.LoadPayment(ctx, id, refundID)
+}
+
+func (l *callLog) LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
+	l.calls = append(l.calls, "LoadPaymentByRequest")
+	return l.Store.LoadPaymentByRequest(ctx, partnerID, requestID)
+}
+
 func (l *callLog) GetRefund(ctx context.Context, id string) (store.Refund, error) {
 	l.calls = append(l.calls, "GetRefund")
 	return l.Store.GetRefund(ctx, id)

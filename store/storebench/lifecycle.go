@@ -60,7 +60,7 @@ func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) e
 		return store.Event{PaymentID: p.ID, RefundID: refundID, Seq: p.Version, At: now, Name: name, From: from, To: to, Detail: detail}
 	}
 	// pay: look the request key up, create the payment waiting for the user
-	if _, err := s.GetPaymentByRequest(ctx, "shop", req); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.LoadPaymentByRequest(ctx, "shop", req); !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("pay lookup: %v", err)
 	}
 	p := store.Payment{
@@ -72,7 +72,7 @@ func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) e
 		return err
 	}
 	// confirm: load, start the debit, record its success with the notification
-	snap, err := s.GetPayment(ctx, id)
+	snap, err := s.LoadPayment(ctx, id, "")
 	if err != nil {
 		return err
 	}
@@ -97,12 +97,13 @@ func bareLifecycle(ctx context.Context, s store.Store, i int64, now time.Time) e
 	if _, err := s.GetRefundByRequest(ctx, "shop", req); !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("refund lookup: %v", err)
 	}
-	if snap, err = s.GetPayment(ctx, id); err != nil {
+	if snap, err = s.LoadPayment(ctx, id, ""); err != nil {
 		return err
 	}
 	p = snap.Payment
 	p.Version++
 	p.HeldAmount += 2_500
+	p.RefundCount++
 	r := store.Refund{
 		ID: refundID, PaymentID: id, PartnerID: "shop", RequestID: req, Fingerprint: Fingerprint, Currency: "USD",
 		Amount: 2_500, Status: "INIT", CreatedAt: now, UpdatedAt: now, NextCheckAt: now.Add(time.Minute),
