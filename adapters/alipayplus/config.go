@@ -58,8 +58,13 @@ type Config struct {
 	// MaxClockSkew bounds how far a Request-Time may be from the wallet's
 	// clock, either way. Default 5 minutes.
 	MaxClockSkew time.Duration
-	// MaxBodyBytes bounds a request body. Default 1 MiB.
+	// MaxBodyBytes bounds a request body. Default DefaultMaxBodyBytes
+	// (256 KiB).
 	MaxBodyBytes int64
+	// MaxConcurrentBodies is how many request bodies the handler reads at
+	// once; a request whose headers passed every check waits for a free
+	// slot before its body is read. Default DefaultMaxConcurrentBodies.
+	MaxConcurrentBodies int
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
 	// Logger receives internal errors (never sent to callers). Default:
