@@ -83,7 +83,9 @@ func TestPageEscapesHostileText(t *testing.T) {
 // pay page and the result page; emoji joined by U+200D stay joined.
 func TestPageShowsFormatCharactersByCode(t *testing.T) {
 	f := newFixture(t)
-	p := f.order(t, func(r *engine.PayRequest) { r.OrderTitle, r.ReturnURL = "Tea \u202e1.00\u202c \ufeffx \U0001F469\u200d\U0001F4BB", "" })
+	p := f.order(t, func(r *engine.PayRequest) {
+		r.OrderTitle, r.ReturnURL = "Tea \u202e1.00\u202c \ufeffx \U0001F469\u200d\U0001F4BB", ""
+	})
 	page := f.get(f.handler.URL(p.ID)).Body.String()
 	result := f.submit(t, p, "pay")
 	for _, body := range []string{page, result.Body.String()} {
