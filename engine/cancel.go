@@ -2,34 +2,10 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/paystate/paystate/store"
 )
-
-// locate loads the payment ref names, hiding other partners' payments: a
-// payment of another partner is CodePaymentNotFound, exactly like a
-// payment that does not exist.
-func (e *Engine) locate(ctx context.Context, ref PaymentRef) (store.Snapshot, error) {
-	var snap store.Snapshot
-	var err error
-	if ref.PaymentID != "" {
-		snap, err = e.store.GetPayment(ctx, ref.PaymentID)
-		if err == nil && snap.Payment.PartnerID != ref.PartnerID {
-			err = store.ErrNotFound
-		}
-	} else {
-		snap, err = e.store.GetPaymentByRequest(ctx, ref.PartnerID, ref.RequestID)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		return snap, errorf(CodePaymentNotFound, "no such payment")
-	}
-	if err != nil {
-		return snap, e.internal(err, "load payment")
-	}
-	return snap, nil
-}
 
 // Cancel closes a payment for its merchant.
 //

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 
 	"github.com/paystate/paystate/store"
 )
@@ -46,21 +45,9 @@ func (e *Engine) InquireRefund(ctx context.Context, ref RefundRef) (Refund, erro
 	if err := ref.validate(); err != nil {
 		return Refund{}, err
 	}
-	var r store.Refund
-	var err error
-	if ref.RefundID != "" {
-		r, err = e.store.GetRefund(ctx, ref.RefundID)
-		if err == nil && r.PartnerID != ref.PartnerID {
-			err = store.ErrNotFound
-		}
-	} else {
-		r, err = e.store.GetRefundByRequest(ctx, ref.PartnerID, ref.RequestID)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		return Refund{}, errorf(CodeRefundNotFound, "no such refund")
-	}
+	r, err := e.locateRefund(ctx, ref)
 	if err != nil {
-		return Refund{}, e.internal(err, "load refund")
+		return Refund{}, err
 	}
 	return refundView(&r)
 }

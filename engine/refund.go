@@ -41,7 +41,7 @@ func (e *Engine) Refund(ctx context.Context, req RefundRequest) (Refund, error) 
 		if !errors.Is(err, store.ErrNotFound) {
 			return Refund{}, e.internal(err, "load refund request %s/%s", req.PartnerID, req.RequestID)
 		}
-		snap, err := e.locate(ctx, PaymentRef{PartnerID: req.PartnerID, PaymentID: req.PaymentID, RequestID: req.PaymentRequestID})
+		snap, err := e.locateNamed(ctx, req.paymentRef(), FieldPaymentRequestID)
 		if err != nil {
 			return Refund{}, err
 		}
@@ -114,12 +114,14 @@ func refundRefusal(p *store.Payment, amount Money, now time.Time, window time.Du
 // repeatRefund answers a refund whose request id is already taken.
 func (e *Engine) repeatRefund(ctx context.Context, req *RefundRequest, existing *store.Refund) (Refund, error) {
 	paymentID := req.PaymentID
-	if paymentID == "" {
-		snap, err := e.locate(ctx, PaymentRef{PartnerID: req.PartnerID, RequestID: req.PaymentRequestID})
-		if err != nil && ErrorCode(err) != CodePaymentNotFound {
-			return Refund{}, err
+	if req.PaymentRequestID != "" {
+		snap, err := e.locateNamed(ctx, req.paymentRef(), FieldPaymentRequestID)
+		switch {
+		case err == nil:
+			paymentID = snap.Payment.ID
+		case ErrorCode(err) != CodePaymentNotFound:
+			return Refund{}, err // the two ids disagree, or the store failed
 		}
-		paymentID = snap.Payment.ID
 	}
 	if existing.Fingerprint != refundFingerprint(paymentID, req.Amount) {
 		return Refund{}, &Error{Code: CodeRepeatInconsistent, Field: FieldRequestID,

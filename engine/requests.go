@@ -52,8 +52,9 @@ type PayRequest struct {
 type RefundRequest struct {
 	PartnerID string
 	RequestID string // merchant's refundRequestId, required
-	// PaymentID or PaymentRequestID locates the payment; PaymentID wins
-	// when both are given.
+	// PaymentID or PaymentRequestID locates the payment; when both are
+	// given they must name the same payment, else CodeParamIllegal on
+	// FieldPaymentRequestID and nothing is stored.
 	PaymentID        string
 	PaymentRequestID string
 	Amount           Money
@@ -66,7 +67,9 @@ type RefundRequest struct {
 }
 
 // PaymentRef locates one payment of a partner: by the wallet's PaymentID,
-// or by the merchant's RequestID. PaymentID wins when both are given.
+// or by the merchant's RequestID. When both are given they must name the
+// same payment: a command whose two ids disagree fails with
+// CodeParamIllegal on FieldRequestID and changes nothing.
 type PaymentRef struct {
 	PartnerID string
 	PaymentID string
@@ -74,7 +77,8 @@ type PaymentRef struct {
 }
 
 // RefundRef locates one refund of a partner: by the wallet's RefundID, or
-// by the merchant's RequestID. RefundID wins when both are given.
+// by the merchant's RequestID. When both are given they must name the
+// same refund, else CodeParamIllegal on FieldRequestID.
 type RefundRef struct {
 	PartnerID string
 	RefundID  string
@@ -166,6 +170,11 @@ func (r *RefundRequest) validate() *Error {
 		return err
 	}
 	return checkText(FieldReason, r.Reason, MaxReasonLength)
+}
+
+// paymentRef is the reference to the payment r refunds.
+func (r *RefundRequest) paymentRef() PaymentRef {
+	return PaymentRef{PartnerID: r.PartnerID, PaymentID: r.PaymentID, RequestID: r.PaymentRequestID}
 }
 
 func (r *PaymentRef) validate() *Error {

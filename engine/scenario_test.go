@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -72,12 +73,12 @@ var scenarioCommands = map[string]scenarioCommand{
 	// The engine's commands.
 	"pay":            {[]string{"req", "scenario", "amount", "currency", "auth", "title", "expires-in"}, (*scenario).pay},
 	"confirm":        {[]string{"payment", "user"}, (*scenario).confirm},
-	"cancel":         {[]string{"payment"}, (*scenario).cancel},
-	"refund":         {[]string{"req", "payment", "amount", "currency", "notify"}, (*scenario).refund},
+	"cancel":         {[]string{"payment", "req"}, (*scenario).cancel},
+	"refund":         {[]string{"req", "payment", "payment-req", "amount", "currency", "notify"}, (*scenario).refund},
 	"expire":         {nil, (*scenario).expire},
 	"reconcile":      {nil, (*scenario).reconcile},
 	"inquire":        {[]string{"payment", "req"}, (*scenario).inquire},
-	"inquire-refund": {[]string{"req"}, (*scenario).inquireRefund},
+	"inquire-refund": {[]string{"refund", "req"}, (*scenario).inquireRefund},
 
 	// What the store and the ledger hold.
 	"show-balances": {nil, (*scenario).showBalances},
@@ -267,14 +268,18 @@ func (s *scenario) confirm(t *testing.T, td *datadriven.TestData) string {
 	return s.paymentAnswer(p, err)
 }
 
+// cancel runs Cancel by payment=, req= or both.
 func (s *scenario) cancel(t *testing.T, td *datadriven.TestData) string {
-	p, err := s.eng.Cancel(s.ctx, engine.PaymentRef{PartnerID: "shop", PaymentID: arg(t, td, "payment")})
+	p, err := s.eng.Cancel(s.ctx, engine.PaymentRef{
+		PartnerID: "shop", PaymentID: optArg(td, "payment", ""), RequestID: optArg(td, "req", ""),
+	})
 	return s.paymentAnswer(p, err)
 }
 
 func (s *scenario) refund(t *testing.T, td *datadriven.TestData) string {
 	r, err := s.eng.Refund(s.ctx, engine.RefundRequest{
-		PartnerID: "shop", RequestID: arg(t, td, "req"), PaymentID: arg(t, td, "payment"), Amount: money(t, td),
+		PartnerID: "shop", RequestID: arg(t, td, "req"), Amount: money(t, td),
+		PaymentID: optArg(td, "payment", ""), PaymentRequestID: optArg(td, "payment-req", ""),
 		NotifyURL: optArg(td, "notify", ""),
 	})
 	return refundAnswer(r, err)
@@ -299,8 +304,11 @@ func (s *scenario) inquire(t *testing.T, td *datadriven.TestData) string {
 	return s.paymentAnswer(p, err)
 }
 
+// inquireRefund runs InquireRefund by refund=, req= or both.
 func (s *scenario) inquireRefund(t *testing.T, td *datadriven.TestData) string {
-	r, err := s.eng.InquireRefund(s.ctx, engine.RefundRef{PartnerID: "shop", RequestID: arg(t, td, "req")})
+	r, err := s.eng.InquireRefund(s.ctx, engine.RefundRef{
+		PartnerID: "shop", RefundID: optArg(td, "refund", ""), RequestID: optArg(td, "req", ""),
+	})
 	return refundAnswer(r, err)
 }
 
@@ -397,7 +405,12 @@ func errorLine(err error) string {
 	if err == nil {
 		return ""
 	}
-	return "error " + engine.ErrorCode(err).String() + "\n"
+	line := "error " + engine.ErrorCode(err).String()
+	var e *engine.Error
+	if errors.As(err, &e) && e.Field != "" {
+		line += " field=" + string(e.Field)
+	}
+	return line + "\n"
 }
 
 // paymentLine writes a payment's fields that are set; the id is "-" for

@@ -6,24 +6,31 @@ import (
 	"testing"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
 // endpoints are the five Alipay+ endpoints the handler serves.
 var endpoints = []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund"}
 
-// partners are the wallet's partners, one per profile; FuzzRequestDecoder
-// picks one by index.
-var partners = []string{miniPartner, enPartner, antomPartner}
+// partners are the wallet's partners, one per profile (profiles, in the
+// same order); FuzzRequestDecoder picks one by index.
+var (
+	partners = []string{miniPartner, enPartner, antomPartner}
+	profiles = []alipayplus.Profile{alipayplus.ProfileMiniProgramV1, alipayplus.ProfileV1EN, alipayplus.ProfileAntom}
+)
 
-// FuzzRequestDecoder POSTs arbitrary bodies, correctly signed, through the
-// real handler to each of the five endpoints as the partner the second
-// argument picks (one per profile): `go test -fuzz FuzzRequestDecoder
-// ./fuzz/`. Every answer must be HTTP 200, signed, with a result of a known
-// status and never U UNKNOWN_EXCEPTION (see wallet.post). The corpus starts
-// from the adapter's seed requests and a few bodies that reach the paid
-// payment, its refund, the synchronous scenarios and paymentExpiryTime.
+// FuzzRequestDecoder decodes arbitrary bodies as each of the five
+// endpoints does for a partner of the profile the first argument picks,
+// through alipayplus.CheckBody: the handler's own decoder, without the
+// signatures around it (fuzzing them is FuzzSignatureHeader's part), so a
+// core runs thousands of inputs a second: `go test -fuzz
+// FuzzRequestDecoder ./fuzz/`. A body is either accepted or refused F with
+// PARAM_ILLEGAL, MSG_PARSE_ERROR (v1-en only) or ACCESS_DENIED and a
+// message, the same way twice. The corpus starts from the adapter's seed
+// requests and a few bodies that reach the paid payment, its refund, the
+// synchronous scenarios and paymentExpiryTime.
 func FuzzRequestDecoder(f *testing.F) {
-	w := newWallet(f)
+	w := struct{ paidID string }{paidID: "fuzz-paid-id"}
 	seeds, err := filepath.Glob(filepath.Join("..", "adapters", "alipayplus", "testdata", "seeds", "*_request.json"))
 	if err != nil || len(seeds) == 0 {
 		f.Fatalf("no seed requests under ../adapters/alipayplus/testdata/seeds (%v)", err)
@@ -62,9 +69,27 @@ func FuzzRequestDecoder(f *testing.F) {
 		if len(body) > alipayplus.DefaultMaxBodyBytes {
 			t.Skip("over the handler's body limit: refused before decoding")
 		}
-		p := partners[int(partner)%len(partners)]
+		i := int(partner) % len(partners)
 		for _, ep := range endpoints {
-			w.post(t, p, ep, body)
+			res, ok, err := alipayplus.CheckBody(profiles[i], partners[i], ep, body)
+			if err != nil {
+				t.Fatalf("%s: %v", ep, err)
+			}
+			again, okAgain, _ := alipayplus.CheckBody(profiles[i], partners[i], ep, body)
+			if again != res || okAgain != ok {
+				t.Fatalf("%s %q: decoded %+v then %+v", ep, body, res, again)
+			}
+			if ok {
+				continue
+			}
+			switch {
+			case res.ResultStatus != wire.StatusFail || res.ResultMessage == "":
+			case res.ResultCode == wire.CodeParamIllegal, res.ResultCode == wire.CodeAccessDenied:
+				continue
+			case res.ResultCode == wire.CodeMsgParseError && profiles[i] == alipayplus.ProfileV1EN:
+				continue
+			}
+			t.Fatalf("%s as %s %q: refused %+v", ep, profiles[i], body, res)
 		}
 	})
 }

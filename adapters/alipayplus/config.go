@@ -64,8 +64,13 @@ type Config struct {
 	// PARAM_ILLEGAL, and a mini-program cashier pay must name it. Empty:
 	// customerBelongsTo is not checked.
 	SiteName string
-	// MaxBodyBytes bounds a request body. Default 1 MiB.
+	// MaxBodyBytes bounds a request body. Default DefaultMaxBodyBytes
+	// (256 KiB).
 	MaxBodyBytes int64
+	// MaxConcurrentBodies is how many request bodies the handler reads at
+	// once; a request whose headers passed every check waits for a free
+	// slot before its body is read. Default DefaultMaxConcurrentBodies.
+	MaxConcurrentBodies int
 	// Now returns the current time. Default time.Now.
 	Now func() time.Time
 	// Logger receives internal errors (never sent to callers). Default:

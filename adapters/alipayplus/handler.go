@@ -15,7 +15,16 @@ import (
 // Defaults of the Config fields whose zero value means "default".
 const (
 	DefaultMaxClockSkew = 5 * time.Minute
-	DefaultMaxBodyBytes = 1 << 20 // 1 MiB
+	// DefaultMaxBodyBytes bounds a request body: 256 KiB. The largest
+	// request the API defines is a pay whose extraParams.ORDER carries the
+	// engine's 64 KiB of order data (engine.MaxOrderDataBytes) as a JSON
+	// string inside the JSON body, where escaping can double it; with every
+	// other member at its longest that is under 150 KiB. Real requests are
+	// a few KB (decision 89).
+	DefaultMaxBodyBytes = 256 << 10
+	// DefaultMaxConcurrentBodies is how many request bodies are read at
+	// once; further requests wait for a slot before their body is read.
+	DefaultMaxConcurrentBodies = 32
 )
 
 // Handler is the wallet side of the Alipay+ OpenAPI as an http.Handler: it
@@ -34,6 +43,13 @@ type Handler struct {
 	// endpoint finds the endpoint a path names: endpointNamed, which tests
 	// replace to serve test-only endpoints beside the real ones.
 	endpoint func(name string) (endpoint, bool)
+	// bodySlots holds one token per body being read (capacity
+	// cfg.MaxConcurrentBodies).
+	bodySlots chan struct{}
+	// refusals signs the transport's refusals once and reuses them.
+	refusals *rejectionSigner
+	// rejections writes the limited refusal log lines.
+	rejections *rejectionLog
 }
 
 // partnerEntry is one configured partner with what the transport derives
@@ -52,9 +68,10 @@ type partnerEntry struct {
 // needs a non-empty PartnerID and ClientID, both unique across partners, a
 // known Profile ("" means ProfileMiniProgramV1) and at least one public key;
 // key versions must be non-empty and keys non-nil RSA keys of at least 1024
-// bits. MaxClockSkew and MaxBodyBytes must not be negative (0 means
-// DefaultMaxClockSkew and DefaultMaxBodyBytes); Now defaults to time.Now and
-// Logger to a logger that discards everything.
+// bits. MaxClockSkew, MaxBodyBytes and MaxConcurrentBodies must not be
+// negative (0 means DefaultMaxClockSkew, DefaultMaxBodyBytes and
+// DefaultMaxConcurrentBodies); Now defaults to time.Now and Logger to a
+// logger that discards everything.
 //
 // When a request names no keyVersion, it is verified with the partner's
 // newest key: the numerically highest version when every version of that
@@ -84,6 +101,11 @@ func NewHandler(cfg Config) (*Handler, error) {
 	} else if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if cfg.MaxConcurrentBodies < 0 {
+		bad("MaxConcurrentBodies must not be negative, got %d", cfg.MaxConcurrentBodies)
+	} else if cfg.MaxConcurrentBodies == 0 {
+		cfg.MaxConcurrentBodies = DefaultMaxConcurrentBodies
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -95,7 +117,8 @@ func NewHandler(cfg Config) (*Handler, error) {
 		return nil, errors.Join(errs...)
 	}
 	cfg.Partners = partners
-	h := &Handler{cfg: cfg, endpoint: endpointNamed}
+	h := &Handler{cfg: cfg, endpoint: endpointNamed, bodySlots: make(chan struct{}, cfg.MaxConcurrentBodies),
+		refusals: newRejectionSigner(), rejections: newRejectionLog(cfg.Logger)}
 	h.byClient = indexPartners(h.cfg.Partners)
 	return h, nil
 }

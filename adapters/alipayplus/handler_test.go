@@ -279,9 +279,9 @@ func TestTransportRejections(t *testing.T) {
 		ok("no Content-Type", f.clientA, nil, del("Content-Type")),
 		ok("json without charset", f.clientA, nil, setHeader("Content-Type", "application/json")),
 		ok("json in other case", f.clientA, nil, setHeader("Content-Type", "Application/JSON; Charset=utf-8")),
-		{name: "body over 1 MiB", body: big, client: f.clientA, status: 413, rs: "F", code: wire.CodeParamIllegal, msg: "exceeds 1048576 bytes"},
-		{name: "body over 1 MiB, no Content-Length", body: big, client: f.clientA, after: func(r *http.Request) { r.ContentLength = -1 }, status: 413, rs: "F", code: wire.CodeParamIllegal, msg: "exceeds"},
-		{name: "body of exactly 1 MiB", body: bytes.Repeat([]byte(" "), DefaultMaxBodyBytes), client: f.clientA, status: 200, rs: "S", code: wire.CodeSuccess},
+		{name: "body over 256 KiB", body: big, client: f.clientA, status: 413, rs: "F", code: wire.CodeParamIllegal, msg: "exceeds 262144 bytes"},
+		{name: "body over 256 KiB, no Content-Length", body: big, client: f.clientA, after: func(r *http.Request) { r.ContentLength = -1 }, status: 413, rs: "F", code: wire.CodeParamIllegal, msg: "exceeds"},
+		{name: "body of exactly 256 KiB", body: bytes.Repeat([]byte(" "), DefaultMaxBodyBytes), client: f.clientA, status: 200, rs: "S", code: wire.CodeSuccess},
 		{name: "unknown Client-Id", client: nobody, status: 401, rs: "F", code: wire.CodeInvalidClient, msg: "not known"},
 		{name: "missing Client-Id", client: f.clientA, after: del("Client-Id"), status: 401, rs: "F", code: wire.CodeInvalidClient, msg: "missing"},
 		{name: "Client-Id twice", client: f.clientA, after: add("Client-Id", testClientA), status: 401, rs: "F", code: wire.CodeInvalidClient, msg: "more than once"},
@@ -611,7 +611,7 @@ func TestNewHandlerDefaultsAndCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.cfg.MaxClockSkew != 5*time.Minute || h.cfg.MaxBodyBytes != 1<<20 || h.cfg.Now == nil || h.logger() == nil {
+	if h.cfg.MaxClockSkew != 5*time.Minute || h.cfg.MaxBodyBytes != 256<<10 || h.cfg.MaxConcurrentBodies != DefaultMaxConcurrentBodies || h.cfg.Now == nil || h.logger() == nil {
 		t.Errorf("defaults not applied: skew %s, body %d", h.cfg.MaxClockSkew, h.cfg.MaxBodyBytes)
 	}
 	if h.engine() != eng {

@@ -81,21 +81,6 @@ func TestInquiryPaymentStatuses(t *testing.T) {
 	}
 }
 
-func TestInquiryPaymentIDWins(t *testing.T) {
-	f := newEPFixture(t, epOptions{})
-	var a, b wire.PayResponse
-	f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "a", "100"), &a)
-	f.call(t, miniPartner, pathPay, miniCashierPay(miniPartner, "b", "200"), &b)
-	var resp wire.InquiryPaymentResponse
-	f.call(t, miniPartner, pathInquiryPayment, wire.PaymentQuery{PartnerID: miniPartner, PaymentID: a.PaymentID, PaymentRequestID: "b"}, &resp)
-	if resp.PaymentID != a.PaymentID || resp.PaymentRequestID != "a" {
-		t.Fatalf("paymentId did not win: %+v", resp)
-	}
-	// A paymentId that does not exist does not fall back to the request id.
-	wantResult(t, f.call(t, miniPartner, pathInquiryPayment, wire.PaymentQuery{PartnerID: miniPartner, PaymentID: "nope", PaymentRequestID: "b"}, nil),
-		wire.StatusFail, wire.CodeOrderNotExist)
-}
-
 // TestOtherPartnersPaymentIsInvisible checks that inquiry, cancel and
 // refund of another partner's payment answer exactly as for a payment that
 // does not exist, and change nothing.

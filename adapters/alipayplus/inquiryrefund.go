@@ -8,7 +8,8 @@ import (
 // inquiryRefund is POST /v1/payments/inquiryRefund: S with the refund's
 // status (PROCESSING, SUCCESS or FAIL with its reason), or F
 // REFUND_NOT_EXIST (also for another partner's refund). The refund is
-// named by refundId or refundRequestId; refundId wins when both are given.
+// named by refundId or refundRequestId; when both are given they must name
+// the same refund, else F PARAM_ILLEGAL naming refundRequestId.
 // It changes nothing.
 func inquiryRefund(h *Handler, c *call) any {
 	def := refundQueryFor(c.partner)

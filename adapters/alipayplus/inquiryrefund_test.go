@@ -54,13 +54,6 @@ func TestInquiryRefundStatuses(t *testing.T) {
 		})
 	}
 
-	t.Run("refundId wins", func(t *testing.T) {
-		var resp wire.InquiryRefundResponse
-		f.call(t, miniPartner, pathInquiryRefund, wire.RefundQuery{PartnerID: miniPartner, RefundID: ok.RefundID, RefundRequestID: "flight"}, &resp)
-		if resp.RefundRequestID != "ok" {
-			t.Fatalf("answer %+v", resp)
-		}
-	})
 	t.Run("not found, and other partners' refunds", func(t *testing.T) {
 		missing, res := f.send(t, mini2Partner, pathInquiryRefund, mustJSON(t, wire.RefundQuery{PartnerID: mini2Partner, RefundID: "nothing"}, nil))
 		wantResult(t, res, wire.StatusFail, wire.CodeRefundNotExist)

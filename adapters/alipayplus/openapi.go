@@ -66,7 +66,7 @@ type openAPIOverlayText struct {
 // overlayValues fills the placeholders of the overlay's prose with the
 // defaults they name, so the prose states no limit of its own.
 var overlayValues = strings.NewReplacer(
-	"{DefaultMaxBodyBytes}", fmt.Sprintf("%d MiB", DefaultMaxBodyBytes>>20),
+	"{DefaultMaxBodyBytes}", fmt.Sprintf("%d KiB", DefaultMaxBodyBytes>>10),
 	"{DefaultMaxClockSkew}", durationWords(DefaultMaxClockSkew),
 	"{DefaultCancelWindow}", durationWords(engine.DefaultCancelWindow),
 	"{DefaultRefundWindow}", durationWords(engine.DefaultRefundWindow),

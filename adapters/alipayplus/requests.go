@@ -379,7 +379,7 @@ func eitherMember[T any](a, b member[T]) member[T] {
 // paymentQuery is the body of inquiryPayment and cancel.
 func paymentQuery(schema, title, doc string, partnerRequired bool) *request[engine.PaymentRef] {
 	id := textMember("paymentId", engine.MaxIDLength, func(r *engine.PaymentRef, s string) { r.PaymentID = s }).
-		plain().feeding(engine.FieldPaymentID).describe("The wallet's payment id; wins when both ids are given.")
+		plain().feeding(engine.FieldPaymentID).describe("The wallet's payment id. When paymentRequestId is given too, both must name the same payment (else PARAM_ILLEGAL).")
 	requestID := textMember("paymentRequestId", engine.MaxIDLength, func(r *engine.PaymentRef, s string) { r.RequestID = s }).
 		plain().feeding(engine.FieldRequestID).describe("The merchant's paymentRequestId.")
 	return newRequest(schema, title, doc,
@@ -397,7 +397,7 @@ func paymentQuery(schema, title, doc string, partnerRequired bool) *request[engi
 // the others are accepted and checked but not used.
 func refundRequest(schema, title, doc string, prof Profile) *request[engine.RefundRequest] {
 	id := textMember("paymentId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.PaymentID = s }).
-		plain().feeding(engine.FieldPaymentID).describe("The refunded payment by the wallet's id; wins when both ids are given.")
+		plain().feeding(engine.FieldPaymentID).describe("The refunded payment by the wallet's id. When paymentRequestId is given too, both must name the same payment (else PARAM_ILLEGAL).")
 	requestID := textMember("paymentRequestId", engine.MaxIDLength, func(r *engine.RefundRequest, s string) { r.PaymentRequestID = s }).
 		plain().feeding(engine.FieldPaymentRequestID).describe("The refunded payment by the merchant's paymentRequestId.")
 	extendInfo := extendInfoMember(func(r *engine.RefundRequest, s string) { r.ExtendInfo = s }).
@@ -436,7 +436,7 @@ func refundRequest(schema, title, doc string, prof Profile) *request[engine.Refu
 // refundQuery is the body of inquiryRefund.
 func refundQuery(schema, title, doc string, partnerRequired bool) *request[engine.RefundRef] {
 	id := textMember("refundId", engine.MaxIDLength, func(r *engine.RefundRef, s string) { r.RefundID = s }).
-		plain().feeding(engine.FieldRefundID).describe("The wallet's refund id; wins when both ids are given.")
+		plain().feeding(engine.FieldRefundID).describe("The wallet's refund id. When refundRequestId is given too, both must name the same refund (else PARAM_ILLEGAL).")
 	requestID := textMember("refundRequestId", engine.MaxIDLength, func(r *engine.RefundRef, s string) { r.RequestID = s }).
 		plain().feeding(engine.FieldRequestID).describe("The merchant's refundRequestId.")
 	return newRequest(schema, title, doc,

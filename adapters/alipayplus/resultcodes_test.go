@@ -340,6 +340,19 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 			c.s.send(c.ep, c.query(map[string]any{"paymentRequestId": "nothing"})),
 		}
 	},
+	"paymentId and paymentRequestId name different payments": func(c *rcCase) []oaAnswer {
+		x := c.paid("rc-1")
+		y := c.waiting("rc-2", "100")
+		if c.ep == "refund" {
+			both := c.refund("rc-r", x, "1")
+			both["paymentRequestId"] = "rc-2"
+			return []oaAnswer{c.s.send("refund", both)}
+		}
+		return []oaAnswer{
+			c.s.send(c.ep, c.query(map[string]any{"paymentId": x, "paymentRequestId": "rc-2"})),
+			c.s.send(c.ep, c.query(map[string]any{"paymentId": y, "paymentRequestId": "nothing"})),
+		}
+	},
 	"payment found": func(c *rcCase) []oaAnswer {
 		id := c.waiting("rc-1", "100")
 		return []oaAnswer{
@@ -412,6 +425,15 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 		return []oaAnswer{
 			c.s.send("inquiryRefund", c.query(map[string]any{"refundRequestId": "rc-r"})),
 			c.s.send("inquiryRefund", c.query(map[string]any{"refundId": r.str("refundId")})),
+		}
+	},
+	"refundId and refundRequestId name different refunds": func(c *rcCase) []oaAnswer {
+		id := c.paid("rc-1")
+		r := c.s.want("refund", c.refund("rc-r", id, "1"), wire.StatusSuccess, wire.CodeSuccess)
+		c.s.want("refund", c.refund("rc-r2", id, "1"), wire.StatusSuccess, wire.CodeSuccess)
+		return []oaAnswer{
+			c.s.send("inquiryRefund", c.query(map[string]any{"refundId": r.str("refundId"), "refundRequestId": "rc-r2"})),
+			c.s.send("inquiryRefund", c.query(map[string]any{"refundId": r.str("refundId"), "refundRequestId": "nothing"})),
 		}
 	},
 	"refund not found": func(c *rcCase) []oaAnswer {

@@ -1,6 +1,7 @@
 package alipayplus
 
 import (
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,8 +54,6 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 //   - Content-Type is absent or application/json with no charset or
 //     charset UTF-8 (on every line, when it is given on several), else
 //     MEDIA_TYPE_NOT_ACCEPTABLE, 415;
-//   - the body fits in Config.MaxBodyBytes, else PARAM_ILLEGAL, 413 (nothing
-//     is processed); a body that cannot be read is PARAM_ILLEGAL, 400;
 //   - exactly one Client-Id header, naming a configured partner, else
 //     INVALID_CLIENT (CLIENT_INVALID under /ams/api, Antom's name), 401;
 //   - exactly one Request-Time header, ISO 8601 with an offset or epoch
@@ -65,6 +64,10 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 //     INVALID_SIGNATURE, 401;
 //   - its keyVersion is one of the partner's key versions (no keyVersion:
 //     the partner's newest key), else KEY_NOT_FOUND, 401;
+//   - only then is the body read, once one of Config.MaxConcurrentBodies
+//     reading slots is free: it fits in Config.MaxBodyBytes, else
+//     PARAM_ILLEGAL, 413 (nothing is processed); a body that cannot be
+//     read is PARAM_ILLEGAL, 400;
 //   - the signature verifies over "POST <path>\n<Client-Id>.<Request-Time>.<body>"
 //     with the Request-Time header exactly as sent and the raw body, else
 //     INVALID_SIGNATURE, 401;
@@ -72,8 +75,10 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 //     else NO_INTERFACE_DEF, 404.
 //
 // Headers it does not name (an SDK's Key-Version, Agent-Token,
-// Sdk-Version, ...) are ignored. Every refusal is logged at info level with
-// the Client-Id header as sent.
+// Sdk-Version, ...) are ignored. Refusals are logged at info level with
+// the Client-Id header as sent, at most 5 a minute per known Client-Id
+// (and 5 for all unknown ones together); the rest are counted in one
+// warning line per Client-Id after the minute.
 //
 // Then the endpoint runs and its answer is sent with HTTP status 200,
 // whatever its result (Alipay+ answers business failures with 200 and the
@@ -82,7 +87,11 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 // HTTP status 500 and no details.
 //
 // Every answer, rejections included, is a JSON object with a "result"
-// member and is signed with Config.WalletKey: headers Client-Id
+// member and is signed with Config.WalletKey (a refusal by the transport
+// is signed once and the same signed answer, Response-Time included, is
+// sent again for up to 30 s; past a budget of fresh signatures for
+// refusals, 1,024 at once then 32 a second, a refusal goes out without a
+// Signature header): headers Client-Id
 // (Config.WalletClientID; an antom partner's own Client-Id once the request
 // named a known antom partner, see Partner.AnswerClientID), Response-Time
 // (ISO 8601) and Signature over "POST <path>\n<that Client-Id>.<Response-Time>.<body>" (with keyVersion
@@ -118,6 +127,7 @@ type exchange struct {
 	// (Handler.answerClientID).
 	answerClientID string
 	wroteHeader    bool
+	refused        bool      // the transport refused the request: its answer may be a cached one
 	start          time.Time // for Config.Observe
 	clientID       string    // once known, for Config.Observe
 }
@@ -126,10 +136,12 @@ type exchange struct {
 func (x *exchange) serve() (int, any) {
 	h, r := x.h, x.r
 	fail := func(rej *rejection) (int, any) {
-		// Every refusal is worth seeing: a merchant whose client the
-		// wallet refuses can only be helped from this line. The Client-Id
-		// is logged as sent (cut short), known or not.
-		h.cfg.Logger.InfoContext(r.Context(), "alipayplus: request rejected",
+		// A refusal is worth seeing: a merchant whose client the wallet
+		// refuses can only be helped from this line. The Client-Id is
+		// logged as sent (cut short), known or not; each Client-Id's
+		// lines are limited (rejectionLog).
+		x.refused = true
+		h.rejections.reject(r.Context(), x.clientID,
 			"path", r.URL.Path, "clientId", wire.Truncate(strings.Join(r.Header.Values("Client-Id"), ","), maxLoggedClientID),
 			"knownClient", x.clientID != "", "resultCode", rej.result.ResultCode, "reason", rej.result.ResultMessage)
 		if rej.status == http.StatusMethodNotAllowed {
@@ -152,56 +164,27 @@ func (x *exchange) serve() (int, any) {
 	if rej := checkMediaType(r.Header); rej != nil {
 		return fail(rej)
 	}
-	body, rej := readBody(x.w, r, h.cfg.MaxBodyBytes)
+	pe, rej := x.checkClient(antomPath)
 	if rej != nil {
 		return fail(rej)
 	}
-
-	// Antom names a bad Client-Id CLIENT_INVALID (seed 004); with no
-	// partner known yet, the path tells the dialect.
-	invalidClient := wire.CodeInvalidClient
-	if antomPath {
-		invalidClient = wire.CodeClientInvalid
-	}
-	cid, n := singleHeader(r.Header, "Client-Id")
-	switch {
-	case n == 0 || cid == "":
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, invalidClient, "Client-Id header is missing"))
-	case n > 1:
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, invalidClient, "Client-Id header is given more than once"))
-	}
-	pe, ok := h.byClient[cid]
-	if !ok {
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, invalidClient, "Client-Id is not known"))
-	}
-	x.clientID = cid
-
 	reqTime, rej := x.checkRequestTime()
 	if rej != nil {
 		return fail(rej)
 	}
-
-	sigValue, n := singleHeader(r.Header, "Signature")
-	switch {
-	case n == 0 || sigValue == "":
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "Signature header is missing"))
-	case n > 1:
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "Signature header is given more than once"))
+	sig, key, rej := x.checkSignatureHeader(pe)
+	if rej != nil {
+		return fail(rej)
 	}
-	sig, err := signing.ParseSignatureHeader(sigValue)
-	if err != nil {
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature,
-			"Signature header is malformed; want algorithm=RSA256, keyVersion=<version>, signature=<url-encoded base64>"))
+	// Only now, with every header in order, is the body read: a caller
+	// that has not named a partner and a well-formed signature holds no
+	// body memory, and reads wait for one of Config.MaxConcurrentBodies
+	// slots.
+	body, rej := h.readBody(x.w, r)
+	if rej != nil {
+		return fail(rej)
 	}
-	version := sig.KeyVersion
-	if version == "" {
-		version = pe.newestKey
-	}
-	key, ok := pe.partner.PublicKeys[version]
-	if !ok {
-		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeKeyNotFound, "no key with this keyVersion is registered for this Client-Id"))
-	}
-	if !signing.Verify(key, signing.SignedContent(http.MethodPost, x.signedPath, cid, reqTime, body), sig.Signature) {
+	if !signing.Verify(key, signing.SignedContent(http.MethodPost, x.signedPath, x.clientID, reqTime, body), sig.Signature) {
 		return fail(reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "signature verification failed"))
 	}
 
@@ -211,10 +194,59 @@ func (x *exchange) serve() (int, any) {
 
 	answer := ep(h, &call{ctx: r.Context(), partner: pe.partner, path: r.URL.Path, body: body})
 	if answer == nil {
-		h.cfg.Logger.Error("alipayplus: endpoint returned no answer", "path", r.URL.Path, "clientId", cid)
+		h.cfg.Logger.Error("alipayplus: endpoint returned no answer", "path", r.URL.Path, "clientId", x.clientID)
 		return http.StatusInternalServerError, transportAnswer{unknownException}
 	}
 	return http.StatusOK, answer
+}
+
+// checkClient returns the partner the one Client-Id header names. Antom
+// names a bad Client-Id CLIENT_INVALID (seed 004); with no partner known
+// yet, the path tells the dialect.
+func (x *exchange) checkClient(antomPath bool) (*partnerEntry, *rejection) {
+	invalidClient := wire.CodeInvalidClient
+	if antomPath {
+		invalidClient = wire.CodeClientInvalid
+	}
+	cid, n := singleHeader(x.r.Header, "Client-Id")
+	switch {
+	case n == 0 || cid == "":
+		return nil, reject(http.StatusUnauthorized, wire.StatusFail, invalidClient, "Client-Id header is missing")
+	case n > 1:
+		return nil, reject(http.StatusUnauthorized, wire.StatusFail, invalidClient, "Client-Id header is given more than once")
+	}
+	pe, ok := x.h.byClient[cid]
+	if !ok {
+		return nil, reject(http.StatusUnauthorized, wire.StatusFail, invalidClient, "Client-Id is not known")
+	}
+	x.clientID = cid
+	return pe, nil
+}
+
+// checkSignatureHeader returns the one well-formed Signature header and
+// the partner's key its keyVersion names (no keyVersion: the newest).
+func (x *exchange) checkSignatureHeader(pe *partnerEntry) (signing.SignatureHeader, *rsa.PublicKey, *rejection) {
+	sigValue, n := singleHeader(x.r.Header, "Signature")
+	switch {
+	case n == 0 || sigValue == "":
+		return signing.SignatureHeader{}, nil, reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "Signature header is missing")
+	case n > 1:
+		return signing.SignatureHeader{}, nil, reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature, "Signature header is given more than once")
+	}
+	sig, err := signing.ParseSignatureHeader(sigValue)
+	if err != nil {
+		return sig, nil, reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeInvalidSignature,
+			"Signature header is malformed; want algorithm=RSA256, keyVersion=<version>, signature=<url-encoded base64>")
+	}
+	version := sig.KeyVersion
+	if version == "" {
+		version = pe.newestKey
+	}
+	key, ok := pe.partner.PublicKeys[version]
+	if !ok {
+		return sig, nil, reject(http.StatusUnauthorized, wire.StatusFail, wire.CodeKeyNotFound, "no key with this keyVersion is registered for this Client-Id")
+	}
+	return sig, key, nil
 }
 
 // checkRequestTime returns the Request-Time header exactly as sent, once it
@@ -255,16 +287,30 @@ func (x *exchange) write(status int, answer any) {
 		body, _ = json.Marshal(transportAnswer{unknownException})
 	}
 	hdr := x.w.Header()
-	respTime := wire.FormatTime(h.now())
-	sig, err := signing.Sign(h.cfg.WalletKey, signing.SignedContent(http.MethodPost, x.signedPath, x.answerClientID, respTime, body))
-	if err != nil {
+	now := h.now()
+	respTime := wire.FormatTime(now)
+	sign := func(respTime string) (string, error) {
+		sig, err := signing.Sign(h.cfg.WalletKey, signing.SignedContent(http.MethodPost, x.signedPath, x.answerClientID, respTime, body))
+		if err != nil {
+			return "", err
+		}
+		return signing.SignatureHeader{KeyVersion: h.cfg.WalletKeyVersion, Signature: sig}.String(), nil
+	}
+	if x.refused && status != http.StatusInternalServerError {
+		var signature string
+		var signed bool
+		key := x.signedPath + "\x00" + x.answerClientID + "\x00" + strconv.Itoa(status) + "\x00" + string(body)
+		if respTime, signature, signed = h.refusals.headers(key, now, respTime, sign); signed {
+			hdr.Set("Signature", signature)
+		}
+	} else if signature, err := sign(respTime); err != nil {
 		// Cannot happen with a valid key; answer U unsigned rather than
 		// nothing at all.
 		h.cfg.Logger.Error("alipayplus: cannot sign the answer", "path", x.r.URL.Path, "error", err)
 		status = http.StatusInternalServerError
 		body, _ = json.Marshal(transportAnswer{unknownException})
 	} else {
-		hdr.Set("Signature", signing.SignatureHeader{KeyVersion: h.cfg.WalletKeyVersion, Signature: sig}.String())
+		hdr.Set("Signature", signature)
 	}
 	hdr.Set("Content-Type", "application/json; charset=UTF-8")
 	hdr.Set("Client-Id", x.answerClientID)
@@ -347,23 +393,43 @@ func isJSONUTF8(v string) bool {
 	return !ok || strings.EqualFold(cs, "utf-8")
 }
 
-// readBody reads the whole body, refusing more than max bytes.
-func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, *rejection) {
+// readBody reads the whole body, refusing more than Config.MaxBodyBytes,
+// once one of the Config.MaxConcurrentBodies reading slots is free (it
+// waits for one while r's context lasts): at most that many bodies are
+// being read at once, so bodies being read hold at most MaxBodyBytes
+// times MaxConcurrentBodies bytes, whatever the number of connections.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *rejection) {
+	limit := h.cfg.MaxBodyBytes
 	tooLarge := reject(http.StatusRequestEntityTooLarge, wire.StatusFail, wire.CodeParamIllegal,
-		"request body exceeds "+strconv.FormatInt(max, 10)+" bytes")
-	if r.ContentLength > max {
+		"request body exceeds "+strconv.FormatInt(limit, 10)+" bytes")
+	if r.ContentLength > limit {
 		return nil, tooLarge
 	}
-	if r.Body == nil {
+	if r.Body == nil || r.ContentLength == 0 {
 		return nil, nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	unreadable := reject(http.StatusBadRequest, wire.StatusFail, wire.CodeParamIllegal, "request body could not be read")
+	select {
+	case h.bodySlots <- struct{}{}:
+		defer func() { <-h.bodySlots }()
+	case <-r.Context().Done():
+		return nil, unreadable
+	}
+	in := http.MaxBytesReader(w, r.Body, limit)
+	var body []byte
+	var err error
+	if r.ContentLength > 0 { // net/http ends the body there: read it into its exact size
+		body = make([]byte, r.ContentLength)
+		_, err = io.ReadFull(in, body)
+	} else {
+		body, err = io.ReadAll(in)
+	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, tooLarge
 		}
-		return nil, reject(http.StatusBadRequest, wire.StatusFail, wire.CodeParamIllegal, "request body could not be read")
+		return nil, unreadable
 	}
 	return body, nil
 }

@@ -76,3 +76,21 @@ func TestPageEscapesHostileText(t *testing.T) {
 		require.Contains(t, body, escaped)
 	}
 }
+
+// TestPageShowsFormatCharactersByCode: a title with Unicode format
+// characters (a right-to-left override that would show "Tea 1.00" as
+// "00.1 aeT", a hidden byte-order mark) shows them as visible codes on the
+// pay page and the result page; emoji joined by U+200D stay joined.
+func TestPageShowsFormatCharactersByCode(t *testing.T) {
+	f := newFixture(t)
+	p := f.order(t, func(r *engine.PayRequest) {
+		r.OrderTitle, r.ReturnURL = "Tea \u202e1.00\u202c \ufeffx \U0001F469\u200d\U0001F4BB", ""
+	})
+	page := f.get(f.handler.URL(p.ID)).Body.String()
+	result := f.submit(t, p, "pay")
+	for _, body := range []string{page, result.Body.String()} {
+		// html/template writes "+" as "&#43;": the browser shows [U+202E].
+		require.Contains(t, body, "Tea [U&#43;202E]1.00[U&#43;202C] [U&#43;FEFF]x \U0001F469\u200d\U0001F4BB")
+		require.NotContains(t, body, "\u202e")
+	}
+}

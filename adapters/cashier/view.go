@@ -29,11 +29,11 @@ type view struct {
 
 // withPayment fills in what v shows about p.
 func (h *Handler) withPayment(v view, p engine.Payment) view {
-	v.Merchant = h.cfg.MerchantName(p.PartnerID)
+	v.Merchant = visibleText(h.cfg.MerchantName(p.PartnerID))
 	if v.Merchant == "" {
 		v.Merchant = p.PartnerID
 	}
-	v.OrderTitle = p.OrderTitle
+	v.OrderTitle = visibleText(p.OrderTitle)
 	if v.OrderTitle == "" {
 		v.OrderTitle = "Payment to " + v.Merchant
 	}

@@ -130,8 +130,8 @@ type PayResponse struct {
 }
 
 // PaymentQuery is the body of inquiryPayment and cancel: the payment is
-// named by PaymentID or PaymentRequestID (PaymentID wins when both are
-// given). PartnerID is required in the mini-program profile only;
+// named by PaymentID or PaymentRequestID; when both are given the wallet
+// requires them to name the same payment. PartnerID is required in the mini-program profile only;
 // MerchantAccountID is Antom's, checked and ignored by the wallet.
 type PaymentQuery struct {
 	PartnerID         string `json:"partnerId,omitempty"`

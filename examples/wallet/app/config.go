@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,16 +24,24 @@ import (
 // Config is the wallet server's configuration file (JSON). Paths in it
 // are relative to the file's folder. Unknown keys are ignored.
 type Config struct {
-	Listen      string          `json:"listen"`    // host:port to serve on
-	PublicURL   string          `json:"publicURL"` // how merchants and users reach this server
-	Store       string          `json:"store"`     // "sqlite:PATH" or "postgres://..."
-	Wallet      WalletConfig    `json:"wallet"`
-	Notify      NotifyConfig    `json:"notify"`
-	Partners    []PartnerConfig `json:"partners"`
-	Users       []UserConfig    `json:"users"`
-	CashierUser string          `json:"cashierUser"` // who pays on the cashier page
-	Cashier     CashierConfig   `json:"cashier"`
-	Worker      WorkerConfig    `json:"worker"`
+	Listen string `json:"listen"` // host:port to serve on
+	// OperatorListen, when set, is a second host:port that serves
+	// /metrics and /healthz for operators only; /metrics then leaves the
+	// API listener. Keep it on loopback or a private network.
+	OperatorListen string `json:"operatorListen"`
+	// MaxConnections caps the API listener's open connections (0:
+	// DefaultMaxConnections); further clients wait in the kernel's
+	// backlog until one closes.
+	MaxConnections int             `json:"maxConnections"`
+	PublicURL      string          `json:"publicURL"` // how merchants and users reach this server
+	Store          string          `json:"store"`     // "sqlite:PATH" or "postgres://..."
+	Wallet         WalletConfig    `json:"wallet"`
+	Notify         NotifyConfig    `json:"notify"`
+	Partners       []PartnerConfig `json:"partners"`
+	Users          []UserConfig    `json:"users"`
+	CashierUser    string          `json:"cashierUser"` // who pays on the cashier page
+	Cashier        CashierConfig   `json:"cashier"`
+	Worker         WorkerConfig    `json:"worker"`
 
 	dir       string // the config file's folder
 	storeBase string // folder a relative sqlite path is resolved in; "" means dir
@@ -62,8 +71,24 @@ type NotifyConfig struct {
 	// AllowHosts lists notify URL hosts (names or IPs) that may be
 	// loopback or private, which are refused otherwise.
 	AllowHosts []string `json:"allowHosts"`
-	// AllowCIDRs lists address ranges allowed likewise.
+	// AllowCIDRs lists address ranges allowed likewise, as written by
+	// netip.ParsePrefix ("10.0.0.0/8", "fd00::/8"; no leading zeros).
 	AllowCIDRs []string `json:"allowCIDRs"`
+}
+
+// allowPrefixes parses AllowCIDRs: the one parser both the configuration
+// check and the notifier use, so a range is either refused at start with
+// the key named or used as written.
+func (n *NotifyConfig) allowPrefixes() ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(n.AllowCIDRs))
+	for i, cidr := range n.AllowCIDRs {
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			return nil, problem(fmt.Sprintf("notify.allowCIDRs[%d]", i), "want an address range such as \"10.0.0.0/8\" (no leading zeros, no spaces), got %q", cidr)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // CashierConfig tunes the cashier page.
@@ -174,6 +199,12 @@ func (c *Config) Check() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return problem("listen", "want host:port, got %q", c.Listen)
 	}
+	if _, _, err := net.SplitHostPort(c.OperatorListen); c.OperatorListen != "" && err != nil {
+		return problem("operatorListen", "want host:port, got %q", c.OperatorListen)
+	}
+	if c.MaxConnections < 0 {
+		return problem("maxConnections", "must not be negative, got %d", c.MaxConnections)
+	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" && !c.publicURLFollowsListen() {
 		return problem("publicURL", "want an absolute http(s) URL, got %q", c.PublicURL)
 	}
@@ -186,10 +217,8 @@ func (c *Config) Check() error {
 	if _, err := c.walletKey(); err != nil {
 		return err
 	}
-	for i, cidr := range c.Notify.AllowCIDRs {
-		if _, _, err := net.ParseCIDR(cidr); err != nil {
-			return problem(fmt.Sprintf("notify.allowCIDRs[%d]", i), "not a CIDR range: %q", cidr)
-		}
+	if _, err := c.Notify.allowPrefixes(); err != nil {
+		return err
 	}
 	if len(c.Partners) == 0 {
 		return problem("partners", "at least one partner is required")

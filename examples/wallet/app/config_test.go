@@ -60,7 +60,12 @@ func TestBadConfigurationNamesTheKey(t *testing.T) {
 		{"partner keys", func(c map[string]any) { partner(c)["publicKeys"] = map[string]any{} }, "config: partners[0].publicKeys: at least one key version is required"},
 		{"partner key file", func(c map[string]any) { partner(c)["publicKeys"] = map[string]any{"2": "gone.pem"} }, `config: partners[0].publicKeys["2"]: open `},
 		{"partner twice", func(c map[string]any) { c["partners"] = append(c["partners"].([]any), partner(c)) }, `config: partners[1].partnerId: "P000000000000001demo" is listed twice`},
-		{"notify CIDR", func(c map[string]any) { c["notify"] = map[string]any{"allowCIDRs": []any{"10.0.0.0/33"}} }, `config: notify.allowCIDRs[0]: not a CIDR range: "10.0.0.0/33"`},
+		{"notify CIDR", func(c map[string]any) { c["notify"] = map[string]any{"allowCIDRs": []any{"10.0.0.0/33"}} }, `config: notify.allowCIDRs[0]: want an address range such as "10.0.0.0/8" (no leading zeros, no spaces), got "10.0.0.0/33"`},
+		// net.ParseCIDR took this one and netip.ParsePrefix, which the
+		// notifier used, dropped it silently: one parser now refuses it.
+		{"notify CIDR with a leading zero", func(c map[string]any) { c["notify"] = map[string]any{"allowCIDRs": []any{"127.0.0.0/08"}} }, `config: notify.allowCIDRs[0]: want an address range such as "10.0.0.0/8" (no leading zeros, no spaces), got "127.0.0.0/08"`},
+		{"operator listen", func(c map[string]any) { c["operatorListen"] = "9090" }, `config: operatorListen: want host:port, got "9090"`},
+		{"max connections", func(c map[string]any) { c["maxConnections"] = -1 }, `config: maxConnections: must not be negative, got -1`},
 		{"user id", func(c map[string]any) { user(c, 1)["userId"] = "" }, "config: users[1].userId: is required"},
 		{"user twice", func(c map[string]any) { user(c, 1)["userId"] = "alice" }, `config: users[1].userId: "alice" is listed twice`},
 		{"balance currency", func(c map[string]any) { user(c, 0)["balances"] = map[string]any{"XYZ": "1"} }, `config: users[0].balances["XYZ"]: "XYZ" is not an ISO 4217 currency code`},

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/store"
 )
 
@@ -52,7 +53,7 @@ func showPayment(ctx context.Context, st store.Store, args []string, out io.Writ
 	fmt.Fprintf(tw, "payment\t%s\n", p.ID)
 	fmt.Fprintf(tw, "partner / request\t%s / %s\n", p.PartnerID, p.RequestID)
 	fmt.Fprintf(tw, "status\t%s %s\n", p.Status, p.FailReason)
-	fmt.Fprintf(tw, "amount\t%s %d (refunded %d, held %d)\n", p.Currency, p.Amount, p.RefundedAmount, p.HeldAmount)
+	fmt.Fprintf(tw, "amount\t%s (refunded %s, held %s)\n", money(p.Currency, p.Amount), money(p.Currency, p.RefundedAmount), money(p.Currency, p.HeldAmount))
 	fmt.Fprintf(tw, "scenario / user\t%s / %s\n", p.Scenario, p.UserID)
 	fmt.Fprintf(tw, "created / expires\t%s / %s\n", stamp(p.CreatedAt), stamp(p.ExpiresAt))
 	if p.PendingOp != "" {
@@ -60,7 +61,7 @@ func showPayment(ctx context.Context, st store.Store, args []string, out io.Writ
 	}
 	_ = tw.Flush()
 	for _, r := range snap.Refunds {
-		fmt.Fprintf(out, "refund %s (request %s): %s %d %s\n", r.ID, r.RequestID, r.Currency, r.Amount, r.Status)
+		fmt.Fprintf(out, "refund %s (request %s): %s %s\n", r.ID, r.RequestID, money(r.Currency, r.Amount), r.Status)
 	}
 	events, err := st.History(ctx, p.ID)
 	if err != nil {
@@ -149,14 +150,14 @@ func unknownOutcomes(ctx context.Context, st store.Store, args []string, out io.
 		}
 		p := snap.Payment
 		if c.RefundID == "" {
-			fmt.Fprintf(out, "payment %s: %s %s of %s %d, checked %d times, next %s\n",
-				p.ID, p.PendingOp, p.OpID, p.Currency, p.Amount, p.CheckAttempts, stamp(p.NextCheckAt))
+			fmt.Fprintf(out, "payment %s: %s %s of %s, checked %d times, next %s\n",
+				p.ID, p.PendingOp, p.OpID, money(p.Currency, p.Amount), p.CheckAttempts, stamp(p.NextCheckAt))
 			continue
 		}
 		for _, r := range snap.Refunds {
 			if r.ID == c.RefundID {
-				fmt.Fprintf(out, "refund %s of payment %s: credit of %s %d, checked %d times, next %s\n",
-					r.ID, p.ID, r.Currency, r.Amount, r.CheckAttempts, stamp(r.NextCheckAt))
+				fmt.Fprintf(out, "refund %s of payment %s: credit of %s, checked %d times, next %s\n",
+					r.ID, p.ID, money(r.Currency, r.Amount), r.CheckAttempts, stamp(r.NextCheckAt))
 			}
 		}
 	}
@@ -184,4 +185,10 @@ func stamp(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// money writes an amount of minor units in major units with its currency,
+// as people read it: "10.00 USD", "1000 JPY".
+func money(currency string, minor int64) string {
+	return engine.Money{Currency: currency, Minor: minor}.String()
 }

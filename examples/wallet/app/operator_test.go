@@ -35,7 +35,7 @@ func TestOperatorCommands(t *testing.T) {
 	shown := operate("payment", pay.PaymentID)
 	assert.Contains(t, shown, "payment            "+pay.PaymentID)
 	assert.Contains(t, shown, "SUCCESS")
-	assert.Contains(t, shown, "USD 700 (refunded 0, held 0)")
+	assert.Contains(t, shown, "7.00 USD (refunded 0.00 USD, held 0.00 USD)")
 	assert.Contains(t, shown, "history:")
 	assert.Contains(t, shown, "-> SUCCESS")
 	assert.Contains(t, shown, "to http://127.0.0.1:1/notify")

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paystate/paystate/adapters/alipayplus"
 	"github.com/paystate/paystate/adapters/alipayplus/client"
 	"github.com/paystate/paystate/adapters/alipayplus/notify"
 	"github.com/paystate/paystate/adapters/alipayplus/signing"
@@ -216,12 +217,12 @@ func TestSweepOversizedAndNestedBodies(t *testing.T) {
 	// decoder does not know: shallow, it is ignored and the pay goes
 	// through; past the decoder's depth limit, PARAM_ILLEGAL and nothing
 	// stored.
-	for depth, want := range map[int]string{100: wire.StatusSuccess, 20_000: wire.StatusFail, 400_000: wire.StatusFail} {
+	for depth, want := range map[int]string{100: wire.StatusSuccess, 20_000: wire.StatusFail, 120_000: wire.StatusFail} {
 		requestID := fmt.Sprintf("deep-%d", depth)
 		nested := []byte(fmt.Sprintf(`{"partnerId":%q,"paymentRequestId":%q,"paymentOrderTitle":"Beans",`+
 			`"paymentAmount":{"currency":"USD","value":"100"},"paymentFactor":{"isAgreementPay":true},"paymentAuthCode":%q,"x":%s1%s}`,
 			demoPartnerID, requestID, demoAliceToken, strings.Repeat("[", depth), strings.Repeat("]", depth)))
-		require.Less(t, len(nested), 1<<20)
+		require.Less(t, len(nested), alipayplus.DefaultMaxBodyBytes)
 		status, res := rawPost(t, w, wire.PathPay, nested, signed(t, w, nested, time.Time{}, nil))
 		assert.Equal(t, want, res.ResultStatus, "depth %d: %+v", depth, res)
 		assert.Equal(t, http.StatusOK, status, "depth %d", depth)

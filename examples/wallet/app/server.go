@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"sync"
 	"time"
 
@@ -30,7 +29,9 @@ type Server struct {
 	ledger  *ledger.Ledger
 	worker  *worker.Worker
 	handler http.Handler
-	closers []func()
+	// operator serves /metrics and /healthz on Config.OperatorListen.
+	operator http.Handler
+	closers  []func()
 }
 
 // New opens the store and the ledger of cfg (migrating both), seeds the
@@ -91,8 +92,12 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	}
 	// The notifier's own timeout follows the worker's attempt timeout when
 	// one is configured (zero keeps the notifier's default).
+	allowCIDRs, err := cfg.Notify.allowPrefixes()
+	if err != nil {
+		return nil, err
+	}
 	notifier, err := notify.New(apiCfg, notify.Options{
-		AllowHosts: cfg.Notify.AllowHosts, AllowCIDRs: cidrs(cfg.Notify.AllowCIDRs), Timeout: tuning[1],
+		AllowHosts: cfg.Notify.AllowHosts, AllowCIDRs: allowCIDRs, Timeout: tuning[1],
 	})
 	if err != nil {
 		return nil, err
@@ -112,16 +117,27 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	mux.Handle("/v1/payments/", api)
 	mux.Handle("/ams/api/v1/payments/", api)
 	mux.Handle(cash.Prefix(), cash)
-	mux.Handle("GET /metrics", metrics)
+	if cfg.OperatorListen == "" {
+		mux.Handle("GET /metrics", metrics) // no operator listener: the demo's single port
+	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /{$}", s.home)
 	s.handler = mux
+	operator := http.NewServeMux()
+	operator.Handle("GET /metrics", metrics)
+	operator.HandleFunc("GET /healthz", s.healthz)
+	s.operator = operator
 	ok = true
 	return s, nil
 }
 
-// Handler serves everything the wallet answers over HTTP.
+// Handler serves everything the wallet answers to merchants and users
+// over HTTP (and /metrics, when no operator listener is configured).
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// Operator serves what Config.OperatorListen answers: /metrics and
+// /healthz.
+func (s *Server) Operator() http.Handler { return s.operator }
 
 // Engine is the server's engine, for tools and tests in this process.
 func (s *Server) Engine() *engine.Engine { return s.engine }
@@ -129,15 +145,15 @@ func (s *Server) Engine() *engine.Engine { return s.engine }
 // Run serves on ln and runs the worker until ctx is done, then shuts down
 // gracefully: it stops accepting, lets requests in flight finish (at most
 // 10 s), stops the worker (sends in flight are recorded) and returns.
+// ln is capped at Config.MaxConnections open connections, and every
+// connection is bounded in time and header size (newHTTPServer).
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	maxConns := s.cfg.MaxConnections
+	if maxConns == 0 {
+		maxConns = DefaultMaxConnections
 	}
+	ln = limitListen(ln, maxConns)
+	srv := newHTTPServer(s.handler, s.logger)
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- s.worker.Run(workCtx) }()
@@ -209,6 +225,15 @@ func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer,
 		return err
 	}
 	defer s.Close()
+	if cfg.OperatorListen != "" {
+		opLn, err := net.Listen("tcp", cfg.OperatorListen)
+		if err != nil {
+			return fmt.Errorf("listen for operators: %w", err)
+		}
+		stopOperator := serveOperator(s.operator, opLn, s.logger)
+		defer stopOperator()
+		fmt.Fprintf(out, "paystate operator endpoints (/metrics, /healthz) on http://%s\n", opLn.Addr())
+	}
 	if ready != nil {
 		if err := ready(cfg); err != nil {
 			return err
@@ -250,14 +275,4 @@ func localURL(addr string) string {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port)
-}
-
-func cidrs(in []string) []netip.Prefix {
-	var out []netip.Prefix
-	for _, c := range in {
-		if p, err := netip.ParsePrefix(c); err == nil {
-			out = append(out, p)
-		}
-	}
-	return out
 }
