@@ -20,7 +20,8 @@ func (e *Engine) locate(ctx context.Context, ref PaymentRef) (store.Snapshot, er
 // its request id must name one payment of the partner: when the two
 // disagree (they name two payments, or only one of them names any) the
 // answer is CodeParamIllegal on requestField, so no command acts on a
-// payment the merchant may not have meant (decision 87); when neither names one it is CodePaymentNotFound.
+// payment the merchant may not have meant (decision 87); when neither
+// names one it is CodePaymentNotFound.
 func (e *Engine) locateNamed(ctx context.Context, ref PaymentRef, requestField Field) (store.Snapshot, error) {
 	if ref.PaymentID == "" {
 		return e.paymentByRequest(ctx, ref.PartnerID, ref.RequestID)

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// How the transport signs its own refusals (decision 88): a request refused before it proved who sent it must not cost an
-// RSA signature each time, so refusals are signed once and the signed
+// How the transport signs its own refusals (decision 88): a request
+// refused before it proved who sent it must not cost an RSA signature
+// each time, so refusals are signed once and the signed
 // answer is reused while it is fresh; new refusals beyond a small signing
 // budget go out unsigned.
 const (

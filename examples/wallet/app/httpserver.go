@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// Bounds of every connection the wallet serves (decision 90): a client that sends slowly, or not at all, is cut off.
+// Bounds of every connection the wallet serves (decision 90): a client
+// that sends slowly, or not at all, is cut off.
 const (
 	// readHeaderTimeout bounds the request line and headers.
 	readHeaderTimeout = 5 * time.Second
