@@ -92,6 +92,15 @@ func BenchmarkClaimOutbox(b *testing.B) {
 		})
 }
 
+// BenchmarkRefundHistory measures a refund and an inquiry of a payment
+// with no earlier refund beside one with -bench.refunds of them
+// (storebench.RefundHistory), in -bench.rounds interleaved rounds.
+func BenchmarkRefundHistory(b *testing.B) {
+	storebench.RefundHistory(b, *benchRounds, *benchRefunds, openEmpty(b))
+}
+
+var benchRefunds = flag.Int("bench.refunds", 4000, "earlier refunds of the payment in BenchmarkRefundHistory")
+
 // storedName names the seeded target: stored=1M, unless -bench.seed says
 // otherwise.
 func storedName() string {
