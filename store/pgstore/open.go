@@ -21,6 +21,17 @@ type Options struct {
 	// deployment, or each test, its own schema to keep them apart in one
 	// database.
 	Schema string
+	// SeparateCommits runs every Commit in a transaction of its own. By
+	// default concurrent Commits of one Store share transactions (up to
+	// 32 Changes each, every Change in a savepoint of its own, so that one
+	// failing fails alone): at 32 concurrent payment lifecycles that
+	// commits several times as many Changes per second (see the
+	// "PostgreSQL commit batching" benchmark in docs/benchmarks.md), and a
+	// Commit that runs alone costs the same either way. The one difference
+	// a caller can see is that when a shared COMMIT's outcome is unknown
+	// (the connection broke during it) every Commit in it returns that
+	// unknown outcome.
+	SeparateCommits bool
 }
 
 // withDefaults returns o with its zero values replaced by the defaults.
@@ -39,6 +50,9 @@ type Store struct {
 	ownsPool bool // Close closes pool: Open created it
 	schema   string
 	q        queries
+
+	separateCommits bool     // Options.SeparateCommits
+	batch           *batcher // the queue of concurrent Commits
 }
 
 // Open creates a connection pool for dsn (a libpq-style URL or keyword/value
@@ -110,7 +124,8 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	if err := migrate(ctx, pool, opts.Schema); err != nil {
 		return nil, err
 	}
-	return &Store{pool: pool, schema: opts.Schema, q: newQueries(opts.Schema)}, nil
+	return &Store{pool: pool, schema: opts.Schema, q: newQueries(opts.Schema),
+		separateCommits: opts.SeparateCommits, batch: newBatcher()}, nil
 }
 
 // Close closes the pool when Open created it; a pool passed to New is left
