@@ -99,23 +99,16 @@ func (s *Store) applyShared(ctx context.Context, batch []*pendingCommit) []error
 	// rolls back whatever a failure below left uncommitted.
 	defer conn.Release()
 
-	r := s.sendRound(ctx, conn, nil, batch, 0)
-	tx := r.tx
-	for r.broken == nil && r.failed >= 0 {
-		answers[r.failed] = r.why
-		// Undo the failed Change and everything sent after it. On its
-		// own, in the simple protocol (pgx sends a statement without
-		// arguments so): in a round, pgx would first prepare statements
-		// it has not cached, which an aborted transaction refuses.
-		if _, err := tx.Exec(ctx, rollbackTo[r.failed]); err != nil {
-			r.broken = err
-			break
-		}
-		if r.failed+1 == len(batch) {
-			r.failed = -1
-			break
-		}
-		r = s.sendRound(ctx, conn, tx, batch, r.failed+1)
+	// Optimistically first: every Change without a savepoint, which
+	// saves the server a subtransaction per Change. When one of them
+	// fails, everything is rolled back and the batch goes again, each
+	// Change in its savepoint.
+	s.commitTxs.Add(1)
+	r := s.sendRound(ctx, conn, nil, batch, 0, false)
+	if r.broken != nil || r.failed >= 0 {
+		_ = r.tx.Rollback(ctx)
+		s.commitTxs.Add(1)
+		r = s.applyIsolated(ctx, conn, batch, answers)
 	}
 	if r.broken != nil {
 		// Nothing of this transaction can commit any more: COMMIT was
@@ -126,7 +119,7 @@ func (s *Store) applyShared(ctx context.Context, batch []*pendingCommit) []error
 					batch[i].c.Payment.ID, r.broken)
 			}
 		}
-		_ = tx.Rollback(ctx)
+		_ = r.tx.Rollback(ctx)
 		return answers
 	}
 
@@ -137,10 +130,10 @@ func (s *Store) applyShared(ctx context.Context, batch []*pendingCommit) []error
 		}
 	}
 	if applied == 0 {
-		_ = tx.Rollback(ctx)
+		_ = r.tx.Rollback(ctx)
 		return answers
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := r.tx.Commit(ctx); err != nil {
 		for i, a := range answers {
 			if a == nil {
 				answers[i] = fmt.Errorf("pgstore: commit %q: outcome unknown, the COMMIT of the transaction it shared failed: %w",
@@ -151,6 +144,32 @@ func (s *Store) applyShared(ctx context.Context, batch []*pendingCommit) []error
 	return answers
 }
 
+// applyIsolated begins a transaction on conn and applies batch in it,
+// each Change in its own savepoint, in as many rounds as Changes fail. It
+// sets the answer of every Change that failed and returns the last round:
+// its tx is the transaction, open, with every other Change applied, unless
+// broken is set.
+func (s *Store) applyIsolated(ctx context.Context, conn *pgxpool.Conn, batch []*pendingCommit, answers []error) roundResult {
+	r := s.sendRound(ctx, conn, nil, batch, 0, true)
+	for r.broken == nil && r.failed >= 0 {
+		answers[r.failed] = r.why
+		// Undo the failed Change and everything sent after it. On its
+		// own, in the simple protocol (pgx sends a statement without
+		// arguments so): in a round, pgx would first prepare statements
+		// it has not cached, which an aborted transaction refuses.
+		if _, err := r.tx.Exec(ctx, rollbackTo[r.failed]); err != nil {
+			r.broken = err
+			break
+		}
+		if r.failed+1 == len(batch) {
+			r.failed = -1
+			break
+		}
+		r = s.sendRound(ctx, conn, r.tx, batch, r.failed+1, true)
+	}
+	return r
+}
+
 // roundResult is the outcome of one round of a shared transaction.
 type roundResult struct {
 	tx     pgx.Tx // the transaction, begun by the first round
@@ -159,12 +178,13 @@ type roundResult struct {
 	broken error  // set when the transaction cannot go on
 }
 
-// sendRound sends, in one pipeline, BEGIN when tx is nil, then the
-// savepoint and writes of every Change of batch from index from on, and
-// reports the first Change that failed.
-// Every Change before it is applied (inside the transaction); it and the
-// ones after it are not.
-func (s *Store) sendRound(ctx context.Context, conn *pgxpool.Conn, tx pgx.Tx, batch []*pendingCommit, from int) roundResult {
+// sendRound sends, in one pipeline, BEGIN when tx is nil, then the writes
+// of every Change of batch from index from on, each after its savepoint
+// when savepoints is set, and reports the first Change that failed. With
+// savepoints, every Change before it is applied (inside the transaction)
+// and it and the ones after it are not; without, the transaction can only
+// be rolled back.
+func (s *Store) sendRound(ctx context.Context, conn *pgxpool.Conn, tx pgx.Tx, batch []*pendingCommit, from int, savepoints bool) roundResult {
 	b := &pgx.Batch{}
 	owners := []int{} // the Change each queued statement belongs to
 	if tx == nil {
@@ -176,7 +196,9 @@ func (s *Store) sendRound(ctx context.Context, conn *pgxpool.Conn, tx pgx.Tx, ba
 	for i := from; i < len(batch); i++ {
 		c := batch[i].c
 		writes[i].paymentID = c.Payment.ID
-		b.Queue(savepoint[i])
+		if savepoints {
+			b.Queue(savepoint[i])
+		}
 		s.queueWrites(b, c, &writes[i])
 		for len(owners) < b.Len() {
 			owners = append(owners, i)

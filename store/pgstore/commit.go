@@ -44,6 +44,7 @@ func (s *Store) Commit(ctx context.Context, c store.Change) error {
 // BEGIN and every write go out as one pipelined batch, then COMMIT (or
 // ROLLBACK).
 func (s *Store) commitAlone(ctx context.Context, c *store.Change) error {
+	s.commitTxs.Add(1)
 	w := &commitWrites{paymentID: c.Payment.ID}
 	b := &pgx.Batch{}
 	// READ COMMITTED whatever the server's default: the version guard

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -51,8 +52,9 @@ type Store struct {
 	schema   string
 	q        queries
 
-	separateCommits bool     // Options.SeparateCommits
-	batch           *batcher // the queue of concurrent Commits
+	separateCommits bool         // Options.SeparateCommits
+	batch           *batcher     // the queue of concurrent Commits
+	commitTxs       atomic.Int64 // transactions Commit has begun, for benchmarks
 }
 
 // Open creates a connection pool for dsn (a libpq-style URL or keyword/value
