@@ -133,6 +133,9 @@ func (s *Store) applyShared(ctx context.Context, batch []*pendingCommit) []error
 		_ = r.tx.Rollback(ctx)
 		return answers
 	}
+	if s.beforeSharedCommit != nil {
+		s.beforeSharedCommit(conn.Conn().PgConn().PID())
+	}
 	if err := r.tx.Commit(ctx); err != nil {
 		for i, a := range answers {
 			if a == nil {

@@ -55,6 +55,8 @@ type Store struct {
 	separateCommits bool         // Options.SeparateCommits
 	batch           *batcher     // the queue of concurrent Commits
 	commitTxs       atomic.Int64 // transactions Commit has begun, for benchmarks
+
+	beforeSharedCommit func(backendPID uint32) // tests only: called before a shared COMMIT
 }
 
 // Open creates a connection pool for dsn (a libpq-style URL or keyword/value
