@@ -10,15 +10,18 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// A shared transaction applies the Changes of a batch in order, each
-// after a savepoint of its own, all in one pipeline: one round trip for
-// BEGIN and every write of every Change, one for COMMIT. The savepoints
-// are nested (none is released), so that when Change k fails, on a guard
-// that matched no row or on an error of the server, ROLLBACK TO its
-// savepoint undoes k and everything sent after it in one statement; the
-// Changes after k then go out again in another round, on top of those
-// before k. A batch in which nothing fails costs its two round trips; each
-// failure adds two (the rollback, the next round).
+// A shared transaction applies the Changes of a batch in order, all in
+// one pipeline: one round trip for BEGIN and every write of every Change,
+// one for COMMIT. The first attempt sends the Changes without savepoints
+// (a savepoint is a subtransaction: work for the server), which is right
+// as long as none of them fails. When one does, that transaction is
+// rolled back and the batch goes again, each Change after a savepoint of
+// its own. These savepoints are nested (none is released), so that when
+// Change k fails, on a guard that matched no row or on an error of the
+// server, ROLLBACK TO its savepoint undoes k and everything sent after it
+// in one statement; the Changes after k then go out again in another
+// round, on top of those before k. Each failure thus costs two more round
+// trips (the rollback, the next round).
 
 // savepoint and rollbackTo are the statements that open and undo the
 // savepoint of the Change at index i of a batch.
