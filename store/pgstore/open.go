@@ -23,16 +23,14 @@ type Options struct {
 	// database.
 	Schema string
 	// SeparateCommits runs every Commit in a transaction of its own. By
-	// default concurrent Commits of one Store share transactions (up to
-	// 32 Changes each, every Change in a savepoint of its own, so that one
-	// failing fails alone): at 32 concurrent payment lifecycles that
-	// took about half the CPU per lifecycle and ran 1.6 times as many per
-	// second (see "PostgreSQL commit batching" in docs/benchmarks.md), and
-	// a Commit that runs alone takes the same path either way. The one
-	// difference
-	// a caller can see is that when a shared COMMIT's outcome is unknown
-	// (the connection broke during it) every Commit in it returns that
-	// unknown outcome.
+	// default concurrent Commits of one Store share transactions (up to 32
+	// Changes each, a failing one undone alone: see the package doc): at
+	// 32 concurrent payment lifecycles that took about half the CPU per
+	// lifecycle and ran 1.6 times as many per second (see "PostgreSQL
+	// commit batching" in docs/benchmarks.md), and a Commit that runs alone
+	// takes the same path either way. The one difference a caller can see
+	// is that when a shared COMMIT's outcome is unknown (the connection
+	// broke during it) every Commit in it returns that unknown outcome.
 	SeparateCommits bool
 }
 
