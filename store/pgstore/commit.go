@@ -10,22 +10,28 @@ import (
 	"github.com/paystate/paystate/store"
 )
 
-// Commit applies c in one transaction, as documented on
-// store.PaymentStore and store.Change. A c that breaks a rule of c.Validate
-// is refused with its error before anything is sent. Otherwise a created
-// payment is inserted, an updated one is replaced only while its stored
-// version is c.ExpectedVersion (store.ErrConflict otherwise), and the
-// refunds, events and outbox messages of c are written with it. A taken id
-// or request key is store.ErrAlreadyExists. On any error the transaction is
-// rolled back and nothing of c is applied.
+// Commit applies c atomically, as documented on store.PaymentStore and
+// store.Change. A c that breaks a rule of c.Validate is refused with its
+// error before anything is sent. Otherwise a created payment is inserted,
+// an updated one is replaced only while its stored version is
+// c.ExpectedVersion (store.ErrConflict otherwise), and the refunds, events
+// and outbox messages of c are written with it. A taken id or request key
+// is store.ErrAlreadyExists. On any error nothing of c is applied, except
+// that an error which matches none of the store's sentinels may also mean
+// that the outcome is unknown (the connection broke while COMMIT was on
+// its way): reload to learn it. On success c is committed before Commit
+// returns.
 //
-// The whole transaction costs two round trips: BEGIN and every write go out
-// as one pipelined batch, then COMMIT (or ROLLBACK).
+// Concurrent Commits of one Store share transactions (see batch.go) unless
+// Options.SeparateCommits is set; each still succeeds or fails on its own.
+// A Commit whose ctx ends while it waits in the queue is withdrawn and
+// returns ctx's error; once its transaction has started it waits for the
+// outcome.
 //
-// A transaction refused because its connection's server takes no writes
-// (a standby after a failover) applied nothing: Commit then drops the
-// pool's connections and tries once more on a new one (see
-// ConfigureFailover), and returns the error if that fails too.
+// A Commit refused because its connection's server takes no writes (a
+// standby after a failover) applied nothing: Commit then drops the pool's
+// connections and tries once more on a new one (see ConfigureFailover), and
+// returns the error if that fails too.
 func (s *Store) Commit(ctx context.Context, c store.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -33,22 +39,61 @@ func (s *Store) Commit(ctx context.Context, c store.Change) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	err := s.commitOnce(ctx, &c)
+	err := s.commitRouted(ctx, &c)
 	if err != nil && s.refusedAsReadOnly(err) {
-		err = s.commitOnce(ctx, &c)
+		err = s.commitRouted(ctx, &c)
 		s.refusedAsReadOnly(err)
 	}
 	return err
 }
 
-// commitOnce is one attempt of Commit, on one connection.
-func (s *Store) commitOnce(ctx context.Context, c *store.Change) error {
-	p := &c.Payment
-	w := &commitWrites{paymentID: p.ID}
+// commitRouted is one attempt of Commit: in a transaction of its own, or
+// queued to share one.
+func (s *Store) commitRouted(ctx context.Context, c *store.Change) error {
+	if s.separateCommits {
+		return s.commitAlone(ctx, c)
+	}
+	return s.commitQueued(ctx, c)
+}
+
+// commitAlone applies c in a transaction of its own, in two round trips:
+// BEGIN and every write go out as one pipelined batch, then COMMIT (or
+// ROLLBACK).
+func (s *Store) commitAlone(ctx context.Context, c *store.Change) error {
+	s.commitTxs.Add(1)
+	w := &commitWrites{paymentID: c.Payment.ID}
 	b := &pgx.Batch{}
 	// READ COMMITTED whatever the server's default: the version guard
 	// relies on UPDATE re-checking a row another transaction just changed.
 	b.BeginTx(pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	s.queueWrites(b, c, w)
+
+	br := s.pool.SendBatch(ctx, b)
+	tx := br.Tx()
+	err := br.Close()
+	if err == nil {
+		err = w.refused
+	}
+	if err != nil {
+		// When the rollback cannot be sent (a cancelled ctx, a broken
+		// connection) pgx closes the connection, the pool discards it and
+		// the server rolls the transaction back.
+		_ = tx.Rollback(ctx)
+		if w.refused != nil {
+			return w.refused // decided on the guard, whatever failed after it
+		}
+		return commitError(c.Payment.ID, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return commitError(c.Payment.ID, err)
+	}
+	return nil
+}
+
+// queueWrites queues every write of c on b, with w checking the guarded
+// updates as their results arrive.
+func (s *Store) queueWrites(b *pgx.Batch, c *store.Change, w *commitWrites) {
+	p := &c.Payment
 	if c.ExpectedVersion == 0 {
 		b.Queue(s.q.insertPayment, paymentValues(p)...)
 	} else {
@@ -69,27 +114,6 @@ func (s *Store) commitOnce(ctx context.Context, c *store.Change) error {
 	for i := range c.Outbox {
 		b.Queue(s.q.insertOutbox, outboxValues(&c.Outbox[i])...)
 	}
-
-	br := s.pool.SendBatch(ctx, b)
-	tx := br.Tx()
-	err := br.Close()
-	if err == nil {
-		err = w.refused
-	}
-	if err != nil {
-		// When the rollback cannot be sent (a cancelled ctx, a broken
-		// connection) pgx closes the connection, the pool discards it and
-		// the server rolls the transaction back.
-		_ = tx.Rollback(ctx)
-		if w.refused != nil {
-			return w.refused // decided on the guard, whatever failed after it
-		}
-		return commitError(p.ID, err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return commitError(p.ID, err)
-	}
-	return nil
 }
 
 // commitWrites checks the guarded updates of one Commit as their results

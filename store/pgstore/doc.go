@@ -24,6 +24,18 @@
 // change are written in the same transaction, which is committed
 // (synchronous_commit must not be off) before Commit returns.
 //
+// # Commit batching
+//
+// Concurrent Commits of one Store share transactions: while two shared
+// transactions run, further Commits queue, and the next to get a turn
+// applies up to 32 of them in one transaction with one COMMIT (batch.go,
+// batchtx.go). Each Change still succeeds or fails on its own (a failing
+// one is undone to its savepoint, the others commit), every caller is
+// answered after the COMMIT, and when the COMMIT's outcome is unknown
+// every caller in it is told so (an error matching no store sentinel). A
+// Commit that arrives alone runs alone, as before.
+// Options.SeparateCommits gives every Commit a transaction of its own.
+//
 // ClaimOutbox leases messages with one UPDATE over a SELECT ... FOR UPDATE
 // SKIP LOCKED, so dispatchers in several processes share the outbox and never
 // hold the same message at once; RecordDelivery is guarded by the lease

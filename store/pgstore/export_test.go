@@ -36,3 +36,33 @@ func (s *Store) QueryCasesForTest() []QueryCase {
 		{"outboxBacklog", q.outboxBacklog, []any{dueTime(now), 10}},
 	}
 }
+
+// HoldCommitSlotsForTest takes every slot of s's shared transactions, so
+// that Commits queue until release is called.
+func (s *Store) HoldCommitSlotsForTest() (release func()) {
+	for range cap(s.batch.slots) {
+		s.batch.slots <- struct{}{}
+	}
+	return func() {
+		for range cap(s.batch.slots) {
+			<-s.batch.slots
+		}
+	}
+}
+
+// QueuedCommitsForTest returns how many Commits wait in s's queue.
+func (s *Store) QueuedCommitsForTest() int {
+	s.batch.mu.Lock()
+	defer s.batch.mu.Unlock()
+	return len(s.batch.queue)
+}
+
+// CommitTransactionsForTest returns how many transactions s's Commits
+// have begun.
+func (s *Store) CommitTransactionsForTest() int64 { return s.commitTxs.Load() }
+
+// SetBeforeSharedCommitForTest makes s call hook with the backend process
+// id of a shared transaction's connection just before its COMMIT.
+func (s *Store) SetBeforeSharedCommitForTest(hook func(backendPID uint32)) {
+	s.beforeSharedCommit = hook
+}

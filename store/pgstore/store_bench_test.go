@@ -135,16 +135,22 @@ func benchSchema() string {
 // openStore opens a Store on schema with a pool of benchPoolSize; Close
 // closes the pool.
 func openStore(ctx context.Context, dsn, schema string) (*Store, error) {
+	return openStoreWith(ctx, dsn, benchPoolSize, Options{Schema: schema})
+}
+
+// openStoreWith opens a Store with opts and a pool of poolSize; Close
+// closes the pool.
+func openStoreWith(ctx context.Context, dsn string, poolSize int32, opts Options) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
 	}
-	cfg.MaxConns = benchPoolSize
+	cfg.MaxConns = poolSize
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	s, err := New(ctx, pool, Options{Schema: schema})
+	s, err := New(ctx, pool, opts)
 	if err != nil {
 		pool.Close()
 		return nil, err

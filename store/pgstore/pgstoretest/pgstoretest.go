@@ -54,11 +54,17 @@ func NewSchema(t testing.TB, dsn string) string {
 // ends.
 func Open(t testing.TB) *pgstore.Store {
 	t.Helper()
+	return OpenWith(t, pgstore.Options{})
+}
+
+// OpenWith is Open with opts; opts.Schema is replaced by the fresh schema.
+func OpenWith(t testing.TB, opts pgstore.Options) *pgstore.Store {
+	t.Helper()
 	dsn := DSN(t)
-	schema := NewSchema(t, dsn)
+	opts.Schema = NewSchema(t, dsn)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := pgstore.Open(ctx, dsn, pgstore.Options{Schema: schema})
+	s, err := pgstore.Open(ctx, dsn, opts)
 	if err != nil {
 		t.Fatalf("pgstoretest: %v", err)
 	}
