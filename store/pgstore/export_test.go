@@ -1,6 +1,10 @@
 package pgstore
 
-import "time"
+import (
+	"time"
+
+	"github.com/paystate/paystate/store"
+)
 
 // QueryCase is one statement of a Store with sample arguments, for tests
 // that look at its plan.
@@ -20,6 +24,7 @@ func (s *Store) QueryCasesForTest() []QueryCase {
 		{"paymentByRequest", q.paymentByRequest, []any{"shop", "req-1"}},
 		{"loadPayment", q.loadPayment, []any{"pay-1", "ref-1"}},
 		{"loadPaymentByReq", q.loadPaymentByReq, []any{"shop", "req-1"}},
+		{"updateRefund", q.updateRefund, append([]any{"ref-1", "pay-1"}, refundValues(&store.Refund{ID: "ref-1", PaymentID: "pay-1"})[refundKeyColumns:]...)},
 		{"refundByID", q.refundByID, []any{"ref-1"}},
 		{"refundByRequest", q.refundByRequest, []any{"shop", "rreq-1"}},
 		{"history", q.history, []any{"pay-1"}},

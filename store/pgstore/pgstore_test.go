@@ -430,6 +430,8 @@ func TestQueriesUseIndexes(t *testing.T) {
 		"history":         {"events_by_payment"},
 		"outbox":          {"outbox_by_payment"},
 		"paymentByID":     {"refunds_by_payment"},
+		"loadPayment":     {"payments_pkey", "refunds_pkey"},
+		"updateRefund":    {"refunds_pkey"},
 		"refundByRequest": {"refunds_request_key"},
 	}
 	conn, err := s.Pool().Acquire(ctx)

@@ -41,10 +41,12 @@ func newQueries(schema string) queries {
 	paymentWithRefunds := "SELECT " + cols("p.", paymentColumns) + ", " + cols("r.", refundColumns) +
 		" FROM " + payments + " p LEFT JOIN " + refunds + " r ON r.payment_id = p.id WHERE %s ORDER BY r.seq"
 	// A payment with at most the one refund $2 names (none for ''), in one
-	// statement: served by the primary keys alone, whatever the payment's
-	// other refunds.
+	// statement, served by the primary keys alone whatever the payment's
+	// other refunds: OFFSET 0 keeps the refund's lookup a subquery of its
+	// own, so that the planner cannot walk refunds_by_payment instead (it
+	// did, on stale statistics, reading every refund of the payment).
 	paymentWithRefund := "SELECT " + cols("p.", paymentColumns) + ", " + cols("r.", refundColumns) +
-		" FROM " + payments + " p LEFT JOIN " + refunds + " r ON r.id = $2 AND r.payment_id = p.id WHERE p.id = $1"
+		" FROM " + payments + " p LEFT JOIN (SELECT * FROM " + refunds + " WHERE id = $2 OFFSET 0) r ON r.payment_id = p.id WHERE p.id = $1"
 
 	return queries{
 		insertPayment: insertSQL(payments, paymentColumns),
@@ -54,7 +56,10 @@ func newQueries(schema string) queries {
 			" RETURNING partner_id, request_id",
 		insertRefund: insertSQL(refunds, refundColumns),
 		// Guarded by the payment; the request key is returned as above.
-		updateRefund: updateSQL(refunds, refundColumns[refundKeyColumns:], "id = $1 AND payment_id = $2") +
+		// The guard is written so that only refunds_pkey can serve it:
+		// payment_id || '' is no index's key, so the planner never walks
+		// the payment's refunds in refunds_by_payment to find one.
+		updateRefund: updateSQL(refunds, refundColumns[refundKeyColumns:], "id = $1 AND payment_id || '' = $2") +
 			" RETURNING partner_id, request_id",
 		insertEvent:  insertSQL(events, eventColumns),
 		insertOutbox: insertSQL(outbox, outboxColumns),
