@@ -1,14 +1,18 @@
 package fuzz
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/paystate/paystate/adapters/alipayplus"
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
 )
 
 // maxTimeText is the longest paymentExpiryTime the adapter reads (its
@@ -23,9 +27,10 @@ const maxTimeText = 64
 // time.RFC3339Nano does; and whatever it reads, FormatTime (Response-Time
 // and answer times) writes back to the same second.
 //
-// paymentExpiryTime, sent in an otherwise valid pay through the handler,
-// is refused with F PARAM_ILLEGAL naming it exactly when it is not
-// RFC 3339 text of at most maxTimeText characters.
+// paymentExpiryTime in an otherwise valid pay is refused with F
+// PARAM_ILLEGAL naming it exactly when it is not RFC 3339 text of at most
+// maxTimeText characters for an instant in the next 7 days
+// (checkExpiryTime).
 func FuzzTime(f *testing.F) {
 	for _, s := range []string{
 		"2019-04-04T12:08:56.253+05:30", "2026-05-06T07:08:09Z", "2026-05-06T08:08:09+01:00",
@@ -67,11 +72,16 @@ func checkRequestTime(t *testing.T, s string) {
 	}
 }
 
-// checkExpiryTime sends a cashier pay with paymentExpiryTime s (as JSON
-// text: invalid UTF-8 arrives as U+FFFD). It must be accepted (A) when s is
-// empty, or RFC 3339 text of at most maxTimeText characters for an instant
-// after the wallet's clock and at most the engine's default MaxExpiry (7
-// days) later; else refused with F PARAM_ILLEGAL naming paymentExpiryTime.
+// checkExpiryTime checks paymentExpiryTime s (as JSON text: invalid UTF-8
+// arrives as U+FFFD) in the two layers that judge it, without the
+// handler's RSA work (decision 95): the adapter's decoder
+// (alipayplus.CheckBody on an otherwise valid cashier pay) passes it
+// exactly when it is empty or RFC 3339 text of at most maxTimeText
+// characters for an instant after Go's zero time, and refuses it otherwise with F PARAM_ILLEGAL naming
+// paymentExpiryTime; the engine then creates the payment exactly when the
+// instant is after the wallet's clock and at most its default MaxExpiry (7
+// days) later, and refuses it otherwise with CodeParamIllegal on
+// FieldExpiresAt (which the handler words as paymentExpiryTime).
 func checkExpiryTime(t *testing.T, w *wallet, s, requestID string) {
 	quoted, err := json.Marshal(s)
 	if err != nil {
@@ -83,14 +93,27 @@ func checkExpiryTime(t *testing.T, w *wallet, s, requestID string) {
 	}
 	body := []byte(`{"partnerId":"` + miniPartner + `","paymentRequestId":"` + requestID + `","paymentOrderTitle":"t",` +
 		`"paymentAmount":{"currency":"USD","value":"100"},"paymentFactor":{"isCashierPayment":true},"paymentExpiryTime":` + string(quoted) + `}`)
-	res := w.post(t, miniPartner, "pay", body)
-	accept := sent == ""
-	if at, err := time.Parse(time.RFC3339Nano, sent); err == nil && utf8.RuneCountInString(sent) <= maxTimeText {
-		accept = at.After(w.now) && !at.After(w.now.Add(7*24*time.Hour))
+	res, passed, err := alipayplus.CheckBody(alipayplus.ProfileMiniProgramV1, miniPartner, "pay", body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	refused := res.ResultCode == wire.CodeParamIllegal && strings.HasPrefix(res.ResultMessage, "paymentExpiryTime")
-	if accepted := res.ResultStatus == wire.StatusAccepted; accepted != accept || !accept && !refused {
-		t.Fatalf("paymentExpiryTime %q (want accepted: %v) answered %+v", sent, accept, res)
+	at, perr := time.Parse(time.RFC3339Nano, sent)
+	readable := sent == "" || perr == nil && at.After(time.Time{}) && utf8.RuneCountInString(sent) <= maxTimeText
+	if passed != readable || !passed && (res.ResultCode != wire.CodeParamIllegal || !strings.HasPrefix(res.ResultMessage, "paymentExpiryTime")) {
+		t.Fatalf("paymentExpiryTime %q (readable: %v) decoded as passed=%v %+v", sent, readable, passed, res)
+	}
+	if !passed {
+		return
+	}
+	p, err := w.eng.Pay(context.Background(), engine.PayRequest{
+		PartnerID: miniPartner, RequestID: requestID, Scenario: engine.ScenarioCashier, OrderTitle: "t",
+		Amount: engine.Money{Currency: "USD", Minor: 100}, ExpiresAt: at,
+	})
+	accept := sent == "" || at.After(w.now) && !at.After(w.now.Add(7*24*time.Hour))
+	var ee *engine.Error
+	refused := errors.As(err, &ee) && ee.Code == engine.CodeParamIllegal && ee.Field == engine.FieldExpiresAt
+	if accepted := err == nil && p.State == engine.PaymentAccept; accepted != accept || !accept && !refused {
+		t.Fatalf("paymentExpiryTime %q (want accepted: %v) gave %+v, %v", sent, accept, p, err)
 	}
 }
 

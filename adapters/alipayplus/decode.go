@@ -351,7 +351,7 @@ func (o *object) timestamp(key string, required bool) time.Time {
 		o.fail(key, "must be an ISO 8601 date-time with a UTC offset (e.g. \"2020-06-08T12:12:12+08:00\"), got %s", quoteShort(s))
 		return time.Time{}
 	}
-	if t.IsZero() { // 0001-01-01T00:00:00Z would read as absent downstream
+	if !t.After(time.Time{}) { // 0001-01-01T00:00:00Z would read as absent downstream
 		o.fail(key, "must be after 0001-01-01T00:00:00Z, got %s", quoteShort(s))
 		return time.Time{}
 	}
