@@ -7,7 +7,6 @@ import (
 	"os"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -147,32 +146,7 @@ func runTimed(b *testing.B, workers int, t Target) compareRun {
 		}
 	}
 	run := benchRunID.Add(1) << 32
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	b.ResetTimer()
-	start := time.Now()
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := next.Add(1)
-				if i > int64(b.N) {
-					return
-				}
-				if err := life(ctx, run+i, benchClock()); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	b.StopTimer()
-	close(errs)
-	if err := <-errs; err != nil {
-		b.Fatal(err)
-	}
+	elapsed := timeLifecycles(b, workers, life, run)
 	out := compareRun{opsPerSec: float64(b.N) / elapsed.Seconds()}
 	out.p50, out.p99 = timed.percentile(0.50), timed.percentile(0.99)
 	b.ReportMetric(out.opsPerSec, "lifecycles/s")

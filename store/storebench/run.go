@@ -205,24 +205,10 @@ var benchRunID = func() *atomic.Int64 {
 	return n
 }()
 
-// benchRun is the outcome of one timed run.
-type benchRun struct {
-	opsPerSec float64
-	perOp     map[string]float64 // counters per lifecycle
-}
-
-// runLifecycles runs b.N lifecycles from workers goroutines and reports
-// lifecycles/s and, when counters is set, each counter per lifecycle.
-func runLifecycles(b *testing.B, workers int, life Lifecycle, counters func(context.Context) (map[string]float64, error)) benchRun {
+// timeLifecycles runs lifecycles run+1 to run+b.N from workers goroutines
+// on the timer and returns how long they took; the first error fails b.
+func timeLifecycles(b *testing.B, workers int, life Lifecycle, run int64) time.Duration {
 	ctx := context.Background()
-	run := benchRunID.Add(1) << 32
-	var before map[string]float64
-	if counters != nil {
-		var err error
-		if before, err = counters(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -249,6 +235,28 @@ func runLifecycles(b *testing.B, workers int, life Lifecycle, counters func(cont
 	if err := <-errs; err != nil {
 		b.Fatal(err)
 	}
+	return elapsed
+}
+
+// benchRun is the outcome of one timed run.
+type benchRun struct {
+	opsPerSec float64
+	perOp     map[string]float64 // counters per lifecycle
+}
+
+// runLifecycles runs b.N lifecycles from workers goroutines and reports
+// lifecycles/s and, when counters is set, each counter per lifecycle.
+func runLifecycles(b *testing.B, workers int, life Lifecycle, counters func(context.Context) (map[string]float64, error)) benchRun {
+	ctx := context.Background()
+	run := benchRunID.Add(1) << 32
+	var before map[string]float64
+	if counters != nil {
+		var err error
+		if before, err = counters(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	elapsed := timeLifecycles(b, workers, life, run)
 	out := benchRun{opsPerSec: float64(b.N) / elapsed.Seconds()}
 	b.ReportMetric(out.opsPerSec, "lifecycles/s")
 	if counters != nil {
