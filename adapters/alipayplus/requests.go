@@ -150,7 +150,7 @@ var (
 	paymentQueryMiniProgramV1 = paymentQuery("PaymentQueryMiniProgramV1", "inquiryPayment / cancel request, mini-program v1",
 		"As PaymentQuery, with partnerId required.", true)
 	paymentQueryOther = paymentQuery("PaymentQuery", "inquiryPayment / cancel request, v1-en and antom",
-		"Names one payment of the partner by paymentId or paymentRequestId (at least one; paymentId wins). Unknown members are ignored.", false)
+		"Names one payment of the partner by paymentId or paymentRequestId (at least one; when both are given they must name the same payment, else PARAM_ILLEGAL). Unknown members are ignored.", false)
 	refundMiniProgramV1 = refundRequest("RefundRequestMiniProgramV1", "refund request, mini-program v1",
 		"As RefundRequestV1EN, with partnerId required (seed 002) and extendInfo's customerBelongsTo checked as in pay.", ProfileMiniProgramV1)
 	refundV1EN  = refundRequest("RefundRequestV1EN", "refund request, v1-en", "Unknown members are ignored.", ProfileV1EN)
@@ -159,7 +159,7 @@ var (
 	refundQueryMiniProgramV1 = refundQuery("RefundQueryMiniProgramV1", "inquiryRefund request, mini-program v1",
 		"As RefundQuery, with partnerId required.", true)
 	refundQueryOther = refundQuery("RefundQuery", "inquiryRefund request, v1-en and antom",
-		"Names one refund of the partner by refundId or refundRequestId (at least one; refundId wins). Unknown members are ignored.", false)
+		"Names one refund of the partner by refundId or refundRequestId (at least one; when both are given they must name the same refund, else PARAM_ILLEGAL). Unknown members are ignored.", false)
 )
 
 // profiles are the wire profiles, in the order the document lists them.

@@ -70,13 +70,24 @@ func (s *Store) commitQueued(ctx context.Context, c *store.Change) error {
 	cancelled := ctx.Done()
 	for {
 		select {
+		case err := <-p.done: // an answer already there comes first
+			return err
+		default:
+		}
+		select {
 		case err := <-p.done:
 			return err
 		case q.slots <- struct{}{}:
-			if batch := q.take(); len(batch) > 0 {
+			batch := q.take()
+			if len(batch) > 0 {
 				s.commitBatch(batch)
 			}
 			<-q.slots
+			if len(batch) == 0 && !q.queued(p) {
+				// Another transaction took p and nothing else waits:
+				// block until it answers instead of taking empty slots.
+				return <-p.done
+			}
 		case <-cancelled:
 			if q.withdraw(p) {
 				return ctx.Err()
@@ -94,6 +105,13 @@ func (q *batcher) take() []*pendingCommit {
 	batch := slices.Clone(q.queue[:n])
 	q.queue = slices.Delete(q.queue, 0, n)
 	return batch
+}
+
+// queued reports whether p still waits in the queue.
+func (q *batcher) queued(p *pendingCommit) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return slices.Contains(q.queue, p)
 }
 
 // withdraw removes p from the queue and reports whether it was still

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -64,11 +65,20 @@ func (s *Store) commitBatch(batch []*pendingCommit) {
 	}
 }
 
+// sharedTxTimeout bounds a shared transaction whatever its callers'
+// contexts (a background sweep's never ends): a server that stopped
+// answering without closing the connection (a host lost with its network)
+// must not hold the batch slots, and every Commit queued behind them,
+// until the kernel gives up on the socket. Past it the transaction is
+// abandoned and its callers learn an unknown outcome (U), never a
+// definite failure.
+const sharedTxTimeout = 30 * time.Second
+
 // batchContext returns the context of a shared transaction: it ends when
 // the context of every Change in batch has ended (nobody waits for the
-// answer any more), not before. stop releases it.
+// answer any more), or after sharedTxTimeout. stop releases it.
 func batchContext(batch []*pendingCommit) (ctx context.Context, stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), sharedTxTimeout)
 	var left atomic.Int64
 	left.Store(int64(len(batch)))
 	stops := make([]func() bool, len(batch))

@@ -180,9 +180,10 @@ type CancelResponse struct {
 }
 
 // RefundRequest is the body of POST /v1/payments/refund. PaymentID or
-// PaymentRequestID names the payment (PaymentID wins). The last four
-// fields are Antom's: the wallet sends notifyRefund to RefundNotifyURL
-// (antom profile) and checks and ignores the other three.
+// PaymentRequestID names the payment (both, when given, must name the
+// same payment). The last four fields are Antom's: the wallet sends
+// notifyRefund to RefundNotifyURL (antom profile) and checks and ignores
+// the other three.
 type RefundRequest struct {
 	PartnerID         string  `json:"partnerId,omitempty"`
 	RefundRequestID   string  `json:"refundRequestId"`
@@ -212,8 +213,9 @@ type RefundResponse struct {
 }
 
 // RefundQuery is the body of inquiryRefund: the refund is named by
-// RefundID or RefundRequestID (RefundID wins). MerchantAccountID is
-// Antom's, checked and ignored by the wallet.
+// RefundID or RefundRequestID (both, when given, must name the same
+// refund). MerchantAccountID is Antom's, checked and ignored by the
+// wallet.
 type RefundQuery struct {
 	PartnerID         string `json:"partnerId,omitempty"`
 	RefundID          string `json:"refundId,omitempty"`
