@@ -46,6 +46,9 @@ type Handler struct {
 	// bodySlots holds one token per body being read (capacity
 	// cfg.MaxConcurrentBodies).
 	bodySlots chan struct{}
+	// bodySlotWait bounds how long a request waits for its body-reading
+	// slots (bodySlotWait; tests shorten it).
+	bodySlotWait time.Duration
 	// refusals signs the transport's refusals once and reuses them.
 	refusals *rejectionSigner
 	// rejections writes the limited refusal log lines.
@@ -59,7 +62,17 @@ type partnerEntry struct {
 	// newestKey is the key version a request without keyVersion is
 	// verified with.
 	newestKey string
+	// bodySlots holds one token per body of this partner's Client-Id being
+	// read (capacity perPartnerBodies): requests that name one Client-Id
+	// can hold only that share of the handler's slots.
+	bodySlots chan struct{}
 }
+
+// perPartnerBodies is how many bodies requests naming one Client-Id may
+// have in reading at once: a quarter of the handler's slots (at least
+// one). A Client-Id is not a secret, so requests that name it prove
+// nothing until their body is read and verified.
+func perPartnerBodies(maxConcurrentBodies int) int { return max(1, maxConcurrentBodies/4) }
 
 // NewHandler validates cfg, applies its defaults and returns the handler.
 //
@@ -118,8 +131,11 @@ func NewHandler(cfg Config) (*Handler, error) {
 	}
 	cfg.Partners = partners
 	h := &Handler{cfg: cfg, endpoint: endpointNamed, bodySlots: make(chan struct{}, cfg.MaxConcurrentBodies),
-		refusals: newRejectionSigner(), rejections: newRejectionLog(cfg.Logger)}
+		bodySlotWait: bodySlotWait, refusals: newRejectionSigner(), rejections: newRejectionLog(cfg.Logger)}
 	h.byClient = indexPartners(h.cfg.Partners)
+	for _, pe := range h.byClient {
+		pe.bodySlots = make(chan struct{}, perPartnerBodies(cfg.MaxConcurrentBodies))
+	}
 	return h, nil
 }
 

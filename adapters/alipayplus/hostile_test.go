@@ -78,13 +78,13 @@ func (b *blockingBody) Read(p []byte) (int, error) {
 	return b.rest.Read(p)
 }
 
-// TestConcurrentBodyReadsAreCapped: with MaxConcurrentBodies 2, five
-// signed requests whose bodies stall have at most two bodies being read;
-// the others wait without reading, and all are answered once the bodies
-// arrive.
+// TestConcurrentBodyReadsAreCapped: with MaxConcurrentBodies 8, five
+// signed requests of one Client-Id whose bodies stall have at most two
+// bodies being read (the Client-Id's quarter of the slots); the others
+// wait without reading, and all are answered once the bodies arrive.
 func TestConcurrentBodyReadsAreCapped(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newTransportFixture(t, func(c *Config) { c.MaxConcurrentBodies = 2 })
+		f := newTransportFixture(t, func(c *Config) { c.MaxConcurrentBodies = 8 })
 		var started atomic.Int32
 		release := make(chan struct{})
 		recs := make([]*httptest.ResponseRecorder, 5)
@@ -98,7 +98,7 @@ func TestConcurrentBodyReadsAreCapped(t *testing.T) {
 		}
 		synctest.Wait()
 		if n := started.Load(); n != 2 {
-			t.Fatalf("%d bodies being read at once, want 2 (MaxConcurrentBodies)", n)
+			t.Fatalf("%d bodies being read at once, want 2 (a quarter of MaxConcurrentBodies)", n)
 		}
 		close(release)
 		wg.Wait()
@@ -106,6 +106,51 @@ func TestConcurrentBodyReadsAreCapped(t *testing.T) {
 			if res := f.checkAnswer(t, reqs[i], rec); rec.Code != http.StatusOK || res.ResultStatus != wire.StatusSuccess {
 				t.Fatalf("request %d: HTTP %d %+v", i, rec.Code, res)
 			}
+		}
+	})
+}
+
+// TestStalledBodiesHoldOnlyTheirClientsSlots: requests naming one
+// Client-Id whose bodies stall hold only that Client-Id's slots: another
+// partner's request is served meanwhile, and a further request of the
+// stalling Client-Id is answered 503 U UNKNOWN_EXCEPTION (retry) after
+// waiting bodySlotWait, without its body being read.
+func TestStalledBodiesHoldOnlyTheirClientsSlots(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newTransportFixture(t, func(c *Config) { c.MaxConcurrentBodies = 4 }) // one slot per Client-Id
+		var started atomic.Int32
+		release := make(chan struct{})
+		stalled := f.newRequest(t, f.clientA, echoPath, echoBody)
+		stalled.Body = io.NopCloser(&blockingBody{started: &started, release: release, rest: bytes.NewReader(echoBody)})
+		var wg sync.WaitGroup
+		stalledRec := httptest.NewRecorder()
+		wg.Go(func() { f.h.ServeHTTP(stalledRec, stalled) })
+		synctest.Wait()
+
+		other := f.newRequest(t, f.clientB, echoPath, echoBody)
+		otherRec := httptest.NewRecorder()
+		f.h.ServeHTTP(otherRec, other)
+		if res := f.checkAnswer(t, other, otherRec); otherRec.Code != http.StatusOK || res.ResultStatus != wire.StatusSuccess {
+			t.Fatalf("another partner's request beside a stalled body: HTTP %d %+v", otherRec.Code, res)
+		}
+
+		var waitingStarted atomic.Int32
+		waiting := f.newRequest(t, f.clientA, echoPath, echoBody)
+		waiting.Body = io.NopCloser(&blockingBody{started: &waitingStarted, release: release, rest: bytes.NewReader(echoBody)})
+		waitingRec := httptest.NewRecorder()
+		began := time.Now()
+		f.h.ServeHTTP(waitingRec, waiting)
+		res := f.checkAnswer(t, waiting, waitingRec)
+		if waitingRec.Code != http.StatusServiceUnavailable || res.ResultStatus != wire.StatusUnknown || res.ResultCode != wire.CodeUnknownException {
+			t.Fatalf("a request waiting for its Client-Id's slot: HTTP %d %+v, want 503 U UNKNOWN_EXCEPTION", waitingRec.Code, res)
+		}
+		if waited := time.Since(began); waited != bodySlotWait || waitingStarted.Load() != 0 {
+			t.Fatalf("answered after %s (want %s) with its body read %d times", waited, bodySlotWait, waitingStarted.Load())
+		}
+		close(release)
+		wg.Wait()
+		if stalledRec.Code != http.StatusOK {
+			t.Fatalf("the stalled request, once its body came: HTTP %d %s", stalledRec.Code, stalledRec.Body)
 		}
 	})
 }

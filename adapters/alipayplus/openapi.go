@@ -108,6 +108,7 @@ var transportAnswers = []transportAnswerDoc{
 	{"PayloadTooLarge", http.StatusRequestEntityTooLarge, wire.StatusFail, []string{wire.CodeParamIllegal}, nil},
 	{"MediaTypeNotAcceptable", http.StatusUnsupportedMediaType, wire.StatusFail, []string{wire.CodeMediaTypeNotAcceptable}, nil},
 	{"UnknownException", http.StatusInternalServerError, wire.StatusUnknown, []string{wire.CodeUnknownException}, nil},
+	{"Busy", http.StatusServiceUnavailable, wire.StatusUnknown, []string{wire.CodeUnknownException}, nil},
 }
 
 // signatureHeaders are the headers every answer carries, as named in

@@ -346,6 +346,7 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 	f := o.f
 	failing := o.brokenHandler(t, oaStoreFails)
 	panicking := o.brokenHandler(t, oaStorePanics)
+	busy := o.busyHandler(t)
 	str := func(s string) *string { return &s }
 	now := func() time.Time { return f.clock.Now() }
 
@@ -406,6 +407,7 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 			{"unreadable body", oaCall{tamper: func(r *http.Request) { r.Body = io.NopCloser(oaErrReader{}) }}, 400, wire.CodeParamIllegal},
 			{"store failure", oaCall{handler: failing}, 200, wire.CodeUnknownException},
 			{"panic", oaCall{handler: panicking}, 500, wire.CodeUnknownException},
+			{"no body-reading slot", oaCall{handler: busy}, 503, wire.CodeUnknownException},
 		}
 		if antomPath {
 			tests = append(tests, struct {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
@@ -370,6 +371,22 @@ func (o *oaHarness) brokenHandler(t testing.TB, mode oaStoreMode) *Handler {
 	h, err := NewHandler(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return h
+}
+
+// busyHandler is the fixture's handler on the same engine with every
+// body-reading slot held, and a wait for one of a millisecond: each
+// request it serves is answered busy.
+func (o *oaHarness) busyHandler(t testing.TB) *Handler {
+	t.Helper()
+	h, err := NewHandler(o.f.h.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.bodySlotWait = time.Millisecond
+	for range cap(h.bodySlots) {
+		h.bodySlots <- struct{}{}
 	}
 	return h
 }

@@ -259,6 +259,10 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 	"store fails (internal error)": func(c *rcCase) []oaAnswer {
 		return []oaAnswer{c.call(oaCall{handler: c.o.brokenHandler(c.t, oaStoreFails)})}
 	},
+	"no body-reading slot free within 5 s": func(c *rcCase) []oaAnswer {
+		h := c.o.busyHandler(c.t)
+		return []oaAnswer{c.call(oaCall{handler: h})}
+	},
 	"panic while serving": func(c *rcCase) []oaAnswer {
 		return []oaAnswer{c.call(oaCall{handler: c.o.brokenHandler(c.t, oaStorePanics)})}
 	},

@@ -180,7 +180,7 @@ func (x *exchange) serve() (int, any) {
 	// that has not named a partner and a well-formed signature holds no
 	// body memory, and reads wait for one of Config.MaxConcurrentBodies
 	// slots.
-	body, rej := h.readBody(x.w, r)
+	body, rej := h.readBody(x.w, r, pe)
 	if rej != nil {
 		return fail(rej)
 	}
@@ -393,12 +393,28 @@ func isJSONUTF8(v string) bool {
 	return !ok || strings.EqualFold(cs, "utf-8")
 }
 
+// Bounds of reading a body, once the headers passed.
+const (
+	// bodySlotWait is how long a request waits for a reading slot before
+	// it is answered U (busy): the merchant retries, nothing was done.
+	bodySlotWait = 5 * time.Second
+	// bodyReadTimeout is how long a body may take to arrive once its
+	// slot is taken: the API's bodies are a few KB, so a sender slower
+	// than that holds a slot on purpose.
+	bodyReadTimeout = 5 * time.Second
+)
+
 // readBody reads the whole body, refusing more than Config.MaxBodyBytes,
-// once one of the Config.MaxConcurrentBodies reading slots is free (it
-// waits for one while r's context lasts): at most that many bodies are
+// once one of the Config.MaxConcurrentBodies reading slots and one of the
+// slots of the partner pe names are free: at most that many bodies are
 // being read at once, so bodies being read hold at most MaxBodyBytes
-// times MaxConcurrentBodies bytes, whatever the number of connections.
-func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *rejection) {
+// times MaxConcurrentBodies bytes whatever the number of connections, and
+// requests naming one Client-Id hold at most a quarter of the slots. A
+// request that gets no slot within bodySlotWait is answered 503 U
+// UNKNOWN_EXCEPTION (retry); a body that does not arrive within
+// bodyReadTimeout of taking its slot is unreadable (where the
+// ResponseWriter can set a read deadline).
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, pe *partnerEntry) ([]byte, *rejection) {
 	limit := h.cfg.MaxBodyBytes
 	tooLarge := reject(http.StatusRequestEntityTooLarge, wire.StatusFail, wire.CodeParamIllegal,
 		"request body exceeds "+strconv.FormatInt(limit, 10)+" bytes")
@@ -409,12 +425,21 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *rej
 		return nil, nil
 	}
 	unreadable := reject(http.StatusBadRequest, wire.StatusFail, wire.CodeParamIllegal, "request body could not be read")
-	select {
-	case h.bodySlots <- struct{}{}:
-		defer func() { <-h.bodySlots }()
-	case <-r.Context().Done():
-		return nil, unreadable
+	busy := reject(http.StatusServiceUnavailable, wire.StatusUnknown, wire.CodeUnknownException,
+		"the wallet is busy reading other requests; retry the same request")
+	wait := time.NewTimer(h.bodySlotWait)
+	defer wait.Stop()
+	for _, slots := range []chan struct{}{pe.bodySlots, h.bodySlots} {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		case <-wait.C:
+			return nil, busy
+		case <-r.Context().Done():
+			return nil, unreadable
+		}
 	}
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyReadTimeout)) // not every ResponseWriter can
 	in := http.MaxBytesReader(w, r.Body, limit)
 	var body []byte
 	var err error
