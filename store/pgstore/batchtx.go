@@ -118,6 +118,17 @@ func (s *Store) applyShared(ctx context.Context, batch []*pendingCommit) []error
 	// Change in its savepoint.
 	s.commitTxs.Add(1)
 	r := s.sendRound(ctx, conn, nil, batch, 0, false)
+	if roErr := readOnlyRefusal(r); roErr != nil {
+		// A server that takes no writes refuses every Change alike, and
+		// applied none: tell every caller at once, so that each Commit
+		// retries on a new connection (commitRouted), rather than
+		// learning it Change by Change in the isolated rounds.
+		_ = r.tx.Rollback(ctx)
+		for i, p := range batch {
+			answers[i] = fmt.Errorf("pgstore: commit %q: not applied: %w", p.c.Payment.ID, roErr)
+		}
+		return answers
+	}
 	if r.broken != nil || r.failed >= 0 {
 		_ = r.tx.Rollback(ctx)
 		s.commitTxs.Add(1)
@@ -187,6 +198,17 @@ func (s *Store) applyIsolated(ctx context.Context, conn *pgxpool.Conn, batch []*
 }
 
 // roundResult is the outcome of one round of a shared transaction.
+// readOnlyRefusal returns the error of round r when it is the server
+// refusing writes (SQLSTATE 25006), else nil.
+func readOnlyRefusal(r roundResult) error {
+	for _, err := range []error{r.broken, r.why} {
+		if err != nil && sqlState(err) == codeReadOnlyTransaction {
+			return err
+		}
+	}
+	return nil
+}
+
 type roundResult struct {
 	tx     pgx.Tx // the transaction, begun by the first round
 	failed int    // index of the first Change that failed, -1 for none
