@@ -63,6 +63,7 @@ func (s *Store) commitOnce(ctx context.Context, c *store.Change) error {
 		args := append([]any{r.ID, r.PaymentID}, refundValues(r)[refundKeyColumns:]...)
 		b.Queue(s.q.updateRefund, args...).QueryRow(w.checkRefundUpdate(r))
 	}
+	s.queueCounters(b, w, c)
 	for i := range c.Events {
 		b.Queue(s.q.insertEvent, eventValues(&c.Events[i])...)
 	}

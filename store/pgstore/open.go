@@ -39,6 +39,7 @@ type Store struct {
 	ownsPool bool // Close closes pool: Open created it
 	schema   string
 	q        queries
+	cq       counterQueries
 }
 
 // Open creates a connection pool for dsn (a libpq-style URL or keyword/value
@@ -114,7 +115,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	if err := migrate(ctx, pool, opts.Schema); err != nil {
 		return nil, err
 	}
-	return &Store{pool: pool, schema: opts.Schema, q: newQueries(opts.Schema)}, nil
+	return &Store{pool: pool, schema: opts.Schema, q: newQueries(opts.Schema), cq: newCounterQueries(opts.Schema)}, nil
 }
 
 // Close closes the pool when Open created it; a pool passed to New is left
