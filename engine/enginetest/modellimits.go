@@ -134,4 +134,3 @@ func (w *world) checkUsage(rt *rapid.T) {
 		}
 	}
 }
-
