@@ -59,6 +59,8 @@ type partnerEntry struct {
 	// newestKey is the key version a request without keyVersion is
 	// verified with.
 	newestKey string
+	// bucket meters the partner's requests; nil when it has no RateLimit.
+	bucket *tokenBucket
 }
 
 // NewHandler validates cfg, applies its defaults and returns the handler.
@@ -172,6 +174,9 @@ func checkPartners(ps []Partner, bad func(format string, args ...any)) []Partner
 			keys[v] = k
 		}
 		p.PublicKeys = keys
+		if err := p.RateLimit.check(); err != nil {
+			bad("Partners[%d].RateLimit %v", i, err)
+		}
 		partners[i] = p
 	}
 	return partners
@@ -183,7 +188,7 @@ func indexPartners(partners []Partner) map[string]*partnerEntry {
 	byClient := make(map[string]*partnerEntry, len(partners))
 	for i := range partners {
 		p := &partners[i]
-		byClient[p.ClientID] = &partnerEntry{partner: p, newestKey: p.NewestKeyVersion()}
+		byClient[p.ClientID] = &partnerEntry{partner: p, newestKey: p.NewestKeyVersion(), bucket: newTokenBucket(p.RateLimit)}
 	}
 	return byClient
 }
