@@ -28,6 +28,7 @@ type Server struct {
 	engine  *engine.Engine
 	ledger  *ledger.Ledger
 	worker  *worker.Worker
+	limits  *liveLimits // the engine's rules, swapped by a reload
 	handler http.Handler
 	// operator serves /metrics and /healthz on Config.OperatorListen.
 	operator http.Handler
@@ -60,9 +61,20 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
+	rules, err := cfg.limits()
+	if err != nil {
+		return nil, err
+	}
+	zone, err := cfg.limitZone()
+	if err != nil {
+		return nil, err
+	}
+	s.limits = newLiveLimits(rules)
 	s.engine, err = engine.New(s.stores.store, s.ledger, engine.Config{
-		Logger:   logger,
-		OnOutbox: func() { s.worker.Wake() },
+		Logger:    logger,
+		OnOutbox:  func() { s.worker.Wake() },
+		Limits:    s.limits,
+		LimitZone: zone,
 	})
 	if err != nil {
 		return nil, err
