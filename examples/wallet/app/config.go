@@ -46,6 +46,7 @@ type Config struct {
 	Cashier   CashierConfig `json:"cashier"`
 	Worker    WorkerConfig  `json:"worker"`
 
+	file      string // the config file, read again by a reload
 	dir       string // the config file's folder
 	storeBase string // folder a relative sqlite path is resolved in; "" means dir
 }
@@ -197,7 +198,7 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	c.dir = filepath.Dir(abs)
+	c.file, c.dir = abs, filepath.Dir(abs)
 	return &c, nil
 }
 
