@@ -115,7 +115,6 @@ func TestReloadWhileServing(t *testing.T) {
 	assert.Zero(t, failed.Load(), "requests that failed during reloads: %v", failures)
 }
 
-
 // TestReloadRotatesKeys: a partner's new key version is accepted after a
 // reload while the old one still is, until a reload removes it; the
 // wallet's own signing key rotates too: answers are signed with the new
@@ -206,4 +205,3 @@ func TestReloadCommandAndSIGHUP(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, wire.CodePartnerStatusAbnormal, a.Result.ResultCode)
 }
-
