@@ -39,6 +39,12 @@ type Config struct {
 	// MaxAmount, when positive, caps one payment in minor units of any
 	// currency (CodePaymentAmountLimit). Default: no cap beyond 16 digits.
 	MaxAmount int64
+	// Limits, when set, supplies the partners' and users' rules (see
+	// Limits). Default: none.
+	Limits Limits
+	// LimitZone is the time zone whose calendar days Limits' daily sums
+	// and counts are kept for. Default UTC.
+	LimitZone *time.Location
 	// MaxRefunds caps the refunds stored for one payment, whatever their
 	// outcome (refusals are stored too, so that repeats answer alike): a
 	// refund asked for a payment that has MaxRefunds already is refused
@@ -135,6 +141,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.LimitZone == nil {
+		c.LimitZone = time.UTC
 	}
 	var errs []error
 	for _, w := range []struct {

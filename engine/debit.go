@@ -54,8 +54,8 @@ func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsR
 	pl := updatePlan(e.machine, snap, now)
 	switch res.Status {
 	case FundsSucceeded:
-		if res.UserID != "" {
-			pl.p.UserID = res.UserID
+		if res.UserID != "" && pl.p.UsageDay == "" {
+			pl.p.UserID = res.UserID // a payment holding room keeps the user it holds it for
 		}
 		paidAt := res.appliedAt(now)
 		if !paidAt.Before(pl.p.ExpiresAt) {
@@ -83,8 +83,9 @@ func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsR
 		sc, _ := ParseScenario(pl.p.Scenario)
 		if !sc.Synchronous() {
 			// The user is on the cashier page: let them fix it and retry.
+			err := pl.move(EventConfirmDeclined, reason.String()+": "+res.Message)
 			pl.p.UserID = ""
-			return pl, pl.move(EventConfirmDeclined, reason.String()+": "+res.Message)
+			return pl, err
 		}
 		pl.fail(reason, res.Message)
 		if err := pl.move(EventDebitDeclined, reason.String()+": "+res.Message); err != nil {
@@ -114,7 +115,10 @@ func (pl *plan) scheduleCheck(e *Engine, detail string) {
 // refused, so the user may try again. Confirming a payment already paid or
 // in flight returns it unchanged; a closed or failed payment fails with
 // CodeOrderClosed; a payment past its expiry is expired (the merchant is
-// told FAIL) and fails with CodeOrderClosed.
+// told FAIL) and fails with CodeOrderClosed. The user's rules (see Limits)
+// apply here: a frozen user or a full day fails with
+// CodeUserStatusAbnormal, CodeUserAmountLimit or CodePaymentCountLimit and
+// leaves the payment ACCEPT, unchanged.
 func (e *Engine) Confirm(ctx context.Context, paymentID, userID string) (Payment, error) {
 	if err := checkID(FieldPaymentID, paymentID, true); err != nil {
 		return Payment{}, err
@@ -138,6 +142,13 @@ func (e *Engine) Confirm(ctx context.Context, paymentID, userID string) (Payment
 			return pl, pl.expire()
 		}
 		pl.p.UserID = userID
+		if e.cfg.Limits != nil {
+			rules, refusal := e.userRules(userID)
+			if refusal != nil {
+				return nil, refusal
+			}
+			pl.holdUsage(e, rules)
+		}
 		pl.startOp(PendingDebit, e.cfg.reconcileDelay(0))
 		started = true
 		return pl, pl.move(EventConfirm, "user "+userID)

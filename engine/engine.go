@@ -81,6 +81,9 @@ func (e *Engine) updateRefund(ctx context.Context, paymentID, refundID string, h
 		if err == nil {
 			return applied(&snap, pl), nil
 		}
+		if refusal := usageRefusal(err); refusal != nil {
+			return &snap, refusal // nothing was written
+		}
 		if !errors.Is(err, store.ErrConflict) || attempt >= e.cfg.ConflictRetries+1 {
 			return nil, e.internal(err, "commit payment %s", paymentID)
 		}

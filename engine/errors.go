@@ -14,64 +14,68 @@ type Code int
 
 // The engine's error codes. The comment after each says when it is used.
 const (
-	CodeNone                 Code = iota // no error: the zero value, as in Payment.FailReason of a payment that did not fail
-	CodeInternal                         // a bug or a store failure; outcome unknown to the caller
-	CodeParamIllegal                     // a request field is missing or malformed (Error.Field names it)
-	CodePaymentNotFound                  // no payment with that id or request id for this partner
-	CodeRefundNotFound                   // no refund with that id or request id for this partner
-	CodeRepeatInconsistent               // a request id reused with different content
-	CodeOrderClosed                      // a request id of a closed (cancelled/expired) payment reused, or paying a closed payment
-	CodeOrderStatusInvalid               // the payment's state does not allow the command
-	CodeRefundAmountExceed               // refunds would exceed the paid amount
-	CodeRefundWindowExceed               // the refund window has passed
-	CodeCancelWindowExceed               // the cancel window has passed: refund instead
-	CodeCurrencyNotSupported             // a valid ISO 4217 currency the wallet does not take, or refund currency != payment currency
-	CodeBalanceNotEnough                 // funds: the user's balance is too low
-	CodeUserNotExist                     // funds: no such user
-	CodeUserStatusAbnormal               // funds: the user is frozen or closed
-	CodeInvalidAccessToken               // funds: agreement access token unknown
-	CodeExpiredAccessToken               // funds: agreement access token expired
-	CodeInvalidCode                      // funds: user-presented payment code unknown
-	CodeAuthCodeAlreadyUsed              // funds: payment code already used
-	CodeUserAmountLimit                  // funds: the user's amount limit is reached
-	CodePaymentAmountLimit               // the amount is over the wallet's single-payment limit
-	CodeRiskReject                       // funds: refused by risk control
-	CodeProcessFail                      // funds: declined for another business reason
-	CodePaymentInProcess                 // the payment's outcome is not known yet (caller sees U)
-	CodeRefundInProcess                  // the refund's outcome is not known yet (caller sees U)
-	CodeExpired                          // the payment expired before it was paid
-	CodeCancelled                        // the payment was cancelled by the merchant
-	codeCount                            // keep last: number of codes
+	CodeNone                  Code = iota // no error: the zero value, as in Payment.FailReason of a payment that did not fail
+	CodeInternal                          // a bug or a store failure; outcome unknown to the caller
+	CodeParamIllegal                      // a request field is missing or malformed (Error.Field names it)
+	CodePaymentNotFound                   // no payment with that id or request id for this partner
+	CodeRefundNotFound                    // no refund with that id or request id for this partner
+	CodeRepeatInconsistent                // a request id reused with different content
+	CodeOrderClosed                       // a request id of a closed (cancelled/expired) payment reused, or paying a closed payment
+	CodeOrderStatusInvalid                // the payment's state does not allow the command
+	CodeRefundAmountExceed                // refunds would exceed the paid amount
+	CodeRefundWindowExceed                // the refund window has passed
+	CodeCancelWindowExceed                // the cancel window has passed: refund instead
+	CodeCurrencyNotSupported              // a valid ISO 4217 currency the wallet does not take, or refund currency != payment currency
+	CodeBalanceNotEnough                  // funds: the user's balance is too low
+	CodeUserNotExist                      // funds: no such user
+	CodeUserStatusAbnormal                // the user is frozen (Limits), or funds said so
+	CodeInvalidAccessToken                // funds: agreement access token unknown
+	CodeExpiredAccessToken                // funds: agreement access token expired
+	CodeInvalidCode                       // funds: user-presented payment code unknown
+	CodeAuthCodeAlreadyUsed               // funds: payment code already used
+	CodeUserAmountLimit                   // the user's amount limit of the day is reached (Limits), or funds said so
+	CodePaymentAmountLimit                // the amount is over the wallet's single-payment limit
+	CodeRiskReject                        // funds: refused by risk control
+	CodeProcessFail                       // funds: declined for another business reason
+	CodePaymentInProcess                  // the payment's outcome is not known yet (caller sees U)
+	CodeRefundInProcess                   // the refund's outcome is not known yet (caller sees U)
+	CodeExpired                           // the payment expired before it was paid
+	CodeCancelled                         // the payment was cancelled by the merchant
+	CodePaymentCountLimit                 // the user's number of payments a day is reached (Limits)
+	CodePartnerStatusAbnormal             // the partner is suspended (Limits)
+	codeCount                             // keep last: number of codes
 )
 
 var codeNames = [codeCount]string{
-	CodeNone:                 "",
-	CodeInternal:             "internal",
-	CodeParamIllegal:         "param_illegal",
-	CodePaymentNotFound:      "payment_not_found",
-	CodeRefundNotFound:       "refund_not_found",
-	CodeRepeatInconsistent:   "repeat_inconsistent",
-	CodeOrderClosed:          "order_closed",
-	CodeOrderStatusInvalid:   "order_status_invalid",
-	CodeRefundAmountExceed:   "refund_amount_exceed",
-	CodeRefundWindowExceed:   "refund_window_exceed",
-	CodeCancelWindowExceed:   "cancel_window_exceed",
-	CodeCurrencyNotSupported: "currency_not_supported",
-	CodeBalanceNotEnough:     "balance_not_enough",
-	CodeUserNotExist:         "user_not_exist",
-	CodeUserStatusAbnormal:   "user_status_abnormal",
-	CodeInvalidAccessToken:   "invalid_access_token",
-	CodeExpiredAccessToken:   "expired_access_token",
-	CodeInvalidCode:          "invalid_code",
-	CodeAuthCodeAlreadyUsed:  "auth_code_already_used",
-	CodeUserAmountLimit:      "user_amount_limit",
-	CodePaymentAmountLimit:   "payment_amount_limit",
-	CodeRiskReject:           "risk_reject",
-	CodeProcessFail:          "process_fail",
-	CodePaymentInProcess:     "payment_in_process",
-	CodeRefundInProcess:      "refund_in_process",
-	CodeExpired:              "expired",
-	CodeCancelled:            "cancelled",
+	CodeNone:                  "",
+	CodeInternal:              "internal",
+	CodeParamIllegal:          "param_illegal",
+	CodePaymentNotFound:       "payment_not_found",
+	CodeRefundNotFound:        "refund_not_found",
+	CodeRepeatInconsistent:    "repeat_inconsistent",
+	CodeOrderClosed:           "order_closed",
+	CodeOrderStatusInvalid:    "order_status_invalid",
+	CodeRefundAmountExceed:    "refund_amount_exceed",
+	CodeRefundWindowExceed:    "refund_window_exceed",
+	CodeCancelWindowExceed:    "cancel_window_exceed",
+	CodeCurrencyNotSupported:  "currency_not_supported",
+	CodeBalanceNotEnough:      "balance_not_enough",
+	CodeUserNotExist:          "user_not_exist",
+	CodeUserStatusAbnormal:    "user_status_abnormal",
+	CodeInvalidAccessToken:    "invalid_access_token",
+	CodeExpiredAccessToken:    "expired_access_token",
+	CodeInvalidCode:           "invalid_code",
+	CodeAuthCodeAlreadyUsed:   "auth_code_already_used",
+	CodeUserAmountLimit:       "user_amount_limit",
+	CodePaymentAmountLimit:    "payment_amount_limit",
+	CodeRiskReject:            "risk_reject",
+	CodeProcessFail:           "process_fail",
+	CodePaymentInProcess:      "payment_in_process",
+	CodeRefundInProcess:       "refund_in_process",
+	CodeExpired:               "expired",
+	CodeCancelled:             "cancelled",
+	CodePaymentCountLimit:     "payment_count_limit",
+	CodePartnerStatusAbnormal: "partner_status_abnormal",
 }
 
 // String returns the code's stable snake_case name, the form stored in

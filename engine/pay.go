@@ -24,7 +24,10 @@ import (
 // expired it fails with CodeOrderClosed. Concurrent twins create exactly
 // one payment. Invalid input fails with CodeParamIllegal (Error.Field names
 // the field), CodeCurrencyNotSupported or CodePaymentAmountLimit and stores
-// nothing.
+// nothing. Config.Limits' rules refuse a new payment (never a repeat) with
+// CodePartnerStatusAbnormal, CodePaymentAmountLimit, CodeUserStatusAbnormal,
+// CodeUserAmountLimit or CodePaymentCountLimit, storing nothing (see
+// Limits).
 func (e *Engine) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 	if err := req.validate(); err != nil {
 		return Payment{}, err
@@ -33,6 +36,9 @@ func (e *Engine) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 		return Payment{}, err
 	}
 	if req.Scenario == ScenarioEvaluation {
+		if err := e.checkPartner(req.PartnerID, req.Amount); err != nil {
+			return Payment{}, err
+		}
 		return e.evaluate(ctx, &req)
 	}
 	fp := req.fingerprint()
@@ -44,13 +50,23 @@ func (e *Engine) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 		if !errors.Is(err, store.ErrNotFound) {
 			return Payment{}, e.internal(err, "load payment request %s/%s", req.PartnerID, req.RequestID)
 		}
-		pl, perr := e.decideCreate(&req, fp, e.cfg.Now())
+		if err := e.checkPartner(req.PartnerID, req.Amount); err != nil {
+			return Payment{}, err
+		}
+		payer, err := e.resolvePayer(ctx, &req)
+		if err != nil {
+			return Payment{}, err
+		}
+		pl, perr := e.decideCreate(&req, fp, e.cfg.Now(), payer)
 		if perr != nil {
 			return Payment{}, perr
 		}
 		err = e.commit(ctx, pl)
 		if errors.Is(err, store.ErrAlreadyExists) && attempt < e.cfg.ConflictRetries {
 			continue // a twin won: answer as a repeat of it
+		}
+		if refusal := usageRefusal(err); refusal != nil {
+			return Payment{}, refusal
 		}
 		if err != nil {
 			return Payment{}, e.internal(err, "create payment %s", pl.p.ID)
@@ -78,7 +94,9 @@ func (e *Engine) checkAmount(m Money) *Error {
 }
 
 // decideCreate builds the plan that creates the payment req asks for.
-func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time) (*plan, error) {
+// payer, when known before the debit (see resolvePayer), is the user whose
+// rules apply and whose day the payment takes room in.
+func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time, payer string) (*plan, error) {
 	expires := req.ExpiresAt
 	if expires.IsZero() {
 		expires = now.Add(e.cfg.Expiry[req.Scenario])
@@ -94,6 +112,14 @@ func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time) (*plan,
 		ExtendInfo: req.ExtendInfo,
 		ExpiresAt:  expires.UTC(),
 	}, now)
+	if payer != "" {
+		rules, refusal := e.userRules(payer)
+		if refusal != nil {
+			return nil, refusal
+		}
+		pl.p.UserID = payer
+		pl.holdUsage(e, rules)
+	}
 	if req.Scenario.Synchronous() {
 		pl.startOp(PendingDebit, e.cfg.reconcileDelay(0))
 		return pl, pl.move(EventOpenDebit, "")
@@ -138,5 +164,10 @@ func (e *Engine) evaluate(ctx context.Context, req *PayRequest) (Payment, error)
 		return Payment{}, &Error{Code: declineCode(res.Reason), Message: res.Message}
 	}
 	p.UserID = res.UserID
+	if e.cfg.Limits != nil && p.UserID != "" {
+		if _, refusal := e.userRules(p.UserID); refusal != nil {
+			return Payment{}, refusal
+		}
+	}
 	return p, nil
 }

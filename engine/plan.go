@@ -19,6 +19,7 @@ type plan struct {
 	updRefunds []store.Refund
 	events     []store.Event
 	outbox     []store.OutboxMessage
+	counters   []store.CounterDelta
 	machine    transitioner
 }
 
@@ -60,7 +61,7 @@ func (pl *plan) change() store.Change {
 	return store.Change{
 		Payment: pl.p, ExpectedVersion: pl.expected,
 		NewRefunds: pl.newRefunds, UpdatedRefunds: pl.updRefunds,
-		Events: pl.events, Outbox: pl.outbox,
+		Events: pl.events, Outbox: pl.outbox, Counters: pl.counters,
 	}
 }
 
@@ -85,6 +86,9 @@ func (pl *plan) move(ev PaymentEvent, detail string) error {
 	pl.p.Status = to.String()
 	if to.Final() {
 		pl.p.ClosedAt = pl.now
+	}
+	if to.Final() || ev == EventConfirmDeclined {
+		pl.releaseUsage() // a payment that failed or was closed holds no room
 	}
 	pl.events = append(pl.events, store.Event{
 		PaymentID: pl.p.ID, Seq: pl.p.Version, At: pl.now,

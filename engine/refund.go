@@ -25,7 +25,8 @@ import (
 // content it fails with CodeRepeatInconsistent. A payment that does not
 // exist or belongs to another partner is CodePaymentNotFound; invalid input
 // is CodeParamIllegal; a payment that has Config.MaxRefunds refunds already
-// is CodeOrderStatusInvalid. None of these stores anything. Deciding never
+// is CodeOrderStatusInvalid; a new refund of a suspended partner (see
+// Limits) is CodePartnerStatusAbnormal. None of these stores anything. Deciding never
 // reads the payment's earlier refunds: its RefundedAmount, HeldAmount and
 // RefundCount say all it needs, so a refund costs the same whatever came
 // before.
@@ -40,6 +41,9 @@ func (e *Engine) Refund(ctx context.Context, req RefundRequest) (Refund, error) 
 		}
 		if !errors.Is(err, store.ErrNotFound) {
 			return Refund{}, e.internal(err, "load refund request %s/%s", req.PartnerID, req.RequestID)
+		}
+		if err := e.checkPartner(req.PartnerID, Money{}); err != nil {
+			return Refund{}, err
 		}
 		snap, err := e.locateNamed(ctx, req.paymentRef(), FieldPaymentRequestID)
 		if err != nil {
@@ -115,6 +119,9 @@ func refundRefusal(p *store.Payment, amount Money, now time.Time, window time.Du
 func (e *Engine) repeatRefund(ctx context.Context, req *RefundRequest, existing *store.Refund) (Refund, error) {
 	paymentID := req.PaymentID
 	if req.PaymentRequestID != "" {
+		if err := e.checkPartner(req.PartnerID, Money{}); err != nil {
+			return Refund{}, err
+		}
 		snap, err := e.locateNamed(ctx, req.paymentRef(), FieldPaymentRequestID)
 		switch {
 		case err == nil:

@@ -84,6 +84,11 @@ var scenarioCommands = map[string]scenarioCommand{
 	"show-balances": {nil, (*scenario).showBalances},
 	"show-history":  {[]string{"payment"}, (*scenario).showHistory},
 	"show-outbox":   {[]string{"payment"}, (*scenario).showOutbox},
+
+	// The wallet's rules (engine.Limits; scenario_limits_test.go).
+	"limit-partner": {[]string{"per-payment", "currency", "suspended"}, (*scenario).limitPartner},
+	"limit-user":    {[]string{"user", "daily", "currency", "count", "frozen"}, (*scenario).limitUser},
+	"show-usage":    {[]string{"user", "currency"}, (*scenario).showUsage},
 }
 
 // scenario is one story: an engine over memstore and a memfunds ledger on
@@ -98,6 +103,15 @@ type scenario struct {
 	payments []string  // created, in the order first answered
 	// nextFault holds one-shot faults for the next Debit or Credit call.
 	nextFault map[string]memfunds.Fault
+	rules     *engine.StaticLimits // the engine's Limits once a limit-* command ran
+	ids       *enginetest.IDs
+}
+
+// config is the engine's configuration of a story, with limits when the
+// story sets any.
+func (s *scenario) config(ids *enginetest.IDs, limits engine.Limits) engine.Config {
+	s.ids = ids
+	return engine.Config{Now: s.clock.Now, NewID: ids.Next, Limits: limits}
 }
 
 // balance names one balance the story follows.
@@ -108,6 +122,7 @@ func newScenario(t *testing.T) *scenario {
 	s := &scenario{
 		ctx: context.Background(), clock: enginetest.NewClock(scenarioStart),
 		ledger: memfunds.New(), store: memstore.New(), nextFault: map[string]memfunds.Fault{},
+		rules: &engine.StaticLimits{Partners: map[string]engine.PartnerRules{}, Users: map[string]engine.UserRules{}},
 	}
 	s.ledger.Inject = func(kind string, _ engine.FundsRequest) memfunds.Fault {
 		f := s.nextFault[kind]
@@ -115,7 +130,7 @@ func newScenario(t *testing.T) *scenario {
 		return f
 	}
 	ids := &enginetest.IDs{Prefix: "id"}
-	eng, err := engine.New(s.store, s.ledger, engine.Config{Now: s.clock.Now, NewID: ids.Next})
+	eng, err := engine.New(s.store, s.ledger, s.config(ids, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,4 +28,8 @@ var (
 	// was applied, and the same Change is refused again. The error is a
 	// *ChangeError naming the rule.
 	ErrInvalidChange = errors.New("store: invalid change")
+	// ErrLimitExceeded means a Commit was refused because a counter of
+	// Change.Counters would have passed its cap. Nothing of the Commit was
+	// applied. The error is a *LimitError naming the counter.
+	ErrLimitExceeded = errors.New("store: counter limit exceeded")
 )

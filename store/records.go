@@ -53,6 +53,11 @@ type Payment struct {
 	// payment.
 	CancelledAt time.Time
 
+	// UsageDay is the day (YYYY-MM-DD in the engine's limit zone) whose
+	// counters of UserID this payment holds room in (see Change.Counters),
+	// "" when it holds none.
+	UsageDay string
+
 	Version int64 // optimistic concurrency version, 1 after creation
 }
 
@@ -155,6 +160,11 @@ type Change struct {
 
 	Events []Event
 	Outbox []OutboxMessage
+
+	// Counters are added to in the same atomic write (see CounterDelta):
+	// when one of them would pass its cap, Commit applies nothing of the
+	// Change and returns a *LimitError.
+	Counters []CounterDelta
 }
 
 // Check names an in-flight funds operation due for the reconciler: a

@@ -54,10 +54,16 @@ type PaymentStore interface {
 	// ErrConflict when the stored payment version is not c.ExpectedVersion
 	// (or the payment is missing), and ErrAlreadyExists when a created
 	// payment or refund collides on id or on (partner id, request id), or
-	// an outbox message on id, with stored records. On any error nothing
+	// an outbox message on id, with stored records, and a *LimitError
+	// (ErrLimitExceeded) when c.Counters would take a counter over its
+	// cap (see CounterDelta). On any error nothing
 	// of c is applied; on success all of it is durable before Commit
 	// returns.
 	Commit(ctx context.Context, c Change) error
+
+	// Counter returns the value of the counter named key, as the Commits
+	// that changed it left it (0 for a key never written).
+	Counter(ctx context.Context, key string) (int64, error)
 
 	// History returns a payment's events in order (see Event), or an empty
 	// slice when there are none (also for an unknown payment).

@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // ChangeRule names one rule about a Change's own shape: what a Change must
 // say about itself, whatever is stored. Change.Validate checks them in the
@@ -44,6 +47,11 @@ const (
 	// RuleDuplicateMessageID: two outbox messages share an ID. The error
 	// also matches ErrAlreadyExists.
 	RuleDuplicateMessageID
+	// RuleCounterDelta: a counter delta has an empty key, a key longer
+	// than MaxCounterKey or holding NUL, a Delta of 0 or a negative Max.
+	RuleCounterDelta
+	// RuleDuplicateCounter: two counter deltas share a key.
+	RuleDuplicateCounter
 )
 
 // changeRuleNames holds each rule's description, for messages.
@@ -61,6 +69,8 @@ var changeRuleNames = [...]string{
 	RuleEmptyMessageID:          "outbox message without id",
 	RuleForeignMessage:          "outbox message of another payment",
 	RuleDuplicateMessageID:      "outbox message id given twice",
+	RuleCounterDelta:            "malformed counter delta",
+	RuleDuplicateCounter:        "counter given twice",
 }
 
 // String returns the rule's description, e.g. "refund id given twice".
@@ -174,6 +184,16 @@ func (c Change) Validate() error {
 	}
 	if i, ok := duplicate(c.Outbox, func(m *OutboxMessage) string { return m.ID }); ok {
 		return fail(RuleDuplicateMessageID, "outbox message id %q given twice", c.Outbox[i].ID)
+	}
+
+	for i := range c.Counters {
+		d := &c.Counters[i]
+		if d.Key == "" || len(d.Key) > MaxCounterKey || strings.IndexByte(d.Key, 0) >= 0 || d.Delta == 0 || d.Max < 0 {
+			return fail(RuleCounterDelta, "counter delta %d: key %q, delta %d, max %d", i, d.Key, d.Delta, d.Max)
+		}
+	}
+	if i, ok := duplicate(c.Counters, func(d *CounterDelta) string { return d.Key }); ok {
+		return fail(RuleDuplicateCounter, "counter %q given twice", c.Counters[i].Key)
 	}
 	return nil
 }

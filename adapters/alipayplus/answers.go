@@ -217,6 +217,11 @@ func statusOf(code string) string {
 			return w.status
 		}
 	}
+	for _, t := range transportAnswers {
+		if slices.Contains(t.codes, code) {
+			return t.result
+		}
+	}
 	return wire.StatusFail
 }
 

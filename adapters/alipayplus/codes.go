@@ -55,6 +55,10 @@ var engineResults = map[engine.Code]wireResult{
 	engine.CodeRefundInProcess:      {wire.StatusUnknown, wire.CodeRefundInProcess},
 	engine.CodeExpired:              {wire.StatusFail, wire.CodeOrderIsClosed},
 	engine.CodeCancelled:            {wire.StatusFail, wire.CodeOrderIsClosed},
+	engine.CodePaymentCountLimit:    {wire.StatusFail, wire.CodePaymentCountExceedLimit},
+	// A suspended partner's answer depends on its profile: see
+	// partnerStatusResult.
+	engine.CodePartnerStatusAbnormal: {wire.StatusFail, wire.CodePartnerStatusAbnormal},
 }
 
 // commonCodes are answered by every endpoint.
@@ -68,12 +72,14 @@ var apiCodes = map[api][]string{
 		wire.CodeCurrencyNotSupport, wire.CodePaymentAmountExceedLimit, wire.CodeUserAmountExceedLimit, wire.CodeUserNotExist,
 		wire.CodeUserStatusAbnormal, wire.CodeUserBalanceNotEnough, wire.CodeRiskReject, wire.CodeInvalidAccessToken,
 		wire.CodeExpiredAccessToken, wire.CodeAuthCodeAlreadyUsed, wire.CodeInvalidCode,
+		wire.CodePaymentCountExceedLimit, wire.CodePartnerStatusAbnormal, wire.CodeInvalidClientStatus, wire.CodePaymentNotQualified,
 	},
 	apiInquiryPayment: {wire.CodeOrderNotExist},
 	apiCancel:         {wire.CodeOrderNotExist, wire.CodeOrderStatusInvalid, wire.CodeCancelWindowExceed, wire.CodePaymentInProcess},
 	apiRefund: {
 		wire.CodeOrderNotExist, wire.CodeOrderStatusInvalid, wire.CodeRepeatReqInconsistent, wire.CodeRefundWindowExceed,
 		wire.CodeRefundAmountExceed, wire.CodeCurrencyNotSupport, wire.CodeRefundInProcess,
+		wire.CodePartnerStatusAbnormal, wire.CodeInvalidClientStatus,
 	},
 	apiInquiryRefund: {wire.CodeRefundNotExist},
 }
@@ -94,35 +100,40 @@ var allowedCodes = func() map[api]map[string]bool {
 // defaultMessages is the resultMessage of each code when there is nothing
 // more specific to say.
 var defaultMessages = map[string]string{
-	wire.CodeSuccess:                  "success",
-	wire.CodeAccept:                   "accept",
-	wire.CodeUnknownException:         "An API calling is failed, which is caused by unknown reasons.",
-	wire.CodeParamIllegal:             "Illegal parameters exist.",
-	wire.CodeProcessFail:              "A general business failure occurred. Don't retry.",
-	wire.CodeAccessDenied:             "Access is denied.",
-	wire.CodeMsgParseError:            "Message parsed error.",
-	wire.CodeOrderNotExist:            "The order does not exist.",
-	wire.CodeRefundNotExist:           "The refund does not exist.",
-	wire.CodeRepeatReqInconsistent:    "Repeated submission, and the requests are inconsistent.",
-	wire.CodeOrderIsClosed:            "The order is closed.",
-	wire.CodeOrderIsCanceled:          "The order was paid and then cancelled.",
-	wire.CodeOrderStatusInvalid:       "The order status is invalid.",
-	wire.CodeRefundAmountExceed:       "The total refund amount has exceeded the payment amount.",
-	wire.CodeRefundWindowExceed:       "The refund window is exceeded.",
-	wire.CodeCancelWindowExceed:       "The cancel window is exceeded: refund instead.",
-	wire.CodeCurrencyNotSupport:       "The currency is not supported.",
-	wire.CodeUserBalanceNotEnough:     "The user balance is not enough for this payment.",
-	wire.CodeUserNotExist:             "The user does not exist.",
-	wire.CodeUserStatusAbnormal:       "The user status is abnormal.",
-	wire.CodeInvalidAccessToken:       "The access token is invalid.",
-	wire.CodeExpiredAccessToken:       "The access token is expired.",
-	wire.CodeInvalidCode:              "The payment code is illegal.",
-	wire.CodeAuthCodeAlreadyUsed:      "The payment code is already used.",
-	wire.CodeUserAmountExceedLimit:    "The payment amount exceeds the user's amount limit.",
-	wire.CodePaymentAmountExceedLimit: "The payment amount exceeds the limit.",
-	wire.CodeRiskReject:               "Rejected by risk control.",
-	wire.CodePaymentInProcess:         "The payment is still in process.",
-	wire.CodeRefundInProcess:          "The refund is still in process.",
+	wire.CodeSuccess:                   "success",
+	wire.CodeAccept:                    "accept",
+	wire.CodeUnknownException:          "An API calling is failed, which is caused by unknown reasons.",
+	wire.CodeParamIllegal:              "Illegal parameters exist.",
+	wire.CodeProcessFail:               "A general business failure occurred. Don't retry.",
+	wire.CodeAccessDenied:              "Access is denied.",
+	wire.CodeMsgParseError:             "Message parsed error.",
+	wire.CodeOrderNotExist:             "The order does not exist.",
+	wire.CodeRefundNotExist:            "The refund does not exist.",
+	wire.CodeRepeatReqInconsistent:     "Repeated submission, and the requests are inconsistent.",
+	wire.CodeOrderIsClosed:             "The order is closed.",
+	wire.CodeOrderIsCanceled:           "The order was paid and then cancelled.",
+	wire.CodeOrderStatusInvalid:        "The order status is invalid.",
+	wire.CodeRefundAmountExceed:        "The total refund amount has exceeded the payment amount.",
+	wire.CodeRefundWindowExceed:        "The refund window is exceeded.",
+	wire.CodeCancelWindowExceed:        "The cancel window is exceeded: refund instead.",
+	wire.CodeCurrencyNotSupport:        "The currency is not supported.",
+	wire.CodeUserBalanceNotEnough:      "The user balance is not enough for this payment.",
+	wire.CodeUserNotExist:              "The user does not exist.",
+	wire.CodeUserStatusAbnormal:        "The user status is abnormal.",
+	wire.CodeInvalidAccessToken:        "The access token is invalid.",
+	wire.CodeExpiredAccessToken:        "The access token is expired.",
+	wire.CodeInvalidCode:               "The payment code is illegal.",
+	wire.CodeAuthCodeAlreadyUsed:       "The payment code is already used.",
+	wire.CodeUserAmountExceedLimit:     "The payment amount exceeds the user's amount limit.",
+	wire.CodePaymentAmountExceedLimit:  "The payment amount exceeds the limit.",
+	wire.CodeRiskReject:                "Rejected by risk control.",
+	wire.CodePaymentInProcess:          "The payment is still in process.",
+	wire.CodeRefundInProcess:           "The refund is still in process.",
+	wire.CodePaymentCountExceedLimit:   "The number of payments exceeds the user's limit.",
+	wire.CodePartnerStatusAbnormal:     "The partner status is abnormal.",
+	wire.CodeInvalidClientStatus:       "Invalid client status.",
+	wire.CodePaymentNotQualified:       "The merchant is not qualified for payment.",
+	wire.CodeRequestTrafficExceedLimit: trafficMessage,
 }
 
 // result builds a Result with the code's default message.
@@ -187,6 +198,9 @@ func (h *Handler) errorResult(c *call, a api, err error, names map[engine.Field]
 	if code == engine.CodeParamIllegal {
 		return paramIllegal(engineFieldError(err, names))
 	}
+	if code == engine.CodePartnerStatusAbnormal {
+		return partnerStatusResult(c.partner, a)
+	}
 	if _, known := engineResults[code]; !known || code == engine.CodeInternal {
 		h.logger().ErrorContext(c.ctx, "alipayplus: engine error", "path", c.path,
 			"partner", c.partner.PartnerID, "code", code.String(), "error", err)
@@ -231,4 +245,25 @@ func failedPaymentResult(reason engine.Code, text string) wire.Result {
 // Client-Id belongs to.
 func accessDenied() wire.Result {
 	return wire.Result{ResultStatus: wire.StatusFail, ResultCode: wire.CodeAccessDenied, ResultMessage: "partnerId does not belong to this Client-Id"}
+}
+
+// partnerStatusResult is the answer to a suspended partner's pay or
+// refund, in its profile's words: PARTNER_STATUS_ABNORMAL for mini-program
+// partners (seeds 000, 002), INVALID_CLIENT_STATUS for v1-en (seed 001's
+// common codes: the partner is its Client-Id), PAYMENT_NOT_QUALIFIED for an
+// antom pay (seed 004) and PROCESS_FAIL for an antom refund (no seed names
+// one).
+func partnerStatusResult(p *Partner, a api) wire.Result {
+	switch profileOf(p) {
+	case ProfileV1EN:
+		return result(wire.StatusFail, wire.CodeInvalidClientStatus)
+	case ProfileAntom:
+		if a == apiPay {
+			return result(wire.StatusFail, wire.CodePaymentNotQualified)
+		}
+		r := result(wire.StatusFail, wire.CodeProcessFail)
+		r.ResultMessage = "The partner is suspended."
+		return r
+	}
+	return result(wire.StatusFail, wire.CodePartnerStatusAbnormal)
 }

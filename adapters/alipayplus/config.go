@@ -38,6 +38,9 @@ type Partner struct {
 	// PublicKeys verifies its signatures, by key version. A request that
 	// names no keyVersion is checked against the highest version.
 	PublicKeys map[string]*rsa.PublicKey
+	// RateLimit bounds how fast the partner's requests are served, in
+	// this handler (see RateLimit). The zero value means no limit.
+	RateLimit RateLimit
 }
 
 // Config configures the HTTP handler. Engine, WalletClientID, WalletKey,

@@ -66,6 +66,8 @@ type partnerEntry struct {
 	// read (capacity perPartnerBodies): requests that name one Client-Id
 	// can hold only that share of the handler's slots.
 	bodySlots chan struct{}
+	// bucket meters the partner's requests; nil when it has no RateLimit.
+	bucket *tokenBucket
 }
 
 // perPartnerBodies is how many bodies requests naming one Client-Id may
@@ -188,6 +190,9 @@ func checkPartners(ps []Partner, bad func(format string, args ...any)) []Partner
 			keys[v] = k
 		}
 		p.PublicKeys = keys
+		if err := p.RateLimit.check(); err != nil {
+			bad("Partners[%d].RateLimit %v", i, err)
+		}
 		partners[i] = p
 	}
 	return partners
@@ -199,7 +204,7 @@ func indexPartners(partners []Partner) map[string]*partnerEntry {
 	byClient := make(map[string]*partnerEntry, len(partners))
 	for i := range partners {
 		p := &partners[i]
-		byClient[p.ClientID] = &partnerEntry{partner: p, newestKey: p.NewestKeyVersion()}
+		byClient[p.ClientID] = &partnerEntry{partner: p, newestKey: p.NewestKeyVersion(), bucket: newTokenBucket(p.RateLimit)}
 	}
 	return byClient
 }

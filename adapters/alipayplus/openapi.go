@@ -107,6 +107,7 @@ var transportAnswers = []transportAnswerDoc{
 	{"MethodNotSupported", http.StatusMethodNotAllowed, wire.StatusFail, []string{wire.CodeMethodNotSupported}, []string{"Allow"}},
 	{"PayloadTooLarge", http.StatusRequestEntityTooLarge, wire.StatusFail, []string{wire.CodeParamIllegal}, nil},
 	{"MediaTypeNotAcceptable", http.StatusUnsupportedMediaType, wire.StatusFail, []string{wire.CodeMediaTypeNotAcceptable}, nil},
+	{"TooManyRequests", http.StatusTooManyRequests, wire.StatusUnknown, []string{wire.CodeRequestTrafficExceedLimit}, nil},
 	{"UnknownException", http.StatusInternalServerError, wire.StatusUnknown, []string{wire.CodeUnknownException}, nil},
 	{"Busy", http.StatusServiceUnavailable, wire.StatusUnknown, []string{wire.CodeUnknownException}, nil},
 }

@@ -95,9 +95,11 @@ func TestOpenAPIAnswers(t *testing.T) {
 // debits, credits and reversals, refusals, and internal errors.
 func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 	ctx := context.Background()
+	rules := &engine.StaticLimits{Partners: map[string]engine.PartnerRules{}, Users: map[string]engine.UserRules{}}
 	o := newOAHarness(t, epOptions{engine: func(c *engine.Config) {
 		c.Currencies = []string{"USD", "CLP", "JPY"}
 		c.MaxAmount = 100_000_000
+		c.Limits = rules
 	}}, cover)
 	f := o.f
 	s := &oaSession{t: t, o: o, p: p}
@@ -297,6 +299,32 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 		s.want("pay", factor("o-18", "token-poor", map[string]any{"isAgreementPay": true, "isPaymentEvaluation": true}), wire.StatusFail, wire.CodeUserBalanceNotEnough)
 	}
 
+	// The wallet's rules (engine.Limits): a frozen user, a user's daily
+	// count and sum (agreement pays), a partner's cap and suspension in
+	// its profile's words (docs/result-codes.md).
+	if p.prof != ProfileAntom {
+		rules.Users["bob"] = engine.UserRules{Frozen: true}
+		s.want("pay", agreement("o-frozen", "token-bob"), wire.StatusFail, wire.CodeUserStatusAbnormal)
+		rules.Users["bob"] = engine.UserRules{DailyCount: 1}
+		s.want("pay", agreement("o-count", "token-bob"), wire.StatusFail, wire.CodePaymentCountExceedLimit)
+		rules.Users["bob"] = engine.UserRules{Daily: map[string]int64{"USD": 1}}
+		s.want("pay", agreement("o-daily", "token-bob"), wire.StatusFail, wire.CodeUserAmountExceedLimit)
+		delete(rules.Users, "bob")
+	}
+	rules.Partners[p.partner] = engine.PartnerRules{PerPayment: map[string]int64{"USD": 99}}
+	s.want("pay", p.pay("o-cap", "100"), wire.StatusFail, wire.CodePaymentAmountExceedLimit)
+	rules.Partners[p.partner] = engine.PartnerRules{Suspended: true}
+	suspended := map[Profile][2]string{
+		ProfileMiniProgramV1: {wire.CodePartnerStatusAbnormal, wire.CodePartnerStatusAbnormal},
+		ProfileV1EN:          {wire.CodeInvalidClientStatus, wire.CodeInvalidClientStatus},
+		ProfileAntom:         {wire.CodePaymentNotQualified, wire.CodeProcessFail},
+	}[p.prof]
+	s.want("pay", p.pay("o-suspended", "100"), wire.StatusFail, suspended[0])
+	s.want("refund", refund("r-suspended", pid, "1"), wire.StatusFail, suspended[1])
+	s.want("pay", p.pay("o-1", "1050"), wire.StatusSuccess, wire.CodeSuccess) // a repeat still answers
+	s.want("inquiryPayment", query(map[string]any{"paymentId": pid}), wire.StatusSuccess, wire.CodeSuccess)
+	delete(rules.Partners, p.partner)
+
 	// Refusals before the engine: ACCESS_DENIED and PARAM_ILLEGAL on
 	// every endpoint.
 	foreign := miniPartner
@@ -347,6 +375,7 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 	failing := o.brokenHandler(t, oaStoreFails)
 	panicking := o.brokenHandler(t, oaStorePanics)
 	busy := o.busyHandler(t)
+	limited := rateLimitedCopy(t, f.h)
 	str := func(s string) *string { return &s }
 	now := func() time.Time { return f.clock.Now() }
 
@@ -408,6 +437,7 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 			{"store failure", oaCall{handler: failing}, 200, wire.CodeUnknownException},
 			{"panic", oaCall{handler: panicking}, 500, wire.CodeUnknownException},
 			{"no body-reading slot", oaCall{handler: busy}, 503, wire.CodeUnknownException},
+			{"over the rate limit", oaCall{handler: limited}, 429, wire.CodeRequestTrafficExceedLimit},
 		}
 		if antomPath {
 			tests = append(tests, struct {

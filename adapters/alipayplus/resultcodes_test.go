@@ -93,11 +93,12 @@ func readResultCodesTable(t *testing.T) []rcRow {
 
 // rcCase is a row's condition met by one profile on one endpoint.
 type rcCase struct {
-	t  *testing.T
-	o  *oaHarness
-	s  *oaSession
-	p  oaProfileCase
-	ep string
+	t     *testing.T
+	o     *oaHarness
+	s     *oaSession
+	p     oaProfileCase
+	ep    string
+	rules *engine.StaticLimits // the engine's Limits, empty until a condition sets some
 }
 
 func (c *rcCase) f() *epFixture { return c.o.f }
@@ -266,6 +267,9 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 	"panic while serving": func(c *rcCase) []oaAnswer {
 		return []oaAnswer{c.call(oaCall{handler: c.o.brokenHandler(c.t, oaStorePanics)})}
 	},
+	"partner over its rate limit": func(c *rcCase) []oaAnswer {
+		return []oaAnswer{c.call(oaCall{handler: rateLimitedCopy(c.t, c.f().h)})}
+	},
 
 	// pay.
 	"cashier payment created, waiting for the user": func(c *rcCase) []oaAnswer {
@@ -289,6 +293,47 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 	},
 	"amount over the wallet's limit": func(c *rcCase) []oaAnswer {
 		return []oaAnswer{c.s.send("pay", c.p.pay("rc-big", "100000001"))}
+	},
+	"amount over the partner's limit for its currency": func(c *rcCase) []oaAnswer {
+		c.rules.Partners[c.p.partner] = engine.PartnerRules{PerPayment: map[string]int64{"USD": 99}}
+		return []oaAnswer{c.s.send("pay", c.p.pay("rc-cap", "100"))}
+	},
+	"partner suspended": func(c *rcCase) []oaAnswer {
+		id := c.paid("rc-1")
+		c.rules.Partners[c.p.partner] = engine.PartnerRules{Suspended: true}
+		if c.ep == "refund" {
+			return []oaAnswer{c.s.send("refund", c.refund("rc-r", id, "1"))}
+		}
+		return []oaAnswer{c.s.send("pay", c.p.pay("rc-2", "100"))}
+	},
+	"inquiry of a suspended partner's payment": func(c *rcCase) []oaAnswer {
+		c.paid("rc-1")
+		c.rules.Partners[c.p.partner] = engine.PartnerRules{Suspended: true}
+		return []oaAnswer{c.s.send("inquiryPayment", c.query(map[string]any{"paymentRequestId": "rc-1"}))}
+	},
+	"agreement payment, user frozen": func(c *rcCase) []oaAnswer {
+		c.f().ledger.SetBalance("bob", "USD", 10_000)
+		c.f().ledger.AddAccessToken("token-bob", "bob")
+		c.rules.Users["bob"] = engine.UserRules{Frozen: true}
+		return []oaAnswer{c.s.send("pay", c.agreement("rc-1", "token-bob"))}
+	},
+	"agreement payment over the user's daily amount": func(c *rcCase) []oaAnswer {
+		c.f().ledger.SetBalance("bob", "USD", 10_000)
+		c.f().ledger.AddAccessToken("token-bob", "bob")
+		c.rules.Users["bob"] = engine.UserRules{Daily: map[string]int64{"USD": 150}}
+		if a := c.s.send("pay", c.agreement("rc-1", "token-bob")); a.result.ResultStatus != wire.StatusSuccess {
+			c.t.Fatalf("first agreement pay: %+v", a.result)
+		}
+		return []oaAnswer{c.s.send("pay", c.agreement("rc-2", "token-bob"))}
+	},
+	"agreement payment over the user's daily count": func(c *rcCase) []oaAnswer {
+		c.f().ledger.SetBalance("bob", "USD", 10_000)
+		c.f().ledger.AddAccessToken("token-bob", "bob")
+		c.rules.Users["bob"] = engine.UserRules{DailyCount: 1}
+		if a := c.s.send("pay", c.agreement("rc-1", "token-bob")); a.result.ResultStatus != wire.StatusSuccess {
+			c.t.Fatalf("first agreement pay: %+v", a.result)
+		}
+		return []oaAnswer{c.s.send("pay", c.agreement("rc-2", "token-bob"))}
 	},
 	"agreement payment, balance too low": func(c *rcCase) []oaAnswer {
 		c.f().ledger.SetBalance("poor", "USD", 1)
@@ -474,12 +519,14 @@ func TestResultCodesTable(t *testing.T) {
 			for _, ep := range row.endpoints {
 				t.Run(prof+"/"+ep+"/"+row.condition, func(t *testing.T) {
 					t.Parallel()
+					rules := &engine.StaticLimits{Partners: map[string]engine.PartnerRules{}, Users: map[string]engine.UserRules{}}
 					o := newOAHarness(t, epOptions{engine: func(c *engine.Config) {
 						c.Currencies = []string{"USD", "CLP", "JPY"}
 						c.MaxAmount = 100_000_000
+						c.Limits = rules
 					}}, nil)
 					o.f.ledger.SetBalance("alice", "USD", 1_000_000_00)
-					c := &rcCase{t: t, o: o, s: &oaSession{t: t, o: o, p: p}, p: p, ep: ep}
+					c := &rcCase{t: t, o: o, s: &oaSession{t: t, o: o, p: p}, p: p, ep: ep, rules: rules}
 					for i, a := range meet(c) {
 						if a.status != row.http || a.result.ResultStatus != row.status || a.result.ResultCode != row.code {
 							t.Errorf("%s:%d: answer %d: HTTP %d %s %s (%q), want HTTP %d %s %s", resultCodesDoc, row.line, i,

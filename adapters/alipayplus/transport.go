@@ -72,7 +72,10 @@ var unknownException = wire.Result{ResultCode: wire.CodeUnknownException, Result
 //     with the Request-Time header exactly as sent and the raw body, else
 //     INVALID_SIGNATURE, 401;
 //   - a path under /ams/api is only answered for partners of ProfileAntom,
-//     else NO_INTERFACE_DEF, 404.
+//     else NO_INTERFACE_DEF, 404;
+//   - the partner's RateLimit has a token for the request, else U
+//     REQUEST_TRAFFIC_EXCEED_LIMIT, 429: nothing is decoded, nothing
+//     reaches the engine or the store.
 //
 // Headers it does not name (an SDK's Key-Version, Agent-Token,
 // Sdk-Version, ...) are ignored. Refusals are logged at info level with
@@ -190,6 +193,9 @@ func (x *exchange) serve() (int, any) {
 
 	if antomPath && pe.partner.Profile != ProfileAntom {
 		return fail(reject(http.StatusNotFound, wire.StatusFail, wire.CodeNoInterfaceDef, "no interface is defined at this path for this Client-Id"))
+	}
+	if !pe.bucket.take(h.now()) {
+		return fail(reject(http.StatusTooManyRequests, wire.StatusUnknown, wire.CodeRequestTrafficExceedLimit, trafficMessage))
 	}
 
 	answer := ep(h, &call{ctx: r.Context(), partner: pe.partner, path: r.URL.Path, body: body})

@@ -3,10 +3,11 @@ package cashier
 import "github.com/paystate/paystate/engine"
 
 // declineTexts tells the user why the wallet refused to debit them, for
-// the decline codes of the funds port.
+// the decline codes of the funds port and the user's rules (engine.Limits).
 var declineTexts = map[engine.Code]string{
 	engine.CodeBalanceNotEnough:    "Your balance is not enough for this payment. Top up your wallet and try again.",
-	engine.CodeUserAmountLimit:     "This payment is over your account's spending limit.",
+	engine.CodeUserAmountLimit:     "This payment is over your account's spending limit for today.",
+	engine.CodePaymentCountLimit:   "You have made as many payments today as your account allows.",
 	engine.CodePaymentAmountLimit:  "This amount is over the wallet's limit for a single payment.",
 	engine.CodeUserStatusAbnormal:  "Your account cannot make payments right now. Contact wallet support.",
 	engine.CodeUserNotExist:        "We could not find your wallet account. Contact wallet support.",

@@ -30,6 +30,10 @@ import (
 //     expiry.
 //  4. One notification per final result the merchant must hear of, none
 //     for unfinished payments.
+//  5. Limits: a suspended partner's new pays and refunds, pays over a
+//     partner's cap and pays of frozen or full users are refused and
+//     store nothing; the daily counters equal the room the payments hold,
+//     and no user holds more than their limits (modellimits.go).
 //
 // Use it with rapid.Check or rapid.MakeFuzz.
 func StateMachine(rt *rapid.T) { newWorld(rt).run(rt) }
@@ -59,6 +63,8 @@ type world struct {
 	payments []string               // every payment id the engine created
 	finals   map[string]store.Payment
 	initial  map[string]int64 // user -> starting USD balance
+	limits   *modelLimits
+	days     map[string]bool // every day (UTC) the clock has shown
 }
 
 var (
@@ -83,6 +89,8 @@ func newWorld(rt *rapid.T) *world {
 		refunds: map[string]*sentRefund{},
 		finals:  map[string]store.Payment{},
 		initial: map[string]int64{},
+		limits:  newModelLimits(),
+		days:    map[string]bool{},
 	}
 	for i, u := range users {
 		bal := rapid.Int64Range(0, 30_000).Draw(rt, "balance-"+u)
@@ -103,6 +111,7 @@ func newWorld(rt *rapid.T) *world {
 		CancelWindow: cancelWindow, RefundWindow: refundWindow, MaxRefunds: maxRefunds,
 		ReconcileSchedule: []time.Duration{time.Minute, 10 * time.Minute},
 		Currencies:        []string{"USD", "JPY"},
+		Limits:            w.limits,
 	})
 	if err != nil {
 		rt.Fatal(err)
@@ -120,6 +129,7 @@ func (w *world) run(rt *rapid.T) {
 		"cancel":    w.cancel,
 		"refund":    w.refund,
 		"inquire":   w.inquire,
+		"rules":     w.changeRules,
 		"expireDue": func(rt *rapid.T) { _, err := w.eng.ExpireDue(w.ctx, 100); noErr(rt, err) },
 		"reconcile": func(rt *rapid.T) { _, err := w.eng.Reconcile(w.ctx, 100); noErr(rt, err) },
 		"advance": func(rt *rapid.T) {
@@ -212,6 +222,12 @@ func (w *world) checkPayAnswer(rt *rapid.T, req engine.PayRequest, p engine.Paym
 	k := key(req.PartnerID, req.RequestID)
 	first, seen := w.pays[k]
 	if !seen {
+		if w.checkPayRefusal(rt, req, code) {
+			if _, err := w.st.GetPaymentByRequest(w.ctx, req.PartnerID, req.RequestID); err == nil {
+				rt.Fatalf("pay %s refused (%v) but stored", k, code)
+			}
+			return // nothing stored: the request id stays free
+		}
 		first = &sentPay{req: req}
 		w.pays[k] = first
 	}
@@ -270,7 +286,7 @@ func (w *world) confirm(rt *rapid.T) {
 		if p.State != engine.PaymentClosed && p.State != engine.PaymentFail {
 			rt.Fatalf("confirm: order closed but payment is %s", p.State)
 		}
-	case engine.CodeBalanceNotEnough, engine.CodeUserNotExist:
+	case engine.CodeBalanceNotEnough, engine.CodeUserNotExist, engine.CodeUserStatusAbnormal, engine.CodeUserAmountLimit, engine.CodePaymentCountLimit:
 		if p.State != engine.PaymentAccept {
 			rt.Fatalf("confirm declined but payment is %s", p.State)
 		}
@@ -353,6 +369,12 @@ func (w *world) refund(rt *rapid.T) {
 	code := engine.ErrorCode(err)
 	k := key(req.PartnerID, req.RequestID)
 	first, seen := w.refunds[k]
+	if !seen && w.limits.isSuspended(req.PartnerID) {
+		if code != engine.CodePartnerStatusAbnormal || r.ID != "" {
+			rt.Fatalf("new refund %s of a suspended partner: got %v %q, want partner status abnormal and nothing", k, err, r.ID)
+		}
+		return
+	}
 	if !seen && before.RefundCount >= maxRefunds {
 		// At the cap: refused, nothing stored, and the request id stays free.
 		if code != engine.CodeOrderStatusInvalid || r.ID != "" {
@@ -408,6 +430,8 @@ func (w *world) record(rt *rapid.T, id string) store.Payment {
 // invariants.go, final states that stay final, and the users' balances
 // against what the engine's records say the ledger moved.
 func (w *world) checkInvariants(rt *rapid.T) {
+	w.days[w.clock.Now().UTC().Format("2006-01-02")] = true
+	w.checkUsage(rt)
 	net := map[string]int64{} // user -> net minor units debited (USD)
 	for _, id := range w.payments {
 		if err := CheckPayment(w.ctx, w.st, id); err != nil {

@@ -38,6 +38,7 @@ func RunStore(t *testing.T, newStore func(t *testing.T) store.Store) {
 			fn   func(t *testing.T, s store.Store)
 		}{
 			{"RefundsOnePayment", testRefundsOnePayment},
+			{"DailyLimitUnderConcurrency", testDailyLimitUnderConcurrency},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				s := newStore(t)

@@ -251,3 +251,23 @@ func (l *Ledger) payer(req engine.FundsRequest) (string, engine.FundsResult) {
 func declined(code engine.Code, msg string) engine.FundsResult {
 	return engine.FundsResult{Status: engine.FundsDeclined, Reason: code, Message: msg}
 }
+
+var _ engine.PayerResolver = (*Ledger)(nil)
+
+// Payer implements engine.PayerResolver: the user an agreement access token
+// or a payment code (spent or not) names, "" for an unknown one or another
+// scenario.
+func (l *Ledger) Payer(ctx context.Context, req engine.FundsRequest) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch req.Scenario {
+	case engine.ScenarioAgreement:
+		return l.tokens[req.AuthCode], nil
+	case engine.ScenarioPaymentCode:
+		return l.codes[req.AuthCode], nil
+	}
+	return "", nil
+}

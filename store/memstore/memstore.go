@@ -40,6 +40,8 @@ type Store struct {
 	// parked, in claim order: the only ones ClaimOutbox and OutboxBacklog
 	// look at, like the SQL stores' partial index (see outboxIndex).
 	claimable outboxIndex
+
+	counters map[string]int64 // Change.Counters by key
 }
 
 // New returns an empty Store.
@@ -54,6 +56,7 @@ func New() *Store {
 		outbox:           make(map[string]store.OutboxMessage),
 		outboxByPayment:  make(map[string][]string),
 		claimable:        newOutboxIndex(),
+		counters:         make(map[string]int64),
 	}
 }
 
@@ -235,6 +238,11 @@ func (s *Store) checkStateLocked(c store.Change) error {
 			return fmt.Errorf("memstore: insert outbox message %q: %w", m.ID, store.ErrAlreadyExists)
 		}
 	}
+	for _, d := range c.Counters {
+		if d.Exceeds(s.counters[d.Key]) {
+			return &store.LimitError{Key: d.Key, Max: d.Max}
+		}
+	}
 	return nil
 }
 
@@ -259,6 +267,19 @@ func (s *Store) applyLocked(c store.Change) {
 		s.putOutboxLocked(m)
 		s.outboxByPayment[p.ID] = append(s.outboxByPayment[p.ID], m.ID)
 	}
+	for _, d := range c.Counters {
+		s.counters[d.Key] += d.Delta
+	}
+}
+
+// Counter returns the counter's value (0 for a key never written).
+func (s *Store) Counter(ctx context.Context, key string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.counters[key], nil
 }
 
 // History returns the payment's events in Seq order and, within one Seq,

@@ -108,6 +108,7 @@ func (s *Store) queueWrites(b *pgx.Batch, c *store.Change, w *commitWrites) {
 		args := append([]any{r.ID, r.PaymentID}, refundValues(r)[refundKeyColumns:]...)
 		b.Queue(s.q.updateRefund, args...).QueryRow(w.checkRefundUpdate(r))
 	}
+	s.queueCounters(b, w, c)
 	for i := range c.Events {
 		b.Queue(s.q.insertEvent, eventValues(&c.Events[i])...)
 	}

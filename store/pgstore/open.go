@@ -56,6 +56,7 @@ type Store struct {
 	commitTxs       atomic.Int64 // transactions Commit has begun, for benchmarks
 
 	beforeSharedCommit func(backendPID uint32) // tests only: called before a shared COMMIT
+	cq                 counterQueries
 }
 
 // Open creates a connection pool for dsn (a libpq-style URL or keyword/value
@@ -131,7 +132,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	if err := migrate(ctx, pool, opts.Schema); err != nil {
 		return nil, err
 	}
-	return &Store{pool: pool, schema: opts.Schema, q: newQueries(opts.Schema),
+	return &Store{pool: pool, schema: opts.Schema, q: newQueries(opts.Schema), cq: newCounterQueries(opts.Schema),
 		separateCommits: opts.SeparateCommits, batch: newBatcher()}, nil
 }
 

@@ -42,7 +42,7 @@ var paymentColumns = []string{
 	"fail_reason", "fail_message",
 	"created_at", "updated_at", "paid_at", "closed_at", "expires_at",
 	"pending_op", "op_id", "next_check_at", "check_attempts", "op_count",
-	"cancelled_at", "version", "extend_info", "refund_count",
+	"cancelled_at", "version", "extend_info", "refund_count", "usage_day",
 }
 
 // paymentKeyColumns are the leading columns of paymentColumns that never
@@ -57,7 +57,7 @@ func paymentValues(p *store.Payment) []any {
 		p.FailReason, p.FailMessage,
 		nullTime(p.CreatedAt), nullTime(p.UpdatedAt), nullTime(p.PaidAt), nullTime(p.ClosedAt), dueTime(p.ExpiresAt),
 		p.PendingOp, p.OpID, dueTime(p.NextCheckAt), p.CheckAttempts, p.OpCount,
-		nullTime(p.CancelledAt), p.Version, p.ExtendInfo, p.RefundCount,
+		nullTime(p.CancelledAt), p.Version, p.ExtendInfo, p.RefundCount, p.UsageDay,
 	}
 }
 
@@ -77,7 +77,7 @@ func (r *paymentRow) dest() []any {
 		&p.FailReason, &p.FailMessage,
 		&r.createdAt, &r.updatedAt, &r.paidAt, &r.closedAt, &r.expiresAt,
 		&p.PendingOp, &p.OpID, &r.nextCheckAt, &p.CheckAttempts, &p.OpCount,
-		&r.cancelledAt, &p.Version, &p.ExtendInfo, &p.RefundCount,
+		&r.cancelledAt, &p.Version, &p.ExtendInfo, &p.RefundCount, &p.UsageDay,
 	}
 }
 

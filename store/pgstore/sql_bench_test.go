@@ -115,7 +115,7 @@ func (p *sqlPayment) values() []any {
 		"", "",
 		at(p.created), at(p.created), at(p.paid), null, due(p.expires),
 		p.pendingOp, p.opID, due(p.nextCheck), int64(0), p.opCount,
-		null, p.version, "", p.refunds,
+		null, p.version, "", p.refunds, "",
 	}
 }
 
@@ -203,7 +203,7 @@ func readPayment(ctx context.Context, pool *pgxpool.Pool, withRefund bool, sql s
 // paymentDest and refundDest are scan targets for the payments and the
 // (LEFT JOINed, so nullable) refunds columns.
 type paymentDest struct {
-	text                          [16]string
+	text                          [17]string
 	amount, refunded, held        int64
 	checks, ops, version, refunds int64
 	orderData                     []byte
@@ -221,7 +221,7 @@ func (p *paymentDest) dest() []any {
 		&t[11], &t[12],
 		&p.created, &p.updated, &p.paid, &p.closed, &p.expires,
 		&t[13], &t[14], &p.nextCheck, &p.checks, &p.ops,
-		&p.cancelled, &p.version, &t[15], &p.refunds,
+		&p.cancelled, &p.version, &t[15], &p.refunds, &t[16],
 	}
 }
 

@@ -57,7 +57,7 @@ const paymentColumns = `id, partner_id, request_id, fingerprint, scenario, statu
 	user_id, order_title, order_data, notify_url, return_url, fail_reason, fail_message,
 	created_at, updated_at, paid_at, closed_at, expires_at,
 	pending_op, op_id, next_check_at, check_attempts, op_count, cancelled_at, version, extend_info,
-	refund_count`
+	refund_count, usage_day`
 
 const paymentSelect = `SELECT ` + paymentColumns + `, order_data IS NULL FROM payments`
 
@@ -68,7 +68,7 @@ func paymentArgs(p *store.Payment) []any {
 		p.UserID, p.OrderTitle, p.OrderData, p.NotifyURL, p.ReturnURL, p.FailReason, p.FailMessage,
 		micros(p.CreatedAt), micros(p.UpdatedAt), micros(p.PaidAt), micros(p.ClosedAt), micros(p.ExpiresAt),
 		p.PendingOp, p.OpID, micros(p.NextCheckAt), p.CheckAttempts, p.OpCount, micros(p.CancelledAt), p.Version, p.ExtendInfo,
-		p.RefundCount}
+		p.RefundCount, p.UsageDay}
 }
 
 // scanPayment reads one row of paymentSelect.
@@ -80,7 +80,7 @@ func scanPayment(sc scanner) (store.Payment, error) {
 		&p.UserID, &p.OrderTitle, &p.OrderData, &p.NotifyURL, &p.ReturnURL, &p.FailReason, &p.FailMessage,
 		utc{&p.CreatedAt}, utc{&p.UpdatedAt}, utc{&p.PaidAt}, utc{&p.ClosedAt}, utc{&p.ExpiresAt},
 		&p.PendingOp, &p.OpID, utc{&p.NextCheckAt}, &p.CheckAttempts, &p.OpCount, utc{&p.CancelledAt}, &p.Version,
-		&p.ExtendInfo, &p.RefundCount, &dataIsNull)
+		&p.ExtendInfo, &p.RefundCount, &p.UsageDay, &dataIsNull)
 	// The driver returns an empty BLOB as nil; keep an empty slice empty.
 	if err == nil && !dataIsNull && p.OrderData == nil {
 		p.OrderData = []byte{}

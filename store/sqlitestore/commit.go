@@ -57,6 +57,9 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, c *store.Change) error {
 	if err := s.writeRefunds(ctx, tx, c); err != nil {
 		return err
 	}
+	if err := s.writeCounters(ctx, tx, c); err != nil {
+		return err
+	}
 	return s.writeEventsAndOutbox(ctx, tx, c)
 }
 

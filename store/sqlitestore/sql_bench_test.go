@@ -170,7 +170,7 @@ func (p *sqlPayment) values() []any {
 		"USD", int64(10_000), p.refunded, p.held,
 		p.user, "Coffee beans", []byte(nil), "https://shop.example/notify", "", "", "",
 		us(p.created), us(p.created), us(p.paid), int64(0), us(p.expires),
-		p.pendingOp, p.opID, us(p.nextCheck), int64(0), p.opCount, int64(0), p.version, "", p.refunds,
+		p.pendingOp, p.opID, us(p.nextCheck), int64(0), p.opCount, int64(0), p.version, "", p.refunds, "",
 	}
 }
 
@@ -295,7 +295,7 @@ func (s *sqlStatements) readPayment(ctx context.Context, query string, args ...a
 // paymentDest and refundDest are scan targets for paymentSelect and
 // refundSelect.
 type paymentDest struct {
-	text                           [16]string
+	text                           [17]string
 	amount, refunded, held         int64
 	checks, ops, version, refunds  int64
 	orderData                      []byte
@@ -312,7 +312,7 @@ func (p *paymentDest) dest() []any {
 		&t[7], &t[8], &p.orderData, &t[9], &t[10], &t[11], &t[12],
 		&p.created, &p.updated, &p.paid, &p.closed, &p.expires,
 		&t[13], &t[14], &p.nextCheck, &p.checks, &p.ops, &p.cancelled, &p.version,
-		&t[15], &p.refunds, &p.dataIsNull,
+		&t[15], &p.refunds, &t[16], &p.dataIsNull,
 	}
 }
 

@@ -84,4 +84,5 @@ var allQueries = []string{
 	qDueExpiries, qDueChecks,
 	qClaimOutbox, qDelivered, qParked, qRescheduled, qLeaseOwner, qOutboxOf,
 	qParkedOutbox, qResendOutbox, qOutboxCreatedAt, qOutboxBacklog,
+	qAddCounter, qCounter,
 }

@@ -140,6 +140,22 @@ func testMalformedChangeRefused(t *testing.T, h *harness) {
 			secondMessage(c, f.m1.ID)
 			secondMessage(c, f.m1.ID)
 		})},
+
+		{"create with a counter without key", store.RuleCounterDelta, with(create, func(c *store.Change) {
+			c.Counters = []store.CounterDelta{{Key: "", Delta: 1}}
+		})},
+		{"update with a counter delta of 0", store.RuleCounterDelta, with(update, func(c *store.Change) {
+			c.Counters = []store.CounterDelta{{Key: "k", Delta: 0}}
+		})},
+		{"create with a negative counter cap", store.RuleCounterDelta, with(create, func(c *store.Change) {
+			c.Counters = []store.CounterDelta{{Key: "k", Delta: 1, Max: -1}}
+		})},
+		{"update with a counter key holding NUL", store.RuleCounterDelta, with(update, func(c *store.Change) {
+			c.Counters = []store.CounterDelta{{Key: "k\x00", Delta: 1}}
+		})},
+		{"create with a counter twice", store.RuleDuplicateCounter, with(create, func(c *store.Change) {
+			c.Counters = []store.CounterDelta{{Key: "k", Delta: 1}, {Key: "j", Delta: 1}, {Key: "k", Delta: -1}}
+		})},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

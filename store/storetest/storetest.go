@@ -28,6 +28,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Shape", shapeTests},
 		{"Malformed", malformedTests},
 		{"Concurrency", concurrencyTests},
+		{"Counters", counterTests},
 		{"Outbox", outboxTests},
 		{"Parked", parkedTests},
 		{"Backlog", backlogTests},
@@ -297,6 +298,7 @@ func fullPayment(id, partner, request string) store.Payment {
 		CheckAttempts:  3,
 		OpCount:        2,
 		CancelledAt:    t0.Add(4 * time.Second),
+		UsageDay:       "2026-12-06",
 		Version:        1,
 	}
 }

@@ -40,9 +40,13 @@ type Config struct {
 	Partners       []PartnerConfig `json:"partners"`
 	Users          []UserConfig    `json:"users"`
 	CashierUser    string          `json:"cashierUser"` // who pays on the cashier page
-	Cashier        CashierConfig   `json:"cashier"`
-	Worker         WorkerConfig    `json:"worker"`
+	// LimitZone is the IANA time zone whose days users[].limits count
+	// ("Asia/Singapore"); empty means UTC.
+	LimitZone string        `json:"limitZone,omitempty"`
+	Cashier   CashierConfig `json:"cashier"`
+	Worker    WorkerConfig  `json:"worker"`
 
+	file      string // the config file, read again by a reload
 	dir       string // the config file's folder
 	storeBase string // folder a relative sqlite path is resolved in; "" means dir
 }
@@ -141,6 +145,14 @@ type PartnerConfig struct {
 	Profile    string            `json:"profile"`    // miniprogram-v1 (default), v1-en, antom
 	PublicKeys map[string]string `json:"publicKeys"` // key version -> PKIX PEM file
 	Name       string            `json:"name"`       // shown on the cashier page; default the partner id
+	// Limits caps a single payment per currency; missing: no cap.
+	Limits PartnerLimitsConfig `json:"limits"`
+	// RateLimit bounds the partner's requests to this process; missing:
+	// no limit.
+	RateLimit *RateLimitConfig `json:"rateLimit,omitempty"`
+	// Status is "active" (default) or "suspended": a suspended partner's
+	// new pays and refunds are refused, its payments still answer.
+	Status string `json:"status,omitempty"`
 }
 
 // UserConfig is a wallet user with starting balances.
@@ -149,6 +161,11 @@ type UserConfig struct {
 	AccessToken  string            `json:"accessToken"`  // for agreement pay
 	PaymentCodes []string          `json:"paymentCodes"` // user-presented codes
 	Balances     map[string]string `json:"balances"`     // currency -> minor units, e.g. "USD": "1000000"
+	// Limits caps what the user pays a day (sum per currency, count);
+	// missing: no limit.
+	Limits UserLimitsConfig `json:"limits"`
+	// Status is "active" (default) or "frozen": a frozen user cannot pay.
+	Status string `json:"status,omitempty"`
 }
 
 // configError is a problem with one key of the configuration.
@@ -181,7 +198,7 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	c.dir = filepath.Dir(abs)
+	c.file, c.dir = abs, filepath.Dir(abs)
 	return &c, nil
 }
 
@@ -239,6 +256,12 @@ func (c *Config) Check() error {
 		if _, err := balances(key, u.Balances); err != nil {
 			return err
 		}
+	}
+	if _, err := c.limits(); err != nil {
+		return err
+	}
+	if _, err := c.limitZone(); err != nil {
+		return err
 	}
 	if c.CashierUser == "" {
 		return problem("cashierUser", "is required: the user who pays on the cashier page")
@@ -334,7 +357,11 @@ func (c *Config) partners() ([]alipayplus.Partner, error) {
 				return nil, problem(vkey, "%v", err)
 			}
 		}
-		out = append(out, alipayplus.Partner{PartnerID: p.PartnerID, ClientID: p.ClientID, Profile: profile, PublicKeys: keys})
+		rate, err := p.rateLimit(key)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, alipayplus.Partner{PartnerID: p.PartnerID, ClientID: p.ClientID, Profile: profile, PublicKeys: keys, RateLimit: rate})
 	}
 	return out, nil
 }

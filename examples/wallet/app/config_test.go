@@ -80,6 +80,23 @@ func TestBadConfigurationNamesTheKey(t *testing.T) {
 		{"worker lease too short", func(c map[string]any) { c["worker"] = map[string]any{"lease": "10s"} }, "config: worker.lease: 10s must be longer than worker.attemptTimeout (15s): a send must end inside its lease"},
 		{"public URL without host", func(c map[string]any) { c["publicURL"] = "http://:8080" }, `config: publicURL: want an absolute http(s) URL, got "http://:8080"`},
 		{"cashier key short", func(c map[string]any) { c["cashier"] = map[string]any{"keyFile": "short.key"} }, "config: cashier.keyFile: holds 5 bytes, at least 32 are needed"},
+		{"partner per-payment limit", func(c map[string]any) {
+			partner(c)["limits"] = map[string]any{"perPayment": map[string]any{"USD": "1.5"}}
+		}, `config: partners[0].limits.perPayment["USD"]: want minor units as a string of 1 to 16 digits, got "1.5"`},
+		{"partner per-payment zero", func(c map[string]any) {
+			partner(c)["limits"] = map[string]any{"perPayment": map[string]any{"USD": "0"}}
+		}, `config: partners[0].limits.perPayment["USD"]: want a limit above 0 minor units, got "0"`},
+		{"partner per-payment currency", func(c map[string]any) {
+			partner(c)["limits"] = map[string]any{"perPayment": map[string]any{"usd": "100"}}
+		}, `config: partners[0].limits.perPayment["usd"]: "usd" is not an ISO 4217 currency code`},
+		{"partner rate", func(c map[string]any) { partner(c)["rateLimit"] = map[string]any{"perSecond": 0, "burst": 5} }, `config: partners[0].rateLimit.perSecond: want a number of requests a second > 0, got 0`},
+		{"partner burst", func(c map[string]any) { partner(c)["rateLimit"] = map[string]any{"perSecond": 10, "burst": -1} }, `config: partners[0].rateLimit.burst: want a whole number of requests >= 0 (0: perSecond rounded up), got -1`},
+		{"partner burst not whole", func(c map[string]any) { partner(c)["rateLimit"] = map[string]any{"perSecond": 10, "burst": 1.5} }, `config: partners.rateLimit.burst: want a JSON int`},
+		{"partner status", func(c map[string]any) { partner(c)["status"] = "paused" }, `config: partners[0].status: want "active" or "suspended", got "paused"`},
+		{"user daily limit", func(c map[string]any) { user(c, 0)["limits"] = map[string]any{"daily": map[string]any{"USD": "-1"}} }, `config: users[0].limits.daily["USD"]: want minor units as a string of 1 to 16 digits, got "-1"`},
+		{"user daily count", func(c map[string]any) { user(c, 1)["limits"] = map[string]any{"dailyCount": -2} }, `config: users[1].limits.dailyCount: want a whole number of payments >= 0 (0: no limit), got -2`},
+		{"user status", func(c map[string]any) { user(c, 1)["status"] = "suspended" }, `config: users[1].status: want "active" or "frozen", got "suspended"`},
+		{"limit zone", func(c map[string]any) { c["limitZone"] = "Mars/Olympus" }, `config: limitZone: want an IANA time zone such as "Asia/Singapore" or "UTC", got "Mars/Olympus"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := demoDir(t)

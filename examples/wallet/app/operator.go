@@ -14,15 +14,19 @@ import (
 )
 
 // Operate runs the operator command args[0] ("payment", "undelivered" or
-// "unknown") on the store of cfg, writing to out. It works while the server
+// "unknown") on the store of cfg, writing to out; "reload" asks the
+// running server on cfg's operatorListen to reload its configuration. It works while the server
 // runs: SQLite in WAL mode and PostgreSQL both allow a second process.
 func Operate(ctx context.Context, cfg *Config, args []string, out io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("no command; want payment, undelivered or unknown")
 	}
+	if args[0] == "reload" {
+		return reloadCommand(ctx, cfg, out)
+	}
 	cmd, ok := operatorCommands[args[0]]
 	if !ok {
-		return errors.New("unknown command " + args[0] + "; want serve, payment, undelivered or unknown")
+		return errors.New("unknown command " + args[0] + "; want serve, payment, undelivered, unknown or reload")
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {

@@ -9,10 +9,10 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus"
-	"github.com/paystate/paystate/adapters/alipayplus/notify"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/worker"
 	"github.com/paystate/paystate/examples/wallet/ledger"
@@ -22,13 +22,22 @@ import (
 // Server is a running wallet: the Alipay+ endpoints, the cashier page,
 // health and metrics, and the background worker, over one store.
 type Server struct {
-	cfg     *Config
-	logger  *slog.Logger
-	stores  *stores
-	engine  *engine.Engine
-	ledger  *ledger.Ledger
-	worker  *worker.Worker
-	handler http.Handler
+	cfg    *Config
+	logger *slog.Logger
+	stores *stores
+	engine *engine.Engine
+	ledger *ledger.Ledger
+	worker *worker.Worker
+	limits *liveLimits // the engine's rules, swapped by a reload
+	// api and notifier are the Alipay+ handler and the notifier of the
+	// configuration last loaded, swapped whole by a reload (reload.go).
+	api        atomic.Pointer[alipayplus.Handler]
+	notifier   liveNotifier
+	reloadMu   sync.Mutex             // one reload at a time
+	current    atomic.Pointer[Config] // the configuration last loaded (cfg: the one started with)
+	cashierURL func(paymentID string) string
+	observe    func(alipayplus.Observation)
+	handler    http.Handler
 	// operator serves /metrics and /healthz on Config.OperatorListen.
 	operator http.Handler
 	closers  []func()
@@ -52,17 +61,20 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	if s.ledger, err = openLedger(ctx, cfg, s.stores); err != nil {
 		return nil, err
 	}
-	walletKey, err := cfg.walletKey()
+	rules, err := cfg.limits()
 	if err != nil {
 		return nil, err
 	}
-	partners, err := cfg.partners()
+	zone, err := cfg.limitZone()
 	if err != nil {
 		return nil, err
 	}
+	s.limits = newLiveLimits(rules)
 	s.engine, err = engine.New(s.stores.store, s.ledger, engine.Config{
-		Logger:   logger,
-		OnOutbox: func() { s.worker.Wake() },
+		Logger:    logger,
+		OnOutbox:  func() { s.worker.Wake() },
+		Limits:    s.limits,
+		LimitZone: zone,
 	})
 	if err != nil {
 		return nil, err
@@ -75,36 +87,21 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	apiCfg := alipayplus.Config{
-		Engine: s.engine, WalletClientID: cfg.Wallet.ClientID, WalletKey: walletKey,
-		WalletKeyVersion: cfg.Wallet.KeyVersion, Partners: partners, Logger: logger,
-		CashierURL: cash.URL,
-		SiteName:   cfg.Wallet.SiteName,
-		Observe:    metrics.observe,
-	}
-	api, err := alipayplus.NewHandler(apiCfg)
+	s.cashierURL, s.observe = cash.URL, metrics.observe
+	s.current.Store(cfg)
+	api, notifier, err := s.front(cfg)
 	if err != nil {
 		return nil, err
 	}
+	s.api.Store(api)
+	s.notifier.swap(notifier)
+	s.closers = append(s.closers, s.notifier.closeIdle)
 	tuning, err := cfg.Worker.durations()
 	if err != nil {
 		return nil, err
 	}
-	// The notifier's own timeout follows the worker's attempt timeout when
-	// one is configured (zero keeps the notifier's default).
-	allowCIDRs, err := cfg.Notify.allowPrefixes()
-	if err != nil {
-		return nil, err
-	}
-	notifier, err := notify.New(apiCfg, notify.Options{
-		AllowHosts: cfg.Notify.AllowHosts, AllowCIDRs: allowCIDRs, Timeout: tuning[1],
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.closers = append(s.closers, notifier.CloseIdleConnections)
 	if s.worker, err = worker.New(worker.Config{
-		Engine: s.engine, Store: s.stores.store, Notifier: notifier, Logger: logger,
+		Engine: s.engine, Store: s.stores.store, Notifier: &s.notifier, Logger: logger,
 		Lease: tuning[0], AttemptTimeout: tuning[1], Poll: tuning[2],
 	}); err != nil {
 		return nil, err
@@ -114,8 +111,8 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/v1/payments/", api)
-	mux.Handle("/ams/api/v1/payments/", api)
+	mux.Handle("/v1/payments/", s.apiHandler())
+	mux.Handle("/ams/api/v1/payments/", s.apiHandler())
 	mux.Handle(cash.Prefix(), cash)
 	if cfg.OperatorListen == "" {
 		mux.Handle("GET /metrics", metrics) // no operator listener: the demo's single port
@@ -126,6 +123,7 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	operator := http.NewServeMux()
 	operator.Handle("GET /metrics", metrics)
 	operator.HandleFunc("GET /healthz", s.healthz)
+	operator.HandleFunc("POST /reload", s.reloadHandler)
 	s.operator = operator
 	ok = true
 	return s, nil
@@ -234,6 +232,8 @@ func Serve(ctx context.Context, cfg *Config, logger *slog.Logger, out io.Writer,
 		defer stopOperator()
 		fmt.Fprintf(out, "paystate operator endpoints (/metrics, /healthz) on http://%s\n", opLn.Addr())
 	}
+	stopReloads := s.reloadOnSIGHUP(ctx)
+	defer stopReloads()
 	if ready != nil {
 		if err := ready(cfg); err != nil {
 			return err
