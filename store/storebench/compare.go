@@ -58,14 +58,7 @@ func Compare(b *testing.B, opts CompareOptions, targets func(b *testing.B, round
 					names = append(names, t.Name)
 				}
 			}
-			for _, t := range ts {
-				if opts.Warmup > 0 && !warmed[t.Store] {
-					warmed[t.Store] = true
-					if err := warmup(t.Store, opts.Warmup); err != nil {
-						b.Fatalf("warm-up of %s: %v", t.Name, err)
-					}
-				}
-			}
+			warmOnce(b, opts.Warmup, warmed, ts)
 			if round%2 == 0 {
 				ts = slices.Clone(ts)
 				slices.Reverse(ts)

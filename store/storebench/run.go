@@ -95,14 +95,7 @@ func Run(b *testing.B, opts Options, targets func(b *testing.B, round int) []Tar
 					names = append(names, t.Name)
 				}
 			}
-			for _, t := range ts {
-				if opts.Warmup > 0 && !warmed[t.Store] {
-					warmed[t.Store] = true
-					if err := warmup(t.Store, opts.Warmup); err != nil {
-						b.Fatalf("warm-up of %s: %v", t.Name, err)
-					}
-				}
-			}
+			warmOnce(b, opts.Warmup, warmed, ts)
 			modes := slices.Clone(benchModes)
 			if round%2 == 0 {
 				slices.Reverse(modes)
@@ -204,6 +197,22 @@ var benchRunID = func() *atomic.Int64 {
 	n.Store(int64(r[0])<<16 | int64(r[1])<<8)
 	return n
 }()
+
+// warmOnce runs warmup for d on each target's store the first time the
+// store appears (warmed records which did), failing b on an error.
+func warmOnce(b *testing.B, d time.Duration, warmed map[store.Store]bool, ts []Target) {
+	if d <= 0 {
+		return
+	}
+	for _, t := range ts {
+		if !warmed[t.Store] {
+			warmed[t.Store] = true
+			if err := warmup(t.Store, d); err != nil {
+				b.Fatalf("warm-up of %s: %v", t.Name, err)
+			}
+		}
+	}
+}
 
 // timeLifecycles runs lifecycles run+1 to run+b.N from workers goroutines
 // on the timer and returns how long they took; the first error fails b.
