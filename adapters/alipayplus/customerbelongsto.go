@@ -27,11 +27,14 @@ func (h *Handler) siteProblem(extendInfo string, required bool) *fieldError {
 	if h.cfg.SiteName == "" {
 		return nil
 	}
-	if extendInfo == "" {
-		if required {
-			return &fieldError{field: field + "." + customerBelongsTo, problem: "is required in the mini-program cashier scenario"}
+	missing := func() *fieldError {
+		if !required {
+			return nil
 		}
-		return nil
+		return &fieldError{field: field + "." + customerBelongsTo, problem: "is required in the mini-program cashier scenario"}
+	}
+	if extendInfo == "" {
+		return missing()
 	}
 	var info map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(extendInfo), &info); err != nil || info == nil {
@@ -39,10 +42,7 @@ func (h *Handler) siteProblem(extendInfo string, required bool) *fieldError {
 	}
 	raw, given := info[customerBelongsTo]
 	if !given || bytes.Equal(raw, []byte("null")) {
-		if required {
-			return &fieldError{field: field + "." + customerBelongsTo, problem: "is required in the mini-program cashier scenario"}
-		}
-		return nil
+		return missing()
 	}
 	var site string
 	if err := json.Unmarshal(raw, &site); err != nil {
