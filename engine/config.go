@@ -52,6 +52,18 @@ type Config struct {
 	// DefaultMaxRefunds.
 	MaxRefunds int
 
+	// AuthExpiry is how long an authorization's hold lasts when the pay
+	// request gives no AuthExpiresAt, counted from when the hold is
+	// placed. Default DefaultAuthExpiry. MaxAuthExpiry caps a request's
+	// AuthExpiresAt, counted from the pay; default DefaultMaxAuthExpiry.
+	AuthExpiry    time.Duration
+	MaxAuthExpiry time.Duration
+	// MaxCaptures caps the captures stored for one authorization,
+	// refusals included; a capture asked for beyond it is refused with
+	// CodeOrderStatusInvalid and nothing is stored. Default
+	// DefaultMaxCaptures.
+	MaxCaptures int
+
 	// ReconcileSchedule is how long after an unknown funds answer the
 	// reconciler asks again: the n-th check waits ReconcileSchedule[n], the
 	// last entry repeating. Default 1 min, 5 min, 1 h, 24 h: the first
@@ -83,6 +95,13 @@ const (
 	DefaultMaxExpiry    = 7 * 24 * time.Hour   // MaxExpiry: 7 days
 	DefaultRefundWindow = 365 * 24 * time.Hour // RefundWindow: 365 days
 	DefaultCancelWindow = 24 * time.Hour       // CancelWindow: 24 hours
+)
+
+// Defaults of the authorization settings of Config.
+const (
+	DefaultAuthExpiry    = 7 * 24 * time.Hour  // AuthExpiry: 7 days, Antom's
+	DefaultMaxAuthExpiry = 30 * 24 * time.Hour // MaxAuthExpiry: 30 days
+	DefaultMaxCaptures   = 100                 // MaxCaptures
 )
 
 // DefaultMaxRefunds is Config.MaxRefunds when it is zero: far more refunds
@@ -139,6 +158,15 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxRefunds == 0 {
 		c.MaxRefunds = DefaultMaxRefunds
 	}
+	if c.AuthExpiry == 0 {
+		c.AuthExpiry = DefaultAuthExpiry
+	}
+	if c.MaxAuthExpiry == 0 {
+		c.MaxAuthExpiry = DefaultMaxAuthExpiry
+	}
+	if c.MaxCaptures == 0 {
+		c.MaxCaptures = DefaultMaxCaptures
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -149,7 +177,8 @@ func (c Config) withDefaults() (Config, error) {
 	for _, w := range []struct {
 		name string
 		d    time.Duration
-	}{{"MaxExpiry", c.MaxExpiry}, {"RefundWindow", c.RefundWindow}, {"CancelWindow", c.CancelWindow}} {
+	}{{"MaxExpiry", c.MaxExpiry}, {"RefundWindow", c.RefundWindow}, {"CancelWindow", c.CancelWindow},
+		{"AuthExpiry", c.AuthExpiry}, {"MaxAuthExpiry", c.MaxAuthExpiry}} {
 		if w.d < 0 {
 			errs = append(errs, fmt.Errorf("engine: Config.%s must not be negative, got %s", w.name, w.d))
 		}
@@ -166,6 +195,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ConflictRetries < 0 {
 		errs = append(errs, fmt.Errorf("engine: Config.ConflictRetries must not be negative, got %d", c.ConflictRetries))
+	}
+	if c.MaxCaptures < 0 {
+		errs = append(errs, fmt.Errorf("engine: Config.MaxCaptures must not be negative, got %d", c.MaxCaptures))
 	}
 	if c.MaxRefunds < 0 {
 		errs = append(errs, fmt.Errorf("engine: Config.MaxRefunds must not be negative, got %d", c.MaxRefunds))

@@ -43,6 +43,11 @@ const (
 	CodeCancelled                         // the payment was cancelled by the merchant
 	CodePaymentCountLimit                 // the user's number of payments a day is reached (Limits)
 	CodePartnerStatusAbnormal             // the partner is suspended (Limits)
+	CodeCaptureAmountExceed               // captures would exceed the authorized amount
+	CodeAuthCancelled                     // capture of an authorization the merchant voided (cancelled)
+	CodeAuthExpired                       // capture of an authorization that expired, or its release at expiry
+	CodeCaptureInProcess                  // the capture's outcome is not known yet, or a capture in flight blocks this one (caller sees U)
+	CodeNotAuthorization                  // capture of a payment that is not an authorization, or not authorized yet
 	codeCount                             // keep last: number of codes
 )
 
@@ -76,6 +81,11 @@ var codeNames = [codeCount]string{
 	CodeCancelled:             "cancelled",
 	CodePaymentCountLimit:     "payment_count_limit",
 	CodePartnerStatusAbnormal: "partner_status_abnormal",
+	CodeCaptureAmountExceed:   "capture_amount_exceed",
+	CodeAuthCancelled:         "auth_cancelled",
+	CodeAuthExpired:           "auth_expired",
+	CodeCaptureInProcess:      "capture_in_process",
+	CodeNotAuthorization:      "not_authorization",
 }
 
 // String returns the code's stable snake_case name, the form stored in

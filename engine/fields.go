@@ -27,4 +27,7 @@ const (
 	FieldExpiresAt        Field = "expiresAt"        // PayRequest
 	FieldReason           Field = "reason"           // RefundRequest
 	FieldMessage          Field = "message"          // Fail
+	FieldAuthorization    Field = "authorization"    // PayRequest
+	FieldAuthExpiresAt    Field = "authExpiresAt"    // PayRequest
+	FieldCaptureRequestID Field = "captureRequestID" // CaptureRequest
 )

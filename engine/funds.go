@@ -31,6 +31,33 @@ type Funds interface {
 	Inquire(ctx context.Context, operationID string) (FundsResult, error)
 }
 
+// Holds is the optional capability of a Funds that authorization payments
+// need: money set aside on the payer's account (a hold), later captured
+// in one or more parts or released. Without it the engine refuses
+// authorization payments with CodeParamIllegal on FieldAuthorization.
+//
+// Holds follow the Funds rules: every call carries an OperationID applied
+// at most once, an error counts as FundsUnknown, and Funds.Inquire reports
+// what became of any of these operations (declining, and from then on
+// refusing, an id it never applied).
+type Holds interface {
+	// Hold sets req.Amount aside on the payer, named by req.UserID or
+	// req.AuthCode as for Funds.Debit. The hold is known from then on by
+	// req.OperationID (the HoldID of later calls). A succeeded result
+	// names the payer in FundsResult.UserID.
+	Hold(ctx context.Context, req FundsRequest) (FundsResult, error)
+	// Capture moves req.Amount from hold req.HoldID to the merchant. The
+	// engine never asks for more than the hold has left; it may capture a
+	// hold several times, each with its own operation id.
+	Capture(ctx context.Context, req FundsRequest) (FundsResult, error)
+	// Release gives what hold req.HoldID has left back to the payer
+	// (req.Amount says how much the engine expects that to be) and closes
+	// the hold: nothing can be captured from it afterwards. The engine
+	// releases a hold at most once with success; releasing a hold that
+	// has nothing left succeeds.
+	Release(ctx context.Context, req FundsRequest) (FundsResult, error)
+}
+
 // Evaluator is an optional capability of a Funds: it answers whether a debit
 // could succeed without moving money. The engine uses it for
 // ScenarioEvaluation; without it, a valid evaluation request succeeds.
@@ -43,6 +70,8 @@ type FundsRequest struct {
 	OperationID string // stable, unique per movement: apply at most once
 	PaymentID   string
 	RefundID    string // set for refund credits
+	CaptureID   string // set for captures
+	HoldID      string // the hold a Capture or Release applies to (the Hold's OperationID)
 	PartnerID   string
 	UserID      string // payer (cashier debits, every credit)
 	AuthCode    string // access token or payment code (synchronous debits)

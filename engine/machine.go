@@ -22,12 +22,20 @@ const (
 	EventCancel                                 // the merchant cancelled an unpaid payment
 	EventExpire                                 // the payment's expiry time passed while unpaid
 	EventReverse                                // a paid payment's cancel reversal credited the user back
+	EventOpenHold                               // authorization pay, synchronous scenario: created with a hold in flight
+	EventHoldPlaced                             // the funds port placed the hold: authorized, awaiting captures
+	EventHoldDeclined                           // the funds port refused the hold (synchronous scenario)
+	EventHoldPlacedLate                         // the hold was placed at or after expiry: closed and released
+	EventCaptureComplete                        // the authorization is done: captured in full, or its last capture, void or expiry released the rest
+	EventVoid                                   // the merchant cancelled an authorization nothing was captured from: released
+	EventAuthExpire                             // an authorization nothing was captured from expired: released
 	paymentEventCount
 )
 
 var paymentEventNames = [paymentEventCount]string{
 	"open_debit", "accept", "confirm", "debit_succeeded", "debit_declined", "confirm_declined",
 	"debit_succeeded_late", "fail", "cancel", "expire", "reverse",
+	"open_hold", "hold_placed", "hold_declined", "hold_placed_late", "capture_complete", "void", "auth_expire",
 }
 
 // String returns the event's name in the declaration, e.g. "confirm".
@@ -50,6 +58,23 @@ var refundEventNames = [refundEventCount]string{"open_credit", "credit_succeeded
 // String returns the event's name in the declaration, e.g. "credit_succeeded".
 func (e RefundEvent) String() string { return enumName(refundEventNames[:], int(e)) }
 
+// CaptureEvent names a capture transition of the state machine.
+type CaptureEvent uint8
+
+// The capture events, in declaration order.
+const (
+	EventOpenCapture      CaptureEvent = iota // capture accepted: the capture from the hold is in flight
+	EventCaptureSucceeded                     // the funds port captured from the hold
+	EventCaptureDeclined                      // the funds port refused the capture
+	EventRejectCapture                        // capture refused before any money moved (amount, state, expiry, currency)
+	captureEventCount
+)
+
+var captureEventNames = [captureEventCount]string{"open_capture", "capture_succeeded", "capture_declined", "reject_capture"}
+
+// String returns the event's name in the declaration, e.g. "capture_succeeded".
+func (e CaptureEvent) String() string { return enumName(captureEventNames[:], int(e)) }
+
 // PaymentTransitions is the single source of truth for how a payment moves:
 // every event with the states it may leave and the state it enters. The
 // engine compiles it into a dense table at start-up; docs/state-machine.md
@@ -66,6 +91,13 @@ var PaymentTransitions = fsm.Events{
 	{Name: "cancel", Src: []string{"ACCEPT"}, Dst: "CLOSED"},
 	{Name: "expire", Src: []string{"ACCEPT"}, Dst: "CLOSED"},
 	{Name: "reverse", Src: []string{"SUCCESS"}, Dst: "CLOSED"},
+	{Name: "open_hold", Src: []string{"NEW"}, Dst: "INIT"},
+	{Name: "hold_placed", Src: []string{"INIT"}, Dst: "AUTHORIZED"},
+	{Name: "hold_declined", Src: []string{"INIT"}, Dst: "FAIL"},
+	{Name: "hold_placed_late", Src: []string{"INIT"}, Dst: "CLOSED"},
+	{Name: "capture_complete", Src: []string{"AUTHORIZED"}, Dst: "SUCCESS"},
+	{Name: "void", Src: []string{"AUTHORIZED"}, Dst: "CLOSED"},
+	{Name: "auth_expire", Src: []string{"AUTHORIZED"}, Dst: "CLOSED"},
 }
 
 // RefundTransitions is the single source of truth for how a refund moves.
@@ -74,6 +106,15 @@ var RefundTransitions = fsm.Events{
 	{Name: "credit_succeeded", Src: []string{"INIT"}, Dst: "SUCCESS"},
 	{Name: "credit_declined", Src: []string{"INIT"}, Dst: "FAIL"},
 	{Name: "reject", Src: []string{"NEW"}, Dst: "FAIL"},
+}
+
+// CaptureTransitions is the single source of truth for how a capture
+// from an authorization moves.
+var CaptureTransitions = fsm.Events{
+	{Name: "open_capture", Src: []string{"NEW"}, Dst: "INIT"},
+	{Name: "capture_succeeded", Src: []string{"INIT"}, Dst: "SUCCESS"},
+	{Name: "capture_declined", Src: []string{"INIT"}, Dst: "FAIL"},
+	{Name: "reject_capture", Src: []string{"NEW"}, Dst: "FAIL"},
 }
 
 // transitionTable is a compiled declaration: next[state][event] is the
@@ -131,6 +172,7 @@ func compileTransitions(events fsm.Events, states, eventNames []string) (*transi
 var (
 	paymentTable = mustCompile(PaymentTransitions, paymentStateNames[:], paymentEventNames[:])
 	refundTable  = mustCompile(RefundTransitions, refundStateNames[:], refundEventNames[:])
+	captureTable = mustCompile(CaptureTransitions, captureStateNames[:], captureEventNames[:])
 )
 
 func mustCompile(events fsm.Events, states, eventNames []string) *transitionTable {
@@ -153,4 +195,11 @@ func NextPaymentState(s PaymentState, event PaymentEvent) (PaymentState, bool) {
 func NextRefundState(s RefundState, event RefundEvent) (RefundState, bool) {
 	d, ok := refundTable.lookup(int(s), int(event))
 	return RefundState(d), ok
+}
+
+// NextCaptureState returns the state event leads to from s, and false when
+// the declaration does not allow event in s.
+func NextCaptureState(s CaptureState, event CaptureEvent) (CaptureState, bool) {
+	d, ok := captureTable.lookup(int(s), int(event))
+	return CaptureState(d), ok
 }

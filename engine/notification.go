@@ -16,6 +16,10 @@ const (
 	// OutboxKindRefundResult announces the final result of a refund that
 	// was in flight, when its request named a notify URL.
 	OutboxKindRefundResult = "refund_result"
+	// OutboxKindCaptureResult announces the final result of a capture
+	// that was in flight, when its authorization asked for
+	// PayRequest.NotifyCaptures.
+	OutboxKindCaptureResult = "capture_result"
 )
 
 // Notification is what a merchant must be told: a payment, or a refund,
@@ -40,10 +44,16 @@ type Notification struct {
 	RefundID        string
 	RefundRequestID string
 	RefundState     RefundState
+	// CaptureID, CaptureRequestID and CaptureState (CaptureSuccess or
+	// CaptureFail) are set for a capture's result only; State is then
+	// PaymentAuthorized.
+	CaptureID        string
+	CaptureRequestID string
+	CaptureState     CaptureState
 	FailReason      Code   // why it failed; CodeNone for success
 	FailMessage     string // the engine's own words for the failure, may be empty
-	// Amount is the payment's amount, or the refund's for a refund's
-	// result.
+	// Amount is the payment's amount, or the refund's (capture's) for a
+	// refund's (capture's) result.
 	Amount Money
 	// PaymentCreatedAt is when the payment was created; At is when it
 	// reached State (paid, or failed or closed), or when the refund
@@ -55,6 +65,9 @@ type Notification struct {
 
 // IsRefund reports whether n announces a refund's result.
 func (n Notification) IsRefund() bool { return n.Kind == OutboxKindRefundResult }
+
+// IsCapture reports whether n announces a capture's result.
+func (n Notification) IsCapture() bool { return n.Kind == OutboxKindCaptureResult }
 
 // NotificationOf returns the engine's view of an outbox message, or an
 // error naming what the stored message lacks: an id, partner, payment or
@@ -68,8 +81,11 @@ func NotificationOf(m store.OutboxMessage) (Notification, error) {
 		{"ID", m.ID}, {"PartnerID", m.PartnerID}, {"PaymentID", m.PaymentID}, {"RequestID", m.RequestID},
 		{"Currency", m.Currency},
 	}
-	if m.Kind == OutboxKindRefundResult {
+	switch m.Kind {
+	case OutboxKindRefundResult:
 		required = append(required, named{"RefundID", m.RefundID}, named{"RefundRequestID", m.RefundRequestID})
+	case OutboxKindCaptureResult:
+		required = append(required, named{"CaptureID", m.CaptureID}, named{"CaptureRequestID", m.CaptureRequestID})
 	}
 	var missing []string
 	for _, f := range required {
@@ -80,9 +96,9 @@ func NotificationOf(m store.OutboxMessage) (Notification, error) {
 	if len(missing) > 0 {
 		return Notification{}, fmt.Errorf("engine: outbox message %q has no %s", m.ID, strings.Join(missing, ", "))
 	}
-	if m.Kind != OutboxKindPaymentResult && m.Kind != OutboxKindRefundResult {
-		return Notification{}, fmt.Errorf("engine: outbox message %q has kind %q, want %q or %q",
-			m.ID, m.Kind, OutboxKindPaymentResult, OutboxKindRefundResult)
+	if m.Kind != OutboxKindPaymentResult && m.Kind != OutboxKindRefundResult && m.Kind != OutboxKindCaptureResult {
+		return Notification{}, fmt.Errorf("engine: outbox message %q has kind %q, want %q, %q or %q",
+			m.ID, m.Kind, OutboxKindPaymentResult, OutboxKindRefundResult, OutboxKindCaptureResult)
 	}
 	n := Notification{
 		ID: m.ID, Kind: m.Kind, PartnerID: m.PartnerID, PaymentID: m.PaymentID, RequestID: m.RequestID,
@@ -99,6 +115,12 @@ func NotificationOf(m store.OutboxMessage) (Notification, error) {
 		n.State, n.RefundState = PaymentSuccess, RefundFail
 	case n.IsRefund():
 		return Notification{}, fmt.Errorf("engine: outbox message %q has status %q, want SUCCESS or FAIL", m.ID, m.Status)
+	case n.IsCapture() && m.Status == CaptureSuccess.String():
+		n.State, n.CaptureState = PaymentAuthorized, CaptureSuccess
+	case n.IsCapture() && m.Status == CaptureFail.String():
+		n.State, n.CaptureState = PaymentAuthorized, CaptureFail
+	case n.IsCapture():
+		return Notification{}, fmt.Errorf("engine: outbox message %q has status %q, want SUCCESS or FAIL", m.ID, m.Status)
 	case m.Status == PaymentSuccess.String():
 		n.State = PaymentSuccess
 	case m.Status == PaymentFail.String():
@@ -107,6 +129,7 @@ func NotificationOf(m store.OutboxMessage) (Notification, error) {
 		return Notification{}, fmt.Errorf("engine: outbox message %q has status %q, want SUCCESS or FAIL", m.ID, m.Status)
 	}
 	n.RefundID, n.RefundRequestID = m.RefundID, m.RefundRequestID
+	n.CaptureID, n.CaptureRequestID = m.CaptureID, m.CaptureRequestID
 	if code, ok := ParseCode(m.FailReason); ok {
 		// A code this engine does not know (written by a newer version)
 		// stays CodeNone: the merchant is still told of the failure.

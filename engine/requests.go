@@ -45,6 +45,38 @@ type PayRequest struct {
 	// idempotency check (e.g. product code, payment method). A repeat with
 	// different Extra is CodeRepeatInconsistent.
 	Extra string
+
+	// Authorization asks for an authorization payment: the payer's money
+	// is held (Holds.Hold) instead of debited, and captures (see Capture)
+	// take it. SUCCESS of such a pay means "authorized"; the payment is
+	// then PaymentAuthorized. Needs a Funds with Holds.
+	Authorization bool
+	// AuthExpiresAt is when what is not captured is released; zero means
+	// Config.AuthExpiry after the hold is placed. Only with Authorization.
+	AuthExpiresAt time.Time
+	// CaptureAutomatically captures the whole authorization as soon as
+	// the hold is placed (Antom's captureMode AUTOMATIC), as a capture
+	// whose request id is AutoCaptureRequestID of the payment. Only with
+	// Authorization.
+	CaptureAutomatically bool
+	// NotifyCaptures asks for an outbox message of kind
+	// OutboxKindCaptureResult for every capture of the authorization
+	// that leaves flight, sent to NotifyURL (Antom's notifyCapture).
+	NotifyCaptures bool
+}
+
+// CaptureRequest asks the engine to capture part or all of an
+// authorization. PartnerID + RequestID is the idempotency key, kept
+// forever.
+type CaptureRequest struct {
+	PartnerID string
+	RequestID string // merchant's captureRequestId, required
+	PaymentID string // the authorization payment, required
+	Amount    Money
+	// Last says this is the merchant's last capture (isLastCapture): once
+	// it succeeds, what the hold has left is released.
+	Last       bool
+	ExtendInfo string // the merchant's extendInfo, kept as given
 }
 
 // RefundRequest asks the engine to refund part or all of a paid payment.
@@ -141,7 +173,34 @@ func (r *PayRequest) validate() *Error {
 	if err := checkText(FieldExtendInfo, r.ExtendInfo, MaxExtendInfo); err != nil {
 		return err
 	}
+	if !r.Authorization {
+		switch {
+		case !r.AuthExpiresAt.IsZero():
+			return paramError(FieldAuthExpiresAt, "is only for authorization payments")
+		case r.CaptureAutomatically || r.NotifyCaptures:
+			return paramError(FieldAuthorization, "capture options are only for authorization payments")
+		}
+	}
+	if r.Authorization && r.Scenario == ScenarioEvaluation {
+		return paramError(FieldAuthorization, "an evaluation cannot be an authorization")
+	}
 	return checkText(FieldReturnURL, r.ReturnURL, MaxURLLength)
+}
+
+func (r *CaptureRequest) validate() *Error {
+	if err := checkID(FieldPartnerID, r.PartnerID, true); err != nil {
+		return err
+	}
+	if err := checkID(FieldCaptureRequestID, r.RequestID, true); err != nil {
+		return err
+	}
+	if err := checkID(FieldPaymentID, r.PaymentID, true); err != nil {
+		return err
+	}
+	if err := r.Amount.Validate(); err != nil {
+		return asEngineError(err)
+	}
+	return checkText(FieldExtendInfo, r.ExtendInfo, MaxExtendInfo)
 }
 
 func (r *RefundRequest) validate() *Error {
@@ -235,8 +294,29 @@ func (r *PayRequest) fingerprint() string {
 	if !r.ExpiresAt.IsZero() {
 		exp = r.ExpiresAt.UTC().Format(time.RFC3339Nano)
 	}
-	return fingerprint(r.Scenario.String(), r.Amount.Currency, r.Amount.Value(), r.AuthCode,
-		r.NotifyURL, r.ReturnURL, exp, r.OrderTitle, r.Extra)
+	fields := []string{r.Scenario.String(), r.Amount.Currency, r.Amount.Value(), r.AuthCode,
+		r.NotifyURL, r.ReturnURL, exp, r.OrderTitle, r.Extra}
+	if r.Authorization {
+		// Appended only for authorizations, so that every payment stored
+		// before they existed keeps its fingerprint.
+		authExp := ""
+		if !r.AuthExpiresAt.IsZero() {
+			authExp = r.AuthExpiresAt.UTC().Format(time.RFC3339Nano)
+		}
+		fields = append(fields, "authorization", authExp, boolField(r.CaptureAutomatically), boolField(r.NotifyCaptures))
+	}
+	return fingerprint(fields...)
+}
+
+func boolField(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+func captureFingerprint(paymentID string, amount Money, last bool) string {
+	return fingerprint(paymentID, amount.Currency, amount.Value(), boolField(last))
 }
 
 func refundFingerprint(paymentID string, amount Money) string {

@@ -9,13 +9,14 @@ const (
 	PaymentNew     PaymentState = iota // not created yet (pseudo-state)
 	PaymentInit                        // a debit is in flight; outcome not known yet
 	PaymentAccept                      // waiting for the user (cashier page, order code, entry code)
+	PaymentAuthorized                  // an authorization payment's hold is placed: captures take money from it
 	PaymentSuccess                     // paid; refunds may run against it
 	PaymentFail                        // final: will never be paid
 	PaymentClosed                      // final: cancelled or expired before success
 	paymentStateCount
 )
 
-var paymentStateNames = [paymentStateCount]string{"NEW", "INIT", "ACCEPT", "SUCCESS", "FAIL", "CLOSED"}
+var paymentStateNames = [paymentStateCount]string{"NEW", "INIT", "ACCEPT", "AUTHORIZED", "SUCCESS", "FAIL", "CLOSED"}
 
 // String returns the state's stored name, e.g. "ACCEPT".
 func (s PaymentState) String() string { return enumName(paymentStateNames[:], int(s)) }
@@ -40,6 +41,24 @@ var refundStateNames = [refundStateCount]string{"NEW", "INIT", "SUCCESS", "FAIL"
 
 // String returns the state's stored name, e.g. "SUCCESS".
 func (s RefundState) String() string { return enumName(refundStateNames[:], int(s)) }
+
+// CaptureState is where a capture from an authorization is in its life.
+// CaptureNew is the pseudo-state before creation; it is never stored.
+type CaptureState uint8
+
+// The capture states.
+const (
+	CaptureNew     CaptureState = iota // not created yet (pseudo-state)
+	CaptureInit                        // the capture from the hold is in flight
+	CaptureSuccess                     // the money moved from the hold to the merchant
+	CaptureFail                        // final: nothing was captured
+	captureStateCount
+)
+
+var captureStateNames = [captureStateCount]string{"NEW", "INIT", "SUCCESS", "FAIL"}
+
+// String returns the state's stored name, e.g. "SUCCESS".
+func (s CaptureState) String() string { return enumName(captureStateNames[:], int(s)) }
 
 // Scenario is how the user pays, chosen by the merchant's request.
 type Scenario uint8

@@ -13,7 +13,7 @@ type Payment struct {
 	RequestID   string // merchant's paymentRequestId; unique per PartnerID
 	Fingerprint string // digest of the request content, for idempotency checks
 	Scenario    string // how the user pays: CASHIER, AGREEMENT, PAYMENT_CODE, ...
-	Status      string // INIT, ACCEPT, SUCCESS, FAIL, CLOSED
+	Status      string // INIT, ACCEPT, AUTHORIZED, SUCCESS, FAIL, CLOSED
 
 	Currency       string // ISO 4217 alpha-3
 	Amount         int64  // minor units, > 0
@@ -38,7 +38,7 @@ type Payment struct {
 	ExpiresAt time.Time // the payment never succeeds at or after this time
 
 	// PendingOp names the funds operation in flight on this payment:
-	// "" (none), "debit" or "reversal". OpID is the id the funds port knows
+	// "" (none), "debit", "reversal", "hold" or "release". OpID is the id the funds port knows
 	// it by; NextCheckAt says when the reconciler should ask about it, and
 	// CheckAttempts how many times it already asked. OpCount counts the
 	// funds operations ever started on the payment, so each gets a
@@ -57,6 +57,31 @@ type Payment struct {
 	// counters of UserID this payment holds room in (see Change.Counters),
 	// "" when it holds none.
 	UsageDay string
+
+	// Authorization is set for an authorization payment: the funds port
+	// places a hold of Amount on the payer, and captures (see Capture)
+	// take money from it. The remaining fields describe that hold.
+	Authorization bool
+	// HoldID is the funds operation id of the hold, "" until one was
+	// asked for.
+	HoldID string
+	// AuthorizedAt is when the hold was placed; AuthExpiresAt when what
+	// is not captured by then is released.
+	AuthorizedAt  time.Time
+	AuthExpiresAt time.Time
+	// CapturedAmount sums the succeeded captures, CapturingAmount the
+	// captures in flight; CaptureCount counts the captures stored for the
+	// payment, whatever their state.
+	CapturedAmount  int64
+	CapturingAmount int64
+	CaptureCount    int
+	// LastCaptureID names the capture in flight that asked to be the last
+	// one (no other capture may start meanwhile), "" when none.
+	LastCaptureID string
+	// AutoCapture: the whole amount is captured as soon as the hold is
+	// placed. NotifyCaptures: every capture's result is announced.
+	AutoCapture    bool
+	NotifyCaptures bool
 
 	Version int64 // optimistic concurrency version, 1 after creation
 }
@@ -89,10 +114,42 @@ type Refund struct {
 	CheckAttempts int
 }
 
-// Snapshot is a payment together with all of its refunds, in creation order.
+// Capture is the stored form of one capture from an authorization
+// payment's hold.
+type Capture struct {
+	ID        string // wallet capture id (captureId), unique
+	PaymentID string
+	PartnerID string
+	RequestID string // merchant's captureRequestId; unique per PartnerID
+
+	Fingerprint string
+	Currency    string
+	Amount      int64
+	Last        bool   // the merchant's isLastCapture: the rest of the hold is released after it
+	Status      string // INIT, SUCCESS, FAIL
+	Notify      bool   // announce the result to the payment's NotifyURL
+	ExtendInfo  string // the merchant's extendInfo, kept as given
+
+	FailReason  string
+	FailMessage string
+
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	FinishedAt time.Time // zero while INIT
+
+	// NextCheckAt and CheckAttempts drive the reconciler while the
+	// capture is in flight (Status INIT).
+	NextCheckAt   time.Time
+	CheckAttempts int
+}
+
+// Snapshot is a payment together with all of its refunds, in creation
+// order, and, for an authorization payment, all of its captures in
+// creation order.
 type Snapshot struct {
-	Payment Payment
-	Refunds []Refund
+	Payment  Payment
+	Refunds  []Refund
+	Captures []Capture
 }
 
 // Event is one entry of a payment's history. Seq is the payment version the
@@ -116,7 +173,7 @@ type OutboxMessage struct {
 	PaymentID        string
 	PartnerID        string
 	RequestID        string // the payment's paymentRequestId
-	Kind             string // "payment_result" or "refund_result"
+	Kind             string // "payment_result", "refund_result" or "capture_result"
 	NotifyURL        string
 	Status           string // state announced: SUCCESS or FAIL
 	FailReason       string
@@ -131,6 +188,11 @@ type OutboxMessage struct {
 	// message announces; both are empty for payment_result.
 	RefundID        string
 	RefundRequestID string
+
+	// CaptureID and CaptureRequestID name the capture a capture_result
+	// message announces; both are empty for other kinds.
+	CaptureID        string
+	CaptureRequestID string
 
 	CreatedAt     time.Time
 	NextAttemptAt time.Time // due when <= now
@@ -158,6 +220,11 @@ type Change struct {
 	NewRefunds     []Refund
 	UpdatedRefunds []Refund
 
+	// NewCaptures are inserted; UpdatedCaptures replace stored captures
+	// of the same payment, matched by ID, as for refunds.
+	NewCaptures     []Capture
+	UpdatedCaptures []Capture
+
 	Events []Event
 	Outbox []OutboxMessage
 
@@ -168,10 +235,12 @@ type Change struct {
 }
 
 // Check names an in-flight funds operation due for the reconciler: a
-// payment's debit or reversal (RefundID empty) or a refund's credit.
+// payment's own operation (RefundID and CaptureID empty), a refund's
+// credit or a capture.
 type Check struct {
 	PaymentID string
 	RefundID  string
+	CaptureID string
 }
 
 // Backlog counts the outbox messages still to deliver (see

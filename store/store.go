@@ -24,27 +24,32 @@ type Store interface {
 // by an atomic, version-checked Commit, and lists the payments background
 // work is due for: all that package engine reads and writes.
 type PaymentStore interface {
-	// GetPayment returns the payment with the given wallet id and its
-	// refunds, or ErrNotFound.
+	// GetPayment returns the payment with the given wallet id, its
+	// refunds and its captures, or ErrNotFound.
 	GetPayment(ctx context.Context, paymentID string) (Snapshot, error)
 	// GetPaymentByRequest returns the payment a partner created with the
 	// given paymentRequestId, or ErrNotFound.
 	GetPaymentByRequest(ctx context.Context, partnerID, requestID string) (Snapshot, error)
 	// LoadPayment returns the payment with the given wallet id and, when
 	// refundID is not empty and names one of its refunds, that refund
-	// (Snapshot.Refunds holds it, or nothing), read at one instant, or
-	// ErrNotFound. Its cost does not grow with the payment's other
-	// refunds: it is how the engine reads a payment it is about to change.
+	// (Snapshot.Refunds holds it, or nothing), together with all of the
+	// payment's captures (an authorization has at most a few; none are
+	// read when CaptureCount is 0), read at one instant, or ErrNotFound.
+	// Its cost does not grow with the payment's other refunds: it is how
+	// the engine reads a payment it is about to change.
 	LoadPayment(ctx context.Context, paymentID, refundID string) (Snapshot, error)
 	// LoadPaymentByRequest returns the payment a partner created with the
-	// given paymentRequestId, without its refunds (Snapshot.Refunds is
-	// empty), or ErrNotFound.
+	// given paymentRequestId, without its refunds and captures
+	// (Snapshot.Refunds and Snapshot.Captures are empty), or ErrNotFound.
 	LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (Snapshot, error)
 	// GetRefund returns the refund with the given wallet id, or ErrNotFound.
 	GetRefund(ctx context.Context, refundID string) (Refund, error)
 	// GetRefundByRequest returns the refund a partner asked for with the
 	// given refundRequestId, or ErrNotFound.
 	GetRefundByRequest(ctx context.Context, partnerID, requestID string) (Refund, error)
+	// GetCaptureByRequest returns the capture a partner asked for with the
+	// given captureRequestId, or ErrNotFound.
+	GetCaptureByRequest(ctx context.Context, partnerID, requestID string) (Capture, error)
 
 	// Commit applies c atomically (see Change). Before it reads or writes
 	// anything it calls c.Validate and returns its error as is: a
@@ -54,7 +59,8 @@ type PaymentStore interface {
 	// ErrConflict when the stored payment version is not c.ExpectedVersion
 	// (or the payment is missing), and ErrAlreadyExists when a created
 	// payment or refund collides on id or on (partner id, request id), or
-	// an outbox message on id, with stored records, and a *LimitError
+	// an outbox message on id, with stored records (a created capture
+	// likewise on id or (partner id, request id)), and a *LimitError
 	// (ErrLimitExceeded) when c.Counters would take a counter over its
 	// cap (see CounterDelta). On any error nothing
 	// of c is applied; on success all of it is durable before Commit
@@ -69,12 +75,14 @@ type PaymentStore interface {
 	// slice when there are none (also for an unknown payment).
 	History(ctx context.Context, paymentID string) ([]Event, error)
 
-	// DueExpiries returns the ids of up to limit payments in ACCEPT whose
-	// ExpiresAt is at or before now, earliest first.
+	// DueExpiries returns the ids of up to limit payments due to expire,
+	// earliest first: those in ACCEPT whose ExpiresAt is at or before now
+	// and those in AUTHORIZED whose AuthExpiresAt is (each ordered by the
+	// time that makes it due, ties by id).
 	DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error)
 	// DueChecks returns up to limit in-flight funds operations whose
 	// NextCheckAt is at or before now, earliest first: payments with a
-	// PendingOp and refunds in INIT.
+	// PendingOp, refunds in INIT and captures in INIT.
 	DueChecks(ctx context.Context, now time.Time, limit int) ([]Check, error)
 }
 

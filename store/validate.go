@@ -52,6 +52,20 @@ const (
 	RuleCounterDelta
 	// RuleDuplicateCounter: two counter deltas share a key.
 	RuleDuplicateCounter
+	// RuleEmptyCaptureID: a new capture has no ID.
+	RuleEmptyCaptureID
+	// RuleForeignCapture: a new or updated capture has a PaymentID other
+	// than Payment.ID.
+	RuleForeignCapture
+	// RuleDuplicateCaptureID: two new captures share an ID. The error also
+	// matches ErrAlreadyExists.
+	RuleDuplicateCaptureID
+	// RuleDuplicateCaptureRequest: two new captures share a request key
+	// (PartnerID, RequestID). The error also matches ErrAlreadyExists.
+	RuleDuplicateCaptureRequest
+	// RuleCaptureNewAndUpdated: a capture ID is both in NewCaptures and in
+	// UpdatedCaptures.
+	RuleCaptureNewAndUpdated
 )
 
 // changeRuleNames holds each rule's description, for messages.
@@ -71,6 +85,11 @@ var changeRuleNames = [...]string{
 	RuleDuplicateMessageID:      "outbox message id given twice",
 	RuleCounterDelta:            "malformed counter delta",
 	RuleDuplicateCounter:        "counter given twice",
+	RuleEmptyCaptureID:          "new capture without id",
+	RuleForeignCapture:          "capture of another payment",
+	RuleDuplicateCaptureID:      "capture id given twice",
+	RuleDuplicateCaptureRequest: "capture request key given twice",
+	RuleCaptureNewAndUpdated:    "capture both new and updated",
 }
 
 // String returns the rule's description, e.g. "refund id given twice".
@@ -85,7 +104,12 @@ func (r ChangeRule) String() string {
 // itself: an id or request key given twice, which the Store contract
 // reports as ErrAlreadyExists.
 func (r ChangeRule) collision() bool {
-	return r == RuleDuplicateRefundID || r == RuleDuplicateRefundRequest || r == RuleDuplicateMessageID
+	switch r {
+	case RuleDuplicateRefundID, RuleDuplicateRefundRequest, RuleDuplicateMessageID,
+		RuleDuplicateCaptureID, RuleDuplicateCaptureRequest:
+		return true
+	}
+	return false
 }
 
 // ChangeError is the error Change.Validate returns, and so the error every
@@ -139,31 +163,9 @@ func (c Change) Validate() error {
 			c.ExpectedVersion+1, p.Version)
 	}
 
-	for i := range c.NewRefunds {
-		if c.NewRefunds[i].ID == "" {
-			return fail(RuleEmptyRefundID, "new refund %d has no id", i)
-		}
-	}
-	for _, list := range []struct {
-		name    string
-		refunds []Refund
-	}{{"new", c.NewRefunds}, {"updated", c.UpdatedRefunds}} {
-		for i := range list.refunds {
-			if r := &list.refunds[i]; r.PaymentID != p.ID {
-				return fail(RuleForeignRefund, "%s refund %q belongs to payment %q", list.name, r.ID, r.PaymentID)
-			}
-		}
-	}
-	if i, ok := duplicate(c.NewRefunds, func(r *Refund) string { return r.ID }); ok {
-		return fail(RuleDuplicateRefundID, "refund id %q given twice", c.NewRefunds[i].ID)
-	}
-	type requestKey struct{ partnerID, requestID string }
-	if i, ok := duplicate(c.NewRefunds, func(r *Refund) requestKey { return requestKey{r.PartnerID, r.RequestID} }); ok {
-		r := &c.NewRefunds[i]
-		return fail(RuleDuplicateRefundRequest, "refund request %s/%s given twice", r.PartnerID, r.RequestID)
-	}
-	if id, ok := sharedRefundID(c.NewRefunds, c.UpdatedRefunds); ok {
-		return fail(RuleRefundNewAndUpdated, "refund %q is both new and updated", id)
+	refundRules := childRules{"refund", RuleEmptyRefundID, RuleForeignRefund, RuleDuplicateRefundID, RuleDuplicateRefundRequest, RuleRefundNewAndUpdated}
+	if err := checkChildren(p.ID, refundRules, c.NewRefunds, c.UpdatedRefunds, refundKey); err != nil {
+		return err
 	}
 
 	for i := range c.Events {
@@ -195,19 +197,72 @@ func (c Change) Validate() error {
 	if i, ok := duplicate(c.Counters, func(d *CounterDelta) string { return d.Key }); ok {
 		return fail(RuleDuplicateCounter, "counter %q given twice", c.Counters[i].Key)
 	}
+
+	captureRules := childRules{"capture", RuleEmptyCaptureID, RuleForeignCapture, RuleDuplicateCaptureID, RuleDuplicateCaptureRequest, RuleCaptureNewAndUpdated}
+	return checkChildren(p.ID, captureRules, c.NewCaptures, c.UpdatedCaptures, captureKey)
+}
+
+// childKey is what the shape rules read of a payment's child record (a
+// refund or a capture).
+type childKey struct {
+	id, paymentID, partnerID, requestID string
+}
+
+func refundKey(r *Refund) childKey   { return childKey{r.ID, r.PaymentID, r.PartnerID, r.RequestID} }
+func captureKey(c *Capture) childKey { return childKey{c.ID, c.PaymentID, c.PartnerID, c.RequestID} }
+
+// childRules are the rules one kind of child record breaks, in the order
+// they are checked.
+type childRules struct {
+	name                                           string
+	emptyID, foreign, dupID, dupRequest, newAndUpd ChangeRule
+}
+
+// checkChildren applies the child-record rules to the new and updated
+// records of one kind.
+func checkChildren[T any](paymentID string, rules childRules, created, updated []T, key func(*T) childKey) error {
+	fail := func(rule ChangeRule, format string, args ...any) error {
+		return &ChangeError{Rule: rule, PaymentID: paymentID, Detail: fmt.Sprintf(format, args...)}
+	}
+	for i := range created {
+		if key(&created[i]).id == "" {
+			return fail(rules.emptyID, "new %s %d has no id", rules.name, i)
+		}
+	}
+	for _, list := range []struct {
+		name    string
+		records []T
+	}{{"new", created}, {"updated", updated}} {
+		for i := range list.records {
+			if k := key(&list.records[i]); k.paymentID != paymentID {
+				return fail(rules.foreign, "%s %s %q belongs to payment %q", list.name, rules.name, k.id, k.paymentID)
+			}
+		}
+	}
+	if i, ok := duplicate(created, func(r *T) string { return key(r).id }); ok {
+		return fail(rules.dupID, "%s id %q given twice", rules.name, key(&created[i]).id)
+	}
+	type requestKey struct{ partnerID, requestID string }
+	if i, ok := duplicate(created, func(r *T) requestKey { k := key(r); return requestKey{k.partnerID, k.requestID} }); ok {
+		k := key(&created[i])
+		return fail(rules.dupRequest, "%s request %s/%s given twice", rules.name, k.partnerID, k.requestID)
+	}
+	if id, ok := sharedID(created, updated, func(r *T) string { return key(r).id }); ok {
+		return fail(rules.newAndUpd, "%s %q is both new and updated", rules.name, id)
+	}
 	return nil
 }
 
-// sharedRefundID returns the first id of updated that is also in created.
-func sharedRefundID(created, updated []Refund) (string, bool) {
+// sharedID returns the first id of updated that is also in created.
+func sharedID[T any](created, updated []T, id func(*T) string) (string, bool) {
 	if len(created) == 0 || len(updated) == 0 {
 		return "", false
 	}
 	if len(created) <= pairwise {
 		for i := range updated {
 			for j := range created {
-				if updated[i].ID == created[j].ID {
-					return updated[i].ID, true
+				if id(&updated[i]) == id(&created[j]) {
+					return id(&updated[i]), true
 				}
 			}
 		}
@@ -215,11 +270,11 @@ func sharedRefundID(created, updated []Refund) (string, bool) {
 	}
 	ids := make(map[string]bool, len(created))
 	for i := range created {
-		ids[created[i].ID] = true
+		ids[id(&created[i])] = true
 	}
 	for i := range updated {
-		if ids[updated[i].ID] {
-			return updated[i].ID, true
+		if ids[id(&updated[i])] {
+			return id(&updated[i]), true
 		}
 	}
 	return "", false

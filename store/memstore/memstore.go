@@ -32,6 +32,10 @@ type Store struct {
 	refundByRequest  map[requestKey]string   // refund id by (partner, request)
 	refundsByPayment map[string][]string     // refund ids per payment, creation order
 
+	captures          map[string]store.Capture // by capture id
+	captureByRequest  map[requestKey]string    // capture id by (partner, request)
+	capturesByPayment map[string][]string      // capture ids per payment, creation order
+
 	events map[string][]store.Event // per payment, commit order
 
 	outbox          map[string]store.OutboxMessage // by message id
@@ -47,16 +51,19 @@ type Store struct {
 // New returns an empty Store.
 func New() *Store {
 	return &Store{
-		payments:         make(map[string]store.Payment),
-		paymentByRequest: make(map[requestKey]string),
-		refunds:          make(map[string]store.Refund),
-		refundByRequest:  make(map[requestKey]string),
-		refundsByPayment: make(map[string][]string),
-		events:           make(map[string][]store.Event),
-		outbox:           make(map[string]store.OutboxMessage),
-		outboxByPayment:  make(map[string][]string),
-		claimable:        newOutboxIndex(),
-		counters:         make(map[string]int64),
+		payments:          make(map[string]store.Payment),
+		paymentByRequest:  make(map[requestKey]string),
+		refunds:           make(map[string]store.Refund),
+		refundByRequest:   make(map[requestKey]string),
+		refundsByPayment:  make(map[string][]string),
+		captures:          make(map[string]store.Capture),
+		captureByRequest:  make(map[requestKey]string),
+		capturesByPayment: make(map[string][]string),
+		events:            make(map[string][]store.Event),
+		outbox:            make(map[string]store.OutboxMessage),
+		outboxByPayment:   make(map[string][]string),
+		claimable:         newOutboxIndex(),
+		counters:          make(map[string]int64),
 	}
 }
 
@@ -98,7 +105,7 @@ func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (st
 	if !ok {
 		return store.Snapshot{}, fmt.Errorf("memstore: payment %q: %w", paymentID, store.ErrNotFound)
 	}
-	snap := store.Snapshot{Payment: copyPayment(p), Refunds: []store.Refund{}}
+	snap := store.Snapshot{Payment: copyPayment(p), Refunds: []store.Refund{}, Captures: s.capturesLocked(paymentID)}
 	if r, ok := s.refunds[refundID]; ok && refundID != "" && r.PaymentID == paymentID {
 		snap.Refunds = append(snap.Refunds, r)
 	}
@@ -117,7 +124,7 @@ func (s *Store) LoadPaymentByRequest(ctx context.Context, partnerID, requestID s
 	if !ok {
 		return store.Snapshot{}, fmt.Errorf("memstore: payment %s/%s: %w", partnerID, requestID, store.ErrNotFound)
 	}
-	return store.Snapshot{Payment: copyPayment(s.payments[id]), Refunds: []store.Refund{}}, nil
+	return store.Snapshot{Payment: copyPayment(s.payments[id]), Refunds: []store.Refund{}, Captures: []store.Capture{}}, nil
 }
 
 // snapshotLocked builds a deep-copied snapshot; s.mu must be held.
@@ -131,7 +138,33 @@ func (s *Store) snapshotLocked(paymentID string) (store.Snapshot, error) {
 	for _, id := range ids {
 		refunds = append(refunds, s.refunds[id])
 	}
-	return store.Snapshot{Payment: copyPayment(p), Refunds: refunds}, nil
+	return store.Snapshot{Payment: copyPayment(p), Refunds: refunds, Captures: s.capturesLocked(paymentID)}, nil
+}
+
+// capturesLocked returns the payment's captures in creation order; s.mu
+// must be held.
+func (s *Store) capturesLocked(paymentID string) []store.Capture {
+	ids := s.capturesByPayment[paymentID]
+	captures := make([]store.Capture, 0, len(ids))
+	for _, id := range ids {
+		captures = append(captures, s.captures[id])
+	}
+	return captures
+}
+
+// GetCaptureByRequest returns the capture partnerID asked for with
+// requestID, or store.ErrNotFound.
+func (s *Store) GetCaptureByRequest(ctx context.Context, partnerID, requestID string) (store.Capture, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Capture{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.captureByRequest[requestKey{partnerID, requestID}]
+	if !ok {
+		return store.Capture{}, fmt.Errorf("memstore: capture %s/%s: %w", partnerID, requestID, store.ErrNotFound)
+	}
+	return s.captures[id], nil
 }
 
 // GetRefund returns the refund with the given id, or store.ErrNotFound.
@@ -233,6 +266,24 @@ func (s *Store) checkStateLocked(c store.Change) error {
 				r.ID, old.PartnerID, old.RequestID, r.PartnerID, r.RequestID)
 		}
 	}
+	for _, k := range c.NewCaptures {
+		if _, ok := s.captures[k.ID]; ok {
+			return fmt.Errorf("memstore: create capture %q: %w", k.ID, store.ErrAlreadyExists)
+		}
+		if other, ok := s.captureByRequest[requestKey{k.PartnerID, k.RequestID}]; ok {
+			return fmt.Errorf("memstore: create capture %q: request %s/%s already used by capture %q: %w",
+				k.ID, k.PartnerID, k.RequestID, other, store.ErrAlreadyExists)
+		}
+	}
+	for _, k := range c.UpdatedCaptures {
+		old, ok := s.captures[k.ID]
+		if !ok {
+			return fmt.Errorf("memstore: update capture %q: no such capture", k.ID)
+		}
+		if old.PaymentID != p.ID || old.PartnerID != k.PartnerID || old.RequestID != k.RequestID {
+			return fmt.Errorf("memstore: update capture %q: payment or request key cannot change", k.ID)
+		}
+	}
 	for _, m := range c.Outbox {
 		if _, ok := s.outbox[m.ID]; ok {
 			return fmt.Errorf("memstore: insert outbox message %q: %w", m.ID, store.ErrAlreadyExists)
@@ -259,6 +310,14 @@ func (s *Store) applyLocked(c store.Change) {
 	}
 	for _, r := range c.UpdatedRefunds {
 		s.refunds[r.ID] = r
+	}
+	for _, k := range c.NewCaptures {
+		s.captures[k.ID] = k
+		s.captureByRequest[requestKey{k.PartnerID, k.RequestID}] = k.ID
+		s.capturesByPayment[p.ID] = append(s.capturesByPayment[p.ID], k.ID)
+	}
+	for _, k := range c.UpdatedCaptures {
+		s.captures[k.ID] = k
 	}
 	// Event and OutboxMessage hold no reference types, so appending the
 	// values copies them.
@@ -302,7 +361,8 @@ func (s *Store) History(ctx context.Context, paymentID string) ([]store.Event, e
 }
 
 // DueExpiries returns the ids of up to limit payments in ACCEPT whose
-// ExpiresAt is at or before now, earliest ExpiresAt first (ties by id).
+// ExpiresAt is at or before now, and in AUTHORIZED whose AuthExpiresAt
+// is, earliest of those times first (ties by id).
 // A limit of zero or less returns none.
 func (s *Store) DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	if err := ctx.Err(); err != nil {
@@ -318,8 +378,11 @@ func (s *Store) DueExpiries(ctx context.Context, now time.Time, limit int) ([]st
 	var found []due
 	s.mu.RLock()
 	for _, p := range s.payments {
-		if p.Status == "ACCEPT" && !p.ExpiresAt.After(now) {
+		switch {
+		case p.Status == "ACCEPT" && !p.ExpiresAt.After(now):
 			found = append(found, due{p.ExpiresAt, p.ID})
+		case p.Status == "AUTHORIZED" && !p.AuthExpiresAt.After(now):
+			found = append(found, due{p.AuthExpiresAt, p.ID})
 		}
 	}
 	s.mu.RUnlock()
@@ -334,10 +397,10 @@ func (s *Store) DueExpiries(ctx context.Context, now time.Time, limit int) ([]st
 }
 
 // DueChecks returns up to limit in-flight funds operations whose
-// NextCheckAt is at or before now: payments with a PendingOp and refunds in
-// INIT, merged earliest NextCheckAt first (ties by payment id, then refund
-// id, so a payment's own check precedes its refunds'). A limit of zero or
-// less returns none.
+// NextCheckAt is at or before now: payments with a PendingOp, refunds and
+// captures in INIT, merged earliest NextCheckAt first (ties by payment id,
+// then refund id, then capture id, so a payment's own check precedes its
+// refunds' and captures'). A limit of zero or less returns none.
 func (s *Store) DueChecks(ctx context.Context, now time.Time, limit int) ([]store.Check, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -361,12 +424,18 @@ func (s *Store) DueChecks(ctx context.Context, now time.Time, limit int) ([]stor
 			found = append(found, due{r.NextCheckAt, store.Check{PaymentID: r.PaymentID, RefundID: r.ID}})
 		}
 	}
+	for _, k := range s.captures {
+		if k.Status == "INIT" && !k.NextCheckAt.After(now) {
+			found = append(found, due{k.NextCheckAt, store.Check{PaymentID: k.PaymentID, CaptureID: k.ID}})
+		}
+	}
 	s.mu.RUnlock()
 	slices.SortFunc(found, func(a, b due) int {
 		return cmp.Or(
 			a.at.Compare(b.at),
 			cmp.Compare(a.check.PaymentID, b.check.PaymentID),
 			cmp.Compare(a.check.RefundID, b.check.RefundID),
+			cmp.Compare(a.check.CaptureID, b.check.CaptureID),
 		)
 	})
 	checks := make([]store.Check, 0, min(limit, len(found)))
