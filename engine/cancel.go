@@ -13,7 +13,17 @@ import (
 // Config.CancelWindow with no refunds is reversed: the full amount goes back
 // to the user through the funds port and the payment becomes CLOSED. The
 // answer is the payment afterwards; a payment already CLOSED or FAIL is
-// returned unchanged (nothing to undo). Errors: CodePaymentNotFound,
+// returned unchanged (nothing to undo).
+//
+// An AUTHORIZED authorization is voided: what its hold has left is
+// released (the release's outcome is settled by the wallet, never the
+// merchant's concern) and the answer is the payment CLOSED, or SUCCESS
+// when part of it was captured already (that money stays captured: refund
+// it). A capture in flight makes it CodePaymentInProcess. A completed
+// authorization (SUCCESS) is reversed like any paid payment: what was
+// captured goes back.
+//
+// Errors: CodePaymentNotFound,
 // CodeCancelWindowExceed (refund instead), CodeOrderStatusInvalid (a paid
 // payment with refunds), CodePaymentInProcess (a debit or reversal has no
 // answer yet: ask again later), or the funds port's decline of the reversal.
@@ -36,10 +46,21 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 			pl.fail(CodeCancelled, "cancelled by the merchant")
 			return pl, pl.move(EventCancel, "")
 		case PaymentInit:
-			return nil, errorf(CodePaymentInProcess, "payment %s has a debit in flight", p.ID)
+			return nil, errorf(CodePaymentInProcess, "payment %s has a %s in flight", p.ID, p.PendingOp)
+		case PaymentAuthorized:
+			if p.CapturingAmount > 0 || p.LastCaptureID != "" {
+				return nil, errorf(CodePaymentInProcess, "authorization %s has a capture in flight", p.ID)
+			}
+			pl := updatePlan(e.machine, snap, now)
+			pl.p.CancelledAt = now
+			started = true
+			return pl, e.endAuthorization(pl, CodeCancelled)
 		case PaymentSuccess:
-			if p.PendingOp == PendingReversal {
+			switch p.PendingOp {
+			case PendingReversal:
 				return nil, errorf(CodePaymentInProcess, "payment %s is being reversed", p.ID)
+			case PendingRelease:
+				return nil, errorf(CodePaymentInProcess, "the rest of authorization %s is being released", p.ID)
 			}
 			if now.After(p.PaidAt.Add(e.cfg.CancelWindow)) {
 				return nil, errorf(CodeCancelWindowExceed, "payment %s was paid at %s, past the cancel window of %s", p.ID, p.PaidAt.Format(time.RFC3339), readableDuration(e.cfg.CancelWindow))
@@ -50,6 +71,9 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 			pl := updatePlan(e.machine, snap, now)
 			pl.startOp(PendingReversal, e.cfg.reconcileDelay(0))
 			pl.p.HeldAmount = pl.p.Amount
+			if pl.p.Authorization {
+				pl.p.HeldAmount = pl.p.CapturedAmount
+			}
 			pl.note("reversal_started", "cancel")
 			started = true
 			return pl, nil
@@ -58,6 +82,15 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 	})
 	if err != nil || !started {
 		return e.viewOr(snap, err)
+	}
+	if snap.Payment.PendingOp == PendingRelease {
+		// A void: capture is over; the release's answer is the wallet's
+		// own business (the reconciler settles an unknown one).
+		after, err := e.release(ctx, snap)
+		if err != nil {
+			return Payment{}, err
+		}
+		return e.view(after)
 	}
 	p, res, err := e.reverse(ctx, snap)
 	if err != nil {
@@ -72,23 +105,30 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 	return p, errorf(CodePaymentInProcess, "reversal of payment %s has no answer yet", p.ID)
 }
 
-// reverse credits back the amount of a payment whose reversal is in flight
-// and records the answer.
+// reverse credits back what a payment whose reversal is in flight took
+// (HeldAmount: the amount, or an authorization's captured money) and
+// records the answer.
 func (e *Engine) reverse(ctx context.Context, committed *store.Snapshot) (Payment, FundsResult, error) {
-	p := &committed.Payment
-	res, err := e.funds.Credit(ctx, FundsRequest{
-		OperationID: p.OpID, PaymentID: p.ID, PartnerID: p.PartnerID, UserID: p.UserID,
-		Amount: Money{Currency: p.Currency, Minor: p.Amount},
-	})
-	res = e.fundsAnswer(ctx, res, err, p.OpID)
-	snap, err := e.update(ctx, p.ID, committed, func(snap *store.Snapshot, now time.Time) (*plan, error) {
-		return e.decideReversalResult(snap, p.OpID, res, now)
-	})
+	snap, res, err := e.reverseSnap(ctx, committed)
 	if err != nil {
 		return Payment{}, res, err
 	}
 	v, err := e.view(snap)
 	return v, res, err
+}
+
+// reverseSnap is reverse answering with the stored payment.
+func (e *Engine) reverseSnap(ctx context.Context, committed *store.Snapshot) (*store.Snapshot, FundsResult, error) {
+	p := &committed.Payment
+	res, err := e.funds.Credit(ctx, FundsRequest{
+		OperationID: p.OpID, PaymentID: p.ID, PartnerID: p.PartnerID, UserID: p.UserID,
+		Amount: Money{Currency: p.Currency, Minor: p.HeldAmount},
+	})
+	res = e.fundsAnswer(ctx, res, err, p.OpID)
+	snap, err := e.update(ctx, p.ID, committed, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+		return e.decideReversalResult(snap, p.OpID, res, now)
+	})
+	return snap, res, err
 }
 
 // decideReversalResult records the funds answer to reversal opID.

@@ -17,16 +17,13 @@ func (e *Engine) debit(ctx context.Context, committed *store.Snapshot, authCode 
 		AuthCode: authCode, Scenario: sc, Amount: Money{Currency: p.Currency, Minor: p.Amount},
 	})
 	res = e.fundsAnswer(ctx, res, err, p.OpID)
-	snap, err := e.update(ctx, p.ID, committed, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	// A debit that succeeded after expiry opens its reversal: follow
+	// gives the money back at once.
+	snap, err := e.updateAndFollow(ctx, p.ID, "", committed, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		return e.decideDebitResult(snap, p.OpID, res, now)
 	})
 	if err != nil {
 		return Payment{}, res, err
-	}
-	if snap.Payment.PendingOp == PendingReversal && paymentState(&snap.Payment) == PaymentClosed {
-		// The debit succeeded after expiry: give the money back now.
-		v, _, err := e.reverse(ctx, snap)
-		return v, res, err
 	}
 	v, err := e.view(snap)
 	return v, res, err
@@ -44,12 +41,29 @@ func (e *Engine) fundsAnswer(ctx context.Context, res FundsResult, err error, op
 	return res
 }
 
-// decideDebitResult records the funds answer to debit opID. It writes
-// nothing when the debit is no longer in flight (somebody else recorded the
-// answer first).
+// inflow names the events of the operation that brings a payment's money
+// in: a debit, or an authorization's hold.
+type inflow struct {
+	declined, late PaymentEvent
+	lateDetail     string
+}
+
+var (
+	debitInflow = inflow{EventDebitDeclined, EventDebitSucceededLate, "debit succeeded after expiry; reversing"}
+	holdInflow  = inflow{EventHoldDeclined, EventHoldPlacedLate, "hold placed after expiry; releasing"}
+)
+
+// decideDebitResult records the funds answer to debit or hold opID. It
+// writes nothing when the operation is no longer in flight (somebody else
+// recorded the answer first).
 func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsResult, now time.Time) (*plan, error) {
-	if snap.Payment.PendingOp != PendingDebit || snap.Payment.OpID != opID {
+	kind := snap.Payment.PendingOp
+	if (kind != PendingDebit && kind != PendingHold) || snap.Payment.OpID != opID {
 		return nil, nil
+	}
+	in := debitInflow
+	if kind == PendingHold {
+		in = holdInflow
 	}
 	pl := updatePlan(e.machine, snap, now)
 	switch res.Status {
@@ -58,20 +72,29 @@ func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsR
 			pl.p.UserID = res.UserID // a payment holding room keeps the user it holds it for
 		}
 		paidAt := res.appliedAt(now)
-		if !paidAt.Before(pl.p.ExpiresAt) {
+		if !paidAt.Before(pl.p.ExpiresAt) || (kind == PendingHold && holdTooLate(&pl.p, paidAt)) {
 			// Rule: nothing succeeds at or after its expiry. The money
-			// moved, so it goes back, and the merchant hears FAIL.
+			// moved (or was held), so it goes back, and the merchant
+			// hears FAIL.
 			pl.endOp()
 			pl.fail(CodeExpired, "")
-			if err := pl.move(EventDebitSucceededLate, "debit succeeded after expiry; reversing"); err != nil {
+			if err := pl.move(in.late, in.lateDetail); err != nil {
 				return nil, err
 			}
-			pl.startOp(PendingReversal, e.cfg.reconcileDelay(0))
-			pl.p.HeldAmount = pl.p.Amount
+			if kind == PendingHold {
+				pl.p.HoldID = opID
+				pl.startOp(PendingRelease, e.cfg.reconcileDelay(0))
+			} else {
+				pl.startOp(PendingReversal, e.cfg.reconcileDelay(0))
+				pl.p.HeldAmount = pl.p.Amount
+			}
 			pl.notifyResult(PaymentFail.String())
 			return pl, nil
 		}
 		pl.endOp()
+		if kind == PendingHold {
+			return pl, e.placeHold(pl, opID, paidAt)
+		}
 		pl.p.PaidAt = paidAt
 		if err := pl.move(EventDebitSucceeded, ""); err != nil {
 			return nil, err
@@ -88,7 +111,7 @@ func (e *Engine) decideDebitResult(snap *store.Snapshot, opID string, res FundsR
 			return pl, err
 		}
 		pl.fail(reason, res.Message)
-		if err := pl.move(EventDebitDeclined, reason.String()+": "+res.Message); err != nil {
+		if err := pl.move(in.declined, reason.String()+": "+res.Message); err != nil {
 			return nil, err
 		}
 		pl.notifyResult(PaymentFail.String())
@@ -149,7 +172,11 @@ func (e *Engine) Confirm(ctx context.Context, paymentID, userID string) (Payment
 			}
 			pl.holdUsage(e, rules)
 		}
-		pl.startOp(PendingDebit, e.cfg.reconcileDelay(0))
+		kind := PendingDebit
+		if pl.p.Authorization {
+			kind = PendingHold
+		}
+		pl.startOp(kind, e.cfg.reconcileDelay(0))
 		started = true
 		return pl, pl.move(EventConfirm, "user "+userID)
 	})
@@ -162,7 +189,11 @@ func (e *Engine) Confirm(ctx context.Context, paymentID, userID string) (Payment
 	if !started {
 		return e.view(snap)
 	}
-	p, res, err := e.debit(ctx, snap, "")
+	moveIn := e.debit
+	if snap.Payment.PendingOp == PendingHold {
+		moveIn = e.hold
+	}
+	p, res, err := moveIn(ctx, snap, "")
 	if err != nil {
 		return p, err
 	}

@@ -16,6 +16,7 @@ import (
 type Engine struct {
 	store      store.PaymentStore
 	funds      Funds
+	holds      Holds // funds' Holds, nil when it has none: no authorizations
 	cfg        Config
 	machine    transitioner
 	currencies map[string]bool // nil: every ISO 4217 currency
@@ -37,6 +38,7 @@ func New(st store.PaymentStore, funds Funds, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{store: st, funds: funds, cfg: cfg, machine: compiledMachine{}}
+	e.holds, _ = funds.(Holds)
 	if len(cfg.Currencies) > 0 {
 		e.currencies = make(map[string]bool, len(cfg.Currencies))
 		for _, c := range cfg.Currencies {
@@ -62,6 +64,24 @@ func (e *Engine) update(ctx context.Context, paymentID string, hint *store.Snaps
 // payment: each load brings that one refund along (store.LoadPayment), so
 // its cost does not grow with the payment's other refunds.
 func (e *Engine) updateRefund(ctx context.Context, paymentID, refundID string, hint *store.Snapshot, decide func(snap *store.Snapshot, now time.Time) (*plan, error)) (*store.Snapshot, error) {
+	snap, _, err := e.updatePlanned(ctx, paymentID, refundID, hint, decide)
+	return snap, err
+}
+
+// updateAndFollow is update followed by the funds operations the
+// committed plan started (see plan.followUps): the reversal or release it
+// opened, the capture it created.
+func (e *Engine) updateAndFollow(ctx context.Context, paymentID, refundID string, hint *store.Snapshot, decide func(snap *store.Snapshot, now time.Time) (*plan, error)) (*store.Snapshot, error) {
+	snap, pl, err := e.updatePlanned(ctx, paymentID, refundID, hint, decide)
+	if err != nil || pl == nil {
+		return snap, err
+	}
+	return e.follow(ctx, snap, pl)
+}
+
+// updatePlanned is updateRefund that also returns the plan it committed
+// (nil when it wrote nothing).
+func (e *Engine) updatePlanned(ctx context.Context, paymentID, refundID string, hint *store.Snapshot, decide func(snap *store.Snapshot, now time.Time) (*plan, error)) (*store.Snapshot, *plan, error) {
 	for attempt := 0; ; attempt++ {
 		var snap store.Snapshot
 		if hint != nil {
@@ -69,23 +89,23 @@ func (e *Engine) updateRefund(ctx context.Context, paymentID, refundID string, h
 		} else {
 			loaded, err := e.store.LoadPayment(ctx, paymentID, refundID)
 			if err != nil {
-				return nil, e.loadError(err, paymentID)
+				return nil, nil, e.loadError(err, paymentID)
 			}
 			snap = loaded
 		}
 		pl, err := decide(&snap, e.cfg.Now())
 		if err != nil || pl == nil {
-			return &snap, err
+			return &snap, nil, err
 		}
 		err = e.commit(ctx, pl)
 		if err == nil {
-			return applied(&snap, pl), nil
+			return applied(&snap, pl), pl, nil
 		}
 		if refusal := usageRefusal(err); refusal != nil {
-			return &snap, refusal // nothing was written
+			return &snap, nil, refusal // nothing was written
 		}
 		if !errors.Is(err, store.ErrConflict) || attempt >= e.cfg.ConflictRetries+1 {
-			return nil, e.internal(err, "commit payment %s", paymentID)
+			return nil, nil, e.internal(err, "commit payment %s", paymentID)
 		}
 		e.cfg.Logger.DebugContext(ctx, "paystate: version conflict, deciding again", "payment", paymentID, "attempt", attempt+1)
 		runtime.Gosched() // let the winner finish before reloading
@@ -116,6 +136,16 @@ func applied(snap *store.Snapshot, pl *plan) *store.Snapshot {
 		out.Refunds = append(out.Refunds, r)
 	}
 	out.Refunds = append(out.Refunds, pl.newRefunds...)
+	out.Captures = make([]store.Capture, 0, len(snap.Captures)+len(pl.newCaps))
+	for _, c := range snap.Captures {
+		for _, u := range pl.updCaps {
+			if u.ID == c.ID {
+				c = u
+			}
+		}
+		out.Captures = append(out.Captures, c)
+	}
+	out.Captures = append(out.Captures, pl.newCaps...)
 	return out
 }
 
@@ -136,13 +166,38 @@ func (e *Engine) internal(err error, format string, args ...any) error {
 	return &Error{Code: CodeInternal, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
-// view converts a stored payment to the engine's answer.
+// view converts a stored payment, with the captures snap holds, to the
+// engine's answer.
 func (e *Engine) view(snap *store.Snapshot) (Payment, error) {
 	p, err := paymentFromRecord(&snap.Payment)
 	if err != nil {
 		return Payment{}, &Error{Code: CodeInternal, Message: "stored payment is corrupt", Err: err}
 	}
+	for i := range snap.Captures {
+		c, err := captureView(&snap.Captures[i])
+		if err != nil {
+			return Payment{}, err
+		}
+		p.Captures = append(p.Captures, c)
+	}
 	return p, nil
+}
+
+func captureView(c *store.Capture) (Capture, error) {
+	v, err := captureFromRecord(c)
+	if err != nil {
+		return Capture{}, &Error{Code: CodeInternal, Message: "stored capture is corrupt", Err: err}
+	}
+	return v, nil
+}
+
+func findCapture(snap *store.Snapshot, captureID string) *store.Capture {
+	for i := range snap.Captures {
+		if snap.Captures[i].ID == captureID {
+			return &snap.Captures[i]
+		}
+	}
+	return nil
 }
 
 func refundView(r *store.Refund) (Refund, error) {

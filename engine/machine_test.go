@@ -53,7 +53,7 @@ func TestReadmeShowsTheStateDiagrams(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	require.NoError(t, err)
 	blocks := strings.Split(StateDiagram(), "```mermaid\n")[1:]
-	require.Len(t, blocks, 2, "a payment and a refund diagram")
+	require.Len(t, blocks, 3, "a payment, a refund and a capture diagram")
 	rest := string(readme)
 	for _, b := range blocks {
 		diagram := "```mermaid\n" + b[:strings.Index(b, "```")+3]
@@ -72,8 +72,8 @@ func TestTransitionTableGolden(t *testing.T) {
 // or "-" when the event is not allowed there.
 func renderTransitionTables() string {
 	var b strings.Builder
-	b.WriteString("# The compiled transition tables of engine.PaymentTransitions and\n")
-	b.WriteString("# engine.RefundTransitions. A row is an event, a column the state it\n")
+	b.WriteString("# The compiled transition tables of engine.PaymentTransitions,\n")
+	b.WriteString("# engine.RefundTransitions and engine.CaptureTransitions. A row is an event, a column the state it\n")
 	b.WriteString("# leaves, a cell the state it enters (\"-\": not allowed).\n")
 	b.WriteString("# Regenerate: go test ./engine -run TestTransitionTableGolden -update-machine\n")
 
@@ -85,6 +85,11 @@ func renderTransitionTables() string {
 	b.WriteString("\n## refund\n\n")
 	writeTable(&b, refundStateNames[:], refundEventNames[:], func(s, e int) (string, bool) {
 		to, ok := NextRefundState(RefundState(s), RefundEvent(e))
+		return to.String(), ok
+	})
+	b.WriteString("\n## capture\n\n")
+	writeTable(&b, captureStateNames[:], captureEventNames[:], func(s, e int) (string, bool) {
+		to, ok := NextCaptureState(CaptureState(s), CaptureEvent(e))
 		return to.String(), ok
 	})
 	return b.String()
@@ -278,10 +283,10 @@ func TestCompileRejectsBadDeclarations(t *testing.T) {
 		}, `event "cancel" declared twice`},
 		{"missing event", func(ev fsm.Events) fsm.Events {
 			return ev[:len(ev)-1]
-		}, "10 events declared, engine knows 11"},
+		}, "17 events declared, engine knows 18"},
 		{"empty declaration", func(fsm.Events) fsm.Events {
 			return nil
-		}, "0 events declared, engine knows 11"},
+		}, "0 events declared, engine knows 18"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -29,6 +29,11 @@ func (naiveMachine) refund(from RefundState, ev RefundEvent) (RefundState, bool)
 	return RefundState(to), ok
 }
 
+func (naiveMachine) capture(from CaptureState, ev CaptureEvent) (CaptureState, bool) {
+	to, ok := naiveStep(CaptureTransitions, captureStateNames[:], from.String(), ev.String())
+	return CaptureState(to), ok
+}
+
 func naiveStep(events fsm.Events, states []string, from, event string) (int, bool) {
 	var entered string
 	f := fsm.NewFSM(from, events, fsm.Callbacks{
@@ -109,6 +114,16 @@ func TestNaiveMachineAgreesWithCompiled(t *testing.T) {
 		for ev := RefundEvent(0); ev < refundEventCount; ev++ {
 			wantTo, wantOK := compiledMachine{}.refund(s, ev)
 			gotTo, gotOK := naiveMachine{}.refund(s, ev)
+			require.Equal(t, wantOK, gotOK, "%s in %s", ev, s)
+			if wantOK {
+				require.Equal(t, wantTo, gotTo, "%s in %s", ev, s)
+			}
+		}
+	}
+	for s := CaptureState(0); s < captureStateCount; s++ {
+		for ev := CaptureEvent(0); ev < captureEventCount; ev++ {
+			wantTo, wantOK := compiledMachine{}.capture(s, ev)
+			gotTo, gotOK := naiveMachine{}.capture(s, ev)
 			require.Equal(t, wantOK, gotOK, "%s in %s", ev, s)
 			if wantOK {
 				require.Equal(t, wantTo, gotTo, "%s in %s", ev, s)

@@ -50,8 +50,8 @@ type Notification struct {
 	CaptureID        string
 	CaptureRequestID string
 	CaptureState     CaptureState
-	FailReason      Code   // why it failed; CodeNone for success
-	FailMessage     string // the engine's own words for the failure, may be empty
+	FailReason       Code   // why it failed; CodeNone for success
+	FailMessage      string // the engine's own words for the failure, may be empty
 	// Amount is the payment's amount, or the refund's (capture's) for a
 	// refund's (capture's) result.
 	Amount Money

@@ -77,7 +77,7 @@ func TestNotificationOfRefusesWhatCannotBeSent(t *testing.T) {
 		{"no id", func(m *store.OutboxMessage) { m.ID = "" }, `outbox message "" has no ID`},
 		{"no ids", func(m *store.OutboxMessage) { m.PartnerID, m.RequestID = "", "" }, "has no PartnerID, RequestID"},
 		{"no currency", func(m *store.OutboxMessage) { m.Currency = "" }, "has no Currency"},
-		{"another kind", func(m *store.OutboxMessage) { m.Kind = "capture_result" }, `kind "capture_result"`},
+		{"another kind", func(m *store.OutboxMessage) { m.Kind = "chargeback_result" }, `kind "chargeback_result"`},
 		{"a refund's result without the refund", func(m *store.OutboxMessage) { m.Kind = "refund_result" }, "has no RefundID, RefundRequestID"},
 		{"a refund's result in another state", func(m *store.OutboxMessage) {
 			m.Kind, m.RefundID, m.RefundRequestID, m.Status = "refund_result", "ref-1", "refund-1", "INIT"

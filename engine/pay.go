@@ -71,8 +71,12 @@ func (e *Engine) Pay(ctx context.Context, req PayRequest) (Payment, error) {
 		if err != nil {
 			return Payment{}, e.internal(err, "create payment %s", pl.p.ID)
 		}
-		if pl.p.PendingOp == PendingDebit {
-			p, _, err := e.debit(ctx, &store.Snapshot{Payment: pl.p}, req.AuthCode)
+		if pl.p.PendingOp == PendingDebit || pl.p.PendingOp == PendingHold {
+			moveIn := e.debit
+			if pl.p.PendingOp == PendingHold {
+				moveIn = e.hold
+			}
+			p, _, err := moveIn(ctx, &store.Snapshot{Payment: pl.p}, req.AuthCode)
 			if err == nil && p.State == PaymentClosed {
 				err = errorf(CodeOrderClosed, "payment %s expired before the debit was confirmed; the money goes back", p.ID)
 			}
@@ -105,12 +109,19 @@ func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time, payer s
 	} else if expires.Sub(now) > e.cfg.MaxExpiry {
 		return nil, paramError(FieldExpiresAt, "%s is more than %s ahead", expires.UTC().Format(time.RFC3339), readableDuration(e.cfg.MaxExpiry))
 	}
+	if req.Authorization {
+		if err := e.checkAuthorization(req, now); err != nil {
+			return nil, err
+		}
+	}
 	pl := newPaymentPlan(e.machine, store.Payment{
 		ID: e.cfg.NewID(), PartnerID: req.PartnerID, RequestID: req.RequestID, Fingerprint: fp,
 		Scenario: req.Scenario.String(), Currency: req.Amount.Currency, Amount: req.Amount.Minor,
 		OrderTitle: req.OrderTitle, OrderData: req.OrderData, NotifyURL: req.NotifyURL, ReturnURL: req.ReturnURL,
-		ExtendInfo: req.ExtendInfo,
-		ExpiresAt:  expires.UTC(),
+		ExtendInfo:    req.ExtendInfo,
+		ExpiresAt:     expires.UTC(),
+		Authorization: req.Authorization, AuthExpiresAt: utcOrZero(req.AuthExpiresAt),
+		AutoCapture: req.CaptureAutomatically, NotifyCaptures: req.NotifyCaptures,
 	}, now)
 	if payer != "" {
 		rules, refusal := e.userRules(payer)
@@ -120,11 +131,39 @@ func (e *Engine) decideCreate(req *PayRequest, fp string, now time.Time, payer s
 		pl.p.UserID = payer
 		pl.holdUsage(e, rules)
 	}
+	if req.Scenario.Synchronous() && req.Authorization {
+		pl.startOp(PendingHold, e.cfg.reconcileDelay(0))
+		return pl, pl.move(EventOpenHold, "")
+	}
 	if req.Scenario.Synchronous() {
 		pl.startOp(PendingDebit, e.cfg.reconcileDelay(0))
 		return pl, pl.move(EventOpenDebit, "")
 	}
 	return pl, pl.move(EventAccept, "")
+}
+
+// checkAuthorization applies the rules of an authorization pay: a funds
+// port that holds money, and an AuthExpiresAt in the future within
+// Config.MaxAuthExpiry.
+func (e *Engine) checkAuthorization(req *PayRequest, now time.Time) *Error {
+	if e.holds == nil {
+		return paramError(FieldAuthorization, "this wallet does not offer authorization payments (its funds port places no holds)")
+	}
+	switch at := req.AuthExpiresAt; {
+	case at.IsZero():
+	case !at.After(now):
+		return paramError(FieldAuthExpiresAt, "%s is not in the future", at.UTC().Format(time.RFC3339))
+	case at.Sub(now) > e.cfg.MaxAuthExpiry:
+		return paramError(FieldAuthExpiresAt, "%s is more than %s ahead", at.UTC().Format(time.RFC3339), readableDuration(e.cfg.MaxAuthExpiry))
+	}
+	return nil
+}
+
+func utcOrZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC()
 }
 
 // repeatPay answers a pay whose request id is already taken.

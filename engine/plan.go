@@ -17,10 +17,23 @@ type plan struct {
 	p          store.Payment
 	newRefunds []store.Refund
 	updRefunds []store.Refund
+	newCaps    []store.Capture
+	updCaps    []store.Capture
 	events     []store.Event
 	outbox     []store.OutboxMessage
 	counters   []store.CounterDelta
 	machine    transitioner
+	// followUps are funds operations this plan opened that nobody else
+	// will issue: the caller that commits it with updateAndFollow calls
+	// them at once (otherwise the reconciler finds them).
+	followUps []followUp
+}
+
+// followUp names a funds operation a committed plan opened: the
+// payment's pending reversal or release, or capture captureID.
+type followUp struct {
+	pending   string
+	captureID string
 }
 
 // transitioner answers whether an event is allowed in a state and where it
@@ -29,6 +42,7 @@ type plan struct {
 type transitioner interface {
 	payment(from PaymentState, ev PaymentEvent) (PaymentState, bool)
 	refund(from RefundState, ev RefundEvent) (RefundState, bool)
+	capture(from CaptureState, ev CaptureEvent) (CaptureState, bool)
 }
 
 type compiledMachine struct{}
@@ -39,6 +53,10 @@ func (compiledMachine) payment(from PaymentState, ev PaymentEvent) (PaymentState
 
 func (compiledMachine) refund(from RefundState, ev RefundEvent) (RefundState, bool) {
 	return NextRefundState(from, ev)
+}
+
+func (compiledMachine) capture(from CaptureState, ev CaptureEvent) (CaptureState, bool) {
+	return NextCaptureState(from, ev)
 }
 
 // newPaymentPlan starts a plan that creates payment p.
@@ -61,6 +79,7 @@ func (pl *plan) change() store.Change {
 	return store.Change{
 		Payment: pl.p, ExpectedVersion: pl.expected,
 		NewRefunds: pl.newRefunds, UpdatedRefunds: pl.updRefunds,
+		NewCaptures: pl.newCaps, UpdatedCaptures: pl.updCaps,
 		Events: pl.events, Outbox: pl.outbox, Counters: pl.counters,
 	}
 }
@@ -73,6 +92,11 @@ func paymentState(p *store.Payment) PaymentState {
 func refundState(r *store.Refund) RefundState {
 	i, _ := enumIndex(refundStateNames[:], r.Status)
 	return RefundState(i)
+}
+
+func captureState(c *store.Capture) CaptureState {
+	i, _ := enumIndex(captureStateNames[:], c.Status)
+	return CaptureState(i)
 }
 
 // move applies a payment event, or fails with CodeOrderStatusInvalid when
@@ -119,6 +143,29 @@ func (pl *plan) moveRefund(r *store.Refund, ev RefundEvent, detail string) error
 	return nil
 }
 
+// moveCapture applies a capture event to c.
+func (pl *plan) moveCapture(c *store.Capture, ev CaptureEvent, detail string) error {
+	from := captureState(c)
+	to, ok := pl.machine.capture(from, ev)
+	if !ok {
+		return errorf(CodeOrderStatusInvalid, "capture %s is %s: %s not allowed", c.ID, from, ev)
+	}
+	c.Status = to.String()
+	c.UpdatedAt = pl.now
+	if to != CaptureInit {
+		c.FinishedAt = pl.now
+		c.NextCheckAt = time.Time{}
+	}
+	pl.events = append(pl.events, store.Event{
+		PaymentID: pl.p.ID, RefundID: c.ID, Seq: pl.p.Version, At: pl.now,
+		Name: ev.String(), From: from.String(), To: to.String(), Detail: detail,
+	})
+	if from == CaptureInit {
+		pl.notifyCaptureResult(c)
+	}
+	return nil
+}
+
 // note records a history entry that changes no state (a reconciler check,
 // a reversal starting).
 func (pl *plan) note(name, detail string) {
@@ -142,6 +189,9 @@ func (pl *plan) startOp(kind string, firstCheck time.Duration) string {
 	pl.p.OpID = pl.p.ID + "-" + strconv.Itoa(pl.p.OpCount)
 	pl.p.NextCheckAt = pl.now.Add(firstCheck)
 	pl.p.CheckAttempts = 0
+	if kind == PendingReversal || kind == PendingRelease {
+		pl.followUps = append(pl.followUps, followUp{pending: kind})
+	}
 	return pl.p.OpID
 }
 
@@ -162,6 +212,9 @@ func (pl *plan) notifyResult(status string) {
 	at := pl.p.ClosedAt
 	if status == PaymentSuccess.String() {
 		at = pl.p.PaidAt
+		if pl.p.Authorization {
+			at = pl.p.AuthorizedAt // an authorization's result is the hold
+		}
 	}
 	pl.outbox = append(pl.outbox, store.OutboxMessage{
 		ID: pl.p.ID + ".result", PaymentID: pl.p.ID, PartnerID: pl.p.PartnerID, RequestID: pl.p.RequestID,
@@ -190,6 +243,42 @@ func (pl *plan) notifyRefundResult(r *store.Refund) {
 		Currency: r.Currency, Amount: r.Amount,
 		PaymentCreatedAt: pl.p.CreatedAt, PaymentTime: r.FinishedAt,
 		RefundID: r.ID, RefundRequestID: r.RequestID,
+		CreatedAt: pl.now, NextAttemptAt: pl.now,
+	})
+}
+
+// notifyCaptureResult queues the merchant's notifyCapture for the final
+// result capture c just reached from in flight, when the authorization
+// asked for capture notifications and has a notify URL. The message id is
+// derived from the capture id: a capture announces one result only.
+func (pl *plan) notifyCaptureResult(c *store.Capture) {
+	if !c.Notify || pl.p.NotifyURL == "" {
+		return
+	}
+	pl.outbox = append(pl.outbox, store.OutboxMessage{
+		ID: c.ID + ".result", PaymentID: pl.p.ID, PartnerID: pl.p.PartnerID, RequestID: pl.p.RequestID,
+		Kind: OutboxKindCaptureResult, NotifyURL: pl.p.NotifyURL, Status: c.Status,
+		FailReason: c.FailReason, FailMsg: c.FailMessage,
+		Currency: c.Currency, Amount: c.Amount,
+		PaymentCreatedAt: pl.p.CreatedAt, PaymentTime: c.FinishedAt,
+		CaptureID: c.ID, CaptureRequestID: c.RequestID,
+		CreatedAt: pl.now, NextAttemptAt: pl.now,
+	})
+}
+
+// notifyAuthExpired queues notifyPayment FAIL for an authorization that
+// expired with nothing captured. Its result S ("authorized") was announced
+// under the payment's own message id, so this one has its own.
+func (pl *plan) notifyAuthExpired() {
+	if pl.p.NotifyURL == "" {
+		return
+	}
+	pl.outbox = append(pl.outbox, store.OutboxMessage{
+		ID: pl.p.ID + ".expired", PaymentID: pl.p.ID, PartnerID: pl.p.PartnerID, RequestID: pl.p.RequestID,
+		Kind: OutboxKindPaymentResult, NotifyURL: pl.p.NotifyURL, Status: PaymentFail.String(),
+		FailReason: pl.p.FailReason, FailMsg: pl.p.FailMessage,
+		Currency: pl.p.Currency, Amount: pl.p.Amount,
+		PaymentCreatedAt: pl.p.CreatedAt, PaymentTime: pl.p.ClosedAt, ExtendInfo: pl.p.ExtendInfo,
 		CreatedAt: pl.now, NextAttemptAt: pl.now,
 	})
 }

@@ -19,7 +19,8 @@ type ReconcileReport struct {
 // and records each answer exactly as if the original call had returned it:
 // a debit that succeeded pays the payment (or, after its expiry, is
 // reversed), a declined one fails it, an unknown one is asked again after
-// the next delay of Config.ReconcileSchedule. Every check is written to the
+// the next delay of Config.ReconcileSchedule; holds, captures and releases
+// of authorizations likewise. Every check is written to the
 // payment's history. It never guesses an outcome.
 func (e *Engine) Reconcile(ctx context.Context, limit int) (ReconcileReport, error) {
 	var rep ReconcileReport
@@ -52,24 +53,21 @@ func (e *Engine) check(ctx context.Context, c store.Check) (settled, asked bool,
 	if err != nil {
 		return false, false, e.loadError(err, c.PaymentID)
 	}
-	opID, decide := e.checkTarget(&snap, c.RefundID)
+	opID, decide := e.checkTarget(&snap, c)
 	if decide == nil {
 		return false, false, nil
 	}
 	res, ferr := e.funds.Inquire(ctx, opID)
 	res = e.fundsAnswer(ctx, res, ferr, opID)
-	after, err := e.updateRefund(ctx, c.PaymentID, c.RefundID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
+	// The answer may open operations (the reversal of a debit that
+	// succeeded after expiry, another try at a declined reversal, the
+	// release after a last capture, an automatic capture): they are
+	// issued now.
+	_, err = e.updateAndFollow(ctx, c.PaymentID, c.RefundID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		return decide(snap, opID, res, now)
 	})
 	if err != nil {
 		return false, true, err
-	}
-	if c.RefundID == "" && after.Payment.PendingOp == PendingReversal && after.Payment.OpID != opID {
-		// The answer started a new reversal (a debit that succeeded after
-		// expiry, or a declined reversal of one): issue it now.
-		if _, _, err := e.reverse(ctx, after); err != nil {
-			return false, true, err
-		}
 	}
 	return res.Status != FundsUnknown, true, nil
 }
@@ -78,8 +76,15 @@ type decideFunc func(snap *store.Snapshot, opID string, res FundsResult, now tim
 
 // checkTarget returns the operation id to ask about and how to record the
 // answer, or a nil decideFunc when nothing is in flight.
-func (e *Engine) checkTarget(snap *store.Snapshot, refundID string) (string, decideFunc) {
-	if refundID != "" {
+func (e *Engine) checkTarget(snap *store.Snapshot, c store.Check) (string, decideFunc) {
+	if c.CaptureID != "" {
+		k := findCapture(snap, c.CaptureID)
+		if k == nil || captureState(k) != CaptureInit {
+			return "", nil
+		}
+		return k.ID, e.decideCaptureResult
+	}
+	if refundID := c.RefundID; refundID != "" {
 		r := findRefund(snap, refundID)
 		if r == nil || refundState(r) != RefundInit {
 			return "", nil
@@ -89,10 +94,12 @@ func (e *Engine) checkTarget(snap *store.Snapshot, refundID string) (string, dec
 		}
 	}
 	switch snap.Payment.PendingOp {
-	case PendingDebit:
+	case PendingDebit, PendingHold:
 		return snap.Payment.OpID, e.decideDebitResult
 	case PendingReversal:
 		return snap.Payment.OpID, e.decideReversalResult
+	case PendingRelease:
+		return snap.Payment.OpID, e.decideReleaseResult
 	}
 	return "", nil
 }

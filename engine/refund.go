@@ -100,8 +100,16 @@ func (e *Engine) decideRefund(snap *store.Snapshot, req *RefundRequest, now time
 
 // refundRefusal applies the refund rules to payment p; nil means allowed.
 func refundRefusal(p *store.Payment, amount Money, now time.Time, window time.Duration) *Error {
+	paid := p.Amount
+	if p.Authorization {
+		paid = p.CapturedAmount
+	}
+	st := paymentState(p)
 	switch {
-	case paymentState(p) != PaymentSuccess:
+	case st != PaymentSuccess && (st != PaymentAuthorized || p.CapturedAmount == 0):
+		if p.Authorization {
+			return errorf(CodeOrderStatusInvalid, "authorization %s is %s with nothing captured: nothing to refund", p.ID, p.Status)
+		}
 		return errorf(CodeOrderStatusInvalid, "payment %s is %s, only SUCCESS payments are refundable", p.ID, p.Status)
 	case p.PendingOp == PendingReversal:
 		return errorf(CodeOrderStatusInvalid, "payment %s is being cancelled", p.ID)
@@ -109,8 +117,8 @@ func refundRefusal(p *store.Payment, amount Money, now time.Time, window time.Du
 		return errorf(CodeCurrencyNotSupported, "refund currency %s differs from the payment's %s", amount.Currency, p.Currency)
 	case now.After(p.PaidAt.Add(window)):
 		return errorf(CodeRefundWindowExceed, "payment %s was paid at %s, past the refund window of %s", p.ID, p.PaidAt.Format(time.RFC3339), readableDuration(window))
-	case amount.Minor > p.Amount-p.RefundedAmount-p.HeldAmount:
-		return errorf(CodeRefundAmountExceed, "refund of %s exceeds the %d minor units still refundable", amount.Value(), p.Amount-p.RefundedAmount-p.HeldAmount)
+	case amount.Minor > paid-p.RefundedAmount-p.HeldAmount:
+		return errorf(CodeRefundAmountExceed, "refund of %s exceeds the %d minor units still refundable", amount.Value(), paid-p.RefundedAmount-p.HeldAmount)
 	}
 	return nil
 }

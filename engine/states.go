@@ -6,13 +6,13 @@ type PaymentState uint8
 
 // The payment states.
 const (
-	PaymentNew     PaymentState = iota // not created yet (pseudo-state)
-	PaymentInit                        // a debit is in flight; outcome not known yet
-	PaymentAccept                      // waiting for the user (cashier page, order code, entry code)
-	PaymentAuthorized                  // an authorization payment's hold is placed: captures take money from it
-	PaymentSuccess                     // paid; refunds may run against it
-	PaymentFail                        // final: will never be paid
-	PaymentClosed                      // final: cancelled or expired before success
+	PaymentNew        PaymentState = iota // not created yet (pseudo-state)
+	PaymentInit                           // a debit is in flight; outcome not known yet
+	PaymentAccept                         // waiting for the user (cashier page, order code, entry code)
+	PaymentAuthorized                     // an authorization payment's hold is placed: captures take money from it
+	PaymentSuccess                        // paid; refunds may run against it
+	PaymentFail                           // final: will never be paid
+	PaymentClosed                         // final: cancelled or expired before success
 	paymentStateCount
 )
 

@@ -157,7 +157,7 @@ type Snapshot struct {
 // within one Seq in the order they were committed.
 type Event struct {
 	PaymentID string
-	RefundID  string // set when the event concerns a refund
+	RefundID  string // set when the event concerns a refund, or a capture (its id: ids of both are unique together)
 	Seq       int64
 	At        time.Time
 	Name      string // transition or activity, e.g. "confirm", "debit_succeeded"

@@ -1,6 +1,6 @@
 // Package memfunds is an in-memory wallet ledger that implements
-// engine.Funds: user balances per currency, agreement access tokens and
-// single-use payment codes. It applies every operation id at most once,
+// engine.Funds and engine.Holds: user balances per currency, holds on
+// them, agreement access tokens and single-use payment codes. It applies every operation id at most once,
 // fences ids it was asked about but never applied, and can inject the faults
 // a real ledger shows (no answer before or after applying), so tests and
 // examples exercise the engine against a correct counterparty.
@@ -38,14 +38,16 @@ type Ledger struct {
 	codes    map[string]string           // payment code -> user
 	used     map[string]bool             // payment codes spent
 	ops      map[string]op               // operation id -> what happened
+	holds    map[string]*hold            // hold (its operation id) -> what it has left
 
 	// Now, when set, stamps each applied operation (FundsResult.At), so the
 	// engine can tell when money moved even if it learns it late.
 	Now func() time.Time
 
-	// Inject, when set, decides a fault for each Debit and Credit call
-	// (kind is "debit" or "credit"). It is called with the ledger locked
-	// and must not call the ledger.
+	// Inject, when set, decides a fault for each Debit, Credit, Hold,
+	// Capture and Release call (kind is "debit", "credit", "hold",
+	// "capture" or "release"). It is called with the ledger locked and
+	// must not call the ledger.
 	Inject func(kind string, req engine.FundsRequest) Fault
 }
 
@@ -56,13 +58,27 @@ type op struct {
 	result engine.FundsResult
 }
 
-var _ engine.Funds = (*Ledger)(nil)
+// hold is money set aside on a user: Amount held, Captured of it taken
+// for the merchant, the rest given back when Released.
+type hold struct {
+	user     string
+	currency string
+	amount   int64
+	captured int64
+	released bool
+}
+
+var (
+	_ engine.Funds = (*Ledger)(nil)
+	_ engine.Holds = (*Ledger)(nil)
+)
 
 // New returns an empty ledger.
 func New() *Ledger {
 	return &Ledger{
 		balances: map[string]map[string]int64{}, tokens: map[string]string{},
 		codes: map[string]string{}, used: map[string]bool{}, ops: map[string]op{},
+		holds: map[string]*hold{},
 	}
 }
 
@@ -97,9 +113,38 @@ func (l *Ledger) AddPaymentCode(code, user string) {
 	l.codes[code] = user
 }
 
-// Applied returns the user and the net minor units the ledger moved for an
-// operation id: positive for an applied debit, negative for an applied
-// credit, 0 when the operation was declined, fenced or never seen.
+// Held returns what a user has on hold in one currency: held by holds not
+// released, minus what was captured from them.
+func (l *Ledger) Held(user, currency string) int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var sum int64
+	for _, h := range l.holds {
+		if h.user == user && h.currency == currency && !h.released {
+			sum += h.amount - h.captured
+		}
+	}
+	return sum
+}
+
+// HoldState returns what hold holdID (the Hold's operation id) holds,
+// what was captured from it and whether it was released; ok is false for
+// a hold never placed.
+func (l *Ledger) HoldState(holdID string) (amount, captured int64, released, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h, ok := l.holds[holdID]
+	if !ok {
+		return 0, 0, false, false
+	}
+	return h.amount, h.captured, h.released, true
+}
+
+// Applied returns the user and the net minor units the ledger moved out
+// of the user's reach for an operation id: positive for an applied debit
+// or hold, negative for an applied credit or release (what it gave back),
+// 0 for a capture (the money was already held) and when the operation was
+// declined, fenced or never seen.
 func (l *Ledger) Applied(operationID string) (user string, net int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -107,10 +152,29 @@ func (l *Ledger) Applied(operationID string) (user string, net int64) {
 	if !ok || o.result.Status != engine.FundsSucceeded {
 		return "", 0
 	}
-	if o.kind == "credit" {
+	switch o.kind {
+	case "credit", "release":
 		return o.user, -o.amount.Minor
+	case "capture":
+		return o.user, 0
 	}
 	return o.user, o.amount.Minor
+}
+
+// Hold implements engine.Holds.
+func (l *Ledger) Hold(ctx context.Context, req engine.FundsRequest) (engine.FundsResult, error) {
+	return l.move(ctx, "hold", req)
+}
+
+// Capture implements engine.Holds.
+func (l *Ledger) Capture(ctx context.Context, req engine.FundsRequest) (engine.FundsResult, error) {
+	return l.move(ctx, "capture", req)
+}
+
+// Release implements engine.Holds. The operation records what the release
+// actually gave back, whatever req.Amount says.
+func (l *Ledger) Release(ctx context.Context, req engine.FundsRequest) (engine.FundsResult, error) {
+	return l.move(ctx, "release", req)
 }
 
 // Debit implements engine.Funds.
@@ -184,8 +248,12 @@ func (l *Ledger) move(ctx context.Context, kind string, req engine.FundsRequest)
 
 // apply performs one operation and records its result under its id.
 func (l *Ledger) apply(kind string, req engine.FundsRequest) engine.FundsResult {
+	switch kind {
+	case "capture", "release":
+		return l.applyToHold(kind, req)
+	}
 	user, res := req.UserID, engine.FundsResult{}
-	if kind == "debit" {
+	if kind == "debit" || kind == "hold" {
 		user, res = l.payer(req)
 	} else if l.balances[user] == nil {
 		res = declined(engine.CodeUserNotExist, "no such user")
@@ -193,10 +261,13 @@ func (l *Ledger) apply(kind string, req engine.FundsRequest) engine.FundsResult 
 	if res.Status != engine.FundsDeclined {
 		bal := l.balances[user]
 		switch {
-		case kind == "debit" && bal[req.Amount.Currency] < req.Amount.Minor:
+		case kind != "credit" && bal[req.Amount.Currency] < req.Amount.Minor:
 			res = declined(engine.CodeBalanceNotEnough, "balance too low")
-		case kind == "debit":
+		case kind != "credit":
 			bal[req.Amount.Currency] -= req.Amount.Minor
+			if kind == "hold" {
+				l.holds[req.OperationID] = &hold{user: user, currency: req.Amount.Currency, amount: req.Amount.Minor}
+			}
 			if req.Scenario == engine.ScenarioPaymentCode {
 				l.used[req.AuthCode] = true
 			}
@@ -213,7 +284,43 @@ func (l *Ledger) apply(kind string, req engine.FundsRequest) engine.FundsResult 
 	return res
 }
 
-// payer resolves who pays a debit.
+// applyToHold captures from or releases a hold and records the result.
+func (l *Ledger) applyToHold(kind string, req engine.FundsRequest) engine.FundsResult {
+	h := l.holds[req.HoldID]
+	var res engine.FundsResult
+	amount := req.Amount
+	switch {
+	case h == nil:
+		res = declined(engine.CodeProcessFail, "no such hold")
+	case h.released && kind == "release":
+		amount = engine.Money{Currency: h.currency} // nothing left to give back
+		res = engine.FundsResult{Status: engine.FundsSucceeded, UserID: h.user}
+	case h.released:
+		res = declined(engine.CodeProcessFail, "hold already released")
+	case kind == "capture" && (req.Amount.Currency != h.currency || req.Amount.Minor > h.amount-h.captured):
+		res = declined(engine.CodeProcessFail, "capture exceeds what the hold has left")
+	case kind == "capture":
+		h.captured += req.Amount.Minor
+		res = engine.FundsResult{Status: engine.FundsSucceeded, UserID: h.user}
+	default:
+		left := h.amount - h.captured
+		l.balances[h.user][h.currency] += left
+		h.released = true
+		amount = engine.Money{Currency: h.currency, Minor: left}
+		res = engine.FundsResult{Status: engine.FundsSucceeded, UserID: h.user}
+	}
+	if res.Status == engine.FundsSucceeded && l.Now != nil {
+		res.At = l.Now()
+	}
+	user := ""
+	if h != nil {
+		user = h.user
+	}
+	l.ops[req.OperationID] = op{kind: kind, user: user, amount: amount, result: res}
+	return res
+}
+
+// payer resolves who pays a debit or a hold.
 func (l *Ledger) payer(req engine.FundsRequest) (string, engine.FundsResult) {
 	if req.Scenario == engine.ScenarioEvaluation && req.UserID == "" {
 		// An evaluation names its payer by whichever auth code it carries.
