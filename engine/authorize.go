@@ -96,8 +96,9 @@ func (e *Engine) release(ctx context.Context, committed *store.Snapshot) (*store
 }
 
 // decideReleaseResult records the funds answer to release opID. A
-// declined release is asked again under a new operation id by the
-// reconciler: the hold's money must go back to the user.
+// declined release is tried again under a new operation id (issued at
+// once when the reconciler learned the decline, else by its next pass):
+// the hold's money must go back to the user.
 func (e *Engine) decideReleaseResult(snap *store.Snapshot, opID string, res FundsResult, now time.Time) (*plan, error) {
 	if snap.Payment.PendingOp != PendingRelease || snap.Payment.OpID != opID {
 		return nil, nil
@@ -110,7 +111,6 @@ func (e *Engine) decideReleaseResult(snap *store.Snapshot, opID string, res Fund
 	case FundsDeclined:
 		pl.note("release_declined", declineCode(res.Reason).String()+": "+res.Message)
 		pl.startOp(PendingRelease, e.cfg.reconcileDelay(0))
-		pl.followUps = nil // the reconciler asks again after the first delay
 	default:
 		pl.scheduleCheck(e, res.Message)
 	}

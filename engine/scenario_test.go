@@ -71,7 +71,8 @@ var scenarioCommands = map[string]scenarioCommand{
 	"advance":      {[]string{"by"}, (*scenario).advance},
 
 	// The engine's commands.
-	"pay":            {[]string{"req", "scenario", "amount", "currency", "auth", "title", "expires-in"}, (*scenario).pay},
+	"pay":            {[]string{"req", "scenario", "amount", "currency", "auth", "title", "expires-in", "authorize", "auth-expires-in", "auto-capture"}, (*scenario).pay},
+	"capture":        {[]string{"req", "payment", "amount", "currency", "last"}, (*scenario).capture},
 	"confirm":        {[]string{"payment", "user"}, (*scenario).confirm},
 	"cancel":         {[]string{"payment", "req"}, (*scenario).cancel},
 	"refund":         {[]string{"req", "payment", "payment-req", "amount", "currency", "notify"}, (*scenario).refund},
@@ -247,8 +248,8 @@ var faults = map[string]memfunds.Fault{
 func (s *scenario) injectFault(t *testing.T, td *datadriven.TestData) string {
 	call, name := arg(t, td, "call"), arg(t, td, "fault")
 	f, ok := faults[name]
-	if !ok || (call != "debit" && call != "credit") {
-		td.Fatalf(t, "inject-fault call=debit|credit fault=NoFault|LostRequest|LostAnswer|HoldAsUnknown")
+	if !ok || !slices.Contains([]string{"debit", "credit", "hold", "capture", "release"}, call) {
+		td.Fatalf(t, "inject-fault call=debit|credit|hold|capture|release fault=NoFault|LostRequest|LostAnswer|HoldAsUnknown")
 	}
 	s.nextFault[call] = f
 	return "ok\n"
@@ -274,8 +275,42 @@ func (s *scenario) pay(t *testing.T, td *datadriven.TestData) string {
 	if td.HasArg("expires-in") {
 		req.ExpiresAt = s.clock.Now().Add(duration(t, td, "expires-in"))
 	}
+	if optArg(td, "authorize", "") == "true" {
+		req.Authorization, req.NotifyCaptures = true, true
+		req.CaptureAutomatically = optArg(td, "auto-capture", "") == "true"
+		if td.HasArg("auth-expires-in") {
+			req.AuthExpiresAt = s.clock.Now().Add(duration(t, td, "auth-expires-in"))
+		}
+	}
 	p, err := s.eng.Pay(s.ctx, req)
 	return s.paymentAnswer(p, err)
+}
+
+// capture runs Capture; last=true marks the merchant's last capture.
+func (s *scenario) capture(t *testing.T, td *datadriven.TestData) string {
+	c, err := s.eng.Capture(s.ctx, engine.CaptureRequest{
+		PartnerID: "shop", RequestID: arg(t, td, "req"), PaymentID: arg(t, td, "payment"),
+		Amount: money(t, td), Last: optArg(td, "last", "") == "true",
+	})
+	out := ""
+	if c.ID != "" {
+		out = captureLine(c) + "\n"
+	}
+	return out + errorLine(err)
+}
+
+func captureLine(c engine.Capture) string {
+	f := []string{"capture", c.ID, c.State.String(), c.Amount.String(), "req=" + c.RequestID, "payment=" + c.PaymentID}
+	if c.Last {
+		f = append(f, "last")
+	}
+	if c.FailReason != engine.CodeNone {
+		f = append(f, "fail="+c.FailReason.String())
+	}
+	if !c.FinishedAt.IsZero() {
+		f = append(f, "finished="+at(c.FinishedAt))
+	}
+	return strings.Join(f, " ")
 }
 
 func (s *scenario) confirm(t *testing.T, td *datadriven.TestData) string {
@@ -342,10 +377,21 @@ func (s *scenario) showHistory(t *testing.T, td *datadriven.TestData) string {
 		if err != nil {
 			td.Fatalf(t, "history of %s: %v", id, err)
 		}
+		snap, err := s.store.GetPayment(s.ctx, id)
+		if err != nil {
+			td.Fatalf(t, "payment %s: %v", id, err)
+		}
+		captures := make(map[string]bool)
+		for _, c := range snap.Captures {
+			captures[c.ID] = true
+		}
 		fmt.Fprintf(&b, "history %s\n", id)
 		for _, e := range events {
 			subject := "payment"
-			if e.RefundID != "" {
+			switch {
+			case captures[e.RefundID]:
+				subject = "capture " + e.RefundID
+			case e.RefundID != "":
 				subject = "refund " + e.RefundID
 			}
 			fmt.Fprintf(&b, "  %d [%s] %s: %s %s -> %s", e.Seq, at(e.At), subject, e.Name, orDash(e.From), orDash(e.To))
@@ -375,6 +421,10 @@ func (s *scenario) showOutbox(t *testing.T, td *datadriven.TestData) string {
 			fmt.Fprintf(&b, "  %s %s %s %s", m.ID, m.Kind, m.Status, engine.Money{Currency: m.Currency, Minor: m.Amount})
 			if m.FailReason != "" {
 				fmt.Fprintf(&b, " fail=%s %q", m.FailReason, m.FailMsg)
+			}
+			if m.Kind == engine.OutboxKindCaptureResult {
+				fmt.Fprintf(&b, " capture=%s req=%s captureTime=%s created=%s\n", m.CaptureID, m.CaptureRequestID, at(m.PaymentTime), at(m.CreatedAt))
+				continue
 			}
 			if m.Kind == engine.OutboxKindRefundResult {
 				fmt.Fprintf(&b, " refund=%s req=%s refundTime=%s created=%s to=%s\n", m.RefundID, m.RefundRequestID, at(m.PaymentTime), at(m.CreatedAt), m.NotifyURL)
@@ -432,6 +482,9 @@ func errorLine(err error) string {
 // a payment that was not stored (an evaluation).
 func paymentLine(p engine.Payment) string {
 	f := []string{"payment", orDash(p.ID), p.Scenario.String(), p.State.String(), p.Amount.String(), "req=" + p.RequestID}
+	if p.Authorization {
+		f = append(f, "authorization")
+	}
 	minor := func(m int64) string { // in major units, without the currency
 		return strings.TrimSuffix(engine.Money{Currency: p.Amount.Currency, Minor: m}.String(), " "+p.Amount.Currency)
 	}
@@ -440,6 +493,10 @@ func paymentLine(p engine.Payment) string {
 		{"refunded", ifSet(p.Refunded != 0, minor(p.Refunded))},
 		{"held", ifSet(p.Held != 0, minor(p.Held))},
 		{"pending", p.Pending},
+		{"authorized", at(p.AuthorizedAt)},
+		{"auth-expires", at(p.AuthExpiresAt)},
+		{"captured", ifSet(p.Captured != 0, minor(p.Captured))},
+		{"capturing", ifSet(p.Capturing != 0, minor(p.Capturing))},
 		{"fail", p.FailReason.String()},
 		{"paid", at(p.PaidAt)},
 		{"closed", at(p.ClosedAt)},
@@ -473,6 +530,9 @@ func (s *scenario) ledgerLine() string {
 	parts := []string{"ledger"}
 	for _, b := range s.balances {
 		parts = append(parts, fmt.Sprintf("%s=%s", b.user, engine.Money{Currency: b.currency, Minor: s.ledger.Balance(b.user, b.currency)}))
+		if held := s.ledger.Held(b.user, b.currency); held != 0 {
+			parts = append(parts, fmt.Sprintf("%s-held=%s", b.user, engine.Money{Currency: b.currency, Minor: held}))
+		}
 	}
 	return strings.Join(parts, " ") + "\n"
 }
