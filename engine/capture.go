@@ -50,18 +50,24 @@ func (e *Engine) Capture(ctx context.Context, req CaptureRequest) (Capture, erro
 		return Capture{}, err
 	}
 	for attempt := 0; ; attempt++ {
-		existing, err := e.store.GetCaptureByRequest(ctx, req.PartnerID, req.RequestID)
-		if err == nil {
-			return repeatCapture(&req, &existing)
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return Capture{}, e.internal(err, "load capture request %s/%s", req.PartnerID, req.RequestID)
-		}
-		if err := e.checkPartner(req.PartnerID, Money{}); err != nil {
+		// The payment is read before the request key is looked up: a twin
+		// that commits in between is then found as a repeat, never
+		// mistaken for one capture too many.
+		snap, err := e.paymentByID(ctx, req.PartnerID, req.PaymentID)
+		if err != nil && ErrorCode(err) != CodePaymentNotFound {
 			return Capture{}, err
 		}
-		snap, err := e.paymentByID(ctx, req.PartnerID, req.PaymentID)
+		existing, lerr := e.store.GetCaptureByRequest(ctx, req.PartnerID, req.RequestID)
+		if lerr == nil {
+			return repeatCapture(&req, &existing)
+		}
+		if !errors.Is(lerr, store.ErrNotFound) {
+			return Capture{}, e.internal(lerr, "load capture request %s/%s", req.PartnerID, req.RequestID)
+		}
 		if err != nil {
+			return Capture{}, err
+		}
+		if err := e.checkPartner(req.PartnerID, Money{}); err != nil {
 			return Capture{}, err
 		}
 		if snap.Payment.CaptureCount >= e.cfg.MaxCaptures {

@@ -154,7 +154,7 @@ func (e *Engine) Confirm(ctx context.Context, paymentID, userID string) (Payment
 	snap, err := e.update(ctx, paymentID, nil, func(snap *store.Snapshot, now time.Time) (*plan, error) {
 		closed, started = nil, false
 		switch st := paymentState(&snap.Payment); {
-		case st == PaymentInit || st == PaymentSuccess:
+		case st == PaymentInit || st == PaymentAuthorized || st == PaymentSuccess:
 			return nil, nil
 		case st != PaymentAccept:
 			return nil, errorf(CodeOrderClosed, "payment %s is %s", paymentID, st)

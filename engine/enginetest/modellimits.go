@@ -99,14 +99,14 @@ func (w *world) checkPayRefusal(rt *rapid.T, req engine.PayRequest, code engine.
 // checkUsage holds the store's counters to the payments: for every user and
 // every day the model has lived, the day's sum and count counters equal
 // the amounts and number of that user's payments holding room in that day
-// (exactly those in INIT or SUCCESS with a user), and alice's stay within
+// (exactly those in INIT, AUTHORIZED or SUCCESS with a user), and alice's stay within
 // her limits.
 func (w *world) checkUsage(rt *rapid.T) {
 	type dayKey struct{ user, day string }
 	sum, count := map[dayKey]int64{}, map[dayKey]int64{}
 	for _, id := range w.payments {
 		p := w.record(rt, id)
-		holds := (p.Status == "INIT" || p.Status == "SUCCESS") && p.UserID != ""
+		holds := (p.Status == "INIT" || p.Status == "AUTHORIZED" || p.Status == "SUCCESS") && p.UserID != ""
 		if holds != (p.UsageDay != "") {
 			rt.Fatalf("payment %s (%s, user %q) holds room in day %q", id, p.Status, p.UserID, p.UsageDay)
 		}

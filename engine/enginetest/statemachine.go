@@ -34,6 +34,11 @@ import (
 //     partner's cap and pays of frozen or full users are refused and
 //     store nothing; the daily counters equal the room the payments hold,
 //     and no user holds more than their limits (modellimits.go).
+//  6. Authorizations: captured plus capturing never exceed the authorized
+//     amount, refunds never exceed what was captured, the hold is released
+//     exactly once (void, expiry or the last capture) or used up, and a
+//     capture's repeats and twins make one capture (CheckCaptures,
+//     CheckFunds).
 //
 // Use it with rapid.Check or rapid.MakeFuzz.
 func StateMachine(rt *rapid.T) { newWorld(rt).run(rt) }
@@ -49,6 +54,11 @@ type sentRefund struct {
 	refundID string
 }
 
+type sentCapture struct {
+	req       engine.CaptureRequest
+	captureID string
+}
+
 type world struct {
 	ctx    context.Context
 	clock  *Clock
@@ -58,9 +68,10 @@ type world struct {
 	ids    IDs
 	fault  memfunds.Fault // applied to the next funds call, then cleared
 
-	pays     map[string]*sentPay    // partner/requestID -> first request
-	refunds  map[string]*sentRefund // partner/refundRequestID -> first request
-	payments []string               // every payment id the engine created
+	pays     map[string]*sentPay     // partner/requestID -> first request
+	refunds  map[string]*sentRefund  // partner/refundRequestID -> first request
+	captures map[string]*sentCapture // partner/captureRequestID -> first request
+	payments []string                // every payment id the engine created
 	finals   map[string]store.Payment
 	initial  map[string]int64 // user -> starting USD balance
 	limits   *modelLimits
@@ -72,25 +83,26 @@ var (
 	users    = []string{"alice", "bob"}
 )
 
-const cancelWindow, refundWindow = 2 * time.Hour, 48 * time.Hour
+const cancelWindow, refundWindow, authExpiry = 2 * time.Hour, 48 * time.Hour, 4 * time.Hour
 
-// maxRefunds is the model's refund cap per payment (Config.MaxRefunds):
-// low, so that runs reach it.
-const maxRefunds = 4
+// maxRefunds and maxCaptures are the model's caps per payment
+// (Config.MaxRefunds, Config.MaxCaptures): low, so that runs reach them.
+const maxRefunds, maxCaptures = 4, 4
 
 func newWorld(rt *rapid.T) *world {
 	w := &world{
-		ids:     IDs{Prefix: "p"},
-		ctx:     context.Background(),
-		clock:   NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)),
-		st:      memstore.New(),
-		ledger:  memfunds.New(),
-		pays:    map[string]*sentPay{},
-		refunds: map[string]*sentRefund{},
-		finals:  map[string]store.Payment{},
-		initial: map[string]int64{},
-		limits:  newModelLimits(),
-		days:    map[string]bool{},
+		ids:      IDs{Prefix: "p"},
+		ctx:      context.Background(),
+		clock:    NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)),
+		st:       memstore.New(),
+		ledger:   memfunds.New(),
+		pays:     map[string]*sentPay{},
+		refunds:  map[string]*sentRefund{},
+		captures: map[string]*sentCapture{},
+		finals:   map[string]store.Payment{},
+		initial:  map[string]int64{},
+		limits:   newModelLimits(),
+		days:     map[string]bool{},
 	}
 	for i, u := range users {
 		bal := rapid.Int64Range(0, 30_000).Draw(rt, "balance-"+u)
@@ -108,7 +120,8 @@ func newWorld(rt *rapid.T) *world {
 	}
 	eng, err := engine.New(w.st, w.ledger, engine.Config{
 		Now: w.clock.Now, NewID: w.ids.Next,
-		CancelWindow: cancelWindow, RefundWindow: refundWindow, MaxRefunds: maxRefunds,
+		CancelWindow: cancelWindow, RefundWindow: refundWindow, MaxRefunds: maxRefunds, MaxCaptures: maxCaptures,
+		AuthExpiry:        authExpiry,
 		ReconcileSchedule: []time.Duration{time.Minute, 10 * time.Minute},
 		Currencies:        []string{"USD", "JPY"},
 		Limits:            w.limits,
@@ -122,16 +135,18 @@ func newWorld(rt *rapid.T) *world {
 
 func (w *world) run(rt *rapid.T) {
 	rt.Repeat(map[string]func(*rapid.T){
-		"pay":       w.pay,
-		"twinPay":   w.twinPay,
-		"confirm":   w.confirm,
-		"fail":      w.failPayment,
-		"cancel":    w.cancel,
-		"refund":    w.refund,
-		"inquire":   w.inquire,
-		"rules":     w.changeRules,
-		"expireDue": func(rt *rapid.T) { _, err := w.eng.ExpireDue(w.ctx, 100); noErr(rt, err) },
-		"reconcile": func(rt *rapid.T) { _, err := w.eng.Reconcile(w.ctx, 100); noErr(rt, err) },
+		"pay":         w.pay,
+		"twinPay":     w.twinPay,
+		"confirm":     w.confirm,
+		"fail":        w.failPayment,
+		"cancel":      w.cancel,
+		"refund":      w.refund,
+		"capture":     w.capture,
+		"twinCapture": w.twinCapture,
+		"inquire":     w.inquire,
+		"rules":       w.changeRules,
+		"expireDue":   func(rt *rapid.T) { _, err := w.eng.ExpireDue(w.ctx, 100); noErr(rt, err) },
+		"reconcile":   func(rt *rapid.T) { _, err := w.eng.Reconcile(w.ctx, 100); noErr(rt, err) },
 		"advance": func(rt *rapid.T) {
 			w.clock.Advance(rapid.SampledFrom([]time.Duration{time.Second, time.Minute, 15 * time.Minute, 3 * time.Hour, 50 * time.Hour}).Draw(rt, "by"))
 		},
@@ -169,6 +184,14 @@ func (w *world) drawPay(rt *rapid.T) engine.PayRequest {
 	}
 	if sc.NeedsAuthCode() || sc == engine.ScenarioEvaluation {
 		req.AuthCode = rapid.SampledFrom([]string{"token-alice", "token-bob", "code-0-0", "code-1-1", "code-0-2", "bogus"}).Draw(rt, "authCode")
+	}
+	if sc != engine.ScenarioEvaluation && rapid.IntRange(0, 2).Draw(rt, "authorization") == 0 {
+		req.Authorization = true
+		req.NotifyCaptures = req.NotifyURL != ""
+		req.CaptureAutomatically = rapid.IntRange(0, 4).Draw(rt, "autoCapture") == 0
+		if rapid.Bool().Draw(rt, "ownAuthExpiry") {
+			req.AuthExpiresAt = w.clock.Now().Add(rapid.SampledFrom([]time.Duration{time.Minute, 20 * time.Minute, time.Hour}).Draw(rt, "authExpiresIn"))
+		}
 	}
 	return req
 }
@@ -258,7 +281,9 @@ func (w *world) checkPayAnswer(rt *rapid.T, req engine.PayRequest, p engine.Paym
 
 func samePay(a, b engine.PayRequest) bool {
 	return a.Scenario == b.Scenario && a.Amount == b.Amount && a.AuthCode == b.AuthCode &&
-		a.NotifyURL == b.NotifyURL && a.ReturnURL == b.ReturnURL && a.OrderTitle == b.OrderTitle
+		a.NotifyURL == b.NotifyURL && a.ReturnURL == b.ReturnURL && a.OrderTitle == b.OrderTitle &&
+		a.Authorization == b.Authorization && a.AuthExpiresAt.Equal(b.AuthExpiresAt) &&
+		a.CaptureAutomatically == b.CaptureAutomatically && a.NotifyCaptures == b.NotifyCaptures
 }
 
 // pickPayment draws a payment the engine created. With none yet it pays
@@ -293,7 +318,7 @@ func (w *world) confirm(rt *rapid.T) {
 	default:
 		rt.Fatalf("confirm %s (was %s): unexpected error %v", id, before.Status, err)
 	}
-	if p.State == engine.PaymentSuccess && !p.PaidAt.Before(p.ExpiresAt) {
+	if p.State == engine.PaymentSuccess && !p.Authorization && !p.PaidAt.Before(p.ExpiresAt) {
 		rt.Fatalf("payment %s succeeded at %s, not before its expiry %s", id, p.PaidAt, p.ExpiresAt)
 	}
 }
@@ -327,11 +352,12 @@ func (w *world) cancel(rt *rapid.T) {
 	p, err := w.eng.Cancel(w.ctx, engine.PaymentRef{PartnerID: partner, PaymentID: id})
 	switch code := engine.ErrorCode(err); code {
 	case engine.CodeNone:
-		if p.State != engine.PaymentClosed && p.State != engine.PaymentFail {
+		voidedAfterCaptures := before.Status == "AUTHORIZED" && p.State == engine.PaymentSuccess && p.Captured > 0
+		if p.State != engine.PaymentClosed && p.State != engine.PaymentFail && !voidedAfterCaptures {
 			rt.Fatalf("cancel succeeded but payment is %s", p.State)
 		}
 	case engine.CodePaymentInProcess, engine.CodeCancelWindowExceed, engine.CodeOrderStatusInvalid, engine.CodeProcessFail, engine.CodeUserNotExist:
-		if before.Status != "INIT" && before.Status != "SUCCESS" && before.Status != "ACCEPT" {
+		if before.Status != "INIT" && before.Status != "SUCCESS" && before.Status != "ACCEPT" && before.Status != "AUTHORIZED" {
 			rt.Fatalf("cancel of %s payment: %v", before.Status, err)
 		}
 	default:
@@ -404,6 +430,115 @@ func (w *world) refund(rt *rapid.T) {
 		w.refunds[k] = &sentRefund{req: req, refundID: r.ID}
 	} else if first.refundID != r.ID {
 		rt.Fatalf("refund %s: repeat created a second refund %s (first %s)", k, r.ID, first.refundID)
+	}
+}
+
+// drawCapture draws a capture of a payment the engine created, mostly an
+// authorization's.
+func (w *world) drawCapture(rt *rapid.T) engine.CaptureRequest {
+	var auths []string
+	for _, id := range w.payments {
+		if w.record(rt, id).Authorization {
+			auths = append(auths, id)
+		}
+	}
+	id := ""
+	if len(auths) > 0 && rapid.IntRange(0, 5).Draw(rt, "captureOther") > 0 {
+		id = rapid.SampledFrom(auths).Draw(rt, "authorization")
+	} else {
+		id = w.pickPayment(rt)
+	}
+	p := w.record(rt, id)
+	left := p.Amount - p.CapturedAmount - p.CapturingAmount
+	if left <= 0 {
+		left = 1
+	}
+	return engine.CaptureRequest{
+		PartnerID: p.PartnerID,
+		RequestID: fmt.Sprintf("capture-%d", rapid.IntRange(0, 8).Draw(rt, "captureRequest")),
+		PaymentID: id,
+		Amount: engine.Money{
+			Currency: rapid.SampledFrom([]string{p.Currency, p.Currency, p.Currency, "JPY", "USD"}).Draw(rt, "captureCurrency"),
+			Minor:    rapid.SampledFrom([]int64{1, 50, 99, left, left, left + 1, p.Amount}).Draw(rt, "captureAmount"),
+		},
+		Last: rapid.IntRange(0, 2).Draw(rt, "lastCapture") == 0,
+	}
+}
+
+func (w *world) capture(rt *rapid.T) {
+	req := w.drawCapture(rt)
+	w.drawFault(rt)
+	before := w.record(rt, req.PaymentID)
+	c, err := w.eng.Capture(w.ctx, req)
+	w.checkCaptureAnswer(rt, req, before, c, err)
+}
+
+// twinCapture sends the same capture from two goroutines at once.
+func (w *world) twinCapture(rt *rapid.T) {
+	req := w.drawCapture(rt)
+	before := w.record(rt, req.PaymentID)
+	var wg sync.WaitGroup
+	var cs [2]engine.Capture
+	var errs [2]error
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cs[i], errs[i] = w.eng.Capture(w.ctx, req)
+		}()
+	}
+	wg.Wait()
+	for i := range 2 {
+		w.checkCaptureAnswer(rt, req, before, cs[i], errs[i])
+	}
+	if cs[0].ID != "" && cs[1].ID != "" && cs[0].ID != cs[1].ID {
+		rt.Fatalf("twin captures made two captures %s and %s", cs[0].ID, cs[1].ID)
+	}
+}
+
+// checkCaptureAnswer holds a capture's answer against idempotency (rule
+// 1) and the capture rules (rule 6).
+func (w *world) checkCaptureAnswer(rt *rapid.T, req engine.CaptureRequest, before store.Payment, c engine.Capture, err error) {
+	code := engine.ErrorCode(err)
+	k := key(req.PartnerID, req.RequestID)
+	first, seen := w.captures[k]
+	if seen && (first.req.PaymentID != req.PaymentID || first.req.Amount != req.Amount || first.req.Last != req.Last) {
+		if code != engine.CodeRepeatInconsistent {
+			rt.Fatalf("capture %s with different content: got %v, want repeat inconsistent", k, err)
+		}
+		return
+	}
+	switch code {
+	case engine.CodeCaptureInProcess, engine.CodePartnerStatusAbnormal:
+		if c.ID != "" {
+			rt.Fatalf("capture %s: %v but answered capture %s", k, err, c.ID)
+		}
+		return // nothing stored: the request id stays free
+	case engine.CodeOrderStatusInvalid:
+		if c.ID == "" {
+			if before.CaptureCount < maxCaptures {
+				rt.Fatalf("capture %s refused unstored with %d captures", k, before.CaptureCount)
+			}
+			return
+		}
+	case engine.CodeNone, engine.CodeCaptureAmountExceed, engine.CodeAuthCancelled, engine.CodeAuthExpired,
+		engine.CodeNotAuthorization, engine.CodeCurrencyNotSupported, engine.CodeProcessFail:
+	default:
+		rt.Fatalf("capture %s of a %s payment: unexpected error %v", k, before.Status, err)
+	}
+	if c.ID == "" {
+		rt.Fatalf("capture %s answered %v without a capture", k, err)
+	}
+	if code != engine.CodeNone && c.State != engine.CaptureFail {
+		rt.Fatalf("capture %s refused (%v) but answered %s", k, err, c.State)
+	}
+	if !before.Authorization && code != engine.CodeNotAuthorization && !seen {
+		rt.Fatalf("capture %s of a payment that is no authorization: %v", k, err)
+	}
+	if !seen {
+		w.captures[k] = &sentCapture{req: req, captureID: c.ID}
+	} else if first.captureID != c.ID {
+		rt.Fatalf("capture %s: repeat made a second capture %s (first %s)", k, c.ID, first.captureID)
 	}
 }
 
