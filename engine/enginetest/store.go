@@ -39,6 +39,8 @@ func RunStore(t *testing.T, newStore func(t *testing.T) store.Store) {
 		}{
 			{"RefundsOnePayment", testRefundsOnePayment},
 			{"DailyLimitUnderConcurrency", testDailyLimitUnderConcurrency},
+			{"CapturesOneAuthorization", testCapturesOneAuthorization},
+			{"CaptureRacesVoidAndExpiry", testCaptureRacesVoidAndExpiry},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				s := newStore(t)
