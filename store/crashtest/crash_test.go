@@ -47,8 +47,8 @@ func kills(t *testing.T) int {
 
 // ack is one acknowledged operation as the child printed it.
 type ack struct {
-	kind      string // "pay" or "refund"
-	id        string // payment or refund id
+	kind      string // "pay", "refund" or "capture"
+	id        string // payment, refund or capture id
 	paymentID string
 	state     string
 	amount    int64
@@ -133,14 +133,27 @@ func checkStore(t *testing.T, b backend, target string, acks []ack, round int) {
 	for _, a := range acks {
 		snap, err := st.GetPayment(ctx, a.paymentID)
 		require.NoError(t, err, "round %d: acknowledged payment %s lost", round, a.paymentID)
-		if a.kind == "refund" {
+		switch {
+		case a.kind == "capture":
+			var found *store.Capture
+			for i := range snap.Captures {
+				if snap.Captures[i].ID == a.id {
+					found = &snap.Captures[i]
+				}
+			}
+			require.NotNil(t, found, "round %d: acknowledged capture %s lost", round, a.id)
+			require.Equal(t, a.amount, found.Amount)
+			if a.state != "INIT" {
+				require.Equal(t, a.state, found.Status, "round %d: capture %s", round, a.id)
+			}
+		case a.kind == "refund":
 			r, err := st.GetRefund(ctx, a.id)
 			require.NoError(t, err, "round %d: acknowledged refund %s lost", round, a.id)
 			require.Equal(t, a.amount, r.Amount)
 			if a.state != "INIT" {
 				require.Equal(t, a.state, r.Status, "round %d: refund %s", round, a.id)
 			}
-		} else if a.state == "SUCCESS" || a.state == "FAIL" {
+		case a.state == "SUCCESS" || a.state == "FAIL":
 			require.Equal(t, a.state, snap.Payment.Status, "round %d: payment %s", round, a.id)
 		}
 		if !seen[a.paymentID] {
@@ -157,9 +170,10 @@ func checkPayment(t *testing.T, st store.Store, snap store.Snapshot, round int) 
 	require.NoError(t, enginetest.CheckPayment(context.Background(), st, snap.Payment.ID), "round %d", round)
 }
 
-// runChild is the worker: agreement pays of random amounts, then refunds of
-// random parts of paid payments, each acknowledged on stdout once the engine
-// answered.
+// runChild is the worker: agreement pays of random amounts (a third of
+// them authorizations), refunds of random parts of paid payments and
+// captures of random parts of authorizations (some the last), each
+// acknowledged on stdout once the engine answered.
 func runChild(name, target, round string) int {
 	ctx := context.Background()
 	b, ok := backends[name]
@@ -183,9 +197,18 @@ func runChild(name, target, round string) int {
 	}
 	w := bufio.NewWriter(os.Stdout)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
-	var paid []engine.Payment
+	var paid, authorized []engine.Payment
 	for i := 0; ; i++ {
-		if len(paid) > 0 && rng.IntN(2) == 0 {
+		if len(authorized) > 0 && rng.IntN(3) == 0 {
+			p := authorized[rng.IntN(len(authorized))]
+			c, err := eng.Capture(ctx, engine.CaptureRequest{
+				PartnerID: "shop", RequestID: fmt.Sprintf("c%s-%d", round, i), PaymentID: p.ID,
+				Amount: engine.Money{Currency: "USD", Minor: 1 + rng.Int64N(p.Amount.Minor/3)}, Last: rng.IntN(4) == 0,
+			})
+			if err == nil || c.ID != "" {
+				fmt.Fprintf(w, "ACK capture %s %s %s %d\n", c.ID, p.ID, c.State, c.Amount.Minor)
+			}
+		} else if len(paid) > 0 && rng.IntN(2) == 0 {
 			p := paid[rng.IntN(len(paid))]
 			amount := 1 + rng.Int64N(p.Amount.Minor/2)
 			r, err := eng.Refund(ctx, engine.RefundRequest{
@@ -199,15 +222,18 @@ func runChild(name, target, round string) int {
 			p, err := eng.Pay(ctx, engine.PayRequest{
 				PartnerID: "shop", RequestID: fmt.Sprintf("p%s-%d", round, i), Scenario: engine.ScenarioAgreement,
 				Amount: engine.Money{Currency: "USD", Minor: 100 + rng.Int64N(100_000)}, AuthCode: "token-alice",
-				NotifyURL: "https://shop.example/notify",
+				NotifyURL: "https://shop.example/notify", Authorization: rng.IntN(3) == 0,
 			})
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "crash child: pay:", err)
 				return 1
 			}
 			fmt.Fprintf(w, "ACK pay %s %s %s %d\n", p.ID, p.ID, p.State, p.Amount.Minor)
-			if p.State == engine.PaymentSuccess {
+			switch p.State {
+			case engine.PaymentSuccess:
 				paid = append(paid, p)
+			case engine.PaymentAuthorized:
+				authorized = append(authorized, p)
 			}
 		}
 		if err := w.Flush(); err != nil {
