@@ -132,6 +132,9 @@ func (pl *plan) scheduleCheck(e *Engine, detail string) {
 // Confirm records that userID approved payment paymentID on the wallet's
 // cashier (or order code / entry code) page and debits them.
 //
+// For an authorization payment the user's money is held instead of
+// debited, and AUTHORIZED takes the place of SUCCESS below.
+//
 // It returns the payment as it stands afterwards: SUCCESS when debited,
 // INIT when the funds port gave no answer, ACCEPT together with the
 // decline as an error (e.g. CodeBalanceNotEnough) when the debit was

@@ -18,6 +18,12 @@ import (
 // SUCCESS payment with an empty ID when the payment could succeed, or the
 // decline as an error.
 //
+// With Authorization set the money is held instead of debited (the funds
+// port must implement Holds, else CodeParamIllegal on FieldAuthorization):
+// AUTHORIZED takes the place of SUCCESS ("authorized, awaiting capture",
+// see Capture), and AuthExpiresAt must be in the future and within
+// Config.MaxAuthExpiry (CodeParamIllegal on FieldAuthExpiresAt).
+//
 // A repeat of (PartnerID, RequestID) with the same content returns the
 // payment as it stands now and changes nothing; with different content it
 // fails with CodeRepeatInconsistent; for a payment that was cancelled or

@@ -14,10 +14,13 @@ import (
 // port gave no answer: Reconcile will find it) or FAIL with FailReason. A
 // refund refused by the rules is stored as FAIL too, so a repeat gets the
 // same answer: CodeOrderStatusInvalid (payment not SUCCESS, or being
-// cancelled), CodeCurrencyNotSupported (currency differs from the
-// payment's), CodeRefundWindowExceed (past Config.RefundWindow),
-// CodeRefundAmountExceed (successful plus in-flight refunds would exceed
-// the paid amount; this holds under any concurrency). Such a refusal is
+// cancelled; an authorization may be refunded once something was
+// captured, AUTHORIZED or SUCCESS), CodeCurrencyNotSupported (currency
+// differs from the payment's), CodeRefundWindowExceed (past
+// Config.RefundWindow, counted from the payment, or an authorization's
+// first capture), CodeRefundAmountExceed (successful plus in-flight
+// refunds would exceed the paid amount, an authorization's captured
+// money; this holds under any concurrency). Such a refusal is
 // returned both as the FAIL refund and as the error.
 //
 // A repeat of (PartnerID, RequestID) with the same payment and amount
