@@ -6,7 +6,8 @@ import (
 	"github.com/paystate/paystate/store"
 )
 
-// InquirePayment returns the payment ref names as it stands, or
+// InquirePayment returns the payment ref names as it stands, with an
+// authorization's captures, or
 // CodePaymentNotFound (also for another partner's payment) or
 // CodeParamIllegal. It changes nothing.
 func (e *Engine) InquirePayment(ctx context.Context, ref PaymentRef) (Payment, error) {
@@ -16,6 +17,12 @@ func (e *Engine) InquirePayment(ctx context.Context, ref PaymentRef) (Payment, e
 	snap, err := e.locate(ctx, ref)
 	if err != nil {
 		return Payment{}, err
+	}
+	if snap.Payment.CaptureCount > 0 && len(snap.Captures) == 0 {
+		// Found by request id, which reads no captures: read them.
+		if snap, err = e.store.LoadPayment(ctx, snap.Payment.ID, ""); err != nil {
+			return Payment{}, e.loadError(err, ref.PaymentID)
+		}
 	}
 	return e.view(&snap)
 }
