@@ -20,8 +20,9 @@ func (e *Engine) InquirePayment(ctx context.Context, ref PaymentRef) (Payment, e
 	}
 	if snap.Payment.CaptureCount > 0 && len(snap.Captures) == 0 {
 		// Found by request id, which reads no captures: read them.
-		if snap, err = e.store.LoadPayment(ctx, snap.Payment.ID, ""); err != nil {
-			return Payment{}, e.loadError(err, ref.PaymentID)
+		id := snap.Payment.ID
+		if snap, err = e.store.LoadPayment(ctx, id, ""); err != nil {
+			return Payment{}, e.loadError(err, id)
 		}
 	}
 	return e.view(&snap)
