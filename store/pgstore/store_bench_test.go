@@ -271,7 +271,8 @@ func seedStatements(schema string) []string {
 			'USD', amt, CASE WHEN refunded THEN amt / 4 ELSE 0 END, 0,
 			'user-' || (i % 50000), 'Coffee beans', NULL, 'https://shop.example/notify', '', '', '',
 			c, CASE WHEN refunded THEN rt + interval '1 second' ELSE paid END, paid, NULL, c + interval '14 minutes',
-			'', '', '-infinity', 0, 1, NULL, CASE WHEN refunded THEN 5 ELSE 3 END, '', CASE WHEN refunded THEN 1 ELSE 0 END` + rows,
+			'', '', '-infinity', 0, 1, NULL, CASE WHEN refunded THEN 5 ELSE 3 END, '', CASE WHEN refunded THEN 1 ELSE 0 END, '',
+			false, '', NULL, '-infinity', 0, 0, 0, '', false, false` + rows,
 
 		`INSERT INTO ` + t("events") + ` (` + cols(eventColumns) + `)
 		SELECT s.id, '', e.seq, s.c + e.off, e.name, e.f, e.t,
@@ -283,7 +284,7 @@ func seedStatements(schema string) []string {
 		`INSERT INTO ` + t("outbox") + ` (` + cols(outboxColumns) + `)
 		SELECT id || '.result', id, 'shop', req, 'payment_result', 'https://shop.example/notify',
 			'SUCCESS', '', '', 'USD', amt, c, paid,
-			paid, paid, 1, '', NULL, paid + interval '150 milliseconds', false, '', '', '', ''` + rows,
+			paid, paid, 1, '', NULL, paid + interval '150 milliseconds', false, '', '', '', '', '', ''` + rows,
 
 		`INSERT INTO ` + t("refunds") + ` (` + cols(refundColumns) + `)
 		SELECT rid, id, 'shop', 'seed-r' || i, md5('rf' || i) || md5('rg' || i), 'USD', amt / 4,
