@@ -122,9 +122,10 @@ func refundValues(r *store.Refund) []any {
 	}
 }
 
-// refundRow is a scanned refunds row. Every column is nullable because a
-// payment without refunds reads as one row of NULLs in the payment+refunds
-// join; valid() tells a real refund.
+// refundRow is a scanned refunds row. Every column is nullable because
+// the payment reads put a payment's refunds beside its captures (see
+// queries.go), a row holds one or the other, and a payment with neither
+// reads as one row of NULLs; valid() tells a real refund.
 type refundRow struct {
 	id, paymentID, partnerID, requestID     pgtype.Text
 	fingerprint, currency                   pgtype.Text
@@ -182,10 +183,8 @@ func captureValues(c *store.Capture) []any {
 	}
 }
 
-// captureRow is a scanned captures row. Every column is nullable because
-// the payment reads put a payment's captures beside its refunds (see
-// queries.go), and a row holds one or the other; valid() tells a real
-// capture.
+// captureRow is a scanned captures row, nullable for the same reason as
+// refundRow; valid() tells a real capture.
 type captureRow struct {
 	id, paymentID, partnerID, requestID pgtype.Text
 	fingerprint, currency               pgtype.Text
