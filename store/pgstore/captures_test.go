@@ -80,9 +80,10 @@ func TestCapturesMatchMemstore(t *testing.T) {
 		return same(t, stores, what, read)
 	}
 
-	// pay-a: an authorization due to expire a minute ago with a hold
-	// check, a capture in flight, a finished one and a refund in flight,
-	// the three checks due at the same time.
+	// pay-a: an authorization past its expiry a minute ago, not due to
+	// expire because a capture is in flight (it ends the authorization
+	// when it settles), with a hold check, that capture, a finished one and
+	// a refund in flight, the three checks due at the same time.
 	a := authorization("pay-a", now.Add(-time.Hour), now.Add(-time.Minute))
 	a.PendingOp, a.OpID, a.NextCheckAt = "hold", "pay-a-hold", now.Add(-30*time.Second)
 	a.CapturingAmount, a.CapturedAmount, a.CaptureCount, a.LastCaptureID = 300, 200, 2, "cap-a1"
@@ -97,10 +98,13 @@ func TestCapturesMatchMemstore(t *testing.T) {
 		CaptureID: a2.ID, CaptureRequestID: a2.RequestID, CreatedAt: now, NextAttemptAt: now}
 	commit("create pay-a", store.Change{Payment: a, NewCaptures: []store.Capture{a1, a2}, NewRefunds: []store.Refund{ra},
 		Outbox: []store.OutboxMessage{msg}})
-	// pay-b: waiting for the user, expiring at the same time as pay-a.
+	// pay-b: waiting for the user, expiring at the same time as pay-a and
+	// pay-f, an authorization without captures.
 	b := testPayment("pay-b", now)
 	b.Status, b.PaidAt, b.ExpiresAt = "ACCEPT", time.Time{}, now.Add(-time.Minute)
 	commit("create pay-b", store.Change{Payment: b})
+	f := authorization("pay-f", now, now.Add(-time.Minute))
+	commit("create pay-f", store.Change{Payment: f})
 	// pay-c: an authorization without an expiry (due since forever);
 	// pay-d: one not due yet; pay-e: one captured in full, no longer
 	// AUTHORIZED, with its capture due for a check.
@@ -141,9 +145,9 @@ func TestCapturesMatchMemstore(t *testing.T) {
 	})
 
 	ids := same(t, stores, "DueExpiries", func(s store.Store) ([]string, error) { return s.DueExpiries(ctx, now, 10) })
-	require.Equal(t, []string{"pay-c", "pay-a", "pay-b"}, ids)
+	require.Equal(t, []string{"pay-c", "pay-b", "pay-f"}, ids)
 	ids = same(t, stores, "DueExpiries limited", func(s store.Store) ([]string, error) { return s.DueExpiries(ctx, now, 2) })
-	require.Equal(t, []string{"pay-c", "pay-a"}, ids)
+	require.Equal(t, []string{"pay-c", "pay-b"}, ids)
 	ids = same(t, stores, "DueExpiries at the zero time", func(s store.Store) ([]string, error) { return s.DueExpiries(ctx, time.Time{}, 10) })
 	require.Equal(t, []string{"pay-c"}, ids)
 	checks := same(t, stores, "DueChecks", func(s store.Store) ([]store.Check, error) { return s.DueChecks(ctx, now, 10) })
@@ -165,7 +169,7 @@ func TestCapturesMatchMemstore(t *testing.T) {
 	checks = same(t, stores, "DueChecks after the update", func(s store.Store) ([]store.Check, error) { return s.DueChecks(ctx, now, 10) })
 	require.NotContains(t, checks, store.Check{PaymentID: "pay-a", CaptureID: "cap-a1"})
 	ids = same(t, stores, "DueExpiries after the update", func(s store.Store) ([]string, error) { return s.DueExpiries(ctx, now, 10) })
-	require.Equal(t, []string{"pay-c", "pay-b"}, ids)
+	require.Equal(t, []string{"pay-c", "pay-b", "pay-f"}, ids)
 
 	// Refused changes apply nothing.
 	d2 := d

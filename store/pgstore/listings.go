@@ -11,9 +11,9 @@ import (
 )
 
 // DueExpiries returns the ids of up to limit payments in ACCEPT whose
-// ExpiresAt is at or before now, and in AUTHORIZED whose AuthExpiresAt is,
-// earliest of those times first (ties by id). A limit of zero or less
-// returns none.
+// ExpiresAt is at or before now, and in AUTHORIZED with no capture in
+// flight (CapturingAmount 0) whose AuthExpiresAt is, earliest of those
+// times first (ties by id). A limit of zero or less returns none.
 func (s *Store) DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	if limit <= 0 {
 		return []string{}, ctx.Err()

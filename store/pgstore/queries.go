@@ -103,13 +103,14 @@ func newQueries(schema string) queries {
 		// Each arm is served by its partial index (payments_due_expiry,
 		// payments_due_auth_expiry) and stops after $2 rows; the merge
 		// sorts at most 2*$2 rows. A payment is in one arm at most (its
-		// status).
+		// status). The second arm repeats the condition of
+		// payments_due_auth_expiry word for word.
 		dueExpiries: "SELECT id FROM (" +
 			"(SELECT expires_at AS at, id FROM " + payments +
 			" WHERE status = 'ACCEPT' AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2)" +
 			" UNION ALL " +
 			"(SELECT auth_expires_at, id FROM " + payments +
-			" WHERE status = 'AUTHORIZED' AND auth_expires_at <= $1 ORDER BY auth_expires_at, id LIMIT $2)" +
+			" WHERE status = 'AUTHORIZED' AND capturing_amount = 0 AND auth_expires_at <= $1 ORDER BY auth_expires_at, id LIMIT $2)" +
 			") due ORDER BY at, id LIMIT $2",
 		// Each arm is served by its partial index (payments_due_check,
 		// refunds_due_check, captures_due_check) and stops after $2 rows;

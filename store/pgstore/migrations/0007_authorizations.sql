@@ -22,8 +22,11 @@ ALTER TABLE payments ADD COLUMN last_capture_id  text NOT NULL DEFAULT '';
 ALTER TABLE payments ADD COLUMN auto_capture     boolean NOT NULL DEFAULT false;
 ALTER TABLE payments ADD COLUMN notify_captures  boolean NOT NULL DEFAULT false;
 
--- DueExpiries: authorizations whose hold runs out, by expiry.
-CREATE INDEX payments_due_auth_expiry ON payments (auth_expires_at, id) WHERE status = 'AUTHORIZED';
+-- DueExpiries: authorizations whose hold runs out, by expiry, except
+-- those with a capture in flight (it ends the authorization itself when it
+-- settles).
+CREATE INDEX payments_due_auth_expiry ON payments (auth_expires_at, id)
+    WHERE status = 'AUTHORIZED' AND capturing_amount = 0;
 
 CREATE TABLE captures (
     seq            bigint GENERATED ALWAYS AS IDENTITY, -- creation order
