@@ -652,8 +652,9 @@ func oaGoldens(t *testing.T) {
 		var steps []step
 		var prof Profile
 		switch {
-		case strings.HasPrefix(base, "flow_"):
-			prof = Profile(strings.TrimPrefix(base, "flow_"))
+		case strings.HasPrefix(base, "flow_"), strings.HasPrefix(base, "authflow_"):
+			_, name, _ := strings.Cut(base, "_")
+			prof = Profile(name)
 			if err := json.Unmarshal(raw, &steps); err != nil {
 				t.Fatalf("%s: %v", file, err)
 			}
