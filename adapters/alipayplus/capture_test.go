@@ -10,6 +10,7 @@ import (
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/engine/memfunds"
+	"github.com/paystate/paystate/store/memstore"
 )
 
 // captureOf is a mini-program capture request of authorization paymentID.
@@ -397,4 +398,81 @@ func TestCaptureCustomerBelongsTo(t *testing.T) {
 	if c.ExtendInfo != req.ExtendInfo {
 		t.Fatalf("extendInfo %q, want it kept", c.ExtendInfo)
 	}
+}
+
+// TestPayAuthorizationSynchronous: agreement and payment-code
+// authorizations hold at once and are answered S with paymentTime (when
+// authorized) and authExpiryTime; the flag counts in the idempotency
+// check; v1-en takes the same flag.
+func TestPayAuthorizationSynchronous(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	f.ledger.SetBalance("bob", "USD", 10_000)
+	f.ledger.AddAccessToken("token-bob", "bob")
+	f.ledger.AddPaymentCode("code-bob", "bob")
+	agreement := miniCashierPay(miniPartner, "agree-1", "1000")
+	agreement.PaymentAuthCode = "token-bob"
+	agreement.PaymentFactor = &wire.PaymentFactor{IsAgreementPay: true, IsAuthorizationPayment: true}
+	var resp wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, agreement, &resp), wire.StatusSuccess, wire.CodeSuccess)
+	if resp.PaymentTime != wire.FormatTime(epEpoch) || resp.AuthExpiryTime != wire.FormatTime(epEpoch.Add(engine.DefaultAuthExpiry)) {
+		t.Fatalf("agreement authorization answer %+v", resp)
+	}
+	if got := f.ledger.Balance("bob", "USD"); got != 9_000 {
+		t.Fatalf("bob has %d, want 1000 held", got)
+	}
+	// The same request id without the flag is another payment.
+	plain := *agreement
+	plain.PaymentFactor = &wire.PaymentFactor{IsAgreementPay: true}
+	wantResult(t, f.call(t, miniPartner, pathPay, &plain, nil), wire.StatusFail, wire.CodeRepeatReqInconsistent)
+
+	code := miniCashierPay(miniPartner, "code-1", "500")
+	code.PaymentAuthCode = "code-bob"
+	code.PaymentFactor = &wire.PaymentFactor{IsPaymentCode: true, IsAuthorizationPayment: true}
+	wantResult(t, f.call(t, miniPartner, pathPay, code, &resp), wire.StatusSuccess, wire.CodeSuccess)
+	if resp.AuthExpiryTime == "" {
+		t.Fatalf("payment-code authorization answer %+v", resp)
+	}
+	wantResult(t, f.call(t, miniPartner, pathCapture, captureOf("code-c", resp.PaymentID, "500", true), nil), wire.StatusSuccess, wire.CodeSuccess)
+
+	en := enPay("en-agree")
+	en.PaymentAmount, en.PaymentAuthCode = usd("100"), "token-bob"
+	en.PaymentFactor = &wire.PaymentFactor{IsAuthorizationPayment: true}
+	wantResult(t, f.call(t, enPartner, pathPay, en, &resp), wire.StatusSuccess, wire.CodeSuccess)
+	if resp.AuthExpiryTime == "" || resp.RedirectActionForm != nil {
+		t.Fatalf("v1-en agreement authorization answer %+v", resp)
+	}
+	// A plain agreement payment carries no authExpiryTime.
+	plain.PaymentRequestID = "agree-2"
+	var paid wire.PayResponse
+	wantResult(t, f.call(t, miniPartner, pathPay, &plain, &paid), wire.StatusSuccess, wire.CodeSuccess)
+	if paid.AuthExpiryTime != "" || paid.PaymentTime == "" {
+		t.Fatalf("plain payment answer %+v", paid)
+	}
+}
+
+// debitsOnly is a funds port that places no holds.
+type debitsOnly struct{ engine.Funds }
+
+// TestPayAuthorizationWithoutHolds: a wallet whose funds port places no
+// holds refuses authorizations PARAM_ILLEGAL naming the flag of the
+// partner's profile, and stores nothing.
+func TestPayAuthorizationWithoutHolds(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	eng, err := engine.New(memstore.New(), debitsOnly{f.ledger}, engine.Config{Now: f.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := f.h.cfg
+	cfg.Engine = eng
+	h, err := NewHandler(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.h, f.eng = h, eng
+	wantParamIllegal(t, f.call(t, miniPartner, pathPay, miniAuthorization("a-1", "100"), nil), "paymentFactor.isAuthorizationPayment")
+	f.mustNotExist(t, miniPartner, "a-1")
+	antom := antomPay("a-2")
+	antom.PaymentFactor.IsAuthorization = true
+	wantParamIllegal(t, f.call(t, antomPartner, antomPrefix+pathPay, antom, nil), "paymentFactor.isAuthorization")
+	f.mustNotExist(t, antomPartner, "a-2")
 }
