@@ -9,8 +9,8 @@ import (
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
 )
 
-// endpoints are the five Alipay+ endpoints the handler serves.
-var endpoints = []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund"}
+// endpoints are the Alipay+ endpoints the handler serves.
+var endpoints = []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund", "capture"}
 
 // partners are the wallet's partners, one per profile (profiles, in the
 // same order); FuzzRequestDecoder picks one by index.
@@ -19,7 +19,7 @@ var (
 	profiles = []alipayplus.Profile{alipayplus.ProfileMiniProgramV1, alipayplus.ProfileV1EN, alipayplus.ProfileAntom}
 )
 
-// FuzzRequestDecoder decodes arbitrary bodies as each of the five
+// FuzzRequestDecoder decodes arbitrary bodies as each of the
 // endpoints does for a partner of the profile the first argument picks,
 // through alipayplus.CheckBody: the handler's own decoder, without the
 // signatures around it (fuzzing them is FuzzSignatureHeader's part), so a
@@ -49,6 +49,12 @@ func FuzzRequestDecoder(f *testing.F) {
 		`{"partnerId":"` + miniPartner + `","paymentId":"` + w.paidID + `"}`,
 		`{"partnerId":"` + miniPartner + `","refundRequestId":"r-1","paymentRequestId":"` + fuzzPaidRequest + `","refundAmount":{"currency":"USD","value":"100"}}`,
 		`{"partnerId":"` + miniPartner + `","refundRequestId":"r-1"}`,
+		`{"partnerId":"` + miniPartner + `","captureRequestId":"k-1","paymentId":"` + w.paidID + `","captureAmount":{"currency":"USD","value":"100"},"isLastCapture":"true"}`,
+		`{"partnerId":"` + miniPartner + `","paymentRequestId":"z-1","paymentOrderTitle":"t","paymentAmount":{"currency":"USD","value":"100"},` +
+			`"paymentFactor":{"isAgreementPay":true,"isAuthorizationPayment":true},"paymentAuthCode":"` + fuzzToken + `"}`,
+		`{"productCode":"IN_STORE_PAYMENT","paymentRequestId":"z-2","paymentAmount":{"currency":"USD","value":"100"},"order":{},` +
+			`"paymentMethod":{"paymentMethodType":"CONNECT_WALLET"},"paymentNotifyUrl":"https://m.example/n",` +
+			`"paymentFactor":{"inStorePaymentScenario":"EntryCode","isAuthorization":"true","captureMode":"MANUAL"}}`,
 		`{"partnerId":"` + miniPartner + `","paymentRequestId":"a-1","paymentOrderTitle":"t","paymentAmount":{"currency":"USD","value":"100"},` +
 			`"paymentFactor":{"isAgreementPay":true},"paymentAuthCode":"` + fuzzToken + `"}`,
 		`{"partnerId":"` + miniPartner + `","paymentRequestId":"c-1","paymentOrderTitle":"t","paymentAmount":{"currency":"USD","value":"100"},` +

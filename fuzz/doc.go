@@ -8,7 +8,7 @@
 //   - FuzzTime: Request-Time and paymentExpiryTime readers (ISO 8601,
 //     epoch milliseconds);
 //   - FuzzRequestDecoder: signed bodies through a real alipayplus handler
-//     to all five endpoints.
+//     to all the endpoints.
 //
 // The adapter targets use its exported API only, as a wallet would.
 // Crashers land in testdata/fuzz/ and stay as regression seeds.

@@ -411,6 +411,8 @@ func (b *docBuilder) answerSchema(endpoint string, prof Profile) string {
 			ifThen(whenResult(resultStatusName(), wire.StatusSuccess), requires(id, requestID, at), forbids(at)))
 	case wire.EndpointRefund:
 		return b.refundAnswer(prof, result, add)
+	case wire.EndpointCapture:
+		return b.captureAnswer(result, add)
 	case wire.EndpointInquiryRefund:
 		p := jsonNameOf[wire.InquiryRefundResponse]
 		id, requestID := p(func(r *wire.InquiryRefundResponse) any { return &r.RefundID }), p(func(r *wire.InquiryRefundResponse) any { return &r.RefundRequestID })
@@ -449,6 +451,8 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 	paidAt := p(func(r *wire.PayResponse) any { return &r.PaymentTime })
 	form := p(func(r *wire.PayResponse) any { return &r.ActionForm })
 	redirect := p(func(r *wire.PayResponse) any { return &r.RedirectActionForm })
+	authExpiry := p(func(r *wire.PayResponse) any { return &r.AuthExpiryTime })
+	authExpiryMember := is(func(r *wire.PayResponse) any { return &r.AuthExpiryTime }, timeAnswer("An authorization's: when what is not captured goes back to the user (S of an authorized authorization only)."))
 	resultMember := is(func(r *wire.PayResponse) any { return &r.Result }, result)
 	success := whenResult(resultStatusName(), wire.StatusSuccess)
 	switch prof {
@@ -469,11 +473,15 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 			answerOf[wire.PayResponse](
 				resultMember,
 				is(func(r *wire.PayResponse) any { return &r.PaymentID }, idAnswer("The payment's id (also on most F and U answers; absent for an evaluation and when nothing was stored).")),
-				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid (S of a paid payment).")),
+				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid, or an authorization was authorized (S of a paid payment or an authorized authorization).")),
+				authExpiryMember,
 				is(func(r *wire.PayResponse) any { return &r.ActionForm }, obj("$ref", b.add(groupAnswerParts, "ActionForm", af), "description", "Set exactly on A: redirect the user to the cashier, or show the order code.")),
 				is(func(r *wire.PayResponse) any { return &r.ExtendInfo }, extendInfoAnswer("pay")),
 			),
-			ifThen(whenResult(resultStatusName(), wire.StatusAccepted), requires(id, form), forbids(form)))
+			obj("allOf", []any{
+				ifThen(whenResult(resultStatusName(), wire.StatusAccepted), requires(id, form), forbids(form)),
+				obj("if", success, "else", forbids(authExpiry)),
+			}))
 	case ProfileV1EN:
 		raf := b.answerObject("v1-en: where the merchant sends the user (seed 001).", answerOf[wire.RedirectActionForm](
 			is(func(a *wire.RedirectActionForm) any { return &a.Method }, obj("type", "string", "enum", []any{http.MethodGet})).always(),
@@ -484,11 +492,12 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 			answerOf[wire.PayResponse](
 				is(func(r *wire.PayResponse) any { return &r.Result }, withoutA(ref(resultComponentFor(wire.EndpointPay, prof)))),
 				is(func(r *wire.PayResponse) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
-				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid; the wallet leaves it out while the user has to pay on the cashier (S with redirectActionForm), where seed 001's sample shows one.")),
+				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid, or an authorization was authorized; the wallet leaves it out while the user has to pay on the cashier (S with redirectActionForm), where seed 001's sample shows one.")),
+				authExpiryMember,
 				is(func(r *wire.PayResponse) any { return &r.RedirectActionForm }, obj("$ref", b.add(groupAnswerParts, "RedirectActionFormV1EN", raf), "description", "Set while the user has to pay on the cashier.")),
 				is(func(r *wire.PayResponse) any { return &r.ExtendInfo }, extendInfoAnswer("pay")),
 			),
-			obj("if", success, "else", forbids(redirect, paidAt)))
+			obj("if", success, "else", forbids(redirect, paidAt, authExpiry)))
 	default:
 		raf := b.answerObject("Antom: where the merchant sends the user (seed 004).", answerOf[wire.RedirectActionForm](
 			is(func(a *wire.RedirectActionForm) any { return &a.RedirectURL }, obj("type", "string", "minLength", 1, "description", "The wallet's cashier page.")).always(),
@@ -499,10 +508,11 @@ func (b *docBuilder) payAnswer(prof Profile, result *jsonObject, add func(name, 
 				is(func(r *wire.PayResponse) any { return &r.Result }, withoutA(ref(resultComponentFor(wire.EndpointPay, prof)))),
 				is(func(r *wire.PayResponse) any { return &r.PaymentID }, idAnswer("The wallet's payment id.")),
 				is(func(r *wire.PayResponse) any { return &r.PaymentRequestID }, idAnswer("Echo of the request's paymentRequestId (once the request was read).")),
-				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid.")),
+				is(func(r *wire.PayResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid, or an authorization was authorized.")),
+				authExpiryMember,
 				is(func(r *wire.PayResponse) any { return &r.RedirectActionForm }, obj("$ref", b.add(groupAnswerParts, "RedirectActionFormAntom", raf), "description", "Set while the user has to pay: S here means \"redirect now\", not \"paid\".")),
 			),
-			obj("if", success, "else", forbids(redirect, paidAt)))
+			obj("if", success, "else", forbids(redirect, paidAt, authExpiry)))
 	}
 }
 
@@ -520,12 +530,16 @@ func (b *docBuilder) inquiryPaymentAnswer(prof Profile, result *jsonObject, add 
 		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentRequestID }, idAnswer("The merchant's paymentRequestId.")),
 		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentAmount }, obj("$ref", ref("Amount"))),
 		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentStatus }, enumAnswer(
-			"PROCESSING: not paid yet (waiting for the user) or a debit in flight; SUCCESS: paid (refunds may run against it); FAIL: failed or expired unpaid (reason in paymentFailReason); CANCELLED: closed by the merchant's cancel.",
+			"PROCESSING: not paid yet (waiting for the user) or a debit or hold in flight; SUCCESS: paid (refunds may run against it), or an authorization authorized (authExpiryTime set; its captures in transactions); FAIL: failed, or expired unpaid or uncaptured (reason in paymentFailReason); CANCELLED: closed by the merchant's cancel (an authorization voided with nothing captured).",
 			wire.PaymentStatusProcessing, wire.PaymentStatusSuccess, wire.PaymentStatusFail, wire.PaymentStatusCancelled)),
 		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentFailReason }, textAnswer(wire.MaxResultMessage, "Why the payment failed (FAIL only), e.g. \"Order payment expired.\".")),
-		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid.")),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentTime }, timeAnswer("When the user paid, or an authorization was authorized.")),
 		is(func(r *wire.InquiryPaymentResponse) any { return &r.PaymentCreateTime }, timeAnswer("When the payment was created.")),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.AuthExpiryTime }, timeAnswer("An authorization's, once authorized: when what is not captured goes back to the user.")),
 		is(func(r *wire.InquiryPaymentResponse) any { return &r.ExtendInfo }, extendInfoAnswer("pay")),
+		is(func(r *wire.InquiryPaymentResponse) any { return &r.Transactions }, obj(
+			"description", "An authorization's captures, in the order they were made (absent when it has none).",
+			"type", "array", "minItems", 1, "items", obj("$ref", b.transactionSchema()))),
 	}
 	failed := []string{reason}
 	name, title := "InquiryPaymentResponse", "inquiryPayment answer, mini-program v1 and v1-en"
@@ -598,4 +612,57 @@ func (b *docBuilder) refundAnswer(prof Profile, result *jsonObject, add func(nam
 		obj("if", whenResult(code, wire.CodeRefundInProcess), "then", requires(pending...).merge(forbids(at))),
 		obj("if", obj("not", whenResult(code, wire.CodeSuccess, wire.CodeRefundInProcess)), "then", other),
 	}))
+}
+
+// transactionSchema adds the schema of one capture in inquiryPayment's
+// transactions (captureTransaction) and returns its reference.
+func (b *docBuilder) transactionSchema() string {
+	p := jsonNameOf[wire.Transaction]
+	status, at := p(func(t *wire.Transaction) any { return &t.TransactionStatus }), p(func(t *wire.Transaction) any { return &t.TransactionTime })
+	res := p(func(t *wire.Transaction) any { return &t.TransactionResult })
+	code := resultCodeName()
+	s := b.answerObject("A capture of the authorization (Antom's Transaction).", answerOf[wire.Transaction](
+		is(func(t *wire.Transaction) any { return &t.TransactionResult }, obj("$ref", ref("Result"), "description", "The capture's result as capture answers it: S, F with the failure's code, U CAPTURE_IN_PROCESS while in flight.")),
+		is(func(t *wire.Transaction) any { return &t.TransactionID }, idAnswer("The wallet's capture id (captureId).")),
+		is(func(t *wire.Transaction) any { return &t.TransactionType }, enumAnswer("What the transaction is.", wire.TransactionTypeCapture)),
+		is(func(t *wire.Transaction) any { return &t.TransactionStatus }, enumAnswer(
+			"SUCCESS: captured; FAIL: nothing was captured (reason in transactionResult); PROCESSING: the capture has no answer yet.",
+			wire.TransactionStatusSuccess, wire.TransactionStatusFail, wire.TransactionStatusProcessing)),
+		is(func(t *wire.Transaction) any { return &t.TransactionAmount }, obj("$ref", ref("Amount"))),
+		is(func(t *wire.Transaction) any { return &t.TransactionRequestID }, idAnswer("The merchant's captureRequestId.")),
+		is(func(t *wire.Transaction) any { return &t.TransactionTime }, timeAnswer("When the capture reached SUCCESS or FAIL.")),
+	))
+	s.set("allOf", []any{
+		ifThen(whenMember(status, wire.TransactionStatusProcessing),
+			obj("properties", obj(res, obj("properties", obj(code, obj("const", wire.CodeCaptureInProcess))))).merge(forbids(at)),
+			requires(at)),
+		obj("if", whenMember(status, wire.TransactionStatusSuccess),
+			"then", obj("properties", obj(res, obj("properties", obj(code, obj("const", wire.CodeSuccess)))))),
+	})
+	return b.add(groupAnswerParts, "Transaction", s)
+}
+
+// captureAnswer is the answer to capture, the same in every profile
+// (capture.go).
+func (b *docBuilder) captureAnswer(result *jsonObject, add func(name, title, doc string, d answerDef, rules *jsonObject) string) string {
+	p := jsonNameOf[wire.CaptureResponse]
+	id, at := p(func(r *wire.CaptureResponse) any { return &r.CaptureID }), p(func(r *wire.CaptureResponse) any { return &r.CaptureTime })
+	requestID, payment, amount := p(func(r *wire.CaptureResponse) any { return &r.CaptureRequestID }), p(func(r *wire.CaptureResponse) any { return &r.PaymentID }), p(func(r *wire.CaptureResponse) any { return &r.CaptureAmount })
+	extendInfo := p(func(r *wire.CaptureResponse) any { return &r.ExtendInfo })
+	code := resultCodeName()
+	return add("CaptureResponse", "capture answer (every profile)",
+		"Antom's capture answer. The echoes are there once the request was read (not on PARAM_ILLEGAL, ACCESS_DENIED or MSG_PARSE_ERROR).",
+		answerOf[wire.CaptureResponse](
+			is(func(r *wire.CaptureResponse) any { return &r.Result }, result),
+			is(func(r *wire.CaptureResponse) any { return &r.CaptureRequestID }, idAnswer("Echo of the request.")),
+			is(func(r *wire.CaptureResponse) any { return &r.CaptureID }, idAnswer("The wallet's capture id: set on S, and on U CAPTURE_IN_PROCESS for a capture in flight.")),
+			is(func(r *wire.CaptureResponse) any { return &r.PaymentID }, idAnswer("Echo of the request: the authorization.")),
+			is(func(r *wire.CaptureResponse) any { return &r.CaptureAmount }, obj("$ref", ref("Amount"), "description", "Echo of the request.")),
+			is(func(r *wire.CaptureResponse) any { return &r.CaptureTime }, timeAnswer("When the money was captured (S only).")),
+			is(func(r *wire.CaptureResponse) any { return &r.ExtendInfo }, extendInfoAnswer("capture")),
+		), obj("allOf", []any{
+			obj("if", whenResult(code, wire.CodeSuccess), "then", requires(requestID, id, payment, amount, at)),
+			obj("if", whenResult(code, wire.CodeCaptureInProcess), "then", requires(requestID, payment, amount).merge(forbids(at))),
+			obj("if", obj("not", whenResult(code, wire.CodeSuccess, wire.CodeCaptureInProcess)), "then", forbids(id, at, extendInfo)),
+		}))
 }

@@ -128,7 +128,10 @@ func TestPayBadInputMiniProgram(t *testing.T) {
 	add("factor flag not boolean", "paymentFactor.isCashierPayment", map[string]any{"paymentFactor": map[string]any{"isCashierPayment": "yes"}})
 	add("factor flag number", "paymentFactor.isCashierPayment", map[string]any{"paymentFactor": map[string]any{"isCashierPayment": 1}})
 	add("two scenarios", "paymentFactor.isAgreementPay", map[string]any{"paymentAuthCode": "t", "paymentFactor": map[string]any{"isCashierPayment": true, "isAgreementPay": true}})
-	add("authorization", "paymentFactor.isAuthorizationPayment", map[string]any{"paymentFactor": map[string]any{"isAuthorizationPayment": "true"}})
+	add("authorization of an order code", "paymentFactor.isAuthorizationPayment", map[string]any{"paymentFactor": map[string]any{"isOrderCode": true, "isAuthorizationPayment": "true"}})
+	add("authorization evaluated", "paymentFactor.isAuthorizationPayment", map[string]any{"paymentAuthCode": "t", "paymentFactor": map[string]any{"isAgreementPay": true, "isPaymentEvaluation": true, "isAuthorizationPayment": true}})
+	add("authorization flag not boolean", "paymentFactor.isAuthorizationPayment", map[string]any{"paymentFactor": map[string]any{"isAuthorizationPayment": "yes"}})
+	add("authorization and pay", "paymentFactor.isAuthorizationAndPay", map[string]any{"paymentFactor": map[string]any{"isAuthorizationAndPay": true}})
 	add("agreement without token", "paymentAuthCode", map[string]any{"paymentFactor": map[string]any{"isAgreementPay": true}})
 	add("payment code without code", "paymentAuthCode", map[string]any{"paymentFactor": map[string]any{"isPaymentCode": "true"}})
 	add("expiry no offset", "paymentExpiryTime", map[string]any{"paymentExpiryTime": "2026-05-06T08:00:00"})
@@ -206,6 +209,10 @@ func TestPayBadInputAntom(t *testing.T) {
 	add("scenario missing", "paymentFactor.inStorePaymentScenario", map[string]any{"paymentFactor": map[string]any{}})
 	add("scenario other", "paymentFactor.inStorePaymentScenario", map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "PaymentCode"}})
 	add("evaluation", "paymentFactor.isPaymentEvaluation", map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "isPaymentEvaluation": "true"}})
+	add("authorization flag not boolean", "paymentFactor.isAuthorization", map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "isAuthorization": 1}})
+	add("capture mode other", "paymentFactor.captureMode", map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "isAuthorization": true, "captureMode": "LATER"}})
+	add("capture mode lower case", "paymentFactor.captureMode", map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "isAuthorization": true, "captureMode": "manual"}})
+	add("manual capture without authorization", "paymentFactor.captureMode", map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "captureMode": "MANUAL"}})
 	add("merchantRegion too long", "merchantRegion", map[string]any{"merchantRegion": "USA"})
 	add("settlementStrategy a string", "settlementStrategy", map[string]any{"settlementStrategy": "USD"})
 	add("amount number", "paymentAmount.value", map[string]any{"paymentAmount": map[string]any{"currency": "USD", "value": 10}})
@@ -329,7 +336,7 @@ func TestInquiryRefundBadInput(t *testing.T) {
 // fields are looked at.
 func TestAccessDeniedEverywhere(t *testing.T) {
 	f := newEPFixture(t, epOptions{})
-	for _, path := range []string{pathPay, pathInquiryPayment, pathCancel, pathRefund, pathInquiryRefund} {
+	for _, path := range []string{pathPay, pathInquiryPayment, pathCancel, pathRefund, pathInquiryRefund, pathCapture} {
 		t.Run(path, func(t *testing.T) {
 			body := []byte(`{"partnerId":"` + mini2Partner + `","paymentAmount":"nonsense"}`)
 			wantResult(t, f.call(t, miniPartner, path, body, nil), wire.StatusFail, wire.CodeAccessDenied)

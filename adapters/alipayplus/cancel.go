@@ -13,7 +13,10 @@ import (
 // already was, or had failed: nothing is left to undo); F
 // CANCEL_WINDOW_EXCEED (refund instead), ORDER_STATUS_INVALID (it has
 // refunds), ORDER_NOT_EXIST; U PAYMENT_IN_PROCESS while a debit or
-// reversal has no answer yet (retry with the same parameters).
+// reversal has no answer yet (retry with the same parameters). Cancel of an
+// authorized authorization voids it: what is not captured goes back to the
+// user, what was captured stays captured (refund it); U PAYMENT_IN_PROCESS
+// while a capture is in flight.
 func cancel(h *Handler, c *call) any {
 	def := paymentQueryFor(c.partner)
 	ref, problem, denied := def.decode(c.body, c.partner.PartnerID)
@@ -33,7 +36,7 @@ func cancel(h *Handler, c *call) any {
 		resp.Result = h.errorResult(c, apiCancel, err, def.names)
 		return resp
 	}
-	if p.State != engine.PaymentClosed && p.State != engine.PaymentFail {
+	if p.State != engine.PaymentClosed && p.State != engine.PaymentFail && !voided(&p) {
 		h.logger().ErrorContext(c.ctx, "alipayplus: cancel left the payment open without an error",
 			"partner", c.partner.PartnerID, "payment", p.ID, "state", p.State.String())
 		resp.Result = result(wire.StatusUnknown, wire.CodeUnknownException)
@@ -42,6 +45,12 @@ func cancel(h *Handler, c *call) any {
 	resp.Result = successResult()
 	resp.CancelTime = wireTime(cancelTime(&p))
 	return resp
+}
+
+// voided reports whether p is an authorization the merchant's cancel
+// ended with part of it captured: SUCCESS, the rest released.
+func voided(p *engine.Payment) bool {
+	return p.Authorization && p.State == engine.PaymentSuccess && !p.CancelledAt.IsZero()
 }
 
 // cancelTime is when the payment was cancelled, or, for one that had

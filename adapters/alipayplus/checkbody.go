@@ -7,7 +7,7 @@ import (
 )
 
 // CheckBody decodes body as the handler's endpoint called endpoint ("pay",
-// "inquiryPayment", "cancel", "refund", "inquiryRefund") decodes it for a
+// "inquiryPayment", "cancel", "refund", "inquiryRefund", "capture") decodes it for a
 // partner with partnerID and profile, before the engine sees it, and
 // returns the result the handler would answer for a bad body: F
 // PARAM_ILLEGAL naming the member, F MSG_PARSE_ERROR (v1-en, a body that is
@@ -38,6 +38,8 @@ func CheckBody(profile Profile, partnerID, endpoint string, body []byte) (result
 		_, problem, denied = refundRequestFor(p).decode(body, partnerID)
 	case "inquiryRefund":
 		_, problem, denied = refundQueryFor(p).decode(body, partnerID)
+	case "capture":
+		_, problem, denied = captureRequestFor(p).decode(body, partnerID)
 	default:
 		return wire.Result{}, false, fmt.Errorf("alipayplus: no endpoint %q", endpoint)
 	}

@@ -16,6 +16,8 @@ import (
 	"github.com/paystate/paystate/adapters/alipayplus/client"
 	"github.com/paystate/paystate/adapters/alipayplus/signing"
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
+	"github.com/paystate/paystate/engine/memfunds"
 )
 
 // recordingServer serves h and remembers the last request's headers and
@@ -390,4 +392,58 @@ func TestTransportConcurrentCalls(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestClientCapture: Client.Capture over a real server, for a
+// mini-program partner under /v1/payments and an antom partner under
+// /ams/api (PathPrefix): S with the capture, F and U read from the
+// answer, an unverifiable answer an error.
+func TestClientCapture(t *testing.T) {
+	f := newEPFixture(t, epOptions{})
+	srv := httptest.NewServer(f.h)
+	defer srv.Close()
+	ctx := t.Context()
+	mini := *f.clients[miniPartner]
+	mini.BaseURL, mini.HTTP = srv.URL, srv.Client()
+
+	p := f.authorize(t, "auth-1", "1000")
+	got, err := mini.Capture(ctx, captureOf("c-1", p.ID, "600", false))
+	if err != nil || got.Result.ResultStatus != wire.StatusSuccess || got.CaptureID == "" || got.CaptureTime == "" ||
+		got.PaymentID != p.ID || got.CaptureAmount == nil || *got.CaptureAmount != *usd("600") {
+		t.Fatalf("capture: %+v, %v", got, err)
+	}
+	got, err = mini.Capture(ctx, captureOf("c-2", p.ID, "401", false))
+	if err != nil || got.Result.ResultCode != wire.CodeCaptureAmountExceedAuthLimit || got.CaptureID != "" {
+		t.Fatalf("capture over the limit: %+v, %v", got, err)
+	}
+	f.ledger.Inject = func(string, engine.FundsRequest) memfunds.Fault { return memfunds.HoldAsUnknown }
+	got, err = mini.Capture(ctx, captureOf("c-3", p.ID, "400", true))
+	if err != nil || got.Result.ResultStatus != wire.StatusUnknown || got.Result.ResultCode != wire.CodeCaptureInProcess || got.CaptureID == "" {
+		t.Fatalf("capture in flight: %+v, %v", got, err)
+	}
+	f.ledger.Inject = nil
+
+	// Antom: isAuthorization with captureMode MANUAL, captured under /ams/api.
+	antom := *f.clients[antomPartner]
+	antom.BaseURL, antom.HTTP, antom.PathPrefix = srv.URL, srv.Client(), wire.AntomPathPrefix
+	pay := antomPay("antom-auth")
+	pay.PaymentFactor.IsAuthorization, pay.PaymentFactor.CaptureMode = true, wire.CaptureModeManual
+	var pr wire.PayResponse
+	if res, err := antom.Call(ctx, wire.AntomPathPrefix+wire.EndpointPay, pay, &pr); err != nil || res.ResultStatus != wire.StatusSuccess {
+		t.Fatalf("antom pay: %+v %v", res, err)
+	}
+	if _, err := f.eng.Confirm(ctx, pr.PaymentID, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	got, err = antom.Capture(ctx, wire.CaptureRequest{CaptureRequestID: "a-1", PaymentID: pr.PaymentID, CaptureAmount: usd("10"), IsLastCapture: true})
+	if err != nil || got.Result.ResultStatus != wire.StatusSuccess || got.CaptureRequestID != "a-1" {
+		t.Fatalf("antom capture: %+v, %v", got, err)
+	}
+
+	// An answer the client cannot verify is an error, not a result.
+	wrong := mini
+	wrong.WalletKey = &testRSAKeys(t).A1.PublicKey
+	if _, err := wrong.Capture(ctx, captureOf("c-4", p.ID, "1", false)); !errors.Is(err, signing.ErrUnverified) {
+		t.Fatalf("unverified answer: %v", err)
+	}
 }

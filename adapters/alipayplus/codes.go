@@ -17,6 +17,7 @@ const (
 	apiCancel
 	apiRefund
 	apiInquiryRefund
+	apiCapture
 )
 
 // wireResult is the result status and code an engine code maps to.
@@ -59,13 +60,20 @@ var engineResults = map[engine.Code]wireResult{
 	// A suspended partner's answer depends on its profile: see
 	// partnerStatusResult.
 	engine.CodePartnerStatusAbnormal: {wire.StatusFail, wire.CodePartnerStatusAbnormal},
+	// Captures (Antom's capture page, docs/result-codes.md).
+	engine.CodeCaptureAmountExceed: {wire.StatusFail, wire.CodeCaptureAmountExceedAuthLimit},
+	engine.CodeAuthCancelled:       {wire.StatusFail, wire.CodeAuthCancelled},
+	engine.CodeAuthExpired:         {wire.StatusFail, wire.CodeAuthExpired},
+	engine.CodeCaptureInProcess:    {wire.StatusUnknown, wire.CodeCaptureInProcess},
+	engine.CodeNotAuthorization:    {wire.StatusFail, wire.CodeAuthNotFound},
 }
 
 // commonCodes are answered by every endpoint.
 var commonCodes = []string{wire.CodeSuccess, wire.CodeUnknownException, wire.CodeParamIllegal, wire.CodeProcessFail, wire.CodeAccessDenied, wire.CodeMsgParseError}
 
 // apiCodes lists, per endpoint, the codes beyond commonCodes it answers
-// (the result tables of the Alipay+ pay, inquiryPayment, cancel, refund and inquiryRefund pages).
+// (the result tables of the Alipay+ pay, inquiryPayment, cancel, refund and
+// inquiryRefund pages, and of Antom's capture page).
 var apiCodes = map[api][]string{
 	apiPay: {
 		wire.CodeAccept, wire.CodePaymentInProcess, wire.CodeRepeatReqInconsistent, wire.CodeOrderIsClosed, wire.CodeOrderIsCanceled, wire.CodeOrderStatusInvalid,
@@ -82,6 +90,21 @@ var apiCodes = map[api][]string{
 		wire.CodePartnerStatusAbnormal, wire.CodeInvalidClientStatus,
 	},
 	apiInquiryRefund: {wire.CodeRefundNotExist},
+	apiCapture: {
+		wire.CodeAuthNotFound, wire.CodeRepeatReqInconsistent, wire.CodeAuthCancelled, wire.CodeAuthExpired,
+		wire.CodeCaptureAmountExceedAuthLimit, wire.CodeCurrencyNotSupport, wire.CodeOrderStatusInvalid,
+		wire.CodeCaptureInProcess, wire.CodePartnerStatusAbnormal, wire.CodeInvalidClientStatus,
+	},
+}
+
+// siblings are the codes an endpoint answers in place of an engine code's
+// when its table lacks that one but has the sibling: a closed payment is
+// ORDER_STATUS_INVALID to cancel and refund, a missing payment is
+// AUTH_NOT_FOUND to capture (whose table names the authorization, not the
+// order).
+var siblings = map[string]string{
+	wire.CodeOrderIsClosed: wire.CodeOrderStatusInvalid,
+	wire.CodeOrderNotExist: wire.CodeAuthNotFound,
 }
 
 // allowedCodes is apiCodes plus commonCodes as sets.
@@ -100,40 +123,45 @@ var allowedCodes = func() map[api]map[string]bool {
 // defaultMessages is the resultMessage of each code when there is nothing
 // more specific to say.
 var defaultMessages = map[string]string{
-	wire.CodeSuccess:                   "success",
-	wire.CodeAccept:                    "accept",
-	wire.CodeUnknownException:          "An API calling is failed, which is caused by unknown reasons.",
-	wire.CodeParamIllegal:              "Illegal parameters exist.",
-	wire.CodeProcessFail:               "A general business failure occurred. Don't retry.",
-	wire.CodeAccessDenied:              "Access is denied.",
-	wire.CodeMsgParseError:             "Message parsed error.",
-	wire.CodeOrderNotExist:             "The order does not exist.",
-	wire.CodeRefundNotExist:            "The refund does not exist.",
-	wire.CodeRepeatReqInconsistent:     "Repeated submission, and the requests are inconsistent.",
-	wire.CodeOrderIsClosed:             "The order is closed.",
-	wire.CodeOrderIsCanceled:           "The order was paid and then cancelled.",
-	wire.CodeOrderStatusInvalid:        "The order status is invalid.",
-	wire.CodeRefundAmountExceed:        "The total refund amount has exceeded the payment amount.",
-	wire.CodeRefundWindowExceed:        "The refund window is exceeded.",
-	wire.CodeCancelWindowExceed:        "The cancel window is exceeded: refund instead.",
-	wire.CodeCurrencyNotSupport:        "The currency is not supported.",
-	wire.CodeUserBalanceNotEnough:      "The user balance is not enough for this payment.",
-	wire.CodeUserNotExist:              "The user does not exist.",
-	wire.CodeUserStatusAbnormal:        "The user status is abnormal.",
-	wire.CodeInvalidAccessToken:        "The access token is invalid.",
-	wire.CodeExpiredAccessToken:        "The access token is expired.",
-	wire.CodeInvalidCode:               "The payment code is illegal.",
-	wire.CodeAuthCodeAlreadyUsed:       "The payment code is already used.",
-	wire.CodeUserAmountExceedLimit:     "The payment amount exceeds the user's amount limit.",
-	wire.CodePaymentAmountExceedLimit:  "The payment amount exceeds the limit.",
-	wire.CodeRiskReject:                "Rejected by risk control.",
-	wire.CodePaymentInProcess:          "The payment is still in process.",
-	wire.CodeRefundInProcess:           "The refund is still in process.",
-	wire.CodePaymentCountExceedLimit:   "The number of payments exceeds the user's limit.",
-	wire.CodePartnerStatusAbnormal:     "The partner status is abnormal.",
-	wire.CodeInvalidClientStatus:       "Invalid client status.",
-	wire.CodePaymentNotQualified:       "The merchant is not qualified for payment.",
-	wire.CodeRequestTrafficExceedLimit: trafficMessage,
+	wire.CodeSuccess:                      "success",
+	wire.CodeAccept:                       "accept",
+	wire.CodeUnknownException:             "An API calling is failed, which is caused by unknown reasons.",
+	wire.CodeParamIllegal:                 "Illegal parameters exist.",
+	wire.CodeProcessFail:                  "A general business failure occurred. Don't retry.",
+	wire.CodeAccessDenied:                 "Access is denied.",
+	wire.CodeMsgParseError:                "Message parsed error.",
+	wire.CodeOrderNotExist:                "The order does not exist.",
+	wire.CodeRefundNotExist:               "The refund does not exist.",
+	wire.CodeRepeatReqInconsistent:        "Repeated submission, and the requests are inconsistent.",
+	wire.CodeOrderIsClosed:                "The order is closed.",
+	wire.CodeOrderIsCanceled:              "The order was paid and then cancelled.",
+	wire.CodeOrderStatusInvalid:           "The order status is invalid.",
+	wire.CodeRefundAmountExceed:           "The total refund amount has exceeded the payment amount.",
+	wire.CodeRefundWindowExceed:           "The refund window is exceeded.",
+	wire.CodeCancelWindowExceed:           "The cancel window is exceeded: refund instead.",
+	wire.CodeCurrencyNotSupport:           "The currency is not supported.",
+	wire.CodeUserBalanceNotEnough:         "The user balance is not enough for this payment.",
+	wire.CodeUserNotExist:                 "The user does not exist.",
+	wire.CodeUserStatusAbnormal:           "The user status is abnormal.",
+	wire.CodeInvalidAccessToken:           "The access token is invalid.",
+	wire.CodeExpiredAccessToken:           "The access token is expired.",
+	wire.CodeInvalidCode:                  "The payment code is illegal.",
+	wire.CodeAuthCodeAlreadyUsed:          "The payment code is already used.",
+	wire.CodeUserAmountExceedLimit:        "The payment amount exceeds the user's amount limit.",
+	wire.CodePaymentAmountExceedLimit:     "The payment amount exceeds the limit.",
+	wire.CodeRiskReject:                   "Rejected by risk control.",
+	wire.CodePaymentInProcess:             "The payment is still in process.",
+	wire.CodeRefundInProcess:              "The refund is still in process.",
+	wire.CodePaymentCountExceedLimit:      "The number of payments exceeds the user's limit.",
+	wire.CodePartnerStatusAbnormal:        "The partner status is abnormal.",
+	wire.CodeInvalidClientStatus:          "Invalid client status.",
+	wire.CodePaymentNotQualified:          "The merchant is not qualified for payment.",
+	wire.CodeRequestTrafficExceedLimit:    trafficMessage,
+	wire.CodeAuthNotFound:                 "The authorization does not exist.",
+	wire.CodeAuthCancelled:                "The authorization was cancelled.",
+	wire.CodeAuthExpired:                  "The authorization has expired.",
+	wire.CodeCaptureAmountExceedAuthLimit: "The total capture amount exceeds the authorized amount.",
+	wire.CodeCaptureInProcess:             "The capture is still in process.",
 }
 
 // result builds a Result with the code's default message.
@@ -162,8 +190,10 @@ func badRequest(p *Partner, e *fieldError) wire.Result {
 
 // codeResult maps an engine code to the result endpoint a answers, with
 // message (the default message when empty). A code the endpoint's table
-// does not list is narrowed: ORDER_IS_CLOSED becomes ORDER_STATUS_INVALID,
-// other F codes PROCESS_FAIL, other U codes UNKNOWN_EXCEPTION. Unknown
+// does not list is narrowed: to its sibling when the table lists that
+// (siblings: ORDER_IS_CLOSED becomes ORDER_STATUS_INVALID, ORDER_NOT_EXIST
+// AUTH_NOT_FOUND), other F codes to PROCESS_FAIL, other U codes to
+// UNKNOWN_EXCEPTION. Unknown
 // engine codes and CodeInternal are U UNKNOWN_EXCEPTION with the default
 // message whatever message says (details belong in the log).
 func codeResult(a api, code engine.Code, message string) wire.Result {
@@ -175,8 +205,8 @@ func codeResult(a api, code engine.Code, message string) wire.Result {
 		switch {
 		case w.status == wire.StatusUnknown:
 			w.code = wire.CodeUnknownException
-		case w.code == wire.CodeOrderIsClosed && allowedCodes[a][wire.CodeOrderStatusInvalid]:
-			w.code = wire.CodeOrderStatusInvalid
+		case allowedCodes[a][siblings[w.code]]:
+			w.code = siblings[w.code]
 		default:
 			w.code = wire.CodeProcessFail
 		}
@@ -233,9 +263,12 @@ func failReasonResult(a api, reason engine.Code, message string) wire.Result {
 // failedPaymentResult is how the antom profile tells a failed payment's
 // outcome (the result of its notifyPayment, paymentResultCode and
 // paymentResultMessage of its inquiryPayment): F with the code pay answers
-// for reason (ORDER_IS_CLOSED for an expired payment) and text, the reason
-// text the other profiles send.
+// for reason (ORDER_IS_CLOSED for an expired payment or authorization) and
+// text, the reason text the other profiles send.
 func failedPaymentResult(reason engine.Code, text string) wire.Result {
+	if reason == engine.CodeAuthExpired { // an authorization that expired uncaptured: closed as an expired payment is
+		reason = engine.CodeExpired
+	}
 	r := failReasonResult(apiPay, reason, "")
 	r.ResultMessage = text
 	return r

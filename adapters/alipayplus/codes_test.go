@@ -19,6 +19,7 @@ func engineCodes() []engine.Code {
 
 var allAPIs = map[api]string{
 	apiPay: "pay", apiInquiryPayment: "inquiryPayment", apiCancel: "cancel", apiRefund: "refund", apiInquiryRefund: "inquiryRefund",
+	apiCapture: "capture",
 }
 
 func TestEveryEngineCodeIsMapped(t *testing.T) {
@@ -80,6 +81,20 @@ func TestCodeResultMapping(t *testing.T) {
 		{apiRefund, engine.CodeUserNotExist, wire.StatusFail, wire.CodeProcessFail},
 		{apiInquiryRefund, engine.CodeRefundNotFound, wire.StatusFail, wire.CodeRefundNotExist},
 		{apiInquiryRefund, engine.Code(200), wire.StatusUnknown, wire.CodeUnknownException},
+		{apiCapture, engine.CodeCaptureAmountExceed, wire.StatusFail, wire.CodeCaptureAmountExceedAuthLimit},
+		{apiCapture, engine.CodeAuthCancelled, wire.StatusFail, wire.CodeAuthCancelled},
+		{apiCapture, engine.CodeAuthExpired, wire.StatusFail, wire.CodeAuthExpired},
+		{apiCapture, engine.CodeCaptureInProcess, wire.StatusUnknown, wire.CodeCaptureInProcess},
+		{apiCapture, engine.CodeNotAuthorization, wire.StatusFail, wire.CodeAuthNotFound},
+		{apiCapture, engine.CodePaymentNotFound, wire.StatusFail, wire.CodeAuthNotFound},
+		{apiCapture, engine.CodeOrderStatusInvalid, wire.StatusFail, wire.CodeOrderStatusInvalid},
+		{apiCapture, engine.CodeCurrencyNotSupported, wire.StatusFail, wire.CodeCurrencyNotSupport},
+		{apiCapture, engine.CodeRepeatInconsistent, wire.StatusFail, wire.CodeRepeatReqInconsistent},
+		{apiCapture, engine.CodeBalanceNotEnough, wire.StatusFail, wire.CodeProcessFail},
+		{apiCapture, engine.CodePaymentInProcess, wire.StatusUnknown, wire.CodeUnknownException},
+		{apiRefund, engine.CodeCaptureInProcess, wire.StatusUnknown, wire.CodeUnknownException},
+		{apiRefund, engine.CodeNotAuthorization, wire.StatusFail, wire.CodeProcessFail},
+		{apiCancel, engine.CodeAuthExpired, wire.StatusFail, wire.CodeProcessFail},
 	}
 	for _, tt := range tests {
 		r := codeResult(tt.a, tt.code, "")
@@ -133,7 +148,7 @@ func TestFieldMessage(t *testing.T) {
 }
 
 func TestEndpointsRegistered(t *testing.T) {
-	for _, name := range []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund"} {
+	for _, name := range []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund", "capture"} {
 		if _, ok := endpointNamed(name); !ok {
 			t.Errorf("endpoint %s is not registered", name)
 		}
@@ -176,6 +191,18 @@ func TestBadRequestMsgParseError(t *testing.T) {
 			if r.ResultStatus != wire.StatusFail || r.ResultCode != want || r.ResultMessage != d.err.message() {
 				t.Errorf("%q, %s: %s %s %q, want F %s %q", tt.body, prof, r.ResultStatus, r.ResultCode, r.ResultMessage, want, d.err.message())
 			}
+		}
+	}
+}
+
+// TestFailedPaymentResultOfAnExpiredAuthorization: an authorization that
+// expired uncaptured is told to antom partners as an expired payment is
+// (ORDER_IS_CLOSED), not as a capture's refusal.
+func TestFailedPaymentResultOfAnExpiredAuthorization(t *testing.T) {
+	for _, reason := range []engine.Code{engine.CodeExpired, engine.CodeAuthExpired} {
+		r := failedPaymentResult(reason, "text")
+		if r.ResultStatus != wire.StatusFail || r.ResultCode != wire.CodeOrderIsClosed || r.ResultMessage != "text" {
+			t.Errorf("%s: %+v", reason, r)
 		}
 	}
 }

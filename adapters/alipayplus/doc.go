@@ -1,8 +1,9 @@
 // Package alipayplus exposes the paystate engine as the wallet side of the
-// Alipay+ "OpenAPI for merchants/partners": pay, inquiryPayment, cancel,
-// refund and inquiryRefund over signed JSON POSTs, in the wire profiles
-// different wallets speak (Handler), and the notifyPayment body announcing
-// a payment's result (NotifyPaymentBody).
+// Alipay+ "OpenAPI for merchants/partners": pay (authorizations included),
+// inquiryPayment, cancel, refund, inquiryRefund and capture over signed
+// JSON POSTs, in the wire profiles different wallets speak (Handler), and
+// the bodies of the notifications it sends (NotificationBody:
+// notifyPayment, notifyRefund, notifyCapture).
 //
 // It is where the engine meets the wire: it maps Alipay+ requests to engine
 // requests and engine answers and error codes to Alipay+ answers and result

@@ -38,6 +38,7 @@ var endpoints = [...]struct {
 	{wire.EndpointCancel, cancel, apiCancel},
 	{wire.EndpointRefund, refund, apiRefund},
 	{wire.EndpointInquiryRefund, inquiryRefund, apiInquiryRefund},
+	{wire.EndpointCapture, capture, apiCapture},
 }
 
 // endpointNamed returns the endpoint of endpoints called name.

@@ -245,13 +245,14 @@ func (f *epFixture) call(t testing.TB, partner, path string, req, resp any) wire
 	return res
 }
 
-// Paths of the five endpoints.
+// Paths of the endpoints.
 const (
 	pathPay            = "/v1/payments/pay"
 	pathInquiryPayment = "/v1/payments/inquiryPayment"
 	pathCancel         = "/v1/payments/cancel"
 	pathRefund         = "/v1/payments/refund"
 	pathInquiryRefund  = "/v1/payments/inquiryRefund"
+	pathCapture        = "/v1/payments/capture"
 	antomPrefix        = "/ams/api"
 )
 

@@ -9,7 +9,9 @@ import (
 // payment's status, or F ORDER_NOT_EXIST (also for another partner's
 // payment). It changes nothing. To an antom partner a FAIL payment's
 // answer also carries the failure's result code and text, as its
-// notifyPayment's result does.
+// notifyPayment's result does. An authorization also carries its
+// authExpiryTime once authorized and its captures as transactions (in
+// every profile: only Antom's spec names them).
 func inquiryPayment(h *Handler, c *call) any {
 	def := paymentQueryFor(c.partner)
 	ref, problem, denied := def.decode(c.body, c.partner.PartnerID)
@@ -37,25 +39,51 @@ func inquiryPayment(h *Handler, c *call) any {
 		r := failedPaymentResult(p.FailReason, resp.PaymentFailReason)
 		resp.PaymentResultCode, resp.PaymentResultMessage = r.ResultCode, r.ResultMessage
 	}
-	resp.PaymentTime = wireTime(p.PaidAt)
+	resp.PaymentTime = wireTime(succeededAt(&p))
 	resp.PaymentCreateTime = wireTime(p.CreatedAt)
+	resp.AuthExpiryTime = authExpiryTime(&p)
 	resp.ExtendInfo = p.ExtendInfo
+	for i := range p.Captures {
+		resp.Transactions = append(resp.Transactions, captureTransaction(&p.Captures[i]))
+	}
 	return resp
+}
+
+// captureTransaction is capture k as inquiryPayment lists it: Antom's
+// Transaction of type CAPTURE, its status SUCCESS, FAIL or PROCESSING, its
+// result as the capture endpoint answers it, its time once final.
+func captureTransaction(k *engine.Capture) wire.Transaction {
+	t := wire.Transaction{
+		TransactionResult: captureResult(k), TransactionID: k.ID, TransactionType: wire.TransactionTypeCapture,
+		TransactionAmount: amountOf(k.Amount), TransactionRequestID: k.RequestID,
+	}
+	switch k.State {
+	case engine.CaptureSuccess:
+		t.TransactionStatus, t.TransactionTime = wire.TransactionStatusSuccess, wireTime(k.FinishedAt)
+	case engine.CaptureFail:
+		t.TransactionStatus, t.TransactionTime = wire.TransactionStatusFail, wireTime(k.FinishedAt)
+	default:
+		t.TransactionStatus = wire.TransactionStatusProcessing
+	}
+	return t
 }
 
 // paymentStatus returns the inquiry status of p and, for FAIL, the reason
 // text: INIT and ACCEPT are PROCESSING; SUCCESS stays SUCCESS while refunds
-// run against it; a payment closed by the merchant's cancel is CANCELLED;
+// run against it; an AUTHORIZED authorization is SUCCESS, as its pay's S
+// was ("authorized, awaiting capture", seed 000); a payment closed by the
+// merchant's cancel (an authorization voided uncaptured too) is CANCELLED;
 // a payment closed by expiry is FAIL with reason "Order payment expired.",
-// as its notifyPayment said (the Alipay+ notifyPayment and inquiryPayment pages).
+// as its notifyPayment said (the Alipay+ notifyPayment and inquiryPayment
+// pages), and so is an authorization that expired uncaptured.
 func paymentStatus(p *engine.Payment) (status, failReason string) {
 	switch p.State {
-	case engine.PaymentSuccess:
+	case engine.PaymentSuccess, engine.PaymentAuthorized:
 		return wire.PaymentStatusSuccess, ""
 	case engine.PaymentFail:
 		return wire.PaymentStatusFail, failReasonText(p.FailReason, p.FailMessage)
 	case engine.PaymentClosed:
-		if p.FailReason == engine.CodeExpired {
+		if p.FailReason == engine.CodeExpired || p.FailReason == engine.CodeAuthExpired {
 			return wire.PaymentStatusFail, failReasonText(p.FailReason, p.FailMessage)
 		}
 		return wire.PaymentStatusCancelled, ""

@@ -3,17 +3,21 @@ package alipayplus
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
 // NotificationBody returns the body announcing n to a partner of profile
-// prof: NotifyRefundBody for a refund's result (n.IsRefund), else
-// NotifyPaymentBody.
+// prof: NotifyRefundBody for a refund's result (n.IsRefund),
+// NotifyCaptureBody for a capture's (n.IsCapture), else NotifyPaymentBody.
 func NotificationBody(prof Profile, n engine.Notification) ([]byte, error) {
-	if n.IsRefund() {
+	switch {
+	case n.IsRefund():
 		return NotifyRefundBody(n)
+	case n.IsCapture():
+		return NotifyCaptureBody(n)
 	}
 	return NotifyPaymentBody(prof, n)
 }
@@ -36,8 +40,8 @@ func NotificationBody(prof Profile, n engine.Notification) ([]byte, error) {
 // code and the same reason text for failed; paymentTime is when the
 // payment reached its result.
 func NotifyPaymentBody(prof Profile, n engine.Notification) ([]byte, error) {
-	if n.IsRefund() {
-		return nil, fmt.Errorf("alipayplus: notification %s announces a refund, not a payment", n.ID)
+	if n.IsRefund() || n.IsCapture() {
+		return nil, fmt.Errorf("alipayplus: notification %s announces a %s, not a payment", n.ID, strings.TrimSuffix(n.Kind, "_result"))
 	}
 	if n.State != engine.PaymentSuccess && n.State != engine.PaymentFail {
 		return nil, fmt.Errorf("alipayplus: notification %s announces state %s, want SUCCESS or FAIL", n.ID, n.State)
@@ -122,6 +126,42 @@ func NotifyRefundBody(n engine.Notification) ([]byte, error) {
 		}
 	default:
 		return nil, fmt.Errorf("alipayplus: notification %s announces refund state %s, want SUCCESS or FAIL", n.ID, n.RefundState)
+	}
+	return json.Marshal(body)
+}
+
+// NotifyCaptureBody returns the notifyCapture body announcing n, a
+// capture's result (Antom's wire.AntomNotifyCaptureRequest; only antom
+// authorizations ask for capture notifications, see
+// engine.PayRequest.NotifyCaptures). It depends on n alone, so every
+// attempt sends the same bytes: notifyType CAPTURE_RESULT; for a capture
+// that took the money result S SUCCESS; for a failed one result F with the
+// code capture answers for the failure (PROCESS_FAIL for a capture the
+// ledger declined) and its text; captureTime is when the capture reached
+// its result, in UTC.
+func NotifyCaptureBody(n engine.Notification) ([]byte, error) {
+	if !n.IsCapture() {
+		return nil, fmt.Errorf("alipayplus: notification %s announces no capture", n.ID)
+	}
+	body := wire.AntomNotifyCaptureRequest{
+		NotifyType:       wire.NotifyTypeCaptureResult,
+		Result:           successResult(),
+		CaptureRequestID: n.CaptureRequestID,
+		PaymentID:        n.PaymentID,
+		CaptureID:        n.CaptureID,
+		CaptureAmount:    *amountOf(n.Amount),
+		CaptureTime:      wireTime(n.At.UTC()),
+	}
+	switch n.CaptureState {
+	case engine.CaptureSuccess:
+	case engine.CaptureFail:
+		body.Result = failReasonResult(apiCapture, n.FailReason, "")
+		body.Result.ResultMessage = failReasonText(n.FailReason, n.FailMessage)
+		if body.Result.ResultMessage == "" {
+			body.Result.ResultMessage = "Capture failed."
+		}
+	default:
+		return nil, fmt.Errorf("alipayplus: notification %s announces capture state %s, want SUCCESS or FAIL", n.ID, n.CaptureState)
 	}
 	return json.Marshal(body)
 }

@@ -711,3 +711,35 @@ func toObject(m map[string]any) *jsonObject {
 	}
 	return o
 }
+
+// authorizationSchema is the JSON Schema of authorizationRule: in
+// paymentFactor the authorization flag is not true together with the
+// order-code flag or the evaluation flag.
+func authorizationSchema() map[string]any {
+	var with []any
+	for _, m := range scenarioFactor.members {
+		if (m.exclusive && m.scenario == engine.ScenarioOrderCode) || m.evaluation {
+			with = append(with, obj("required", []any{m.name}, "properties", obj(m.name, trueFlag())))
+		}
+	}
+	flag := authorizationFlag.name
+	return map[string]any{"not": obj(
+		"required", []any{scenarioFactor.name},
+		"properties", obj(scenarioFactor.name, obj(
+			"type", "object",
+			"required", []any{flag},
+			"properties", obj(flag, trueFlag()),
+			"anyOf", with,
+		)),
+	)}
+}
+
+// antomAuthorizationSchema is the JSON Schema of antomAuthorizationRule:
+// captureMode MANUAL requires isAuthorization true.
+func antomAuthorizationSchema() map[string]any {
+	mode, flag := antomCaptureMode.name, antomAuthorizationFlag.name
+	return map[string]any{
+		"if":   obj("required", []any{mode}, "properties", obj(mode, obj("const", wire.CaptureModeManual))),
+		"then": obj("required", []any{flag}, "properties", obj(flag, trueFlag())),
+	}
+}

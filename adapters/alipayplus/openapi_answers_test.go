@@ -299,6 +299,88 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 		s.want("pay", factor("o-18", "token-poor", map[string]any{"isAgreementPay": true, "isPaymentEvaluation": true}), wire.StatusFail, wire.CodeUserBalanceNotEnough)
 	}
 
+	// Authorizations and their captures (Antom's capture, in every
+	// profile).
+	authorized := func(requestID, value string) string {
+		t.Helper()
+		id := s.want("pay", p.authorize(requestID, value, false), waiting[0], waiting[1]).str("paymentId")
+		confirm(id)
+		return id
+	}
+	capture := p.capture
+	a1 := authorized("a-1", "1000")
+	if a := s.want("pay", p.authorize("a-1", "1000", false), wire.StatusSuccess, wire.CodeSuccess); a.str("authExpiryTime") == "" {
+		t.Errorf("authorized repeat without authExpiryTime: %s", a.body)
+	}
+	if a := s.want("inquiryPayment", query(map[string]any{"paymentId": a1}), wire.StatusSuccess, wire.CodeSuccess); a.str("authExpiryTime") == "" || a.str("paymentStatus") != wire.PaymentStatusSuccess {
+		t.Errorf("inquiry of an authorization: %s", a.body)
+	}
+	s.want("capture", capture("c-1", a1, "600", false), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("capture", capture("c-1", a1, "600", false), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("capture", capture("c-1", a1, "601", false), wire.StatusFail, wire.CodeRepeatReqInconsistent)
+	s.want("capture", capture("c-2", a1, "401", false), wire.StatusFail, wire.CodeCaptureAmountExceedAuthLimit)
+	clp := capture("c-3", a1, "1", false)
+	clp["captureAmount"] = oaAmount("CLP", "1")
+	s.want("capture", clp, wire.StatusFail, wire.CodeCurrencyNotSupport)
+	s.want("capture", capture("c-4", "no-such-payment", "1", false), wire.StatusFail, wire.CodeAuthNotFound)
+	s.want("capture", capture("c-5", pid, "1", false), wire.StatusFail, wire.CodeAuthNotFound)
+	f.ledger.Inject = hold
+	s.want("capture", capture("c-6", a1, "100", false), wire.StatusUnknown, wire.CodeCaptureInProcess)
+	s.want("capture", capture("c-6", a1, "100", false), wire.StatusUnknown, wire.CodeCaptureInProcess)
+	s.want("capture", capture("c-7", a1, "300", true), wire.StatusUnknown, wire.CodeCaptureInProcess) // the last waits
+	s.want("cancel", query(map[string]any{"paymentId": a1}), wire.StatusUnknown, wire.CodePaymentInProcess)
+	s.want("inquiryPayment", query(map[string]any{"paymentId": a1}), wire.StatusSuccess, wire.CodeSuccess)
+	f.ledger.Inject = nil
+	f.clock.Advance(time.Hour)
+	if _, err := f.eng.Reconcile(ctx, 100); err != nil { // the ledger never got c-6: it fails
+		t.Fatal(err)
+	}
+	s.want("capture", capture("c-6", a1, "100", false), wire.StatusFail, wire.CodeProcessFail)
+	s.want("capture", capture("c-7", a1, "400", true), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("capture", capture("c-8", a1, "1", false), wire.StatusFail, wire.CodeOrderStatusInvalid)
+	s.want("inquiryPayment", query(map[string]any{"paymentRequestId": "a-1"}), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("refund", refund("r-a1", a1, "100"), wire.StatusSuccess, wire.CodeSuccess)
+	// Voided: partly captured, then nothing captured.
+	a2 := authorized("a-2", "1000")
+	s.want("capture", capture("c-9", a2, "300", false), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("cancel", query(map[string]any{"paymentId": a2}), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("capture", capture("c-10", a2, "1", false), wire.StatusFail, wire.CodeAuthCancelled)
+	status(s.want("inquiryPayment", query(map[string]any{"paymentId": a2}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusSuccess)
+	a3 := authorized("a-3", "500")
+	s.want("cancel", query(map[string]any{"paymentId": a3}), wire.StatusSuccess, wire.CodeSuccess)
+	s.want("capture", capture("c-11", a3, "1", false), wire.StatusFail, wire.CodeAuthCancelled)
+	status(s.want("inquiryPayment", query(map[string]any{"paymentId": a3}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusCancelled)
+	if p.prof == ProfileAntom {
+		s.want("pay", p.authorize("a-3", "500", false), wire.StatusFail, wire.CodeOrderIsCanceled)
+	} else {
+		s.want("pay", p.authorize("a-3", "500", false), wire.StatusSuccess, wire.CodeSuccess)
+	}
+	// Not authorized yet: waiting for the user, or its hold in flight.
+	a4 := s.want("pay", p.authorize("a-4", "500", false), waiting[0], waiting[1]).str("paymentId")
+	s.want("capture", capture("c-12", a4, "1", false), wire.StatusFail, wire.CodeAuthNotFound)
+	a5 := s.want("pay", p.authorize("a-5", "500", false), waiting[0], waiting[1]).str("paymentId")
+	f.ledger.Inject = hold
+	confirm(a5)
+	s.want("capture", capture("c-13", a5, "1", false), wire.StatusUnknown, wire.CodeCaptureInProcess)
+	s.want("pay", p.authorize("a-5", "500", false), wire.StatusUnknown, wire.CodePaymentInProcess)
+	f.ledger.Inject = nil
+	if p.prof == ProfileAntom { // captureMode AUTOMATIC
+		auto := s.want("pay", p.authorize("a-auto", "500", true), waiting[0], waiting[1]).str("paymentId")
+		confirm(auto)
+		s.want("inquiryPayment", query(map[string]any{"paymentId": auto}), wire.StatusSuccess, wire.CodeSuccess)
+		s.want("capture", capture("c-14", auto, "1", false), wire.StatusFail, wire.CodeOrderStatusInvalid)
+	}
+	if p.prof != ProfileAntom { // agreement and payment code authorize at once
+		ag := agreement("a-6", "token-bob")
+		ag["paymentFactor"] = map[string]any{"isAgreementPay": true, "isAuthorizationPayment": true}
+		a := s.want("pay", ag, wire.StatusSuccess, wire.CodeSuccess)
+		if a.str("authExpiryTime") == "" || a.str("paymentTime") == "" {
+			t.Errorf("agreement authorization answered without authExpiryTime or paymentTime: %s", a.body)
+		}
+		s.want("capture", capture("c-15", a.str("paymentId"), "100", true), wire.StatusSuccess, wire.CodeSuccess)
+	}
+	aSuspended := authorized("a-7", "500")
+
 	// The wallet's rules (engine.Limits): a frozen user, a user's daily
 	// count and sum (agreement pays), a partner's cap and suspension in
 	// its profile's words (docs/result-codes.md).
@@ -321,6 +403,7 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 	}[p.prof]
 	s.want("pay", p.pay("o-suspended", "100"), wire.StatusFail, suspended[0])
 	s.want("refund", refund("r-suspended", pid, "1"), wire.StatusFail, suspended[1])
+	s.want("capture", capture("c-suspended", aSuspended, "1", false), wire.StatusFail, suspended[1])
 	s.want("pay", p.pay("o-1", "1050"), wire.StatusSuccess, wire.CodeSuccess) // a repeat still answers
 	s.want("inquiryPayment", query(map[string]any{"paymentId": pid}), wire.StatusSuccess, wire.CodeSuccess)
 	delete(rules.Partners, p.partner)
@@ -331,7 +414,7 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 	if p.prof == ProfileMiniProgramV1 {
 		foreign = mini2Partner
 	}
-	for _, ep := range []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund"} {
+	for _, ep := range []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund", "capture"} {
 		s.want(ep, map[string]any{"partnerId": foreign, "paymentRequestId": "o-1"}, wire.StatusFail, wire.CodeAccessDenied)
 		s.want(ep, p.withPartner(map[string]any{}), wire.StatusFail, wire.CodeParamIllegal)
 		s.want(ep, []byte(`{"partnerId": 12}`), wire.StatusFail, wire.CodeParamIllegal)
@@ -352,7 +435,15 @@ func oaScenarios(t *testing.T, p oaProfileCase, cover *oaCoverage) {
 	s.want("inquiryPayment", query(map[string]any{"paymentId": pid}), wire.StatusUnknown, wire.CodeUnknownException)
 	s.want("cancel", query(map[string]any{"paymentId": pid}), wire.StatusUnknown, wire.CodeUnknownException)
 	s.want("refund", refund("r-internal", pid, "1"), wire.StatusUnknown, wire.CodeUnknownException)
+	s.want("capture", capture("c-internal", aSuspended, "1", false), wire.StatusUnknown, wire.CodeUnknownException)
 	f.store.setFail(false)
+
+	// An authorization past its authExpiryTime (default 7 days).
+	a8 := authorized("a-8", "500")
+	f.clock.Advance(engine.DefaultAuthExpiry + time.Minute)
+	s.want("capture", capture("c-16", a8, "1", false), wire.StatusFail, wire.CodeAuthExpired)
+	status(s.want("inquiryPayment", query(map[string]any{"paymentId": a8}), wire.StatusSuccess, wire.CodeSuccess), "paymentStatus", wire.PaymentStatusFail)
+	s.want("pay", p.authorize("a-8", "500", false), wire.StatusFail, wire.CodeOrderIsClosed)
 
 	// Windows, last: the clock moves far.
 	id19 := paid("o-19")
@@ -394,6 +485,8 @@ func oaTransportScenarios(t *testing.T, cover *oaCoverage) {
 			valid = p.withPartner(map[string]any{"refundRequestId": "t-r", "paymentId": "t-p", "refundAmount": oaAmount("USD", "1")})
 		case "inquiryRefund":
 			valid = p.withPartner(map[string]any{"refundRequestId": "t-r"})
+		case "capture":
+			valid = p.capture("t-c", "t-p", "1", false)
 		default:
 			valid = p.withPartner(map[string]any{"paymentRequestId": "t-1"})
 		}
@@ -559,8 +652,9 @@ func oaGoldens(t *testing.T) {
 		var steps []step
 		var prof Profile
 		switch {
-		case strings.HasPrefix(base, "flow_"):
-			prof = Profile(strings.TrimPrefix(base, "flow_"))
+		case strings.HasPrefix(base, "flow_"), strings.HasPrefix(base, "authflow_"):
+			_, name, _ := strings.Cut(base, "_")
+			prof = Profile(name)
 			if err := json.Unmarshal(raw, &steps); err != nil {
 				t.Fatalf("%s: %v", file, err)
 			}

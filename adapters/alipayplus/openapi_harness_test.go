@@ -470,6 +470,35 @@ func (p oaProfileCase) pay(requestID, value string) map[string]any {
 	}
 }
 
+// authorize is p.pay as an authorization: mini-program and v1-en
+// isAuthorizationPayment on the cashier, antom isAuthorization with
+// captureMode AUTOMATIC when automatic, else MANUAL.
+func (p oaProfileCase) authorize(requestID, value string, automatic bool) map[string]any {
+	m := p.pay(requestID, value)
+	switch p.prof {
+	case ProfileAntom:
+		mode := wire.CaptureModeManual
+		if automatic {
+			mode = wire.CaptureModeAutomatic
+		}
+		m["paymentFactor"] = map[string]any{"inStorePaymentScenario": "EntryCode", "isAuthorization": true, "captureMode": mode}
+	case ProfileMiniProgramV1:
+		m["paymentFactor"] = map[string]any{"isCashierPayment": true, "isAuthorizationPayment": true}
+	default:
+		m["paymentFactor"] = map[string]any{"isAuthorizationPayment": true}
+	}
+	return m
+}
+
+// capture is a capture request of p's partner.
+func (p oaProfileCase) capture(requestID, paymentID, value string, last bool) map[string]any {
+	m := p.withPartner(map[string]any{"captureRequestId": requestID, "paymentId": paymentID, "captureAmount": oaAmount("USD", value)})
+	if last {
+		m["isLastCapture"] = true
+	}
+	return m
+}
+
 // oaSession sends requests of one profile through a harness.
 type oaSession struct {
 	t *testing.T

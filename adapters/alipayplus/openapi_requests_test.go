@@ -74,6 +74,20 @@ func oaPaid(t *testing.T, o *oaHarness, p oaProfileCase) map[string]string {
 	return map[string]string{"paymentId": id, "paymentRequestId": "walk-paid", "refundId": r.str("refundId"), "refundRequestId": "walk-refund"}
 }
 
+// oaAuthorized creates an authorization of p's partner through the
+// handler (the antom one captured by the merchant) that the user
+// authorized, and returns its ids.
+func oaAuthorized(t *testing.T, o *oaHarness, p oaProfileCase) map[string]string {
+	t.Helper()
+	s := &oaSession{t: t, o: o, p: p}
+	id := s.send("pay", p.authorize("walk-auth", "100000", false)).str("paymentId")
+	o.f.ledger.SetBalance("alice", "USD", 1_000_000_00)
+	if _, err := o.f.eng.Confirm(context.Background(), id, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"paymentId": id, "paymentRequestId": "walk-auth"}
+}
+
 func oaRequestCases() []oaRequestCase {
 	expiry := wire.FormatTime(epEpoch.Add(30 * time.Minute))
 	allFlags := func(cashier any) map[string]any {
@@ -117,12 +131,18 @@ func oaRequestCases() []oaRequestCase {
 				"paymentAmount":     oaAmount("USD", "10"),
 				"paymentMethod":     map[string]any{"paymentMethodType": "CONNECT_WALLET", "paymentMethodId": "w-1"},
 				"paymentExpiryTime": expiry, "paymentRedirectUrl": "https://m.example/return", "paymentNotifyUrl": "https://m.example/notify",
-				"paymentFactor":      map[string]any{"inStorePaymentScenario": "EntryCode", "isPaymentEvaluation": "false"},
+				"paymentFactor":      map[string]any{"inStorePaymentScenario": "EntryCode", "isPaymentEvaluation": "false", "isAuthorization": "false", "captureMode": "AUTOMATIC"},
 				"settlementStrategy": map[string]any{"settlementCurrency": "USD"}, "merchantRegion": "US",
 			}
 		}},
 	)
 	for _, p := range []oaProfileCase{oaMini, oaAntom} {
+		cases = append(cases, oaRequestCase{p: p, endpoint: "capture",
+			setup: func(t *testing.T, o *oaHarness) map[string]string { return oaAuthorized(t, o, p) },
+			base: func(ids map[string]string, n int) map[string]any {
+				return map[string]any{"partnerId": p.partner, "captureRequestId": fmt.Sprintf("walk-c-%d", n), "paymentId": ids["paymentId"],
+					"captureAmount": oaAmount("USD", "1"), "isLastCapture": "false", "extendInfo": "{}"}
+			}})
 		for _, ep := range []string{"inquiryPayment", "cancel"} {
 			cases = append(cases, oaRequestCase{p: p, endpoint: ep,
 				setup: func(t *testing.T, o *oaHarness) map[string]string { return oaPaid(t, o, p) },
@@ -200,7 +220,12 @@ func TestOpenAPIRequestEdgeCases(t *testing.T) {
 		{name: "agreement pay with auth code", set: map[string]any{"paymentFactor": agreement, "paymentAuthCode": "token-x"}, schemaOK: true, handlerOK: true},
 		{name: "two scenario flags", set: map[string]any{"paymentFactor": map[string]any{"isCashierPayment": true, "isOrderCode": "true"}}, field: "paymentFactor.isOrderCode"},
 		{name: "one flag true, the others false", set: map[string]any{"paymentFactor": map[string]any{"isCashierPayment": "false", "isOrderCode": "true", "isPaymentCode": false}}, schemaOK: true, handlerOK: true},
-		{name: "authorization payment", set: map[string]any{"paymentFactor": map[string]any{"isAuthorizationPayment": true}}, field: "paymentFactor.isAuthorizationPayment"},
+		{name: "authorization payment", set: map[string]any{"paymentFactor": map[string]any{"isAuthorizationPayment": true}}, schemaOK: true, handlerOK: true},
+		{name: "agreement authorization", set: map[string]any{"paymentFactor": map[string]any{"isAgreementPay": true, "isAuthorizationPayment": "true"}, "paymentAuthCode": "token-x"}, schemaOK: true, handlerOK: true},
+		{name: "order-code authorization", set: map[string]any{"paymentFactor": map[string]any{"isOrderCode": true, "isAuthorizationPayment": true}}, field: "paymentFactor.isAuthorizationPayment"},
+		{name: "evaluated authorization", set: map[string]any{"paymentFactor": map[string]any{"isAgreementPay": true, "isPaymentEvaluation": true, "isAuthorizationPayment": "true"}}, field: "paymentFactor.isAuthorizationPayment"},
+		{name: "authorization flag false with an order code", set: map[string]any{"paymentFactor": map[string]any{"isOrderCode": true, "isAuthorizationPayment": "false"}}, schemaOK: true, handlerOK: true},
+		{name: "v1-en authorization", p: oaEN, set: map[string]any{"paymentFactor": map[string]any{"isAuthorizationPayment": true}}, schemaOK: true, handlerOK: true},
 		{name: "v1-en agreement pay without auth code", p: oaEN, set: map[string]any{"paymentFactor": agreement, "paymentAuthCode": oaDelete}, field: "paymentAuthCode"},
 		// Control characters (checked by the engine).
 		{name: "title with a newline", set: map[string]any{"paymentOrderTitle": "a\nb"}, field: "paymentOrderTitle"},
@@ -219,6 +244,13 @@ func TestOpenAPIRequestEdgeCases(t *testing.T) {
 		{name: "antom cashier product", p: oaAntom, set: map[string]any{"productCode": "CASHIER_PAYMENT"}, field: "productCode"},
 		{name: "antom evaluation", p: oaAntom, set: map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "isPaymentEvaluation": "true"}}, field: "paymentFactor.isPaymentEvaluation"},
 		{name: "antom evaluation flag \"false\" as a string", p: oaAntom, set: map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "isPaymentEvaluation": "false"}}, schemaOK: true, handlerOK: true},
+		{name: "antom authorization, manual capture", p: oaAntom, set: map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "isAuthorization": "true", "captureMode": "MANUAL"}}, schemaOK: true, handlerOK: true},
+		{name: "antom authorization, capture mode by default", p: oaAntom, set: map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "isAuthorization": true}}, schemaOK: true, handlerOK: true},
+		{name: "antom manual capture without authorization", p: oaAntom, set: map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "captureMode": "MANUAL"}}, field: "paymentFactor.captureMode"},
+		{name: "antom automatic capture without authorization", p: oaAntom, set: map[string]any{"paymentFactor": map[string]any{"inStorePaymentScenario": "EntryCode", "captureMode": "AUTOMATIC", "isAuthorization": "false"}}, schemaOK: true, handlerOK: true},
+		{name: "capture request id with NUL", p: oaMini, endpoint: "capture", set: map[string]any{"captureRequestId": "a\u0000b"}, field: "captureRequestId"},
+		{name: "capture without payment", p: oaAntom, endpoint: "capture", set: map[string]any{"paymentId": ""}, field: "paymentId"},
+		{name: "last capture as a string", p: oaAntom, endpoint: "capture", set: map[string]any{"isLastCapture": "true"}, schemaOK: true, handlerOK: true},
 		// What the document can only say in words: it accepts them, the
 		// handler refuses them.
 		{name: "currency outside ISO 4217", set: map[string]any{"paymentAmount.currency": "XYZ"}, schemaOK: true, field: "paymentAmount.currency"},
@@ -319,6 +351,8 @@ func TestOpenAPIKindsAgreeWithTheDecoder(t *testing.T) {
 				_, problem, denied = refundRequestFor(&Partner{Profile: rc.p.prof}).decode(body, rc.p.partner)
 			case "inquiryRefund":
 				_, problem, denied = refundQueryFor(&Partner{Profile: rc.p.prof}).decode(body, rc.p.partner)
+			case "capture":
+				_, problem, denied = captureRequestFor(&Partner{Profile: rc.p.prof}).decode(body, rc.p.partner)
 			default:
 				_, problem, denied = paymentQueryFor(&Partner{Profile: rc.p.prof}).decode(body, rc.p.partner)
 			}

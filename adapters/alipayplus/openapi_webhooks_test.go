@@ -14,7 +14,8 @@ import (
 // TestOpenAPIWebhooks builds the notifyPayment bodies NotifyPaymentBody
 // writes, in every profile, for every outcome (paid; declined or failed
 // with every engine code, an unknown one included; expired) and
-// validates each against the webhook the document names for its profile,
+// validates each against the webhook the document names for its profile
+// (and the notifyRefund and notifyCapture bodies against antom's),
 // and checks that every webhook of the document is some profile's. The
 // headers the notifier sends are checked against the same webhooks in
 // package notify.
@@ -59,6 +60,7 @@ func TestOpenAPIWebhooks(t *testing.T) {
 		}
 	}
 	exercised[testRefundWebhook(t, d)] = true
+	exercised[testCaptureWebhook(t, d)] = true
 	for name := range webhooks {
 		if !exercised[name] {
 			t.Errorf("webhook %s is no profile's (x-profiles)", name)
@@ -157,6 +159,67 @@ func testRefundWebhook(t *testing.T, d *oaDoc) string {
 			if _, ok := d.lookup(oaPointer("webhooks", w, "post", "x-profiles", string(prof))); ok && strings.HasPrefix(w, "notifyRefund") {
 				t.Errorf("profile %s, which has no refundNotifyUrl, is in %s", prof, w)
 			}
+		}
+	}
+	return name
+}
+
+// testCaptureWebhook validates the notifyCapture bodies NotifyCaptureBody
+// writes (captured; failed with every engine code, an unknown one
+// included) against the antom profile's notifyCapture webhook, checks that
+// the notifyPayment and notifyRefund bodies are refused by it and a
+// capture's by notifyPayment, that no other profile gets it, and returns
+// the webhook's name.
+func testCaptureWebhook(t *testing.T, d *oaDoc) string {
+	name, opPtr := oaWebhookNamed(t, d, ProfileAntom, "notifyCapture")
+	reqPtr, _ := d.profileSchemas(t, opPtr, ProfileAntom)
+	bodyPtr := opPtr + oaPointer("requestBody", "content", "application/json", "schema")
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.FixedZone("UTC+8", 8*3600))
+	captured := engine.Notification{ID: "cap-1.result", Kind: engine.OutboxKindCaptureResult, PartnerID: "partner-a",
+		PaymentID: "pay-1", RequestID: "req-1", State: engine.PaymentAuthorized,
+		CaptureID: "cap-1", CaptureRequestID: "capture-1", CaptureState: engine.CaptureSuccess,
+		Amount: engine.Money{Currency: "USD", Minor: 300}, PaymentCreatedAt: at.Add(-time.Hour), At: at}
+	cases := []engine.Notification{captured}
+	for _, c := range append([]engine.Code{engine.CodeNone, engine.Code(200)}, slices.Sorted(maps.Keys(engineResults))...) {
+		n := captured
+		n.CaptureState, n.FailReason = engine.CaptureFail, c
+		cases = append(cases, n)
+	}
+	for _, n := range cases {
+		raw, err := NotifyCaptureBody(n)
+		if err != nil {
+			t.Fatalf("capture %s %s: %v", n.CaptureState, n.FailReason, err)
+		}
+		for _, ptr := range []string{bodyPtr, reqPtr} {
+			if err := d.validateJSON(t, ptr, raw); err != nil {
+				t.Errorf("capture %s %s: the notification does not match %s:\n%s\n%v", n.CaptureState, n.FailReason, ptr, raw, err)
+			}
+		}
+		if via, err := NotificationBody(ProfileAntom, n); err != nil || string(via) != string(raw) {
+			t.Errorf("NotificationBody of a capture: %s, %v; want %s", via, err, raw)
+		}
+	}
+	paid, err := NotifyPaymentBody(ProfileAntom, oaNotifyCases()[0].n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.validateJSON(t, bodyPtr, paid) == nil {
+		t.Errorf("%s takes a notifyPayment: %s", name, paid)
+	}
+	capture, _ := NotifyCaptureBody(captured)
+	_, payOp := oaWebhookOf(t, d, ProfileAntom)
+	_, refundOp := oaWebhookNamed(t, d, ProfileAntom, "notifyRefund")
+	for _, op := range []string{payOp, refundOp} {
+		if d.validateJSON(t, op+oaPointer("requestBody", "content", "application/json", "schema"), capture) == nil {
+			t.Errorf("%s takes a notifyCapture: %s", op, capture)
+		}
+	}
+	if _, err := NotifyPaymentBody(ProfileAntom, captured); err == nil {
+		t.Error("NotifyPaymentBody wrote a capture's notification")
+	}
+	for _, prof := range []Profile{ProfileMiniProgramV1, ProfileV1EN} {
+		if _, ok := d.lookup(oaPointer("webhooks", name, "post", "x-profiles", string(prof))); ok {
+			t.Errorf("profile %s, whose authorizations ask for no capture notifications, is in %s", prof, name)
 		}
 	}
 	return name

@@ -3,6 +3,7 @@ package alipayplus
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
@@ -46,6 +47,11 @@ type payInput struct {
 	scenario   engine.Scenario
 	evaluation bool
 	orderCode  bool // mini-program isOrderCode: the action form shows an order code
+	// authorization is the profile's authorization flag (mini-program
+	// isAuthorizationPayment, Antom isAuthorization); captureMode is
+	// Antom's captureMode.
+	authorization bool
+	captureMode   string
 }
 
 // pay is POST /v1/payments/pay: it creates a payment (or answers a repeat
@@ -89,9 +95,11 @@ func pay(h *Handler, c *call) any {
 	switch p.State {
 	case engine.PaymentAccept:
 		h.acceptAnswer(resp, prof, &p, in.orderCode)
-	case engine.PaymentSuccess:
+	case engine.PaymentSuccess, engine.PaymentAuthorized:
+		// An authorization's S means "authorized, awaiting capture"
+		// (seed 000), also once captures completed it.
 		resp.Result = successResult()
-		resp.PaymentTime = wireTime(p.PaidAt)
+		resp.PaymentTime, resp.AuthExpiryTime = wireTime(succeededAt(&p)), authExpiryTime(&p)
 	case engine.PaymentFail:
 		resp.Result = failReasonResult(apiPay, p.FailReason, p.FailMessage)
 	case engine.PaymentInit:
@@ -131,14 +139,16 @@ func (h *Handler) acceptAnswer(resp *wire.PayResponse, prof Profile, p *engine.P
 // answerRepeatOfClosed answers a repeat of a pay whose payment has closed
 // since (the engine's CodeOrderClosed, F ORDER_IS_CLOSED unless this says
 // otherwise), as each profile's seed says. A payment that was paid and then
-// cancelled (reversed) keeps its final answer in miniprogram-v1 and v1-en:
-// S with its paymentTime (seed 000: once a request reached S or F, every
-// repeat gets that one result). antom answers such a repeat F
-// ORDER_IS_CANCELED (seed 004). An unpaid payment that was cancelled or
-// expired stays F ORDER_IS_CLOSED in every profile, as does one whose debit
-// succeeded only after its expiry (the merchant was told it failed).
+// cancelled (reversed), or an authorization that was authorized and then
+// voided, keeps its final answer in miniprogram-v1 and v1-en: S with its
+// paymentTime (seed 000: once a request reached S or F, every repeat gets
+// that one result). antom answers such a repeat F ORDER_IS_CANCELED (seed
+// 004). An unpaid payment that was cancelled or expired stays F
+// ORDER_IS_CLOSED in every profile, as does one whose debit succeeded only
+// after its expiry (the merchant was told it failed) and an authorization
+// that expired uncaptured (so was its notifyPayment).
 func answerRepeatOfClosed(resp *wire.PayResponse, prof Profile, p *engine.Payment) {
-	if p.FailReason != engine.CodeCancelled || p.PaidAt.IsZero() {
+	if p.FailReason != engine.CodeCancelled || succeededAt(p).IsZero() {
 		return
 	}
 	if prof == ProfileAntom {
@@ -146,5 +156,25 @@ func answerRepeatOfClosed(resp *wire.PayResponse, prof Profile, p *engine.Paymen
 		return
 	}
 	resp.Result = successResult()
-	resp.PaymentTime = wireTime(p.PaidAt)
+	resp.PaymentTime, resp.AuthExpiryTime = wireTime(succeededAt(p)), authExpiryTime(p)
+}
+
+// succeededAt is when p's pay reached S: when it was paid, or for an
+// authorization when it was authorized (its notifyPayment's paymentTime);
+// zero before.
+func succeededAt(p *engine.Payment) time.Time {
+	if p.Authorization {
+		return p.AuthorizedAt
+	}
+	return p.PaidAt
+}
+
+// authExpiryTime is the authExpiryTime answered for p: when an
+// authorization's uncaptured rest is released, once it is authorized; ""
+// for other payments.
+func authExpiryTime(p *engine.Payment) string {
+	if !p.Authorization || p.AuthorizedAt.IsZero() {
+		return ""
+	}
+	return wireTime(p.AuthExpiresAt)
 }

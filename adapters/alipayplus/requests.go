@@ -68,6 +68,7 @@ var (
 		).named("PaymentMethod", "How the user pays (mini-program `paymentMethods`). `paymentMethodType` and `paymentMethodId` count in the idempotency check."),
 		payAuthCode.describe("Access token (isAgreementPay) or user payment code (isPaymentCode)."),
 		scenarioFactor.describe("The scenario; absent means the cashier."),
+		authorizationRule(),
 		chooseScenario(func(*payInput) engine.Scenario { return engine.ScenarioCashier }),
 		payExpiry.describe(fmt.Sprintf("When the wallet closes the unpaid payment: in the future and at most %s ahead (engine default). Default: %s for the cashier and order code, %s for agreement pay and payment code.",
 			durationWords(engine.DefaultMaxExpiry), durationWords(engine.DefaultExpiry[engine.ScenarioCashier]), durationWords(engine.DefaultExpiry[engine.ScenarioAgreement]))),
@@ -111,6 +112,7 @@ var (
 		textMember("appId", 32, func(in *payInput, s string) { in.extra.AppID = s }).
 			describe("Counts in the idempotency check."),
 		scenarioFactor.describe("Optional scenario flags, read as in the mini-program profile."),
+		authorizationRule(),
 		chooseScenario(func(in *payInput) engine.Scenario {
 			if in.req.AuthCode != "" {
 				return engine.ScenarioAgreement
@@ -140,9 +142,12 @@ var (
 			enumMember("inStorePaymentScenario", func(in *payInput, _ string) { in.req.Scenario = engine.ScenarioEntryCode }, antomScenarioEntryCode).required(),
 			flagMember[payInput]("isPaymentEvaluation", nil).refuse("is not supported for entry code payments").
 				describe("Evaluation is not offered for entry-code payments."),
+			antomAuthorizationFlag,
+			antomCaptureMode,
+			antomAuthorizationRule(),
 		).requiredBecause(fmt.Sprintf("is required: inStorePaymentScenario must be %q", antomScenarioEntryCode)).
 			feeding(engine.FieldScenario).
-			named("PaymentFactorAntom", "Antom paymentFactor: this wallet offers the entry-code scenario only."),
+			named("PaymentFactorAntom", "Antom paymentFactor: this wallet offers the entry-code scenario only, paid at once or as an authorization (isAuthorization)."),
 		objectMember[payInput]("settlementStrategy").describe("Accepted and ignored."),
 		textMember[payInput]("merchantRegion", 2, nil).describe("ISO 3166 alpha-2; accepted and ignored."),
 	)
@@ -160,6 +165,10 @@ var (
 		"As RefundQuery, with partnerId required.", true)
 	refundQueryOther = refundQuery("RefundQuery", "inquiryRefund request, v1-en and antom",
 		"Names one refund of the partner by refundId or refundRequestId (at least one; when both are given they must name the same refund, else PARAM_ILLEGAL). Unknown members are ignored.", false)
+	captureMiniProgramV1 = captureRequest("CaptureRequestMiniProgramV1", "capture request, mini-program v1",
+		"As CaptureRequest, with partnerId required and extendInfo's customerBelongsTo checked as in pay.", ProfileMiniProgramV1)
+	captureOther = captureRequest("CaptureRequest", "capture request, v1-en and antom",
+		"Antom's capture, which the mini-program profiles take too (no page of theirs names a capture's members): it takes captureAmount from the authorization paymentId. Unknown members are ignored.", ProfileV1EN)
 )
 
 // profiles are the wire profiles, in the order the document lists them.
@@ -194,6 +203,10 @@ func refundRequestFor(p *Partner) *request[engine.RefundRequest] {
 
 func refundQueryFor(p *Partner) *request[engine.RefundRef] {
 	return byProfile(p, refundQueryMiniProgramV1, refundQueryOther)
+}
+
+func captureRequestFor(p *Partner) *request[engine.CaptureRequest] {
+	return byProfile(p, captureMiniProgramV1, captureOther)
 }
 
 // byProfile returns the mini-program definition for a partner of that
@@ -236,6 +249,7 @@ func requestShapes() []requestShape {
 			paymentQueryFor(p).shape(wire.EndpointCancel, prof),
 			refundRequestFor(p).shape(wire.EndpointRefund, prof),
 			refundQueryFor(p).shape(wire.EndpointInquiryRefund, prof),
+			captureRequestFor(p).shape(wire.EndpointCapture, prof),
 		)
 	}
 	return out
@@ -284,11 +298,21 @@ var (
 		scenarioFlag("isPaymentCode", engine.ScenarioPaymentCode, "User-presented payment code: `paymentAuthCode` is the code."),
 		scenarioFlag("isOrderCode", engine.ScenarioOrderCode, "Order code: the answer's actionForm carries the code to show."),
 		evaluationFlag("isPaymentEvaluation", "Only checks whether the payment could succeed: nothing is stored, no money moves, no paymentId."),
-		flagMember[payInput]("isAuthorizationPayment", nil).refuse("is not supported by this wallet"),
+		authorizationFlag,
 		flagMember[payInput]("isAuthorizationAndPay", nil).refuse("is not supported by this wallet"),
 		textMember[payInput]("inStorePaymentScenario", maxEnumValue, nil).describe("Accepted and ignored in this profile."),
 	).feeding(engine.FieldScenario).
-		named("PaymentFactor", "Mini-program payment scenario flags. At most one of isCashierPayment, isAgreementPay, isPaymentCode and isOrderCode may be true; isPaymentEvaluation turns the chosen scenario into an evaluation.")
+		named("PaymentFactor", "Mini-program payment scenario flags. At most one of isCashierPayment, isAgreementPay, isPaymentCode and isOrderCode may be true; isPaymentEvaluation turns the chosen scenario into an evaluation; isAuthorizationPayment makes a cashier, agreement or payment-code payment an authorization.")
+	// authorizationFlag is the mini-program paymentFactor's
+	// isAuthorizationPayment (seed 000).
+	authorizationFlag = flagMember("isAuthorizationPayment", func(in *payInput, on bool) { in.authorization = on }).feeding(engine.FieldAuthorization).
+				describe("Authorization (pre-auth) payment: the user's money is held, not taken; S means \"authorized, awaiting capture\" (seed 000) and the answer carries authExpiryTime. The merchant takes the money with capture (once or several times, isLastCapture on the last) and releases the rest with cancel; what is not captured by authExpiryTime goes back to the user. For cashier, agreement and payment-code payments.")
+	// antomAuthorizationFlag and antomCaptureMode are Antom's
+	// paymentFactor.isAuthorization and captureMode.
+	antomAuthorizationFlag = flagMember("isAuthorization", func(in *payInput, on bool) { in.authorization = on }).feeding(engine.FieldAuthorization).
+				describe("Authorization payment: the user's money is held, not taken, until captured (see captureMode); the answer carries authExpiryTime once authorized. Captures are announced with notifyCapture (CAPTURE_RESULT) to paymentNotifyUrl.")
+	antomCaptureMode = enumMember("captureMode", func(in *payInput, s string) { in.captureMode = s }, wire.CaptureModeAutomatic, wire.CaptureModeManual).
+				describe("With isAuthorization: AUTOMATIC (Antom's default) captures the whole amount as soon as it is authorized; MANUAL leaves capture to the merchant (capture endpoint). Without isAuthorization only AUTOMATIC, which changes nothing, is accepted.")
 )
 
 func setNotifyURL(in *payInput, s string) { in.req.NotifyURL = s }
@@ -330,7 +354,41 @@ func chooseScenario(fallback func(*payInput) engine.Scenario) member[payInput] {
 			return
 		}
 		in.req.Scenario, in.orderCode = sc, sc == engine.ScenarioOrderCode
+		in.req.Authorization = in.authorization
 	}, authCodeSchema).named("AuthCodeRule", "Agreement pay and payment code need paymentAuthCode (except for an evaluation).")
+}
+
+// authorizationRule is the rule, read after the mini-program
+// paymentFactor, that an authorization is a cashier, agreement or
+// payment-code payment: neither an order code nor an evaluation.
+func authorizationRule() member[payInput] {
+	return rule(func(o *object, in *payInput) {
+		flag := scenarioFactor.name + "." + authorizationFlag.name
+		switch {
+		case !in.authorization:
+		case in.evaluation:
+			o.fail(flag, "cannot be true together with isPaymentEvaluation: an evaluation moves no money, so it holds none")
+		case in.flag == "isOrderCode":
+			o.fail(flag, "cannot be true together with isOrderCode: authorizations are offered for cashier, agreement and payment-code payments")
+		}
+	}, authorizationSchema).named("AuthorizationRule", "isAuthorizationPayment cannot be true together with isOrderCode or isPaymentEvaluation.")
+}
+
+// antomAuthorizationRule is the rule of Antom's paymentFactor that settles
+// an authorization: MANUAL capture needs isAuthorization; an antom
+// authorization is captured automatically unless captureMode is MANUAL,
+// and its captures are announced (notifyCapture).
+func antomAuthorizationRule() member[payInput] {
+	return rule(func(o *object, in *payInput) {
+		if in.captureMode == wire.CaptureModeManual && !in.authorization {
+			o.fail(antomCaptureMode.name, "MANUAL needs isAuthorization true: only an authorization waits for the merchant's capture")
+			return
+		}
+		if in.authorization {
+			in.req.Authorization, in.req.NotifyCaptures = true, true
+			in.req.CaptureAutomatically = in.captureMode != wire.CaptureModeManual
+		}
+	}, antomAuthorizationSchema).named("CaptureModeRule", "captureMode MANUAL needs isAuthorization true.")
 }
 
 // partnerIDMember is partnerId: required in the mini-program profile,
@@ -430,6 +488,32 @@ func refundRequest(schema, title, doc string, prof Profile) *request[engine.Refu
 		notifyURL,
 		merchantAccountIDMember[engine.RefundRequest](),
 		flagMember[engine.RefundRequest]("isAsyncRefund", nil).describe("Antom; accepted and ignored."),
+	)
+}
+
+// captureRequest is the body of capture in the profiles whose definitions
+// prof stands for (the mini-program's, with partnerId required and
+// customerBelongsTo described, or the others').
+func captureRequest(schema, title, doc string, prof Profile) *request[engine.CaptureRequest] {
+	extendInfo := extendInfoMember(func(r *engine.CaptureRequest, s string) { r.ExtendInfo = s }).
+		describe("A JSON text, kept as given and returned with the capture; not compared on repeats.")
+	if prof == ProfileMiniProgramV1 {
+		extendInfo = extendInfo.describe("As in pay: kept as given and returned with the capture; customerBelongsTo, when given, must name this wallet's site.")
+	}
+	return newRequest(schema, title, doc,
+		partnerIDMember[engine.CaptureRequest](prof == ProfileMiniProgramV1),
+		textMember("captureRequestId", engine.MaxIDLength, func(r *engine.CaptureRequest, s string) { r.RequestID = s }).
+			required().plain().feeding(engine.FieldCaptureRequestID).
+			describe("The merchant's unique id of this capture: the idempotency key (with partnerId). A repeat with the same id, paymentId, captureAmount and isLastCapture answers as the first; with other content F REPEAT_REQ_INCONSISTENT."),
+		textMember("paymentId", engine.MaxIDLength, func(r *engine.CaptureRequest, s string) { r.PaymentID = s }).
+			required().plain().feeding(engine.FieldPaymentID).
+			describe("The authorization, by the wallet's payment id (the pay answer's paymentId)."),
+		amountMember("captureAmount", func(r *engine.CaptureRequest, m engine.Money) { r.Amount = m }).
+			required().feeding(engine.FieldAmountCurrency, engine.FieldAmountValue).
+			describe("In the authorization's currency; all captures together at most the authorized amount."),
+		flagMember("isLastCapture", func(r *engine.CaptureRequest, on bool) { r.Last = on }).
+			describe("True on the merchant's last capture: once it succeeds, what the authorization has left goes back to the user and no further capture is taken. Absent means false (Antom's default)."),
+		extendInfo,
 	)
 }
 

@@ -21,6 +21,7 @@ func TestClientStructsCarryEveryMember(t *testing.T) {
 		wire.EndpointCancel:         reflect.TypeFor[wire.PaymentQuery](),
 		wire.EndpointRefund:         reflect.TypeFor[wire.RefundRequest](),
 		wire.EndpointInquiryRefund:  reflect.TypeFor[wire.RefundQuery](),
+		wire.EndpointCapture:        reflect.TypeFor[wire.CaptureRequest](),
 	}
 	// Objects the client sends as raw JSON, and the struct that builds
 	// them.

@@ -39,7 +39,7 @@ func readResultCodesTable(t *testing.T) []rcRow {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund"}
+	all := []string{"pay", "inquiryPayment", "cancel", "refund", "inquiryRefund", "capture"}
 	list := func(cell string, everything []string) []string {
 		if cell == "all" {
 			return everything
@@ -129,6 +129,8 @@ func (c *rcCase) valid() map[string]any {
 		return p.withPartner(map[string]any{"refundRequestId": "rc-r", "paymentId": "rc-p", "refundAmount": oaAmount("USD", "1")})
 	case "inquiryRefund":
 		return p.withPartner(map[string]any{"refundRequestId": "rc-r"})
+	case "capture":
+		return p.capture("rc-c", "rc-p", "1", false)
 	default:
 		return p.withPartner(map[string]any{"paymentRequestId": "rc-1"})
 	}
@@ -161,6 +163,23 @@ func (c *rcCase) confirm(paymentID string) {
 }
 
 func (c *rcCase) query(m map[string]any) map[string]any { return c.p.withPartner(m) }
+
+// authorized creates an authorization of 1000 the user authorized and
+// returns its id.
+func (c *rcCase) authorized(requestID string) string {
+	c.t.Helper()
+	a := c.s.send("pay", c.p.authorize(requestID, "1000", false))
+	id := a.str("paymentId")
+	if id == "" {
+		c.t.Fatalf("pay %s: no paymentId in %s", requestID, a.body)
+	}
+	c.confirm(id)
+	return id
+}
+
+func (c *rcCase) capture(requestID, paymentID, value string, last bool) map[string]any {
+	return c.p.capture(requestID, paymentID, value, last)
+}
 
 func (c *rcCase) refund(requestID, paymentID, value string) map[string]any {
 	return c.p.withPartner(map[string]any{"refundRequestId": requestID, "paymentId": paymentID, "refundAmount": oaAmount("USD", value)})
@@ -300,9 +319,13 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 	},
 	"partner suspended": func(c *rcCase) []oaAnswer {
 		id := c.paid("rc-1")
+		auth := c.authorized("rc-a")
 		c.rules.Partners[c.p.partner] = engine.PartnerRules{Suspended: true}
-		if c.ep == "refund" {
+		switch c.ep {
+		case "refund":
 			return []oaAnswer{c.s.send("refund", c.refund("rc-r", id, "1"))}
+		case "capture":
+			return []oaAnswer{c.s.send("capture", c.capture("rc-c", auth, "1", false))}
 		}
 		return []oaAnswer{c.s.send("pay", c.p.pay("rc-2", "100"))}
 	},
@@ -373,6 +396,40 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 		c.s.want("cancel", c.query(map[string]any{"paymentRequestId": "rc-1"}), wire.StatusSuccess, wire.CodeSuccess)
 		return []oaAnswer{c.s.send("pay", c.p.pay("rc-1", "100"))}
 	},
+	"agreement authorization, hold placed": func(c *rcCase) []oaAnswer {
+		c.f().ledger.SetBalance("bob", "USD", 10_000)
+		c.f().ledger.AddAccessToken("token-bob", "bob")
+		m := c.agreement("rc-1", "token-bob")
+		m["paymentFactor"] = map[string]any{"isAgreementPay": true, "isAuthorizationPayment": true}
+		a := c.s.send("pay", m)
+		if a.str("authExpiryTime") == "" {
+			c.t.Errorf("no authExpiryTime in %s", a.body)
+		}
+		return []oaAnswer{a, c.s.send("pay", m)}
+	},
+	"repeat of an authorized authorization": func(c *rcCase) []oaAnswer {
+		c.authorized("rc-1")
+		return []oaAnswer{c.s.send("pay", c.p.authorize("rc-1", "1000", false))}
+	},
+	"authorization of an order code or an evaluation": func(c *rcCase) []oaAnswer {
+		order := c.sync("rc-1", "", map[string]any{"isOrderCode": true, "isAuthorizationPayment": true})
+		delete(order, "paymentAuthCode")
+		return []oaAnswer{
+			c.s.send("pay", order),
+			c.s.send("pay", c.sync("rc-2", "token-bob", map[string]any{"isAgreementPay": true, "isPaymentEvaluation": true, "isAuthorizationPayment": true})),
+		}
+	},
+	"captureMode MANUAL without isAuthorization": func(c *rcCase) []oaAnswer {
+		m := c.p.pay("rc-1", "100")
+		m["paymentFactor"] = map[string]any{"inStorePaymentScenario": "EntryCode", "captureMode": "MANUAL"}
+		return []oaAnswer{c.s.send("pay", m)}
+	},
+	"repeat while the authorization's hold is in flight": func(c *rcCase) []oaAnswer {
+		a := c.s.send("pay", c.p.authorize("rc-1", "100", false))
+		c.f().ledger.Inject = rcHold
+		c.confirm(a.str("paymentId"))
+		return []oaAnswer{c.s.send("pay", c.p.authorize("rc-1", "100", false))}
+	},
 	"repeat of a paid payment that was cancelled": func(c *rcCase) []oaAnswer {
 		id := c.paid("rc-1")
 		c.s.want("cancel", c.query(map[string]any{"paymentId": id}), wire.StatusSuccess, wire.CodeSuccess)
@@ -416,6 +473,30 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 			c.s.send("cancel", c.query(map[string]any{"paymentRequestId": "rc-1"})),
 			c.s.send("cancel", c.query(map[string]any{"paymentId": id})),
 		}
+	},
+	"authorization found, with captures": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		c.s.want("capture", c.capture("rc-c", id, "100", false), wire.StatusSuccess, wire.CodeSuccess)
+		a := c.s.send("inquiryPayment", c.query(map[string]any{"paymentId": id}))
+		if a.str("authExpiryTime") == "" || len(a.fields["transactions"].([]any)) != 1 {
+			c.t.Errorf("inquiry of an authorization: %s", a.body)
+		}
+		return []oaAnswer{a}
+	},
+	"void of an authorization, partly captured or not": func(c *rcCase) []oaAnswer {
+		x := c.authorized("rc-1")
+		y := c.authorized("rc-2")
+		c.s.want("capture", c.capture("rc-c", y, "100", false), wire.StatusSuccess, wire.CodeSuccess)
+		return []oaAnswer{
+			c.s.send("cancel", c.query(map[string]any{"paymentId": x})),
+			c.s.send("cancel", c.query(map[string]any{"paymentRequestId": "rc-2"})),
+		}
+	},
+	"void while a capture is in flight": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		c.f().ledger.Inject = rcHold
+		c.s.want("capture", c.capture("rc-c", id, "100", false), wire.StatusUnknown, wire.CodeCaptureInProcess)
+		return []oaAnswer{c.s.send("cancel", c.query(map[string]any{"paymentId": id}))}
 	},
 	"cancel while the reversal is in flight": func(c *rcCase) []oaAnswer {
 		id := c.paid("rc-1")
@@ -484,6 +565,73 @@ var rcConditions = map[string]func(c *rcCase) []oaAnswer{
 			c.s.send("inquiryRefund", c.query(map[string]any{"refundId": r.str("refundId"), "refundRequestId": "rc-r2"})),
 			c.s.send("inquiryRefund", c.query(map[string]any{"refundId": r.str("refundId"), "refundRequestId": "nothing"})),
 		}
+	},
+	"capture of an authorization": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		return []oaAnswer{
+			c.s.send("capture", c.capture("rc-c1", id, "400", false)),
+			c.s.send("capture", c.capture("rc-c1", id, "400", false)),
+			c.s.send("capture", c.capture("rc-c2", id, "600", true)),
+		}
+	},
+	"capture over what the authorization has left": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		c.s.want("capture", c.capture("rc-c1", id, "400", false), wire.StatusSuccess, wire.CodeSuccess)
+		return []oaAnswer{c.s.send("capture", c.capture("rc-c2", id, "601", false)), c.s.send("capture", c.capture("rc-c3", id, "1001", true))}
+	},
+	"capture after a void": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		c.s.want("cancel", c.query(map[string]any{"paymentId": id}), wire.StatusSuccess, wire.CodeSuccess)
+		return []oaAnswer{c.s.send("capture", c.capture("rc-c", id, "1", false)), c.s.send("capture", c.capture("rc-c", id, "1", false))}
+	},
+	"capture after the authorization expired": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		c.f().clock.Advance(engine.DefaultAuthExpiry)
+		return []oaAnswer{c.s.send("capture", c.capture("rc-c", id, "1", false)), c.s.send("capture", c.capture("rc-c2", id, "1", false))}
+	},
+	"capture of a payment that is no authorization or not authorized yet": func(c *rcCase) []oaAnswer {
+		paid := c.paid("rc-1")
+		waiting := c.s.send("pay", c.p.authorize("rc-2", "100", false)).str("paymentId")
+		return []oaAnswer{c.s.send("capture", c.capture("rc-c1", paid, "1", false)), c.s.send("capture", c.capture("rc-c2", waiting, "1", false))}
+	},
+	"authorization not found": func(c *rcCase) []oaAnswer {
+		return []oaAnswer{c.s.send("capture", c.capture("rc-c", "nothing", "1", false))}
+	},
+	"capture in another currency": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		other := c.capture("rc-c", id, "1", false)
+		other["captureAmount"] = oaAmount("CLP", "1")
+		return []oaAnswer{c.s.send("capture", other)}
+	},
+	"repeat of a capture with other content": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		c.s.want("capture", c.capture("rc-c", id, "100", false), wire.StatusSuccess, wire.CodeSuccess)
+		return []oaAnswer{c.s.send("capture", c.capture("rc-c", id, "101", false)), c.s.send("capture", c.capture("rc-c", id, "100", true))}
+	},
+	"capture after the last capture": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		c.s.want("capture", c.capture("rc-c1", id, "100", true), wire.StatusSuccess, wire.CodeSuccess)
+		return []oaAnswer{c.s.send("capture", c.capture("rc-c2", id, "1", false))}
+	},
+	"capture while its money or another capture is in flight": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		c.f().ledger.Inject = rcHold
+		return []oaAnswer{
+			c.s.send("capture", c.capture("rc-c1", id, "100", false)),
+			c.s.send("capture", c.capture("rc-c1", id, "100", false)),
+			c.s.send("capture", c.capture("rc-c2", id, "100", true)),
+		}
+	},
+	"capture the ledger declined": func(c *rcCase) []oaAnswer {
+		id := c.authorized("rc-1")
+		c.f().ledger.Inject = func(string, engine.FundsRequest) memfunds.Fault { return memfunds.LostRequest }
+		c.s.want("capture", c.capture("rc-c", id, "100", false), wire.StatusUnknown, wire.CodeCaptureInProcess)
+		c.f().ledger.Inject = nil
+		c.f().clock.Advance(time.Hour)
+		if _, err := c.f().eng.Reconcile(context.Background(), 10); err != nil {
+			c.t.Fatal(err)
+		}
+		return []oaAnswer{c.s.send("capture", c.capture("rc-c", id, "100", false))}
 	},
 	"refund not found": func(c *rcCase) []oaAnswer {
 		return []oaAnswer{

@@ -77,7 +77,7 @@ func sendAsSDK(t *testing.T, f *epFixture, step, path string, body []byte) sdkEx
 	return sdkExchange{Step: step, Path: path, Header: sent, Request: body, Answer: rec.Body.Bytes()}
 }
 
-// TestMerchantSDKWire replays, for all five endpoints, requests shaped and
+// TestMerchantSDKWire replays, for every endpoint, requests shaped and
 // sent as the official Go merchant SDK sends them to an Antom wallet, and
 // keeps them with the answers as a golden file.
 func TestMerchantSDKWire(t *testing.T) {
@@ -117,6 +117,20 @@ func TestMerchantSDKWire(t *testing.T) {
 	wantS(sendAsSDK(t, f, "inquiryRefund", prefix+wire.EndpointInquiryRefund, []byte(`{"refundRequestId":"sdk-refund-1"}`)))
 	wantS(sendAsSDK(t, f, "second pay", prefix+wire.EndpointPay, pay("sdk-2")))
 	wantS(sendAsSDK(t, f, "cancel it", prefix+wire.EndpointCancel, []byte(`{"paymentRequestId":"sdk-2"}`)))
+
+	// An authorization (the SDK's PaymentFactor.IsAuthorization and
+	// CaptureMode) captured with the SDK's AlipayCaptureRequest.
+	auth := bytes.Replace(pay("sdk-3"), []byte(`"inStorePaymentScenario":"EntryCode"`),
+		[]byte(`"inStorePaymentScenario":"EntryCode","captureMode":"MANUAL","isAuthorization":true`), 1)
+	x = sendAsSDK(t, f, "authorization", prefix+wire.EndpointPay, auth)
+	wantS(x)
+	mustDecode(t, x.Answer, &paid)
+	if _, err := f.eng.Confirm(context.Background(), paid.PaymentID, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	wantS(sendAsSDK(t, f, "capture", prefix+wire.EndpointCapture,
+		[]byte(`{"captureRequestId":"sdk-capture-1","paymentId":"`+paid.PaymentID+`","captureAmount":{"currency":"USD","value":"1250"},"isLastCapture":true}`)))
+	wantS(sendAsSDK(t, f, "inquiryPayment of the authorization", prefix+wire.EndpointInquiryPayment, []byte(`{"paymentRequestId":"sdk-3"}`)))
 
 	b, err := json.Marshal(steps)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 )
 
 // This file defines the webhooks of the OpenAPI document: the
-// notifyPayment and notifyRefund the wallet POSTs to a merchant
+// notifyPayment, notifyRefund and notifyCapture the wallet POSTs to a merchant
 // (NotificationBody), one webhook per body shape, with the headers it is sent with (prose and
 // header schemas in openapi/overlay.json) and the acknowledgement the
 // merchant answers. Body schemas come from the wire structs as the
@@ -21,17 +21,20 @@ import (
 // notifyWebhook is one webhook: the profiles whose partners get its body.
 type notifyWebhook struct {
 	name     string    // its key in webhooks and its operationId
-	refund   bool      // notifyRefund (NotifyRefundBody), else notifyPayment
+	kind     string    // the outbox kind it announces (engine.OutboxKind...)
 	profiles []Profile // the profiles it is sent to
 }
 
 // notifyWebhooks are the bodies NotificationBody writes, by profile: every
 // profile is in exactly one notifyPayment webhook; notifyRefund goes to
-// the antom profile, the only one whose refund names a refundNotifyUrl.
+// the antom profile, the only one whose refund names a refundNotifyUrl,
+// and notifyCapture too, the only one whose authorizations ask for
+// capture notifications.
 var notifyWebhooks = []notifyWebhook{
-	{"notifyPayment", false, []Profile{ProfileMiniProgramV1, ProfileV1EN}},
-	{"notifyPaymentAntom", false, []Profile{ProfileAntom}},
-	{"notifyRefundAntom", true, []Profile{ProfileAntom}},
+	{"notifyPayment", engine.OutboxKindPaymentResult, []Profile{ProfileMiniProgramV1, ProfileV1EN}},
+	{"notifyPaymentAntom", engine.OutboxKindPaymentResult, []Profile{ProfileAntom}},
+	{"notifyRefundAntom", engine.OutboxKindRefundResult, []Profile{ProfileAntom}},
+	{"notifyCaptureAntom", engine.OutboxKindCaptureResult, []Profile{ProfileAntom}},
 }
 
 // webhooks builds the document's webhooks object.
@@ -39,7 +42,7 @@ func (b *docBuilder) webhooks() *jsonObject {
 	for _, prof := range profiles {
 		n := 0
 		for _, w := range notifyWebhooks {
-			if !w.refund && slices.Contains(w.profiles, prof) {
+			if w.kind == engine.OutboxKindPaymentResult && slices.Contains(w.profiles, prof) {
 				n++
 			}
 		}
@@ -61,9 +64,15 @@ func (b *docBuilder) webhook(w notifyWebhook) *jsonObject {
 		b.fail("overlay: no webhook %s", w.name)
 		return obj()
 	}
-	body, examples := b.notifyRequestSchema(w.profiles[0]), b.notifyExamples(w.profiles[0])
-	if w.refund {
+	var body string
+	var examples *jsonObject
+	switch w.kind {
+	case engine.OutboxKindRefundResult:
 		body, examples = b.notifyRefundSchema(), b.notifyRefundExamples()
+	case engine.OutboxKindCaptureResult:
+		body, examples = b.notifyCaptureSchema(), b.notifyCaptureExamples()
+	default:
+		body, examples = b.notifyRequestSchema(w.profiles[0]), b.notifyExamples(w.profiles[0])
 	}
 	ack := b.acknowledgementSchema()
 	xp := obj()
@@ -230,6 +239,48 @@ func (b *docBuilder) notifyRefundExamples() *jsonObject {
 	failed.RefundState, failed.FailReason = engine.RefundFail, engine.CodeUserNotExist
 	return b.examplesOf([]notifyExample{{"credited", "credited to the user", credited}, {"failed", "the user's account is gone", failed}},
 		func(n engine.Notification) ([]byte, error) { return NotifyRefundBody(n) })
+}
+
+// notifyCaptureSchema adds the schema of the notifyCapture body
+// (NotifyCaptureBody) and returns its reference.
+func (b *docBuilder) notifyCaptureSchema() string {
+	status, code := resultStatusName(), resultCodeName()
+	res := b.answerObject("The capture's result: S SUCCESS for captured money, F with the code capture answers for the failure (PROCESS_FAIL for a capture the ledger declined); never U.", answerOf[wire.Result](
+		is(func(r *wire.Result) any { return &r.ResultCode }, obj("type", "string")),
+		is(func(r *wire.Result) any { return &r.ResultStatus }, enumAnswer("S captured, F failed.", wire.StatusSuccess, wire.StatusFail)),
+		is(func(r *wire.Result) any { return &r.ResultMessage }, textAnswer(wire.MaxResultMessage, "For F, why the capture failed.")),
+	))
+	res.set("if", whenMember(status, wire.StatusSuccess)).
+		set("then", obj("properties", obj(code, obj("const", wire.CodeSuccess)))).
+		set("else", obj("properties", obj(code, obj("not", obj("const", wire.CodeSuccess)))))
+	resultRef := b.add(groupNotifyParts, "NotifyCaptureResultAntom", res)
+	s := obj("title", "notifyCapture, antom").merge(b.answerObject(
+		"Antom's notifyCapture: the final result of a capture of an antom authorization once the capture's money has an answer (a capture refused at once is answered F and not notified; an automatic capture, captureMode AUTOMATIC, is notified too).",
+		answerOf[wire.AntomNotifyCaptureRequest](
+			is(func(r *wire.AntomNotifyCaptureRequest) any { return &r.NotifyType }, enumAnswer("What the notification tells: a capture's final result.", wire.NotifyTypeCaptureResult)),
+			is(func(r *wire.AntomNotifyCaptureRequest) any { return &r.Result }, obj("$ref", resultRef)),
+			is(func(r *wire.AntomNotifyCaptureRequest) any { return &r.CaptureRequestID }, idAnswer("The merchant's captureRequestId (auto-<paymentId> for an automatic capture).")),
+			is(func(r *wire.AntomNotifyCaptureRequest) any { return &r.PaymentID }, idAnswer("The authorization: the wallet's payment id.")),
+			is(func(r *wire.AntomNotifyCaptureRequest) any { return &r.CaptureID }, idAnswer("The wallet's capture id.")),
+			is(func(r *wire.AntomNotifyCaptureRequest) any { return &r.CaptureAmount }, obj("$ref", ref("Amount"))),
+			is(func(r *wire.AntomNotifyCaptureRequest) any { return &r.CaptureTime }, timeAnswer("When the capture reached its result.")),
+		)))
+	return b.add(groupNotify, "NotifyCaptureRequestAntom", s)
+}
+
+// notifyCaptureExamples are the bodies NotifyCaptureBody writes for a
+// capture that took the money and for one the ledger declined.
+func (b *docBuilder) notifyCaptureExamples() *jsonObject {
+	created := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+	captured := engine.Notification{ID: "id-5.result", Kind: engine.OutboxKindCaptureResult, PartnerID: "P000000000000001xxxx",
+		PaymentID: "id-1", RequestID: "order-1", State: engine.PaymentAuthorized,
+		CaptureID: "id-5", CaptureRequestID: "capture-1", CaptureState: engine.CaptureSuccess,
+		Amount: engine.Money{Currency: "USD", Minor: 600}, PaymentCreatedAt: created, At: created.Add(time.Hour)}
+	failed := captured
+	failed.ID, failed.CaptureID, failed.CaptureRequestID = "id-6.result", "id-6", "capture-2"
+	failed.CaptureState, failed.FailReason = engine.CaptureFail, engine.CodeProcessFail
+	return b.examplesOf([]notifyExample{{"captured", "the money was captured", captured}, {"failed", "the ledger declined the capture", failed}},
+		func(n engine.Notification) ([]byte, error) { return NotifyCaptureBody(n) })
 }
 
 // acknowledgementSchema adds the schema of the answer a merchant gives a

@@ -20,7 +20,10 @@
 //
 // Pay debits the signed-in user (Config.UserOf, or the fixed Config.User)
 // through engine.Confirm and, once paid, redirects (303) to the payment's
-// return URL, or shows a result page when it has none. A declined debit
+// return URL, or shows a result page when it has none. For an
+// authorization the button reads Authorize and Confirm holds the amount
+// instead: the page says it is held until the merchant takes it, and
+// later what was taken. A declined debit
 // shows why and leaves the payment payable. A payment that is paid, in
 // process, expired, closed or failed shows its state and is never debited
 // again. Cancel changes nothing in the engine: it takes the user back to the

@@ -6,9 +6,10 @@ import (
 	"github.com/paystate/paystate/engine"
 )
 
-// pay debits user for the payment through engine.Confirm and answers with
-// the outcome. Only a payment waiting for the user (ACCEPT) is confirmed:
-// any other state is shown as it is, so a second Pay never debits twice.
+// pay debits user for the payment through engine.Confirm (for an
+// authorization: holds the amount) and answers with the outcome. Only a
+// payment waiting for the user (ACCEPT) is confirmed: any other state is
+// shown as it is, so a second Pay never debits twice.
 func (h *Handler) pay(w http.ResponseWriter, r *http.Request, id, user string) {
 	p, ok := h.load(w, r, id)
 	if !ok {
@@ -21,7 +22,7 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request, id, user string) {
 	paid, err := h.cfg.Engine.Confirm(r.Context(), id, user)
 	code := engine.ErrorCode(err)
 	switch {
-	case code == engine.CodeNone && paid.State == engine.PaymentSuccess:
+	case code == engine.CodeNone && (paid.State == engine.PaymentSuccess || paid.State == engine.PaymentAuthorized):
 		h.done(w, r, paid)
 	case code == engine.CodeNone:
 		// INIT: the ledger has not answered yet; the page says so.
@@ -37,7 +38,7 @@ func (h *Handler) pay(w http.ResponseWriter, r *http.Request, id, user string) {
 	}
 }
 
-// done answers a payment the user has just paid: 303 to the merchant's
+// done answers a payment the user has just paid (or authorized): 303 to the merchant's
 // return URL, or the result page when there is none.
 func (h *Handler) done(w http.ResponseWriter, r *http.Request, p engine.Payment) {
 	if back := returnLink(p); back.Origin != "" {

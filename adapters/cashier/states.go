@@ -19,6 +19,16 @@ const (
 // chosen Cancel.
 func describeState(v view, p engine.Payment, payable, left bool) view {
 	switch {
+	case p.State == engine.PaymentAuthorized:
+		v.Status, v.Tone, v.Heading = "Authorized", "ok", "Payment authorized"
+		v.Text = []string{"You authorized " + v.Amount + " to " + v.Merchant + ". The amount is held in your wallet: " + v.Merchant +
+			" takes what your order costs, and what it has not taken by " + p.AuthExpiresAt.UTC().Format("2 January 2006, 15:04 UTC") + " comes back to your wallet."}
+	case p.State == engine.PaymentSuccess && p.Authorization:
+		v.Status, v.Tone, v.Heading = "Paid", "ok", "Payment complete"
+		v.Text = []string{v.Merchant + " took " + formatAmount(engine.Money{Currency: p.Amount.Currency, Minor: p.Captured}) + " of the " + v.Amount + " you authorized."}
+		if p.Captured < p.Amount.Minor {
+			v.Text = append(v.Text, "The rest is back in your wallet, or on its way.")
+		}
 	case p.State == engine.PaymentSuccess:
 		v.Status, v.Tone, v.Heading = "Paid", "ok", "Payment successful"
 		v.Text = []string{"You paid " + v.Amount + " to " + v.Merchant + "."}
@@ -36,6 +46,12 @@ func describeState(v view, p engine.Payment, payable, left bool) view {
 	case p.State == engine.PaymentAccept || p.FailReason == engine.CodeExpired:
 		v.Status, v.Tone, v.Heading = "Expired", "bad", "Payment expired"
 		v.Text = []string{"The time to pay has run out. " + cannotPayNow, moneyNote(p)}
+	case p.Authorization && p.FailReason == engine.CodeAuthExpired:
+		v.Status, v.Tone, v.Heading = "Expired", "bad", "Authorization expired"
+		v.Text = []string{v.Merchant + " did not take the amount you authorized in time.", heldNote(p)}
+	case p.Authorization && p.State == engine.PaymentClosed && !p.AuthorizedAt.IsZero():
+		v.Status, v.Tone, v.Heading = "Cancelled", "bad", "Authorization cancelled"
+		v.Text = []string{v.Merchant + " cancelled this authorization without taking any of it.", heldNote(p)}
 	case p.State == engine.PaymentClosed:
 		v.Status, v.Tone, v.Heading = "Cancelled", "bad", "Payment cancelled"
 		v.Text = []string{"The merchant cancelled this payment. " + cannotPayNow, moneyNote(p)}
@@ -60,6 +76,15 @@ func moneyNote(p engine.Payment) string {
 		return returned
 	}
 	return notCharged
+}
+
+// heldNote says where an authorization's held money is once the
+// authorization ended with none of it taken.
+func heldNote(p engine.Payment) string {
+	if p.Pending != "" {
+		return "The amount held is on its way back to your wallet."
+	}
+	return "The amount held is back in your wallet."
 }
 
 // describeProblem fills in the page of an error status.

@@ -17,6 +17,10 @@ type view struct {
 	Amount     string // formatted, e.g. "USD 12.34"
 	Message    string // on the pay page: why the last Pay was declined
 	Token      string
+	// Authorize marks an authorization (engine.PayRequest.Authorization):
+	// the pay page asks the user to authorize, not to pay, and says the
+	// money is held until the merchant takes it.
+	Authorize bool
 
 	Status     string // short label, e.g. "Paid"
 	Tone       string // "ok", "wait" or "bad": how Status is coloured
@@ -38,6 +42,7 @@ func (h *Handler) withPayment(v view, p engine.Payment) view {
 		v.OrderTitle = "Payment to " + v.Merchant
 	}
 	v.Amount = formatAmount(p.Amount)
+	v.Authorize = p.Authorization
 	return v
 }
 
@@ -46,6 +51,9 @@ func (h *Handler) withPayment(v view, p engine.Payment) view {
 func (h *Handler) payPage(w http.ResponseWriter, r *http.Request, status int, p engine.Payment, user, message string) {
 	v := h.withPayment(view{}, p)
 	v.Title = "Pay " + v.Merchant
+	if v.Authorize {
+		v.Title = "Authorize " + v.Merchant
+	}
 	v.Message = message
 	v.Token = h.token(p.ID, user)
 	setSecurityHeaders(w.Header(), returnLink(p).Origin)

@@ -1,5 +1,7 @@
 // Command wallet is paystate's reference wallet server: the Alipay+ wallet
-// OpenAPI (pay, inquiryPayment, cancel, refund, inquiryRefund), the cashier
+// OpenAPI (pay, inquiryPayment, cancel, refund, inquiryRefund, capture;
+// authorizations are refused PARAM_ILLEGAL until its ledger places holds,
+// so capture finds none), the cashier
 // page users pay on, and the background worker that notifies merchants,
 // expires payments and reconciles unknown outcomes, over an embedded SQLite
 // store (default) or PostgreSQL.

@@ -60,6 +60,10 @@ type Client struct {
 	Now func() time.Time
 	// TimeFormat selects the Request-Time form. Default TimeISO8601.
 	TimeFormat TimeFormat
+	// PathPrefix is where the typed calls (Capture) send their requests:
+	// "" means wire.PathPrefix ("/v1/payments/"); an antom partner sets
+	// wire.AntomPathPrefix ("/ams/api/v1/payments/").
+	PathPrefix string
 }
 
 // Response is a verified answer of the wallet.
@@ -108,6 +112,31 @@ func (c *Client) Call(ctx context.Context, path string, req, resp any) (wire.Res
 		}
 	}
 	return r.Result, nil
+}
+
+// Capture asks the wallet to capture req.CaptureAmount from the
+// authorization req.PaymentID (POST <PathPrefix>capture) and returns the
+// verified answer. To authorize in the first place, pay with
+// wire.PaymentFactor.IsAuthorizationPayment (mini-program and v1-en
+// profiles) or IsAuthorization with CaptureMode (antom).
+//
+// Its error contract is Call's: with a nil error read the answer's Result
+// (S captured, F refused, U CAPTURE_IN_PROCESS: repeat with the same
+// CaptureRequestID); an error means the outcome is unknown and must be
+// handled like U.
+func (c *Client) Capture(ctx context.Context, req wire.CaptureRequest) (wire.CaptureResponse, error) {
+	var resp wire.CaptureResponse
+	res, err := c.Call(ctx, c.path(wire.EndpointCapture), req, &resp)
+	resp.Result = res
+	return resp, err
+}
+
+// path is the path of endpoint under PathPrefix.
+func (c *Client) path(endpoint string) string {
+	if c.PathPrefix == "" {
+		return wire.PathPrefix + endpoint
+	}
+	return c.PathPrefix + endpoint
 }
 
 // Do signs and POSTs body as it is to path and returns the verified answer.

@@ -1,4 +1,4 @@
-// Package notify delivers the wallet's notifyPayment and notifyRefund callbacks to merchants
+// Package notify delivers the wallet's notifyPayment, notifyRefund and notifyCapture callbacks to merchants
 // over HTTP: the Notifier that engine/worker calls with each
 // engine.Notification. It builds the body with alipayplus.NotificationBody,
 // signs it as the wallet, POSTs it to the merchant's notify URL through a

@@ -194,7 +194,7 @@ func (n *Notifier) CloseIdleConnections() { n.transport.CloseIdleConnections() }
 // or Timeout has passed, whichever comes first.
 //
 // The request is a POST of alipayplus.NotificationBody (notifyPayment in
-// the partner's profile, or notifyRefund) with headers
+// the partner's profile, notifyRefund or notifyCapture) with headers
 // Content-Type application/json; charset=UTF-8, Notification-Id (n.ID, stable across
 // attempts, for the merchant to de-duplicate on), and Client-Id,
 // Request-Time and Signature, signed like every Alipay+ request over

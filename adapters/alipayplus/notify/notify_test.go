@@ -381,6 +381,35 @@ func TestNotifyAntomRefund(t *testing.T) {
 	}
 }
 
+// A capture's result goes out as notifyCapture, signed as notifyPayment
+// is, with the capture's own Notification-Id.
+func TestNotifyAntomCapture(t *testing.T) {
+	keys := alipaytest.Keys(t)
+	m := newMerchant(t, signedAck(t, keys.B, "1", testClientB, "/captures", ackS))
+	n := loopbackNotifier(t, nil)
+	msg := successMessage(m.URL + "/captures")
+	msg.ID, msg.Kind, msg.PartnerID, msg.State = "cap-1.result", engine.OutboxKindCaptureResult, "partner-b", engine.PaymentAuthorized
+	msg.CaptureID, msg.CaptureRequestID, msg.CaptureState = "cap-1", "capture-1", engine.CaptureSuccess
+	msg.Amount = engine.Money{Currency: "USD", Minor: 300}
+	if err := n.Notify(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := alipayplus.NotifyCaptureBody(msg)
+	req := m.request(0)
+	if string(req.Body) != string(want) || !strings.Contains(string(req.Body), `"notifyType":"CAPTURE_RESULT"`) ||
+		!strings.Contains(string(req.Body), `"captureId":"cap-1"`) || !strings.Contains(string(req.Body), `"resultStatus":"S"`) {
+		t.Errorf("body %s, want %s", req.Body, want)
+	}
+	if got := req.Header.Get("Notification-Id"); got != "cap-1.result" {
+		t.Errorf("Notification-Id %q", got)
+	}
+	sh, err := signing.ParseSignatureHeader(req.Header.Get("Signature"))
+	if err != nil || !signing.Verify(&keys.Wallet.PublicKey,
+		signing.SignedContent(http.MethodPost, "/captures", testClientB, req.Header.Get("Request-Time"), req.Body), sh.Signature) {
+		t.Errorf("the notification does not verify with the merchant's own Client-Id: %v", err)
+	}
+}
+
 func TestNotifyKeepsConnectionsAlive(t *testing.T) {
 	m := newMerchant(t, answerS)
 	n := loopbackNotifier(t, nil)

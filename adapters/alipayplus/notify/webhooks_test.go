@@ -89,12 +89,16 @@ func (d *webhookDoc) validate(t *testing.T, what, ptr string, v any) {
 	}
 }
 
-// webhookOf returns the pointer of the POST operation of the webhook whose
-// x-profiles names profile.
+// webhookOf returns the pointer of the POST operation of the
+// notifyPayment webhook whose x-profiles names profile (antom partners are
+// also named by notifyRefund and notifyCapture webhooks).
 func (d *webhookDoc) webhookOf(t *testing.T, profile string) string {
 	t.Helper()
 	hooks, _ := d.root.(map[string]any)["webhooks"].(map[string]any)
 	for name := range hooks {
+		if !strings.HasPrefix(name, "notifyPayment") {
+			continue
+		}
 		op, ptr := d.object(t, "/webhooks/"+name+"/post")
 		if xp, _ := op["x-profiles"].(map[string]any); xp[profile] != nil {
 			return ptr

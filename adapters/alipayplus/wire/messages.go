@@ -40,9 +40,13 @@ type RedirectActionForm struct {
 }
 
 // PaymentFactor says which payment scenario a pay request asks for. The
-// booleans are the mini-program v1 flags (the wallet reads JSON true and
-// "true" alike); InStorePaymentScenario is Antom's ("PaymentCode",
-// "OrderCode", "EntryCode").
+// booleans up to IsAuthorizationAndPay are the mini-program v1 flags (the
+// wallet reads JSON true and "true" alike); IsAuthorizationPayment asks
+// the mini-program and v1-en profiles for an authorization (the money is
+// held until captured). InStorePaymentScenario ("PaymentCode",
+// "OrderCode", "EntryCode"), IsAuthorization and CaptureMode are Antom's:
+// IsAuthorization asks for an authorization, CaptureMode says who captures
+// it (CaptureModeAutomatic, Antom's default, or CaptureModeManual).
 type PaymentFactor struct {
 	IsCashierPayment       bool   `json:"isCashierPayment,omitempty"`
 	IsAgreementPay         bool   `json:"isAgreementPay,omitempty"`
@@ -52,7 +56,15 @@ type PaymentFactor struct {
 	IsAuthorizationPayment bool   `json:"isAuthorizationPayment,omitempty"`
 	IsAuthorizationAndPay  bool   `json:"isAuthorizationAndPay,omitempty"`
 	InStorePaymentScenario string `json:"inStorePaymentScenario,omitempty"`
+	IsAuthorization        bool   `json:"isAuthorization,omitempty"`
+	CaptureMode            string `json:"captureMode,omitempty"`
 }
+
+// Capture modes of PaymentFactor.CaptureMode (Antom).
+const (
+	CaptureModeAutomatic = "AUTOMATIC" // the wallet captures the whole authorization as soon as it is authorized
+	CaptureModeManual    = "MANUAL"    // the merchant captures with the capture endpoint
+)
 
 // PaymentMethod is how the payer pays (mini-program paymentMethods, Antom
 // paymentMethod). Antom entry code uses PaymentMethodType "CONNECT_WALLET".
@@ -117,13 +129,16 @@ type PayRequest struct {
 
 // PayResponse is the answer to pay. ActionForm is set in the mini-program
 // profile, RedirectActionForm in the others, both only while the user has
-// to act. PaymentRequestID is echoed in the antom profile. ExtendInfo is
-// the payment's extendInfo as its pay request gave it.
+// to act. PaymentRequestID is echoed in the antom profile. AuthExpiryTime
+// is set for an authorization once it is authorized: until then the
+// merchant may capture. ExtendInfo is the payment's extendInfo as its pay
+// request gave it.
 type PayResponse struct {
 	Result             Result              `json:"result"`
 	PaymentID          string              `json:"paymentId,omitempty"`
 	PaymentRequestID   string              `json:"paymentRequestId,omitempty"`
 	PaymentTime        string              `json:"paymentTime,omitempty"`
+	AuthExpiryTime     string              `json:"authExpiryTime,omitempty"`
 	ActionForm         *ActionForm         `json:"actionForm,omitempty"`
 	RedirectActionForm *RedirectActionForm `json:"redirectActionForm,omitempty"`
 	ExtendInfo         string              `json:"extendInfo,omitempty"`
@@ -167,8 +182,39 @@ type InquiryPaymentResponse struct {
 	PaymentResultMessage string `json:"paymentResultMessage,omitempty"`
 	PaymentTime          string `json:"paymentTime,omitempty"`
 	PaymentCreateTime    string `json:"paymentCreateTime,omitempty"`
+	// AuthExpiryTime is when an authorized authorization's uncaptured
+	// rest is released (authorizations only, once authorized).
+	AuthExpiryTime string `json:"authExpiryTime,omitempty"`
 	// ExtendInfo is the payment's extendInfo as its pay request gave it.
 	ExtendInfo string `json:"extendInfo,omitempty"`
+	// Transactions lists an authorization's captures in the order they
+	// were made (Antom's transactions; absent when there are none).
+	Transactions []Transaction `json:"transactions,omitempty"`
+}
+
+// Transaction types of Transaction.TransactionType (Antom).
+const TransactionTypeCapture = "CAPTURE"
+
+// Transaction statuses of Transaction.TransactionStatus (Antom).
+const (
+	TransactionStatusSuccess    = "SUCCESS"
+	TransactionStatusFail       = "FAIL"
+	TransactionStatusProcessing = "PROCESSING"
+)
+
+// Transaction is one operation on a payment as inquiryPayment lists it
+// (Antom's Transaction): here, a capture of an authorization.
+// TransactionResult is the capture's result as the capture endpoint
+// answers it (S, F with the failure's code, or U CAPTURE_IN_PROCESS while
+// it is in flight); TransactionTime is when it reached SUCCESS or FAIL.
+type Transaction struct {
+	TransactionResult    Result  `json:"transactionResult"`
+	TransactionID        string  `json:"transactionId"`
+	TransactionType      string  `json:"transactionType"`
+	TransactionStatus    string  `json:"transactionStatus"`
+	TransactionAmount    *Amount `json:"transactionAmount"`
+	TransactionRequestID string  `json:"transactionRequestId"`
+	TransactionTime      string  `json:"transactionTime,omitempty"`
 }
 
 // CancelResponse is the answer to cancel; CancelTime is set on S only.
@@ -210,6 +256,35 @@ type RefundResponse struct {
 	PaymentID       string  `json:"paymentId,omitempty"`
 	RefundAmount    *Amount `json:"refundAmount,omitempty"`
 	ExtendInfo      string  `json:"extendInfo,omitempty"`
+}
+
+// CaptureRequest is the body of POST /v1/payments/capture (Antom's
+// capture, in every profile): it takes CaptureAmount from the
+// authorization PaymentID. CaptureRequestID is the idempotency key (with
+// the partner). IsLastCapture says no further capture follows: once it
+// succeeds, what the authorization has left goes back to the user.
+// PartnerID is required in the mini-program profile only.
+type CaptureRequest struct {
+	PartnerID        string  `json:"partnerId,omitempty"`
+	CaptureRequestID string  `json:"captureRequestId"`
+	PaymentID        string  `json:"paymentId,omitempty"`
+	CaptureAmount    *Amount `json:"captureAmount,omitempty"`
+	IsLastCapture    bool    `json:"isLastCapture,omitempty"`
+	ExtendInfo       string  `json:"extendInfo,omitempty"`
+}
+
+// CaptureResponse is the answer to capture. CaptureRequestID, PaymentID
+// and CaptureAmount echo the request once it was read; CaptureID is set on
+// S and on U CAPTURE_IN_PROCESS for a capture in flight; CaptureTime on S
+// only. ExtendInfo is the capture's extendInfo as its request gave it.
+type CaptureResponse struct {
+	Result           Result  `json:"result"`
+	CaptureRequestID string  `json:"captureRequestId,omitempty"`
+	CaptureID        string  `json:"captureId,omitempty"`
+	PaymentID        string  `json:"paymentId,omitempty"`
+	CaptureAmount    *Amount `json:"captureAmount,omitempty"`
+	CaptureTime      string  `json:"captureTime,omitempty"`
+	ExtendInfo       string  `json:"extendInfo,omitempty"`
 }
 
 // RefundQuery is the body of inquiryRefund: the refund is named by
@@ -297,4 +372,23 @@ type AntomNotifyRefundRequest struct {
 	RefundID        string `json:"refundId"`
 	RefundAmount    Amount `json:"refundAmount"`
 	RefundTime      string `json:"refundTime,omitempty"`
+}
+
+// NotifyTypeCaptureResult is AntomNotifyCaptureRequest.NotifyType: the
+// notification tells a capture's final result.
+const NotifyTypeCaptureResult = "CAPTURE_RESULT"
+
+// AntomNotifyCaptureRequest is the notifyCapture body (Antom's), POSTed to
+// the authorization's paymentNotifyUrl once a capture that was in flight
+// reaches its final result: Result is S SUCCESS for a captured amount and
+// F with the failure's result code and message otherwise (never U).
+// CaptureTime is when the capture reached that result.
+type AntomNotifyCaptureRequest struct {
+	NotifyType       string `json:"notifyType"`
+	Result           Result `json:"result"`
+	CaptureRequestID string `json:"captureRequestId"`
+	PaymentID        string `json:"paymentId"`
+	CaptureID        string `json:"captureId"`
+	CaptureAmount    Amount `json:"captureAmount"`
+	CaptureTime      string `json:"captureTime,omitempty"`
 }

@@ -14,6 +14,7 @@ const (
 	EndpointCancel         = "cancel"
 	EndpointRefund         = "refund"
 	EndpointInquiryRefund  = "inquiryRefund"
+	EndpointCapture        = "capture"
 )
 
 // Paths of the endpoints under PathPrefix, as a merchant calls them.
@@ -23,4 +24,5 @@ const (
 	PathCancel         = PathPrefix + EndpointCancel
 	PathRefund         = PathPrefix + EndpointRefund
 	PathInquiryRefund  = PathPrefix + EndpointInquiryRefund
+	PathCapture        = PathPrefix + EndpointCapture
 )

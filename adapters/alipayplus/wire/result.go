@@ -58,4 +58,11 @@ const (
 	CodeInvalidClientStatus       = "INVALID_CLIENT_STATUS"        // v1-en: the partner (its Client-Id) is suspended (seed 001)
 	CodePaymentNotQualified       = "PAYMENT_NOT_QUALIFIED"        // antom: the merchant is banned from payment (seed 004)
 	CodeRequestTrafficExceedLimit = "REQUEST_TRAFFIC_EXCEED_LIMIT" // U: the partner sends faster than its rate limit
+	// Capture codes (Antom's capture page; the mini-program republishers'
+	// capture page names the same).
+	CodeAuthNotFound                 = "AUTH_NOT_FOUND"                   // capture of a payment that does not exist or is no authorization
+	CodeAuthCancelled                = "AUTH_CANCELLED"                   // capture of an authorization the merchant voided
+	CodeAuthExpired                  = "AUTH_EXPIRED"                     // capture of an authorization past its authExpiryTime
+	CodeCaptureAmountExceedAuthLimit = "CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT" // captures would exceed the authorized amount
+	CodeCaptureInProcess             = "CAPTURE_IN_PROCESS"               // U: the capture, or another that blocks it, has no answer yet
 )

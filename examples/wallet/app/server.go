@@ -259,7 +259,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // home says what this server is.
 func (s *Server) home(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	fmt.Fprintf(w, "paystate reference wallet (client id %s)\n\nAlipay+ endpoints: POST /v1/payments/{pay,inquiryPayment,cancel,refund,inquiryRefund}\nCashier: %s<paymentId>\nHealth: /healthz   Metrics: /metrics\n",
+	fmt.Fprintf(w, "paystate reference wallet (client id %s)\n\nAlipay+ endpoints: POST /v1/payments/{pay,inquiryPayment,cancel,refund,inquiryRefund,capture}\nCashier: %s<paymentId>\nHealth: /healthz   Metrics: /metrics\n",
 		s.cfg.Wallet.ClientID, cashierPrefix)
 }
 
