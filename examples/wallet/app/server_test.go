@@ -29,11 +29,12 @@ func usd(minor int64) wire.Amount {
 	return wire.Amount{Currency: "USD", Value: strconv.FormatInt(minor, 10)}
 }
 
+// aliceUSD is what the cashier user has available in USD.
 func aliceUSD(t *testing.T, w *running) int64 {
 	t.Helper()
 	b, err := w.server.ledger.Balance(t.Context(), demoCashier, "USD")
 	require.NoError(t, err)
-	return b
+	return b.Available
 }
 
 // A restart keeps payments, refunds and balances: the demo users are

@@ -47,6 +47,6 @@ func Example() {
 	})
 	_ = funds.Seed(ctx, users) // a restart changes nothing
 	balance, _ := funds.Balance(ctx, "alice", "USD")
-	fmt.Println(p.State, p.UserID, balance)
-	// Output: SUCCESS alice 8750
+	fmt.Println(p.State, p.UserID, balance.Available, balance.Held)
+	// Output: SUCCESS alice 8750 0
 }

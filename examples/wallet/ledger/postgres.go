@@ -142,6 +142,7 @@ func (b *pgBackend) lockKey() int64 {
 type pgRunner interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 // pgConn is a conn over pgx.
@@ -154,6 +155,20 @@ func (c pgConn) exec(ctx context.Context, query string, args ...any) (int64, err
 
 func (c pgConn) queryRow(ctx context.Context, query string, args ...any) row {
 	return pgRow{c.r.QueryRow(ctx, query, args...)}
+}
+
+func (c pgConn) query(ctx context.Context, query string, args []any, each func(r row) error) error {
+	rows, err := c.r.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // pgRow reports pgx.ErrNoRows as errNoRows.

@@ -161,6 +161,7 @@ func migrateSQLite(ctx context.Context, c *sql.Conn) (err error) {
 type sqlRunner interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // sqlConn is a conn over database/sql: the transaction tx when it is not
@@ -201,6 +202,21 @@ func (c sqlConn) queryRow(ctx context.Context, query string, args ...any) row {
 	return sqlRow{r.QueryRowContext(ctx, query, args...)}
 }
 
+func (c sqlConn) query(ctx context.Context, query string, args []any, each func(r row) error) error {
+	r, _ := c.runner(ctx, query)
+	rows, err := r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // stmtRunner runs a prepared statement, ignoring the query text.
 type stmtRunner struct{ st *sql.Stmt }
 
@@ -210,6 +226,10 @@ func (s stmtRunner) ExecContext(ctx context.Context, _ string, args ...any) (sql
 
 func (s stmtRunner) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
 	return s.st.QueryRowContext(ctx, args...)
+}
+
+func (s stmtRunner) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return s.st.QueryContext(ctx, args...)
 }
 
 // sqlRow reports sql.ErrNoRows as errNoRows.
