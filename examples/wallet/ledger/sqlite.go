@@ -35,6 +35,9 @@ type sqliteBackend struct {
 	// so a statement is parsed once per connection, not once per call.
 	// Read only after prepareQueries.
 	stmts map[string]*sql.Stmt
+	// migrations is the schema history open applies: nil for every
+	// embedded step (tests stop at an older one).
+	migrations []migration
 }
 
 // prepareQueries prepares queries on db, eagerly: preparing lazily inside a
@@ -107,13 +110,13 @@ func (b *sqliteBackend) open(ctx context.Context) error {
 	if busy <= 0 {
 		return errors.New("busy_timeout is 0, want one (_pragma=busy_timeout(5000); sqlitestore.DSN sets it)")
 	}
-	return migrateSQLite(ctx, c)
+	return migrateSQLite(ctx, c, orEmbedded(b.migrations, sqliteMigrations))
 }
 
-// migrateSQLite brings the ledger's tables to the newest step, all steps in
+// migrateSQLite brings the ledger's tables to the newest step of ms, all steps in
 // one BEGIN IMMEDIATE transaction: a second process waits for the first and
 // then finds nothing to do.
-func migrateSQLite(ctx context.Context, c *sql.Conn) (err error) {
+func migrateSQLite(ctx context.Context, c *sql.Conn, ms []migration) (err error) {
 	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return fmt.Errorf("migrate: begin: %w", err)
 	}
@@ -138,7 +141,7 @@ func migrateSQLite(ctx context.Context, c *sql.Conn) (err error) {
 	if err := c.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM ledger_schema_version").Scan(&current); err != nil {
 		return fmt.Errorf("migrate: read version: %w", err)
 	}
-	steps, err := pending(sqliteMigrations, current)
+	steps, err := pending(ms, current)
 	if err != nil {
 		return err
 	}
