@@ -79,7 +79,9 @@ func TestFailedHoldOperationsLeaveNothing(t *testing.T) {
 
 		undo := failRecording(t, db)
 		calls := map[string]func() (engine.FundsResult, error){
-			"hold":    func() (engine.FundsResult, error) { return l.Hold(ctx, paymentCode("broken-hold", "code-alice-1", 100)) },
+			"hold": func() (engine.FundsResult, error) {
+				return l.Hold(ctx, paymentCode("broken-hold", "code-alice-1", 100))
+			},
 			"capture": func() (engine.FundsResult, error) { return l.Capture(ctx, capture("broken-capture", "h", 100)) },
 			"release": func() (engine.FundsResult, error) { return l.Release(ctx, release("broken-release", "h", 600)) },
 		}
