@@ -15,7 +15,7 @@ func failRecording(t *testing.T, db database) (undo func()) {
 		BEGIN SELECT RAISE(ABORT, 'injected failure'); END`
 	drop := `DROP TRIGGER ledger_test_fail`
 	if db.kind == "postgres" {
-		create = `CREATE FUNCTION ledger_test_fail() RETURNS trigger LANGUAGE plpgsql
+		create = `CREATE OR REPLACE FUNCTION ledger_test_fail() RETURNS trigger LANGUAGE plpgsql
 				AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$;
 			CREATE TRIGGER ledger_test_fail BEFORE UPDATE ON ledger_operations
 				FOR EACH ROW EXECUTE FUNCTION ledger_test_fail()`
