@@ -48,7 +48,7 @@ type Config struct {
 	// empty for the engine's default, 7 days.
 	AuthExpiry string        `json:"authExpiry,omitempty"`
 	Cashier    CashierConfig `json:"cashier"`
-	Worker    WorkerConfig  `json:"worker"`
+	Worker     WorkerConfig  `json:"worker"`
 
 	file      string // the config file, read again by a reload
 	dir       string // the config file's folder
