@@ -57,7 +57,9 @@ const paymentColumns = `id, partner_id, request_id, fingerprint, scenario, statu
 	user_id, order_title, order_data, notify_url, return_url, fail_reason, fail_message,
 	created_at, updated_at, paid_at, closed_at, expires_at,
 	pending_op, op_id, next_check_at, check_attempts, op_count, cancelled_at, version, extend_info,
-	refund_count, usage_day`
+	refund_count, usage_day,
+	authorization_payment, hold_id, authorized_at, auth_expires_at,
+	captured_amount, capturing_amount, capture_count, last_capture_id, auto_capture, notify_captures`
 
 const paymentSelect = `SELECT ` + paymentColumns + `, order_data IS NULL FROM payments`
 
@@ -68,7 +70,9 @@ func paymentArgs(p *store.Payment) []any {
 		p.UserID, p.OrderTitle, p.OrderData, p.NotifyURL, p.ReturnURL, p.FailReason, p.FailMessage,
 		micros(p.CreatedAt), micros(p.UpdatedAt), micros(p.PaidAt), micros(p.ClosedAt), micros(p.ExpiresAt),
 		p.PendingOp, p.OpID, micros(p.NextCheckAt), p.CheckAttempts, p.OpCount, micros(p.CancelledAt), p.Version, p.ExtendInfo,
-		p.RefundCount, p.UsageDay}
+		p.RefundCount, p.UsageDay,
+		bit(p.Authorization), p.HoldID, micros(p.AuthorizedAt), micros(p.AuthExpiresAt),
+		p.CapturedAmount, p.CapturingAmount, p.CaptureCount, p.LastCaptureID, bit(p.AutoCapture), bit(p.NotifyCaptures)}
 }
 
 // scanPayment reads one row of paymentSelect.
@@ -80,7 +84,10 @@ func scanPayment(sc scanner) (store.Payment, error) {
 		&p.UserID, &p.OrderTitle, &p.OrderData, &p.NotifyURL, &p.ReturnURL, &p.FailReason, &p.FailMessage,
 		utc{&p.CreatedAt}, utc{&p.UpdatedAt}, utc{&p.PaidAt}, utc{&p.ClosedAt}, utc{&p.ExpiresAt},
 		&p.PendingOp, &p.OpID, utc{&p.NextCheckAt}, &p.CheckAttempts, &p.OpCount, utc{&p.CancelledAt}, &p.Version,
-		&p.ExtendInfo, &p.RefundCount, &p.UsageDay, &dataIsNull)
+		&p.ExtendInfo, &p.RefundCount, &p.UsageDay,
+		&p.Authorization, &p.HoldID, utc{&p.AuthorizedAt}, utc{&p.AuthExpiresAt},
+		&p.CapturedAmount, &p.CapturingAmount, &p.CaptureCount, &p.LastCaptureID, &p.AutoCapture, &p.NotifyCaptures,
+		&dataIsNull)
 	// The driver returns an empty BLOB as nil; keep an empty slice empty.
 	if err == nil && !dataIsNull && p.OrderData == nil {
 		p.OrderData = []byte{}
@@ -114,6 +121,30 @@ func scanRefund(sc scanner) (store.Refund, error) {
 	return r, err
 }
 
+// captureColumns lists the captures columns in the order of captureArgs
+// and scanCapture.
+const captureColumns = `id, payment_id, partner_id, request_id, fingerprint, currency, amount,
+	last, status, notify, extend_info, fail_reason, fail_message,
+	created_at, updated_at, finished_at, next_check_at, check_attempts`
+
+const captureSelect = `SELECT ` + captureColumns + ` FROM captures`
+
+// captureArgs returns k's column values in captureColumns order.
+func captureArgs(k *store.Capture) []any {
+	return []any{k.ID, k.PaymentID, k.PartnerID, k.RequestID, k.Fingerprint, k.Currency, k.Amount,
+		bit(k.Last), k.Status, bit(k.Notify), k.ExtendInfo, k.FailReason, k.FailMessage,
+		micros(k.CreatedAt), micros(k.UpdatedAt), micros(k.FinishedAt), micros(k.NextCheckAt), k.CheckAttempts}
+}
+
+// scanCapture reads one row of captureSelect.
+func scanCapture(sc scanner) (store.Capture, error) {
+	var k store.Capture
+	err := sc.Scan(&k.ID, &k.PaymentID, &k.PartnerID, &k.RequestID, &k.Fingerprint, &k.Currency, &k.Amount,
+		&k.Last, &k.Status, &k.Notify, &k.ExtendInfo, &k.FailReason, &k.FailMessage,
+		utc{&k.CreatedAt}, utc{&k.UpdatedAt}, utc{&k.FinishedAt}, utc{&k.NextCheckAt}, &k.CheckAttempts)
+	return k, err
+}
+
 // eventColumns lists the events columns in the order of eventArgs and
 // scanEvent.
 const eventColumns = `payment_id, refund_id, seq, at, name, from_state, to_state, detail`
@@ -135,7 +166,7 @@ func scanEvent(sc scanner) (store.Event, error) {
 const outboxColumns = `id, payment_id, partner_id, request_id, kind, notify_url,
 	status, fail_reason, fail_msg, currency, amount, payment_created_at, payment_time,
 	created_at, next_attempt_at, attempts, lease_owner, lease_until, delivered_at, parked, last_error,
-	extend_info, refund_id, refund_request_id`
+	extend_info, refund_id, refund_request_id, capture_id, capture_request_id`
 
 // outboxArgs returns m's column values in outboxColumns order.
 func outboxArgs(m *store.OutboxMessage) []any {
@@ -143,7 +174,7 @@ func outboxArgs(m *store.OutboxMessage) []any {
 		m.Status, m.FailReason, m.FailMsg, m.Currency, m.Amount, micros(m.PaymentCreatedAt), micros(m.PaymentTime),
 		micros(m.CreatedAt), micros(m.NextAttemptAt), m.Attempts, m.LeaseOwner, micros(m.LeaseUntil),
 		micros(m.DeliveredAt), bit(m.Parked), m.LastError,
-		m.ExtendInfo, m.RefundID, m.RefundRequestID}
+		m.ExtendInfo, m.RefundID, m.RefundRequestID, m.CaptureID, m.CaptureRequestID}
 }
 
 // scanOutbox reads one row of outboxColumns.
@@ -153,7 +184,7 @@ func scanOutbox(sc scanner) (store.OutboxMessage, error) {
 		&m.Status, &m.FailReason, &m.FailMsg, &m.Currency, &m.Amount, utc{&m.PaymentCreatedAt}, utc{&m.PaymentTime},
 		utc{&m.CreatedAt}, utc{&m.NextAttemptAt}, &m.Attempts, &m.LeaseOwner, utc{&m.LeaseUntil},
 		utc{&m.DeliveredAt}, &m.Parked, &m.LastError,
-		&m.ExtendInfo, &m.RefundID, &m.RefundRequestID)
+		&m.ExtendInfo, &m.RefundID, &m.RefundRequestID, &m.CaptureID, &m.CaptureRequestID)
 	return m, err
 }
 

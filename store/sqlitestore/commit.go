@@ -23,6 +23,11 @@ var (
 		` WHERE id = ? AND payment_id = ? RETURNING partner_id, request_id`
 	qRefundOwner = `SELECT payment_id FROM refunds WHERE id = ?`
 
+	qInsertCapture = insertInto("captures", captureColumns)
+	qUpdateCapture = `UPDATE captures SET ` + assignments(captureColumns, 4) +
+		` WHERE id = ? AND payment_id = ? RETURNING partner_id, request_id`
+	qCaptureOwner = `SELECT payment_id FROM captures WHERE id = ?`
+
 	qInsertEvent  = insertInto("events", eventColumns)
 	qInsertOutbox = insertInto("outbox", outboxColumns)
 )
@@ -54,7 +59,10 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, c *store.Change) error {
 	if err := s.writePayment(ctx, tx, c); err != nil {
 		return err
 	}
-	if err := s.writeRefunds(ctx, tx, c); err != nil {
+	if err := writeChildren(ctx, s, tx, c.Payment.ID, refundTable, c.NewRefunds, c.UpdatedRefunds); err != nil {
+		return err
+	}
+	if err := writeChildren(ctx, s, tx, c.Payment.ID, captureTable, c.NewCaptures, c.UpdatedCaptures); err != nil {
 		return err
 	}
 	if err := s.writeCounters(ctx, tx, c); err != nil {
@@ -116,61 +124,79 @@ func (s *Store) conflict(ctx context.Context, tx *sql.Tx, c *store.Change) error
 		c.Payment.ID, stored, c.ExpectedVersion, store.ErrConflict)
 }
 
-// writeRefunds inserts c's new refunds and updates its changed ones.
-func (s *Store) writeRefunds(ctx context.Context, tx *sql.Tx, c *store.Change) error {
-	if len(c.NewRefunds) > 0 {
-		st, err := s.stmt(ctx, tx, qInsertRefund)
+// child describes one table of a payment's child records (refunds,
+// captures) to writeChildren.
+type child[T any] struct {
+	name                  string // "refund", "capture", in messages
+	insert, update, owner string // the table's queries
+	args                  func(*T) []any
+	key                   func(*T) (id, partnerID, requestID string)
+}
+
+var (
+	refundTable = child[store.Refund]{"refund", qInsertRefund, qUpdateRefund, qRefundOwner, refundArgs,
+		func(r *store.Refund) (string, string, string) { return r.ID, r.PartnerID, r.RequestID }}
+	captureTable = child[store.Capture]{"capture", qInsertCapture, qUpdateCapture, qCaptureOwner, captureArgs,
+		func(k *store.Capture) (string, string, string) { return k.ID, k.PartnerID, k.RequestID }}
+)
+
+// writeChildren inserts created and updates updated, child records of
+// paymentID in table t. An update is guarded by payment_id (a Change
+// updates only its own payment's records) and never changes a request key.
+func writeChildren[T any](ctx context.Context, s *Store, tx *sql.Tx, paymentID string, t child[T], created, updated []T) error {
+	if len(created) > 0 {
+		st, err := s.stmt(ctx, tx, t.insert)
 		if err != nil {
 			return err
 		}
-		for i := range c.NewRefunds {
-			r := &c.NewRefunds[i]
-			if _, err := st.ExecContext(ctx, refundArgs(r)...); err != nil {
-				return insertError(fmt.Sprintf("create refund %q (request %s/%s)", r.ID, r.PartnerID, r.RequestID), err)
+		for i := range created {
+			if _, err := st.ExecContext(ctx, t.args(&created[i])...); err != nil {
+				id, partnerID, requestID := t.key(&created[i])
+				return insertError(fmt.Sprintf("create %s %q (request %s/%s)", t.name, id, partnerID, requestID), err)
 			}
 		}
 	}
-	if len(c.UpdatedRefunds) == 0 {
+	if len(updated) == 0 {
 		return nil
 	}
-	st, err := s.stmt(ctx, tx, qUpdateRefund)
+	st, err := s.stmt(ctx, tx, t.update)
 	if err != nil {
 		return err
 	}
-	for i := range c.UpdatedRefunds {
-		r := &c.UpdatedRefunds[i]
-		args := append(refundArgs(r)[4:], r.ID, c.Payment.ID)
+	for i := range updated {
+		id, wantPartner, wantRequest := t.key(&updated[i])
+		args := append(t.args(&updated[i])[4:], id, paymentID)
 		var partnerID, requestID string
 		err := st.QueryRowContext(ctx, args...).Scan(&partnerID, &requestID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return s.refundMismatch(ctx, tx, r.ID, c.Payment.ID)
+			return s.childMismatch(ctx, tx, t.name, t.owner, id, paymentID)
 		}
 		if err != nil {
-			return fmt.Errorf("sqlitestore: update refund %q: %w", r.ID, err)
+			return fmt.Errorf("sqlitestore: update %s %q: %w", t.name, id, err)
 		}
-		if partnerID != r.PartnerID || requestID != r.RequestID {
-			return fmt.Errorf("sqlitestore: update refund %q: request key %s/%s cannot change to %s/%s",
-				r.ID, partnerID, requestID, r.PartnerID, r.RequestID)
+		if partnerID != wantPartner || requestID != wantRequest {
+			return fmt.Errorf("sqlitestore: update %s %q: request key %s/%s cannot change to %s/%s",
+				t.name, id, partnerID, requestID, wantPartner, wantRequest)
 		}
 	}
 	return nil
 }
 
-// refundMismatch explains why the update of refund id, guarded by
-// paymentID, matched no row.
-func (s *Store) refundMismatch(ctx context.Context, tx *sql.Tx, id, paymentID string) error {
-	st, err := s.stmt(ctx, tx, qRefundOwner)
+// childMismatch explains why the update of the child record id (a refund
+// or capture, found by ownerQuery), guarded by paymentID, matched no row.
+func (s *Store) childMismatch(ctx context.Context, tx *sql.Tx, name, ownerQuery, id, paymentID string) error {
+	st, err := s.stmt(ctx, tx, ownerQuery)
 	if err != nil {
 		return err
 	}
 	var owner string
 	switch err := st.QueryRowContext(ctx, id).Scan(&owner); {
 	case errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("sqlitestore: update refund %q: no such refund", id)
+		return fmt.Errorf("sqlitestore: update %s %q: no such %s", name, id, name)
 	case err != nil:
-		return fmt.Errorf("sqlitestore: update refund %q: %w", id, err)
+		return fmt.Errorf("sqlitestore: update %s %q: %w", name, id, err)
 	}
-	return fmt.Errorf("sqlitestore: update refund %q: stored refund belongs to payment %q, not %q", id, owner, paymentID)
+	return fmt.Errorf("sqlitestore: update %s %q: stored %s belongs to payment %q, not %q", name, id, name, owner, paymentID)
 }
 
 // writeEventsAndOutbox appends c's history events and outbox messages.

@@ -16,23 +16,27 @@ var (
 	qRefundByID       = refundSelect + ` WHERE id = ?`
 	qRefundOfPayment  = refundSelect + ` WHERE id = ? AND payment_id = ?`
 	qRefundByRequest  = refundSelect + ` WHERE partner_id = ? AND request_id = ?`
+	qCapturesOf       = captureSelect + ` WHERE payment_id = CAST(? AS TEXT) ORDER BY pos`
+	qCaptureByRequest = captureSelect + ` WHERE partner_id = ? AND request_id = ?`
 	qHistory          = `SELECT ` + eventColumns + ` FROM events WHERE payment_id = CAST(? AS TEXT) ORDER BY seq, pos`
 )
 
-// GetPayment returns the payment with the given id and its refunds in
-// creation order, read from one snapshot, or store.ErrNotFound.
+// GetPayment returns the payment with the given id, its refunds and its
+// captures in creation order, read from one snapshot, or
+// store.ErrNotFound.
 func (s *Store) GetPayment(ctx context.Context, paymentID string) (store.Snapshot, error) {
 	return s.snapshot(ctx, fmt.Sprintf("payment %q", paymentID), qPaymentByID, paymentID)
 }
 
 // GetPaymentByRequest returns the payment partnerID created with
-// requestID, and its refunds, or store.ErrNotFound.
+// requestID, its refunds and its captures, or store.ErrNotFound.
 func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
 	return s.snapshot(ctx, fmt.Sprintf("payment %s/%s", partnerID, requestID), qPaymentByRequest, partnerID, requestID)
 }
 
-// LoadPayment returns the payment with the given id and, when refundID
-// names one of its refunds, that refund, read in one read transaction, or
+// LoadPayment returns the payment with the given id, its captures (read
+// only when its CaptureCount says it has some) and, when refundID names
+// one of its refunds, that refund, read in one read transaction, or
 // store.ErrNotFound.
 func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (store.Snapshot, error) {
 	what := fmt.Sprintf("payment %q", paymentID)
@@ -43,6 +47,12 @@ func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (st
 			return err
 		}
 		snap.Refunds = []store.Refund{}
+		snap.Captures = []store.Capture{}
+		if snap.Payment.CaptureCount > 0 {
+			if snap.Captures, err = s.capturesOf(ctx, tx, paymentID); err != nil {
+				return fmt.Errorf("sqlitestore: load %s: captures: %w", what, err)
+			}
+		}
 		if refundID == "" {
 			return nil
 		}
@@ -64,7 +74,7 @@ func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (st
 }
 
 // LoadPaymentByRequest returns the payment partnerID created with
-// requestID, without its refunds, or store.ErrNotFound.
+// requestID, without its refunds and captures, or store.ErrNotFound.
 func (s *Store) LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
 	what := fmt.Sprintf("payment %s/%s", partnerID, requestID)
 	st, err := s.stmt(ctx, nil, qPaymentByRequest)
@@ -78,7 +88,7 @@ func (s *Store) LoadPaymentByRequest(ctx context.Context, partnerID, requestID s
 	if err != nil {
 		return store.Snapshot{}, fmt.Errorf("sqlitestore: load %s: %w", what, err)
 	}
-	return store.Snapshot{Payment: p, Refunds: []store.Refund{}}, nil
+	return store.Snapshot{Payment: p, Refunds: []store.Refund{}, Captures: []store.Capture{}}, nil
 }
 
 // paymentIn reads the payment query finds within tx. what names it in
@@ -98,8 +108,8 @@ func (s *Store) paymentIn(ctx context.Context, tx *sql.Tx, what, query string, a
 	return p, nil
 }
 
-// snapshot reads the payment that query finds and its refunds in one read
-// transaction. what names the payment in errors.
+// snapshot reads the payment that query finds, its refunds and its
+// captures in one read transaction. what names the payment in errors.
 func (s *Store) snapshot(ctx context.Context, what, query string, args ...any) (store.Snapshot, error) {
 	var snap store.Snapshot
 	err := s.read(ctx, "get "+what, func(tx *sql.Tx) error {
@@ -110,6 +120,10 @@ func (s *Store) snapshot(ctx context.Context, what, query string, args ...any) (
 		snap.Refunds, err = s.refundsOf(ctx, tx, snap.Payment.ID)
 		if err != nil {
 			return fmt.Errorf("sqlitestore: get %s: refunds: %w", what, err)
+		}
+		snap.Captures, err = s.capturesOf(ctx, tx, snap.Payment.ID)
+		if err != nil {
+			return fmt.Errorf("sqlitestore: get %s: captures: %w", what, err)
 		}
 		return nil
 	})
@@ -127,6 +141,37 @@ func (s *Store) refundsOf(ctx context.Context, tx *sql.Tx, paymentID string) ([]
 		return nil, err
 	}
 	return collect(rows, scanRefund)
+}
+
+// capturesOf returns a payment's captures in creation order, never nil.
+func (s *Store) capturesOf(ctx context.Context, tx *sql.Tx, paymentID string) ([]store.Capture, error) {
+	st, err := s.stmt(ctx, tx, qCapturesOf)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, paymentID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanCapture)
+}
+
+// GetCaptureByRequest returns the capture partnerID asked for with
+// requestID, or store.ErrNotFound.
+func (s *Store) GetCaptureByRequest(ctx context.Context, partnerID, requestID string) (store.Capture, error) {
+	what := fmt.Sprintf("capture %s/%s", partnerID, requestID)
+	st, err := s.stmt(ctx, nil, qCaptureByRequest)
+	if err != nil {
+		return store.Capture{}, err
+	}
+	k, err := scanCapture(st.QueryRowContext(ctx, partnerID, requestID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Capture{}, fmt.Errorf("sqlitestore: %s: %w", what, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Capture{}, fmt.Errorf("sqlitestore: get %s: %w", what, err)
+	}
+	return k, nil
 }
 
 // GetRefund returns the refund with the given id, or store.ErrNotFound.

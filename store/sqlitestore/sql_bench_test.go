@@ -110,7 +110,7 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 				st.exec(ctx, tx, qInsertEvent, sqlEvent(id, "", 3, now, "debit_succeeded", "INIT", "SUCCESS", "")...),
 				st.exec(ctx, tx, qInsertOutbox, id+".result", id, "shop", req, "payment_result", "https://shop.example/notify",
 					"SUCCESS", "", "", "USD", int64(10_000), now.UnixMicro(), now.UnixMicro(),
-					now.UnixMicro(), now.UnixMicro(), int64(0), "", int64(0), int64(0), int64(0), "", "", "", ""))
+					now.UnixMicro(), now.UnixMicro(), int64(0), "", int64(0), int64(0), int64(0), "", "", "", "", "", ""))
 		}); err != nil {
 			return fmt.Errorf("debit succeeded: %w", err)
 		}
@@ -171,6 +171,7 @@ func (p *sqlPayment) values() []any {
 		p.user, "Coffee beans", []byte(nil), "https://shop.example/notify", "", "", "",
 		us(p.created), us(p.created), us(p.paid), int64(0), us(p.expires),
 		p.pendingOp, p.opID, us(p.nextCheck), int64(0), p.opCount, int64(0), p.version, "", p.refunds, "",
+		int64(0), "", int64(0), int64(0), int64(0), int64(0), int64(0), "", int64(0), int64(0), // no authorization
 	}
 }
 
@@ -295,12 +296,13 @@ func (s *sqlStatements) readPayment(ctx context.Context, query string, args ...a
 // paymentDest and refundDest are scan targets for paymentSelect and
 // refundSelect.
 type paymentDest struct {
-	text                           [17]string
+	text                           [19]string
 	amount, refunded, held         int64
 	checks, ops, version, refunds  int64
 	orderData                      []byte
 	created, updated, paid, closed int64
 	expires, nextCheck, cancelled  int64
+	auth                           [8]int64 // authorization columns but the two texts
 	dataIsNull                     bool
 }
 
@@ -312,7 +314,9 @@ func (p *paymentDest) dest() []any {
 		&t[7], &t[8], &p.orderData, &t[9], &t[10], &t[11], &t[12],
 		&p.created, &p.updated, &p.paid, &p.closed, &p.expires,
 		&t[13], &t[14], &p.nextCheck, &p.checks, &p.ops, &p.cancelled, &p.version,
-		&t[15], &p.refunds, &t[16], &p.dataIsNull,
+		&t[15], &p.refunds, &t[16],
+		&p.auth[0], &t[17], &p.auth[1], &p.auth[2], &p.auth[3], &p.auth[4], &p.auth[5], &t[18], &p.auth[6], &p.auth[7],
+		&p.dataIsNull,
 	}
 }
 

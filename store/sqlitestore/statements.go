@@ -79,6 +79,7 @@ func (s *statements) close() error {
 var allQueries = []string{
 	qInsertPayment, qUpdatePayment, qPaymentVersion,
 	qInsertRefund, qUpdateRefund, qRefundOwner,
+	qInsertCapture, qUpdateCapture, qCaptureOwner, qCapturesOf, qCaptureByRequest,
 	qInsertEvent, qInsertOutbox, qSavepoint, qRelease, qRollbackTo,
 	qPaymentByID, qPaymentByRequest, qRefundsOf, qRefundByID, qRefundOfPayment, qRefundByRequest, qHistory,
 	qDueExpiries, qDueChecks,

@@ -40,17 +40,28 @@ func testRoundTripAllFields(t *testing.T, h *harness) {
 	p2 := next(p)
 	p2.Status, p2.HeldAmount, p2.UserID = "CLOSED", 0, "user-43"
 	r := fullRefund("ref-full", p2, "rreq-full")
+	k := fullCapture("cap-full", p2, "creq-full")
 	e2 := fullEvent(p2, r.ID)
 	requireAllSet(t, r)
+	requireAllSet(t, k)
 	requireAllSet(t, e2)
-	h.commit(store.Change{Payment: p2, ExpectedVersion: 1, NewRefunds: []store.Refund{r}, Events: []store.Event{e2}})
+	h.commit(store.Change{Payment: p2, ExpectedVersion: 1, NewRefunds: []store.Refund{r}, NewCaptures: []store.Capture{k},
+		Events: []store.Event{e2}})
 
+	want := store.Snapshot{Payment: p2, Refunds: []store.Refund{r}, Captures: []store.Capture{k}}
 	snap, err = h.s.GetPayment(h.ctx, p.ID)
 	require.NoError(t, err)
-	require.Equal(t, norm(store.Snapshot{Payment: p2, Refunds: []store.Refund{r}}), norm(snap))
+	require.Equal(t, norm(want), norm(snap))
 	snap, err = h.s.GetPaymentByRequest(h.ctx, p.PartnerID, p.RequestID)
 	require.NoError(t, err)
-	require.Equal(t, norm(store.Snapshot{Payment: p2, Refunds: []store.Refund{r}}), norm(snap))
+	require.Equal(t, norm(want), norm(snap))
+	snap, err = h.s.LoadPayment(h.ctx, p.ID, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, norm(want), norm(snap))
+
+	gotK, err := h.s.GetCaptureByRequest(h.ctx, k.PartnerID, k.RequestID)
+	require.NoError(t, err)
+	require.Equal(t, norm(k), norm(gotK))
 
 	gotR, err := h.s.GetRefund(h.ctx, r.ID)
 	require.NoError(t, err)

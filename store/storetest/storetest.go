@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Parked", parkedTests},
 		{"Backlog", backlogTests},
 		{"Due", dueTests},
+		{"Captures", captureTests},
 		{"History", historyTests},
 		{"Context", contextTests},
 		{"Values", valueTests},
@@ -268,38 +269,48 @@ func event(p store.Payment, name, from, to string) store.Event {
 // fullPayment returns a payment with every field set to a non-zero value.
 func fullPayment(id, partner, request string) store.Payment {
 	return store.Payment{
-		ID:             id,
-		PartnerID:      partner,
-		RequestID:      request,
-		Fingerprint:    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-		Scenario:       "AGREEMENT",
-		Status:         "SUCCESS",
-		Currency:       "JPY",
-		Amount:         123_456,
-		RefundedAmount: 1_000,
-		HeldAmount:     2_345,
-		RefundCount:    7,
-		UserID:         "user-42",
-		OrderTitle:     "Order #42",
-		OrderData:      []byte(`{"goods":[{"id":"g1","qty":2}],"env":{"terminal":"APP"}}`),
-		NotifyURL:      "https://merchant.example/notify?shop=42",
-		ReturnURL:      "https://merchant.example/return?order=42",
-		ExtendInfo:     `{"customerBelongsTo":"siteNameExample"}`,
-		FailReason:     "RISK_REJECT",
-		FailMessage:    "risk engine said no",
-		CreatedAt:      t0,
-		UpdatedAt:      t0.Add(5*time.Second + 7*time.Microsecond),
-		PaidAt:         t0.Add(2*time.Second + 1*time.Microsecond),
-		ClosedAt:       t0.Add(3 * time.Second),
-		ExpiresAt:      t0.Add(3 * time.Minute),
-		PendingOp:      "reversal",
-		OpID:           id + "-op-2",
-		NextCheckAt:    t0.Add(time.Minute + 999_999*time.Microsecond),
-		CheckAttempts:  3,
-		OpCount:        2,
-		CancelledAt:    t0.Add(4 * time.Second),
-		UsageDay:       "2026-12-06",
-		Version:        1,
+		ID:              id,
+		PartnerID:       partner,
+		RequestID:       request,
+		Fingerprint:     "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		Scenario:        "AGREEMENT",
+		Status:          "SUCCESS",
+		Currency:        "JPY",
+		Amount:          123_456,
+		RefundedAmount:  1_000,
+		HeldAmount:      2_345,
+		RefundCount:     7,
+		UserID:          "user-42",
+		OrderTitle:      "Order #42",
+		OrderData:       []byte(`{"goods":[{"id":"g1","qty":2}],"env":{"terminal":"APP"}}`),
+		NotifyURL:       "https://merchant.example/notify?shop=42",
+		ReturnURL:       "https://merchant.example/return?order=42",
+		ExtendInfo:      `{"customerBelongsTo":"siteNameExample"}`,
+		FailReason:      "RISK_REJECT",
+		FailMessage:     "risk engine said no",
+		CreatedAt:       t0,
+		UpdatedAt:       t0.Add(5*time.Second + 7*time.Microsecond),
+		PaidAt:          t0.Add(2*time.Second + 1*time.Microsecond),
+		ClosedAt:        t0.Add(3 * time.Second),
+		ExpiresAt:       t0.Add(3 * time.Minute),
+		PendingOp:       "reversal",
+		OpID:            id + "-op-2",
+		NextCheckAt:     t0.Add(time.Minute + 999_999*time.Microsecond),
+		CheckAttempts:   3,
+		OpCount:         2,
+		CancelledAt:     t0.Add(4 * time.Second),
+		UsageDay:        "2026-12-06",
+		Authorization:   true,
+		HoldID:          id + "-op-1",
+		AuthorizedAt:    t0.Add(1*time.Second + 5*time.Microsecond),
+		AuthExpiresAt:   t0.Add(7 * 24 * time.Hour),
+		CapturedAmount:  100_000,
+		CapturingAmount: 3_000,
+		CaptureCount:    3,
+		LastCaptureID:   id + "-capture-3",
+		AutoCapture:     true,
+		NotifyCaptures:  true,
+		Version:         1,
 	}
 }
 
@@ -362,7 +373,62 @@ func fullMessage(id string, p store.Payment) store.OutboxMessage {
 		ExtendInfo:       `{"customerBelongsTo":"siteNameExample"}`,
 		RefundID:         id + "-refund",
 		RefundRequestID:  "refund-request-" + id,
+		CaptureID:        id + "-capture",
+		CaptureRequestID: "capture-request-" + id,
 	}
+}
+
+// fullCapture returns a capture of p with every field set.
+func fullCapture(id string, p store.Payment, request string) store.Capture {
+	return store.Capture{
+		ID:            id,
+		PaymentID:     p.ID,
+		PartnerID:     p.PartnerID,
+		RequestID:     request,
+		Fingerprint:   "fp-" + id,
+		Currency:      p.Currency,
+		Amount:        3_000,
+		Last:          true,
+		Status:        "FAIL",
+		Notify:        true,
+		ExtendInfo:    `{"note":"ünïcode"}`,
+		FailReason:    "AUTH_EXPIRED",
+		FailMessage:   "the authorization expired",
+		CreatedAt:     t0.Add(20 * time.Second),
+		UpdatedAt:     t0.Add(21 * time.Second),
+		FinishedAt:    t0.Add(22*time.Second + 9*time.Microsecond),
+		NextCheckAt:   t0.Add(23 * time.Second),
+		CheckAttempts: 5,
+	}
+}
+
+// newCapture returns an in-flight capture of p.
+func newCapture(id string, p store.Payment, request string, amount int64) store.Capture {
+	return store.Capture{
+		ID:          id,
+		PaymentID:   p.ID,
+		PartnerID:   p.PartnerID,
+		RequestID:   request,
+		Fingerprint: "fp-" + id,
+		Currency:    p.Currency,
+		Amount:      amount,
+		Status:      "INIT",
+		CreatedAt:   t0,
+		UpdatedAt:   t0,
+		NextCheckAt: t0.Add(time.Minute),
+	}
+}
+
+// authorized returns p as an authorization awaiting capture.
+func authorized(p store.Payment) store.Payment {
+	p.Status = "AUTHORIZED"
+	p.Authorization = true
+	p.UserID = "user-" + p.ID
+	p.HoldID = p.ID + "-op-1"
+	p.OpCount = 1
+	p.AuthorizedAt = t0.Add(time.Minute)
+	p.AuthExpiresAt = t0.Add(7 * 24 * time.Hour)
+	return p
 }
 
 // requireAllSet fails when a field of the record v is zero: it keeps the
