@@ -13,6 +13,7 @@
 //	wallet [flags] payment PAYMENT_ID                                  show a payment and its history
 //	wallet [flags] undelivered [-resend ID | -resend-all]              parked notifications
 //	wallet [flags] unknown                                             unresolved funds outcomes
+//	wallet [flags] balance USER_ID                                     a user's available and held money
 //
 // With no -config it uses DIR/wallet.json (DIR defaults to ./paystate-data),
 // writing a demo configuration there on first start.

@@ -42,9 +42,13 @@ type Config struct {
 	CashierUser    string          `json:"cashierUser"` // who pays on the cashier page
 	// LimitZone is the IANA time zone whose days users[].limits count
 	// ("Asia/Singapore"); empty means UTC.
-	LimitZone string        `json:"limitZone,omitempty"`
-	Cashier   CashierConfig `json:"cashier"`
-	Worker    WorkerConfig  `json:"worker"`
+	LimitZone string `json:"limitZone,omitempty"`
+	// AuthExpiry is how long an authorization's hold lasts when the pay
+	// does not say (engine.Config.AuthExpiry), a Go duration ("168h");
+	// empty for the engine's default, 7 days.
+	AuthExpiry string        `json:"authExpiry,omitempty"`
+	Cashier    CashierConfig `json:"cashier"`
+	Worker     WorkerConfig  `json:"worker"`
 
 	file      string // the config file, read again by a reload
 	dir       string // the config file's folder
@@ -263,6 +267,9 @@ func (c *Config) Check() error {
 	if _, err := c.limitZone(); err != nil {
 		return err
 	}
+	if _, err := c.authExpiry(); err != nil {
+		return err
+	}
 	if c.CashierUser == "" {
 		return problem("cashierUser", "is required: the user who pays on the cashier page")
 	}
@@ -278,6 +285,23 @@ func (c *Config) Check() error {
 		return problem("worker.lease", "%s must be longer than worker.attemptTimeout (%s): a send must end inside its lease", lease, attempt)
 	}
 	return nil
+}
+
+// authExpiry parses AuthExpiry: 0 (the engine's default) when empty. A
+// default longer than the engine lets a pay ask for
+// (engine.DefaultMaxAuthExpiry) is refused.
+func (c *Config) authExpiry() (time.Duration, error) {
+	if c.AuthExpiry == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(c.AuthExpiry)
+	switch {
+	case err != nil || d <= 0:
+		return 0, problem("authExpiry", "want a positive duration such as \"168h\", got %q", c.AuthExpiry)
+	case d > engine.DefaultMaxAuthExpiry:
+		return 0, problem("authExpiry", "%s is longer than the %s a pay may ask for", c.AuthExpiry, engine.DefaultMaxAuthExpiry)
+	}
+	return d, nil
 }
 
 // publicURLFollowsListen says whether PublicURL is just http:// and the

@@ -97,6 +97,9 @@ func TestBadConfigurationNamesTheKey(t *testing.T) {
 		{"user daily count", func(c map[string]any) { user(c, 1)["limits"] = map[string]any{"dailyCount": -2} }, `config: users[1].limits.dailyCount: want a whole number of payments >= 0 (0: no limit), got -2`},
 		{"user status", func(c map[string]any) { user(c, 1)["status"] = "suspended" }, `config: users[1].status: want "active" or "frozen", got "suspended"`},
 		{"limit zone", func(c map[string]any) { c["limitZone"] = "Mars/Olympus" }, `config: limitZone: want an IANA time zone such as "Asia/Singapore" or "UTC", got "Mars/Olympus"`},
+		{"auth expiry", func(c map[string]any) { c["authExpiry"] = "7d" }, `config: authExpiry: want a positive duration such as "168h", got "7d"`},
+		{"auth expiry zero", func(c map[string]any) { c["authExpiry"] = "0s" }, `config: authExpiry: want a positive duration such as "168h", got "0s"`},
+		{"auth expiry too long", func(c map[string]any) { c["authExpiry"] = "721h" }, `config: authExpiry: 721h is longer than the 720h0m0s a pay may ask for`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := demoDir(t)

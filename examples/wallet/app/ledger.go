@@ -11,16 +11,7 @@ import (
 // restart neither loses nor duplicates money) and seeds the configured
 // users into it.
 func openLedger(ctx context.Context, cfg *Config, st *stores) (*ledger.Ledger, error) {
-	var backend ledger.Backend
-	switch {
-	case st.db != nil:
-		backend = ledger.SQLite(st.db)
-	case st.pool != nil:
-		backend = ledger.Postgres(st.pool, st.schema)
-	default:
-		return nil, fmt.Errorf("ledger: the store has no database to share")
-	}
-	l, err := ledger.Open(ctx, backend)
+	l, err := sharedLedger(ctx, st)
 	if err != nil {
 		return nil, err
 	}
@@ -32,6 +23,18 @@ func openLedger(ctx context.Context, cfg *Config, st *stores) (*ledger.Ledger, e
 		return nil, err
 	}
 	return l, nil
+}
+
+// sharedLedger opens the ledger in the store's database, without seeding
+// it.
+func sharedLedger(ctx context.Context, st *stores) (*ledger.Ledger, error) {
+	switch {
+	case st.db != nil:
+		return ledger.Open(ctx, ledger.SQLite(st.db))
+	case st.pool != nil:
+		return ledger.Open(ctx, ledger.Postgres(st.pool, st.schema))
+	}
+	return nil, fmt.Errorf("ledger: the store has no database to share")
 }
 
 // ledgerUsers converts the configured users for ledger.Seed.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -13,20 +14,23 @@ import (
 	"github.com/paystate/paystate/store"
 )
 
-// Operate runs the operator command args[0] ("payment", "undelivered" or
-// "unknown") on the store of cfg, writing to out; "reload" asks the
+// Operate runs the operator command args[0] ("payment", "undelivered",
+// "unknown" or "balance") on the store of cfg, writing to out; "reload" asks the
 // running server on cfg's operatorListen to reload its configuration. It works while the server
 // runs: SQLite in WAL mode and PostgreSQL both allow a second process.
 func Operate(ctx context.Context, cfg *Config, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("no command; want payment, undelivered or unknown")
+		return errors.New("no command; want payment, undelivered, unknown or balance")
 	}
 	if args[0] == "reload" {
 		return reloadCommand(ctx, cfg, out)
 	}
+	if args[0] == "balance" {
+		return balanceCommand(ctx, cfg, args[1:], out)
+	}
 	cmd, ok := operatorCommands[args[0]]
 	if !ok {
-		return errors.New("unknown command " + args[0] + "; want serve, payment, undelivered, unknown or reload")
+		return errors.New("unknown command " + args[0] + "; want serve, payment, undelivered, unknown, balance or reload")
 	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
@@ -60,10 +64,17 @@ func showPayment(ctx context.Context, st store.Store, args []string, out io.Writ
 	fmt.Fprintf(tw, "amount\t%s (refunded %s, held %s)\n", money(p.Currency, p.Amount), money(p.Currency, p.RefundedAmount), money(p.Currency, p.HeldAmount))
 	fmt.Fprintf(tw, "scenario / user\t%s / %s\n", p.Scenario, p.UserID)
 	fmt.Fprintf(tw, "created / expires\t%s / %s\n", stamp(p.CreatedAt), stamp(p.ExpiresAt))
+	if p.Authorization {
+		fmt.Fprintf(tw, "authorization\thold %s, captured %s (in flight %s), until %s\n", cmp.Or(p.HoldID, "-"),
+			money(p.Currency, p.CapturedAmount), money(p.Currency, p.CapturingAmount), stamp(p.AuthExpiresAt))
+	}
 	if p.PendingOp != "" {
 		fmt.Fprintf(tw, "in flight\t%s %s, next check %s\n", p.PendingOp, p.OpID, stamp(p.NextCheckAt))
 	}
 	_ = tw.Flush()
+	for _, c := range snap.Captures {
+		fmt.Fprintf(out, "capture %s (request %s): %s %s\n", c.ID, c.RequestID, money(c.Currency, c.Amount), c.Status)
+	}
 	for _, r := range snap.Refunds {
 		fmt.Fprintf(out, "refund %s (request %s): %s %s\n", r.ID, r.RequestID, money(r.Currency, r.Amount), r.Status)
 	}
@@ -153,6 +164,15 @@ func unknownOutcomes(ctx context.Context, st store.Store, args []string, out io.
 			return err
 		}
 		p := snap.Payment
+		if c.CaptureID != "" {
+			for _, k := range snap.Captures {
+				if k.ID == c.CaptureID {
+					fmt.Fprintf(out, "capture %s of payment %s: capture of %s, checked %d times, next %s\n",
+						k.ID, p.ID, money(k.Currency, k.Amount), k.CheckAttempts, stamp(k.NextCheckAt))
+				}
+			}
+			continue
+		}
 		if c.RefundID == "" {
 			fmt.Fprintf(out, "payment %s: %s %s of %s, checked %d times, next %s\n",
 				p.ID, p.PendingOp, p.OpID, money(p.Currency, p.Amount), p.CheckAttempts, stamp(p.NextCheckAt))
@@ -167,6 +187,33 @@ func unknownOutcomes(ctx context.Context, st store.Store, args []string, out io.
 	}
 	fmt.Fprintf(out, "%d unknown outcomes\n", len(checks))
 	return nil
+}
+
+// balanceCommand prints a user's money in the ledger, per currency: what
+// is available and what holds set aside.
+func balanceCommand(ctx context.Context, cfg *Config, args []string, out io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: wallet balance USER_ID")
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	l, err := sharedLedger(ctx, st)
+	if err != nil {
+		return err
+	}
+	balances, err := l.Balances(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "currency\tavailable\theld\n")
+	for _, b := range balances {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", b.Currency, money(b.Currency, b.Available), money(b.Currency, b.Held))
+	}
+	return tw.Flush()
 }
 
 func describeMessage(m store.OutboxMessage) string {

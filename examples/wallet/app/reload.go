@@ -99,7 +99,7 @@ func (l *liveNotifier) closeIdle() {
 // bad value is refused whole with the one-line error of a start, and the
 // running configuration stays. Keys read only at start (listen,
 // operatorListen, maxConnections, publicURL, store, worker, cashier,
-// cashierUser, limitZone, users' balances, tokens and codes) keep their
+// cashierUser, limitZone, authExpiry, users' balances, tokens and codes) keep their
 // running values; the log says when the file changed one of them.
 func (s *Server) Reload(ctx context.Context) error {
 	s.reloadMu.Lock()
@@ -150,9 +150,11 @@ func (c *Config) keepStartKeys(running *Config) []string {
 	keep("cashier", c.Cashier == running.Cashier)
 	keep("cashierUser", c.CashierUser == running.CashierUser)
 	keep("limitZone", c.LimitZone == running.LimitZone)
+	keep("authExpiry", c.AuthExpiry == running.AuthExpiry)
 	c.Listen, c.OperatorListen, c.MaxConnections = running.Listen, running.OperatorListen, running.MaxConnections
 	c.PublicURL, c.Store, c.storeBase = running.PublicURL, running.Store, running.storeBase
 	c.Worker, c.Cashier, c.CashierUser, c.LimitZone = running.Worker, running.Cashier, running.CashierUser, running.LimitZone
+	c.AuthExpiry = running.AuthExpiry
 	return changed
 }
 

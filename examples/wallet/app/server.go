@@ -69,12 +69,19 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
+	authExpiry, err := cfg.authExpiry()
+	if err != nil {
+		return nil, err
+	}
 	s.limits = newLiveLimits(rules)
+	// The ledger is an engine.Holds too, which New finds on it: the
+	// engine offers authorization payments.
 	s.engine, err = engine.New(s.stores.store, s.ledger, engine.Config{
-		Logger:    logger,
-		OnOutbox:  func() { s.worker.Wake() },
-		Limits:    s.limits,
-		LimitZone: zone,
+		Logger:     logger,
+		OnOutbox:   func() { s.worker.Wake() },
+		Limits:     s.limits,
+		LimitZone:  zone,
+		AuthExpiry: authExpiry,
 	})
 	if err != nil {
 		return nil, err

@@ -22,18 +22,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
+	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/examples/merchant/shop"
+	"github.com/paystate/paystate/examples/wallet/ledger"
 )
 
 func usd(minor int64) wire.Amount {
 	return wire.Amount{Currency: "USD", Value: strconv.FormatInt(minor, 10)}
 }
 
+// aliceUSD is what the cashier user has available in USD.
 func aliceUSD(t *testing.T, w *running) int64 {
 	t.Helper()
 	b, err := w.server.ledger.Balance(t.Context(), demoCashier, "USD")
 	require.NoError(t, err)
-	return b
+	return b.Available
 }
 
 // A restart keeps payments, refunds and balances: the demo users are
@@ -286,4 +289,32 @@ func TestSiteNameChecksCustomerBelongsTo(t *testing.T) {
 	assert.Equal(t, wire.StatusFail, pay.Result.ResultStatus)
 	assert.Equal(t, wire.CodeParamIllegal, pay.Result.ResultCode)
 	assert.Contains(t, pay.Result.ResultMessage, "extendInfo.customerBelongsTo")
+}
+
+// The wallet's engine takes authorizations (the ledger is its
+// engine.Holds), holding the money on the ledger for the configured
+// authExpiry.
+func TestAuthorizationsHoldMoneyOnTheLedger(t *testing.T) {
+	dir := demoDir(t)
+	editConfig(t, dir, func(c map[string]any) { c["authExpiry"] = "48h" })
+	w := start(t, dir)
+	ctx, eng := t.Context(), w.server.Engine()
+	amount := engine.Money{Currency: "USD", Minor: 300_00}
+	before := time.Now()
+	p, err := eng.Pay(ctx, engine.PayRequest{PartnerID: demoPartnerID, RequestID: "stay-1", Scenario: engine.ScenarioAgreement,
+		AuthCode: demoAliceToken, Amount: amount, OrderTitle: "Room", Authorization: true})
+	require.NoError(t, err)
+	require.Equal(t, engine.PaymentAuthorized, p.State)
+	assert.WithinRange(t, p.AuthExpiresAt, before.Add(48*time.Hour), time.Now().Add(48*time.Hour))
+	b, err := w.server.ledger.Balance(ctx, demoCashier, "USD")
+	require.NoError(t, err)
+	assert.Equal(t, ledger.Balance{Currency: "USD", Available: 1_000_000 - 300_00, Held: 300_00}, b)
+
+	c, err := eng.Capture(ctx, engine.CaptureRequest{PartnerID: demoPartnerID, RequestID: "night-1", PaymentID: p.ID,
+		Amount: engine.Money{Currency: "USD", Minor: 100_00}, Last: true})
+	require.NoError(t, err)
+	require.Equal(t, engine.CaptureSuccess, c.State)
+	b, err = w.server.ledger.Balance(ctx, demoCashier, "USD")
+	require.NoError(t, err)
+	assert.Equal(t, ledger.Balance{Currency: "USD", Available: 1_000_000 - 100_00}, b, "the rest of the hold came back")
 }

@@ -34,6 +34,9 @@ type conn interface {
 	// queryRow runs a query whose first row Scan reads; Scan returns
 	// errNoRows when there is none.
 	queryRow(ctx context.Context, query string, args ...any) row
+	// query runs a query and calls each for every row it returns, in
+	// order, stopping at the first error, which it returns.
+	query(ctx context.Context, query string, args []any, each func(r row) error) error
 }
 
 // row is the first row of a query.

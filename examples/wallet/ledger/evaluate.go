@@ -27,7 +27,7 @@ func (l *Ledger) Evaluate(ctx context.Context, req engine.FundsRequest) (engine.
 	if err != nil {
 		return engine.FundsResult{}, fmt.Errorf("ledger: evaluate: %w", err)
 	}
-	if balance < req.Amount.Minor {
+	if balance.Available < req.Amount.Minor {
 		return declined(engine.CodeBalanceNotEnough, "balance too low"), nil
 	}
 	return succeeded(user), nil

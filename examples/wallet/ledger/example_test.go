@@ -47,6 +47,40 @@ func Example() {
 	})
 	_ = funds.Seed(ctx, users) // a restart changes nothing
 	balance, _ := funds.Balance(ctx, "alice", "USD")
-	fmt.Println(p.State, p.UserID, balance)
-	// Output: SUCCESS alice 8750
+	fmt.Println(p.State, p.UserID, balance.Available, balance.Held)
+	// Output: SUCCESS alice 8750 0
+}
+
+// A hold sets money aside on the payer; captures pay the merchant from
+// it, and the release gives the rest back. The engine makes these calls
+// for authorization payments; here they are made by hand.
+func ExampleLedger_Hold() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "ledger-example")
+	defer os.RemoveAll(dir)
+	dsn, _ := sqlitestore.DSN(filepath.Join(dir, "paystate.db"), sqlitestore.Options{})
+	db, _ := sql.Open("sqlite", dsn)
+	defer db.Close()
+	funds, err := ledger.Open(ctx, ledger.SQLite(db))
+	if err != nil {
+		panic(err)
+	}
+	_ = funds.Seed(ctx, []ledger.User{{ID: "alice", Balances: map[string]int64{"USD": 500_00}}})
+	show := func(step string) {
+		b, _ := funds.Balance(ctx, "alice", "USD")
+		shop, _ := funds.MerchantBalance(ctx, "hotel", "USD")
+		fmt.Printf("%-8s alice: %d available, %d held; hotel: %d\n", step, b.Available, b.Held, shop)
+	}
+
+	usd := func(minor int64) engine.Money { return engine.Money{Currency: "USD", Minor: minor} }
+	_, _ = funds.Hold(ctx, engine.FundsRequest{OperationID: "stay-1", PartnerID: "hotel", UserID: "alice", Amount: usd(300_00)})
+	show("hold")
+	_, _ = funds.Capture(ctx, engine.FundsRequest{OperationID: "night-1", HoldID: "stay-1", Amount: usd(100_00)})
+	show("capture")
+	_, _ = funds.Release(ctx, engine.FundsRequest{OperationID: "checkout", HoldID: "stay-1", Amount: usd(200_00)})
+	show("release")
+	// Output:
+	// hold     alice: 20000 available, 30000 held; hotel: 0
+	// capture  alice: 20000 available, 20000 held; hotel: 10000
+	// release  alice: 40000 available, 0 held; hotel: 10000
 }

@@ -8,12 +8,13 @@ import (
 )
 
 // Inquire implements engine.Funds: it returns the recorded answer of the
-// Debit or Credit with operationID. For an id the ledger has never seen it
-// records a declined ("fenced") operation and answers declined with
-// CodeProcessFail, so that a Debit or Credit arriving later with that id is
-// declined too and the engine's decision stands. In PostgreSQL, an Inquire
-// that races a Debit of the same id waits for the Debit's transaction and
-// returns its answer.
+// Debit, Credit, Hold, Capture or Release with operationID, which is how
+// the engine's reconciler learns an outcome it missed. For an id the
+// ledger has never seen it records a declined ("fenced") operation and
+// answers declined with CodeProcessFail, so that any operation arriving
+// later with that id is declined too and the engine's decision stands. In
+// PostgreSQL, an Inquire that races an operation of the same id waits for
+// the operation's transaction and returns its answer.
 func (l *Ledger) Inquire(ctx context.Context, operationID string) (engine.FundsResult, error) {
 	if operationID == "" {
 		return engine.FundsResult{}, fmt.Errorf("ledger: inquire: empty operation id")

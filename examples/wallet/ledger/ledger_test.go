@@ -43,14 +43,15 @@ func paymentCode(op, code string, minor int64) engine.FundsRequest {
 	return engine.FundsRequest{OperationID: op, AuthCode: code, Scenario: engine.ScenarioPaymentCode, Amount: usd(minor)}
 }
 
+// wantBalance checks what user has available in currency.
 func wantBalance(t *testing.T, l *ledger.Ledger, user, currency string, want int64) {
 	t.Helper()
 	got, err := l.Balance(t.Context(), user, currency)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != want {
-		t.Fatalf("balance of %s in %s = %d, want %d", user, currency, got, want)
+	if got.Available != want {
+		t.Fatalf("available balance of %s in %s = %d, want %d", user, currency, got.Available, want)
 	}
 }
 

@@ -83,3 +83,11 @@ func pending(ms []migration, current int) ([]migration, error) {
 	}
 	return ms[current:], nil
 }
+
+// orEmbedded returns ms, or the embedded history when ms is nil.
+func orEmbedded(ms, embedded []migration) []migration {
+	if ms == nil {
+		return embedded
+	}
+	return ms
+}

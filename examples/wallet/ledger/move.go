@@ -19,20 +19,24 @@ import (
 // rolled back, or, when the connection broke during the commit, perhaps
 // committed. Inquire tells which, and fences the id in the first case.
 func (l *Ledger) Debit(ctx context.Context, req engine.FundsRequest) (engine.FundsResult, error) {
-	return l.apply(ctx, kindDebit, req)
+	return l.apply(ctx, kindDebit, req, l.debit)
 }
 
 // Credit implements engine.Funds: it gives req.Amount to req.UserID, who
 // must exist, in one transaction that also records the outcome under
 // req.OperationID. Repeats and errors are as for Debit.
 func (l *Ledger) Credit(ctx context.Context, req engine.FundsRequest) (engine.FundsResult, error) {
-	return l.apply(ctx, kindCredit, req)
+	return l.apply(ctx, kindCredit, req, l.credit)
 }
 
-// apply runs one Debit or Credit: claim the operation id, move the money,
-// record the outcome, all in one transaction; or, when the id is already
-// claimed, return its recorded answer.
-func (l *Ledger) apply(ctx context.Context, kind string, req engine.FundsRequest) (engine.FundsResult, error) {
+// step moves the money of one claimed operation, or says why not, inside
+// the operation's transaction.
+type step func(ctx context.Context, q conn, req engine.FundsRequest) (engine.FundsResult, error)
+
+// apply runs one operation of kind: claim the operation id, move the money
+// (move), record the outcome, all in one transaction; or, when the id is
+// already claimed, return its recorded answer.
+func (l *Ledger) apply(ctx context.Context, kind string, req engine.FundsRequest, move step) (engine.FundsResult, error) {
 	if req.OperationID == "" {
 		return engine.FundsResult{}, fmt.Errorf("ledger: %s: empty operation id", kind)
 	}
@@ -46,12 +50,7 @@ func (l *Ledger) apply(ctx context.Context, kind string, req engine.FundsRequest
 			res, err = l.recorded(ctx, q, req.OperationID)
 			return err
 		}
-		if kind == kindDebit {
-			res, err = l.debit(ctx, q, req)
-		} else {
-			res, err = l.credit(ctx, q, req)
-		}
-		if err != nil {
+		if res, err = move(ctx, q, req); err != nil {
 			return err
 		}
 		return l.record(ctx, q, req.OperationID, &res)
@@ -64,6 +63,13 @@ func (l *Ledger) apply(ctx context.Context, kind string, req engine.FundsRequest
 
 // debit takes the money of a claimed debit, or says why not.
 func (l *Ledger) debit(ctx context.Context, q conn, req engine.FundsRequest) (engine.FundsResult, error) {
+	return l.takeFromPayer(ctx, q, req, l.q.take)
+}
+
+// takeFromPayer resolves the payer of a claimed debit or hold and runs
+// take, a guarded UPDATE of the payer's balance (arguments user, currency,
+// amount) that changes no row when the available balance is too low.
+func (l *Ledger) takeFromPayer(ctx context.Context, q conn, req engine.FundsRequest, take string) (engine.FundsResult, error) {
 	if res, ok := checkAmount(req.Amount); !ok {
 		return res, nil
 	}
@@ -74,7 +80,7 @@ func (l *Ledger) debit(ctx context.Context, q conn, req engine.FundsRequest) (en
 	if res.Status == engine.FundsDeclined {
 		return res, nil
 	}
-	n, err := q.exec(ctx, l.q.take, user, req.Amount.Currency, req.Amount.Minor)
+	n, err := q.exec(ctx, take, user, req.Amount.Currency, req.Amount.Minor)
 	if err != nil {
 		return engine.FundsResult{}, fmt.Errorf("take balance: %w", err)
 	}

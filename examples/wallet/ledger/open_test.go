@@ -3,11 +3,14 @@ package ledger_test
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/paystate/paystate/engine"
 	"github.com/paystate/paystate/examples/wallet/ledger"
 )
 
@@ -27,6 +30,43 @@ func TestOpenMigratesOnceFromManyProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 		seeded(t, db) // and once more, migrated already
+	})
+}
+
+// Tables of version 1, written by the code before holds, keep their
+// money and operations through the migration to holds.
+func TestOpenMigratesTablesBeforeHolds(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, db database) {
+		ctx := t.Context()
+		_, b, _ := db.connect(t)
+		if err := ledger.MigrateTo(ctx, b, 1); err != nil {
+			t.Fatal(err)
+		}
+		db.exec(t, fmt.Sprintf(`INSERT INTO ledger_users (user_id, created_at) VALUES ('alice', 1), ('bob', 1);
+			INSERT INTO ledger_balances (user_id, currency, balance) VALUES ('alice', 'USD', 700), ('bob', 'USD', 10);
+			INSERT INTO ledger_operations (operation_id, kind, payment_id, refund_id, user_id, currency, amount, status, reason, message, applied_at)
+			VALUES ('paid', 'debit', 'pay-1', '', 'alice', 'USD', 300, 'succeeded', '', '', 1700000000000000),
+				('low', 'debit', 'pay-2', '', 'bob', 'USD', 100, 'declined', '%s', 'balance too low', 1700000000000000),
+				('lost', 'fenced', '', '', '', '', 0, 'declined', '%s', 'operation never applied', 1700000000000000)`,
+			engine.CodeBalanceNotEnough, engine.CodeProcessFail))
+
+		l := db.open(t)
+		wantMoney(t, l, "alice", 700, 0)
+		res, err := l.Inquire(ctx, "paid")
+		wantSucceeded(t, res, err, "alice")
+		if want := time.UnixMicro(1700000000000000).UTC(); !res.At.Equal(want) {
+			t.Fatalf("At = %v, want %v", res.At, want)
+		}
+		res, err = l.Debit(ctx, cashier("low", "alice", 100))
+		wantDeclined(t, res, err, engine.CodeBalanceNotEnough)
+		res, err = l.Hold(ctx, hold("lost", "alice", 100))
+		wantDeclined(t, res, err, engine.CodeProcessFail)
+		res, err = l.Hold(ctx, hold("h", "alice", 100))
+		wantSucceeded(t, res, err, "alice")
+		res, err = l.Capture(ctx, capture("c", "h", 100))
+		wantSucceeded(t, res, err, "alice")
+		wantMoney(t, l, "alice", 600, 0)
+		checkConserved(t, l, -300, "h") // the debit "paid" took 300 before
 	})
 }
 

@@ -10,9 +10,12 @@ import (
 
 // Kinds of ledger_operations rows.
 const (
-	kindDebit  = "debit"
-	kindCredit = "credit"
-	kindFenced = "fenced" // an id Inquire asked about before any Debit or Credit
+	kindDebit   = "debit"
+	kindCredit  = "credit"
+	kindHold    = "hold"
+	kindCapture = "capture"
+	kindRelease = "release"
+	kindFenced  = "fenced" // an id Inquire asked about before any operation with it
 )
 
 // Statuses of ledger_operations rows.
@@ -28,7 +31,7 @@ const (
 // for that transaction's end.
 func (l *Ledger) claim(ctx context.Context, q conn, kind string, req engine.FundsRequest) (claimed bool, err error) {
 	n, err := q.exec(ctx, l.q.claim, req.OperationID, kind, req.PaymentID, req.RefundID, req.UserID,
-		req.Amount.Currency, req.Amount.Minor, statusPending, l.stamp())
+		req.Amount.Currency, req.Amount.Minor, statusPending, l.stamp(), req.HoldID, req.CaptureID)
 	if err != nil {
 		return false, fmt.Errorf("claim operation: %w", err)
 	}

@@ -29,6 +29,9 @@ func Postgres(pool *pgxpool.Pool, schema string) Backend {
 type pgBackend struct {
 	pool   *pgxpool.Pool
 	schema string
+	// migrations is the schema history open applies: nil for every
+	// embedded step (tests stop at an older one).
+	migrations []migration
 }
 
 func (b *pgBackend) describe() string { return fmt.Sprintf("PostgreSQL schema %q", b.schema) }
@@ -70,7 +73,7 @@ func (b *pgBackend) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate: read version: %w", err)
 		}
-		steps, err := pending(postgresMigrations, current)
+		steps, err := pending(orEmbedded(b.migrations, postgresMigrations), current)
 		if err != nil {
 			return err
 		}
@@ -142,6 +145,7 @@ func (b *pgBackend) lockKey() int64 {
 type pgRunner interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 // pgConn is a conn over pgx.
@@ -154,6 +158,20 @@ func (c pgConn) exec(ctx context.Context, query string, args ...any) (int64, err
 
 func (c pgConn) queryRow(ctx context.Context, query string, args ...any) row {
 	return pgRow{c.r.QueryRow(ctx, query, args...)}
+}
+
+func (c pgConn) query(ctx context.Context, query string, args []any, each func(r row) error) error {
+	rows, err := c.r.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // pgRow reports pgx.ErrNoRows as errNoRows.

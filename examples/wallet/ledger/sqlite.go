@@ -35,6 +35,9 @@ type sqliteBackend struct {
 	// so a statement is parsed once per connection, not once per call.
 	// Read only after prepareQueries.
 	stmts map[string]*sql.Stmt
+	// migrations is the schema history open applies: nil for every
+	// embedded step (tests stop at an older one).
+	migrations []migration
 }
 
 // prepareQueries prepares queries on db, eagerly: preparing lazily inside a
@@ -107,13 +110,13 @@ func (b *sqliteBackend) open(ctx context.Context) error {
 	if busy <= 0 {
 		return errors.New("busy_timeout is 0, want one (_pragma=busy_timeout(5000); sqlitestore.DSN sets it)")
 	}
-	return migrateSQLite(ctx, c)
+	return migrateSQLite(ctx, c, orEmbedded(b.migrations, sqliteMigrations))
 }
 
-// migrateSQLite brings the ledger's tables to the newest step, all steps in
+// migrateSQLite brings the ledger's tables to the newest step of ms, all steps in
 // one BEGIN IMMEDIATE transaction: a second process waits for the first and
 // then finds nothing to do.
-func migrateSQLite(ctx context.Context, c *sql.Conn) (err error) {
+func migrateSQLite(ctx context.Context, c *sql.Conn, ms []migration) (err error) {
 	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return fmt.Errorf("migrate: begin: %w", err)
 	}
@@ -138,7 +141,7 @@ func migrateSQLite(ctx context.Context, c *sql.Conn) (err error) {
 	if err := c.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM ledger_schema_version").Scan(&current); err != nil {
 		return fmt.Errorf("migrate: read version: %w", err)
 	}
-	steps, err := pending(sqliteMigrations, current)
+	steps, err := pending(ms, current)
 	if err != nil {
 		return err
 	}
@@ -161,6 +164,7 @@ func migrateSQLite(ctx context.Context, c *sql.Conn) (err error) {
 type sqlRunner interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // sqlConn is a conn over database/sql: the transaction tx when it is not
@@ -201,6 +205,21 @@ func (c sqlConn) queryRow(ctx context.Context, query string, args ...any) row {
 	return sqlRow{r.QueryRowContext(ctx, query, args...)}
 }
 
+func (c sqlConn) query(ctx context.Context, query string, args []any, each func(r row) error) error {
+	r, _ := c.runner(ctx, query)
+	rows, err := r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // stmtRunner runs a prepared statement, ignoring the query text.
 type stmtRunner struct{ st *sql.Stmt }
 
@@ -210,6 +229,10 @@ func (s stmtRunner) ExecContext(ctx context.Context, _ string, args ...any) (sql
 
 func (s stmtRunner) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
 	return s.st.QueryRowContext(ctx, args...)
+}
+
+func (s stmtRunner) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return s.st.QueryContext(ctx, args...)
 }
 
 // sqlRow reports sql.ErrNoRows as errNoRows.
