@@ -19,8 +19,9 @@ import (
 // released (the release's outcome is settled by the wallet, never the
 // merchant's concern) and the answer is the payment CLOSED, or SUCCESS
 // when part of it was captured already (that money stays captured: refund
-// it). A capture in flight makes it CodePaymentInProcess. A completed
-// authorization (SUCCESS) is reversed like any paid payment: what was
+// it; a repeated cancel answers the same and undoes nothing). A capture
+// in flight makes it CodePaymentInProcess. A completed authorization
+// (SUCCESS, never voided) is reversed like any paid payment: what was
 // captured goes back.
 //
 // Errors: CodePaymentNotFound,
@@ -56,6 +57,11 @@ func (e *Engine) Cancel(ctx context.Context, ref PaymentRef) (Payment, error) {
 			started = true
 			return pl, e.endAuthorization(pl, CodeCancelled)
 		case PaymentSuccess:
+			if p.Authorization && !p.CancelledAt.IsZero() {
+				// Voided after part of it was captured: a repeat of the
+				// void answers as the void did and never undoes captures.
+				return nil, nil
+			}
 			switch p.PendingOp {
 			case PendingReversal:
 				return nil, errorf(CodePaymentInProcess, "payment %s is being reversed", p.ID)
