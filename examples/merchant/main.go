@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
-		return errors.New("no command; want pay, inquire, refund, inquire-refund, cancel or listen")
+		return errors.New("no command; want pay, capture, inquire, refund, inquire-refund, cancel or listen")
 	}
 	cmd, args := rest[0], rest[1:]
 	switch cmd {
@@ -67,6 +67,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return pay(ctx, cfg, m, args, out)
 	case "refund":
 		return refund(ctx, m, args, out)
+	case "capture":
+		return capture(ctx, m, args, out)
 	case "listen":
 		return listen(ctx, notifications, args, out)
 	case "inquire", "inquire-refund", "cancel":
@@ -111,6 +113,7 @@ func pay(ctx context.Context, cfg *shop.Config, m *shop.Merchant, args []string,
 	notify := fs.String("notify", "", "paymentNotifyUrl, e.g. http://127.0.0.1:8081/notify (see listen)")
 	returnURL := fs.String("return", "", "paymentReturnUrl the cashier sends the user to")
 	requestID := fs.String("request", "", "paymentRequestId; default a new random one (repeat one to see idempotency)")
+	authorize := fs.Bool("authorize", false, "authorization payment: the amount is held, then taken with capture")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -118,7 +121,7 @@ func pay(ctx context.Context, cfg *shop.Config, m *shop.Merchant, args []string,
 	if err != nil {
 		return err
 	}
-	o := shop.Order{RequestID: *requestID, Title: *title, Amount: amt, ReturnURL: *returnURL}
+	o := shop.Order{RequestID: *requestID, Title: *title, Amount: amt, ReturnURL: *returnURL, Authorize: *authorize}
 	if o.RequestID == "" {
 		o.RequestID = "order-" + randomHex()
 	}
@@ -153,6 +156,27 @@ func refund(ctx context.Context, m *shop.Merchant, args []string, out io.Writer)
 		*requestID = "refund-" + randomHex()
 	}
 	resp, err := m.Refund(ctx, *requestID, *payment, amt, "")
+	return show(out, resp, err)
+}
+
+func capture(ctx context.Context, m *shop.Merchant, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
+	payment := fs.String("payment", "", "the wallet's paymentId of an authorization")
+	amount := fs.String("amount", "", "amount in major units")
+	currency := fs.String("currency", "USD", "ISO 4217 currency")
+	last := fs.Bool("last", false, "isLastCapture: release what the authorization has left afterwards")
+	requestID := fs.String("request", "", "captureRequestId; default a new random one")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	amt, err := money(*currency, *amount)
+	if err != nil {
+		return err
+	}
+	if *requestID == "" {
+		*requestID = "capture-" + randomHex()
+	}
+	resp, err := m.Capture(ctx, *requestID, *payment, amt, *last)
 	return show(out, resp, err)
 }
 

@@ -71,3 +71,29 @@ func TestBadArguments(t *testing.T) {
 	assert.ErrorContains(t, run(t.Context(), []string{"-config", cfg, "ship"}, &out), `unknown command "ship"`)
 	assert.ErrorContains(t, run(t.Context(), []string{"-config", filepath.Join(t.TempDir(), "none.json")}, &out), "none.json")
 }
+
+func TestAuthorizeAndCaptureInTwoParts(t *testing.T) {
+	cfg := startWallet(t)
+
+	auth, _ := answer(t, "-config", cfg, "pay", "-agreement", "-authorize", "-amount", "10.00", "-request", "cli-auth")
+	require.Equal(t, "S SUCCESS", result(auth))
+	assert.NotEmpty(t, auth["authExpiryTime"], "an authorization says until when it holds")
+	id := auth["paymentId"].(string)
+
+	first, _ := answer(t, "-config", cfg, "capture", "-payment", id, "-amount", "4.00", "-request", "cli-c1")
+	require.Equal(t, "S SUCCESS", result(first))
+	assert.NotEmpty(t, first["captureId"])
+	over, _ := answer(t, "-config", cfg, "capture", "-payment", id, "-amount", "7.00")
+	assert.Equal(t, "F CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT", result(over))
+	last, _ := answer(t, "-config", cfg, "capture", "-payment", id, "-amount", "5.00", "-last", "-request", "cli-c2")
+	require.Equal(t, "S SUCCESS", result(last))
+	after, _ := answer(t, "-config", cfg, "capture", "-payment", id, "-amount", "0.50")
+	assert.Equal(t, "F", result(after)[:1], "nothing is left to capture after the last capture")
+
+	inq, _ := answer(t, "-config", cfg, "inquire", id)
+	assert.Equal(t, "SUCCESS", inq["paymentStatus"])
+	refunded, _ := answer(t, "-config", cfg, "refund", "-payment", id, "-amount", "9.00")
+	assert.Equal(t, "S SUCCESS", result(refunded), "the captured 9.00 can be refunded")
+	over2, _ := answer(t, "-config", cfg, "refund", "-payment", id, "-amount", "0.01")
+	assert.Equal(t, "F REFUND_AMOUNT_EXCEED", result(over2))
+}

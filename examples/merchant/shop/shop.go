@@ -1,6 +1,6 @@
 // Package shop is a merchant's side of a wallet's Alipay+ OpenAPI
-// (mini-program v1 profile): it signs and sends pay, inquiryPayment,
-// refund, inquiryRefund and cancel through client.Client, and receives
+// (mini-program v1 profile): it signs and sends pay (or authorize),
+// capture, inquiryPayment, refund, inquiryRefund and cancel through client.Client, and receives
 // the wallet's notifyPayment callbacks, verifying their signatures.
 // examples/merchant is its command line; examples/demo drives it.
 package shop
@@ -32,6 +32,10 @@ type Order struct {
 	// (the user authorised the merchant before); otherwise it is a cashier
 	// payment the user confirms on the wallet's page.
 	AccessToken string
+	// Authorize makes it an authorization payment
+	// (isAuthorizationPayment): the user's money is held, and the merchant
+	// takes it with Capture, in one part or several.
+	Authorize bool
 }
 
 // Pay asks the wallet for a payment. The error is non-nil only when the
@@ -68,6 +72,7 @@ func (m *Merchant) PayRequest(o Order) (wire.PayRequest, error) {
 		req.PaymentFactor = &wire.PaymentFactor{IsAgreementPay: true}
 		req.PaymentAuthCode = o.AccessToken
 	}
+	req.PaymentFactor.IsAuthorizationPayment = o.Authorize
 	return req, nil
 }
 
@@ -94,6 +99,16 @@ func (m *Merchant) Refund(ctx context.Context, requestID, paymentID string, amou
 		RefundAmount: &amount, RefundReason: reason,
 	}, &resp)
 	return resp, err
+}
+
+// Capture takes amount from an authorization payment's hold; requestID
+// is the capture's idempotency key, and last (isLastCapture) gives what
+// the hold has left back to the user once it succeeds.
+func (m *Merchant) Capture(ctx context.Context, requestID, paymentID string, amount wire.Amount, last bool) (wire.CaptureResponse, error) {
+	return m.Client.Capture(ctx, wire.CaptureRequest{
+		PartnerID: m.PartnerID, CaptureRequestID: requestID, PaymentID: paymentID,
+		CaptureAmount: &amount, IsLastCapture: last,
+	})
 }
 
 // InquireRefund asks for a refund by the merchant's refund request id.
