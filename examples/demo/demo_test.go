@@ -26,6 +26,10 @@ func TestDemoTellsTheWholeStory(t *testing.T) {
 		`^• refund demo-refund-2 USD 8\.00 \(only 7\.50 left\) -> F REFUND_AMOUNT_EXCEED$`,
 		`^• refund demo-refund-1 repeated -> the same answer, refund \w+, nothing moved twice$`,
 		`^• done: payment \w+ SUCCESS, demo-refund-1 counted once$`,
+		`^• authorize demo-hotel-1 USD 80\.00 -> S SUCCESS \(authorized, held until \S+\), payment \w+$`,
+		`^• capture demo-capture-1 USD 30\.00 \(last: false\) -> S SUCCESS, capture \w+$`,
+		`^• capture demo-capture-2 USD 20\.00 \(last: true\) -> S SUCCESS, capture \w+$`,
+		`^• inquiryPayment -> paymentStatus SUCCESS, USD 50\.00 captured in 2 parts, the other 30\.00 released to the user$`,
 	}
 	require.Len(t, lines, len(want), out.String())
 	for i, pattern := range want {

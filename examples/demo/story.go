@@ -61,7 +61,7 @@ func run(ctx context.Context, out io.Writer) error {
 	step("wallet listening on %s (SQLite store in a temporary folder)", walletURL)
 
 	// The merchant, with its notifyPayment endpoint on another port.
-	_, merchant, notifications, err := shop.LoadConfig(filepath.Join(dir, "merchant.json"))
+	shopCfg, merchant, notifications, err := shop.LoadConfig(filepath.Join(dir, "merchant.json"))
 	if err != nil {
 		return err
 	}
@@ -154,6 +154,35 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	step("done: payment %s %s, demo-refund-1 counted once", final.PaymentID, final.PaymentStatus)
+	return authorizeAndCapture(ctx, merchant, shopCfg.AccessToken, step)
+}
+
+// authorizeAndCapture tells an authorization: a hotel holds USD 80.00 on
+// the user's agreement, takes 30.00 and then 20.00 as its last capture,
+// and the 30.00 left goes back to the user.
+func authorizeAndCapture(ctx context.Context, merchant *shop.Merchant, accessToken string, step func(string, ...any)) error {
+	hold := shop.Order{RequestID: "demo-hotel-1", Title: "Hotel deposit", Amount: wire.Amount{Currency: "USD", Value: "8000"},
+		AccessToken: accessToken, Authorize: true}
+	auth, err := merchant.Pay(ctx, hold)
+	if err := expect("authorization", auth.Result, err, wire.StatusSuccess, wire.CodeSuccess); err != nil {
+		return err
+	}
+	step("authorize %s USD 80.00 -> %s (authorized, held until %s), payment %s", hold.RequestID, describe(auth.Result), auth.AuthExpiryTime, auth.PaymentID)
+	for _, c := range []struct {
+		request, value, major string
+		last                  bool
+	}{{"demo-capture-1", "3000", "30.00", false}, {"demo-capture-2", "2000", "20.00", true}} {
+		got, err := merchant.Capture(ctx, c.request, auth.PaymentID, wire.Amount{Currency: "USD", Value: c.value}, c.last)
+		if err := expect("capture", got.Result, err, wire.StatusSuccess, wire.CodeSuccess); err != nil {
+			return err
+		}
+		step("capture %s USD %s (last: %t) -> %s, capture %s", c.request, c.major, c.last, describe(got.Result), got.CaptureID)
+	}
+	inq, err := merchant.InquirePayment(ctx, auth.PaymentID)
+	if err := expect("inquiryPayment", inq.Result, err, wire.StatusSuccess, wire.CodeSuccess); err != nil {
+		return err
+	}
+	step("inquiryPayment -> paymentStatus %s, USD 50.00 captured in %d parts, the other 30.00 released to the user", inq.PaymentStatus, len(inq.Transactions))
 	return nil
 }
 
