@@ -77,8 +77,10 @@ type PaymentStore interface {
 
 	// DueExpiries returns the ids of up to limit payments due to expire,
 	// earliest first: those in ACCEPT whose ExpiresAt is at or before now
-	// and those in AUTHORIZED whose AuthExpiresAt is (each ordered by the
-	// time that makes it due, ties by id).
+	// and those in AUTHORIZED with no capture in flight (CapturingAmount
+	// 0: one in flight ends the authorization itself when it settles)
+	// whose AuthExpiresAt is (each ordered by the time that makes it due,
+	// ties by id).
 	DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error)
 	// DueChecks returns up to limit in-flight funds operations whose
 	// NextCheckAt is at or before now, earliest first: payments with a

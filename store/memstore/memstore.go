@@ -381,7 +381,7 @@ func (s *Store) DueExpiries(ctx context.Context, now time.Time, limit int) ([]st
 		switch {
 		case p.Status == "ACCEPT" && !p.ExpiresAt.After(now):
 			found = append(found, due{p.ExpiresAt, p.ID})
-		case p.Status == "AUTHORIZED" && !p.AuthExpiresAt.After(now):
+		case p.Status == "AUTHORIZED" && p.CapturingAmount == 0 && !p.AuthExpiresAt.After(now):
 			found = append(found, due{p.AuthExpiresAt, p.ID})
 		}
 	}

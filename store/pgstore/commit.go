@@ -14,8 +14,8 @@ import (
 // store.Change. A c that breaks a rule of c.Validate is refused with its
 // error before anything is sent. Otherwise a created payment is inserted,
 // an updated one is replaced only while its stored version is
-// c.ExpectedVersion (store.ErrConflict otherwise), and the refunds, events
-// and outbox messages of c are written with it. A taken id or request key
+// c.ExpectedVersion (store.ErrConflict otherwise), and the refunds,
+// captures, events and outbox messages of c are written with it. A taken id or request key
 // is store.ErrAlreadyExists. On any error nothing of c is applied, except
 // that an error which matches none of the store's sentinels may also mean
 // that the outcome is unknown (the connection broke while COMMIT was on
@@ -106,7 +106,15 @@ func (s *Store) queueWrites(b *pgx.Batch, c *store.Change, w *commitWrites) {
 	for i := range c.UpdatedRefunds {
 		r := &c.UpdatedRefunds[i]
 		args := append([]any{r.ID, r.PaymentID}, refundValues(r)[refundKeyColumns:]...)
-		b.Queue(s.q.updateRefund, args...).QueryRow(w.checkRefundUpdate(r))
+		b.Queue(s.q.updateRefund, args...).QueryRow(w.checkChildUpdate("refund", r.ID, r.PartnerID, r.RequestID))
+	}
+	for i := range c.NewCaptures {
+		b.Queue(s.q.insertCapture, captureValues(&c.NewCaptures[i])...)
+	}
+	for i := range c.UpdatedCaptures {
+		k := &c.UpdatedCaptures[i]
+		args := append([]any{k.ID, k.PaymentID}, captureValues(k)[captureKeyColumns:]...)
+		b.Queue(s.q.updateCapture, args...).QueryRow(w.checkChildUpdate("capture", k.ID, k.PartnerID, k.RequestID))
 	}
 	s.queueCounters(b, w, c)
 	for i := range c.Events {
@@ -150,18 +158,20 @@ func (w *commitWrites) checkPaymentUpdate(p *store.Payment, expected int64) func
 	}
 }
 
-func (w *commitWrites) checkRefundUpdate(r *store.Refund) func(pgx.Row) error {
+// checkChildUpdate checks the update of a refund or a capture (kind) of
+// the payment: the row must exist under it and keep its request key.
+func (w *commitWrites) checkChildUpdate(kind, id, partnerID, requestID string) func(pgx.Row) error {
 	return func(row pgx.Row) error {
-		var partnerID, requestID string
-		err := row.Scan(&partnerID, &requestID)
+		var storedPartnerID, storedRequestID string
+		err := row.Scan(&storedPartnerID, &storedRequestID)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
-			w.refuse(fmt.Errorf("pgstore: update refund %q: payment %q has no such refund", r.ID, w.paymentID))
+			w.refuse(fmt.Errorf("pgstore: update %s %q: payment %q has no such %s", kind, id, w.paymentID, kind))
 		case err != nil:
 			return err
-		case partnerID != r.PartnerID || requestID != r.RequestID:
-			w.refuse(fmt.Errorf("pgstore: update refund %q: request key %s/%s cannot change to %s/%s",
-				r.ID, partnerID, requestID, r.PartnerID, r.RequestID))
+		case storedPartnerID != partnerID || storedRequestID != requestID:
+			w.refuse(fmt.Errorf("pgstore: update %s %q: request key %s/%s cannot change to %s/%s",
+				kind, id, storedPartnerID, storedRequestID, partnerID, requestID))
 		}
 		return nil
 	}

@@ -20,8 +20,9 @@
 // store.ErrAlreadyExists) or updates it with UPDATE ... WHERE id = $1 AND
 // version = $2 (no row: store.ErrConflict). The row lock that UPDATE takes
 // serialises every writer of one payment, so the refund rule holds however
-// many processes refund it at once. Refund, event and outbox rows of the
-// change are written in the same transaction, which is committed
+// many processes refund it at once (and the capture rule however many
+// capture an authorization). Refund, capture, event and outbox rows of
+// the change are written in the same transaction, which is committed
 // (synchronous_commit must not be off) before Commit returns.
 //
 // # Commit batching
@@ -42,8 +43,8 @@
 // owner. ResendOutbox changes only the due time and the parked flag, so it
 // never disturbs a lease either.
 //
-// A read of a payment with its refunds is one statement, hence one
-// consistent snapshot.
+// A read of a payment with its refunds and captures is one statement,
+// hence one consistent snapshot.
 //
 // Statements run in pgx's default mode, prepared once per connection and
 // cached. Behind PgBouncer in transaction mode (before 1.21) add
@@ -69,7 +70,8 @@
 // Times are timestamptz columns, stored to the microsecond (pgx truncates)
 // and returned in UTC. A zero time.Time is stored as NULL, except in the
 // columns that say when something becomes due (payments.expires_at,
-// payments.next_check_at, refunds.next_check_at, outbox.next_attempt_at),
+// payments.auth_expires_at, payments.next_check_at, refunds.next_check_at,
+// captures.next_check_at, outbox.next_attempt_at),
 // where it is stored as '-infinity': a zero due time means "due since
 // forever", and '-infinity' keeps that meaning for col <= now and
 // ORDER BY col, so the partial indexes serve the due listings with plain

@@ -65,6 +65,10 @@ func constraintMeaning(constraint string) string {
 		return "a refund id"
 	case "refunds_request_key":
 		return "a refund request key (partner id, request id)"
+	case "captures_pkey":
+		return "a capture id"
+	case "captures_request_key":
+		return "a capture request key (partner id, request id)"
 	case "outbox_pkey":
 		return "an outbox message id"
 	}

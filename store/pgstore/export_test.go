@@ -1,7 +1,10 @@
 package pgstore
 
 import (
+	"context"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/paystate/paystate/store"
 )
@@ -27,6 +30,8 @@ func (s *Store) QueryCasesForTest() []QueryCase {
 		{"updateRefund", q.updateRefund, append([]any{"ref-1", "pay-1"}, refundValues(&store.Refund{ID: "ref-1", PaymentID: "pay-1"})[refundKeyColumns:]...)},
 		{"refundByID", q.refundByID, []any{"ref-1"}},
 		{"refundByRequest", q.refundByRequest, []any{"shop", "rreq-1"}},
+		{"updateCapture", q.updateCapture, append([]any{"cap-1", "pay-1"}, captureValues(&store.Capture{ID: "cap-1", PaymentID: "pay-1"})[captureKeyColumns:]...)},
+		{"captureByRequest", q.captureByRequest, []any{"shop", "creq-1"}},
 		{"history", q.history, []any{"pay-1"}},
 		{"outbox", q.outbox, []any{"pay-1"}},
 		{"dueExpiries", q.dueExpiries, []any{dueTime(now), 10}},
@@ -70,4 +75,22 @@ func (s *Store) CommitTransactionsForTest() int64 { return s.commitTxs.Load() }
 // id of a shared transaction's connection just before its COMMIT.
 func (s *Store) SetBeforeSharedCommitForTest(hook func(backendPID uint32)) {
 	s.beforeSharedCommit = hook
+}
+
+// MigrateToForTest brings schema up to version (not beyond), as code of
+// that version would.
+func MigrateToForTest(ctx context.Context, pool *pgxpool.Pool, schema string, version int) error {
+	return migrateTo(ctx, pool, schema, version)
+}
+
+// PaymentRowForTest returns the payments columns and p's values in their
+// order, as Commit writes them.
+func PaymentRowForTest(p *store.Payment) (columns []string, values []any) {
+	return paymentColumns, paymentValues(p)
+}
+
+// OutboxRowForTest returns the outbox columns and m's values in their
+// order, as Commit writes them.
+func OutboxRowForTest(m *store.OutboxMessage) (columns []string, values []any) {
+	return outboxColumns, outboxValues(m)
 }

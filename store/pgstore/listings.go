@@ -11,8 +11,9 @@ import (
 )
 
 // DueExpiries returns the ids of up to limit payments in ACCEPT whose
-// ExpiresAt is at or before now, earliest ExpiresAt first (ties by id). A
-// limit of zero or less returns none.
+// ExpiresAt is at or before now, and in AUTHORIZED with no capture in
+// flight (CapturingAmount 0) whose AuthExpiresAt is, earliest of those
+// times first (ties by id). A limit of zero or less returns none.
 func (s *Store) DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	if limit <= 0 {
 		return []string{}, ctx.Err()
@@ -32,10 +33,10 @@ func (s *Store) DueExpiries(ctx context.Context, now time.Time, limit int) ([]st
 }
 
 // DueChecks returns up to limit in-flight funds operations whose
-// NextCheckAt is at or before now: payments with a PendingOp and refunds in
-// INIT, merged earliest NextCheckAt first (ties by payment id, then refund
-// id, so a payment's own check precedes its refunds'). A limit of zero or
-// less returns none.
+// NextCheckAt is at or before now: payments with a PendingOp, refunds and
+// captures in INIT, merged earliest NextCheckAt first (ties by payment id,
+// then refund id, then capture id, so a payment's own check precedes its
+// refunds' and captures'). A limit of zero or less returns none.
 func (s *Store) DueChecks(ctx context.Context, now time.Time, limit int) ([]store.Check, error) {
 	if limit <= 0 {
 		return []store.Check{}, ctx.Err()

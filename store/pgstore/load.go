@@ -10,9 +10,9 @@ import (
 	"github.com/paystate/paystate/store"
 )
 
-// GetPayment returns the payment with the given id and its refunds in
-// creation order, read in one statement (one snapshot), or
-// store.ErrNotFound.
+// GetPayment returns the payment with the given id, its refunds and its
+// captures, each in creation order, read in one statement (one snapshot),
+// or store.ErrNotFound.
 func (s *Store) GetPayment(ctx context.Context, paymentID string) (store.Snapshot, error) {
 	snap, err := s.snapshot(ctx, s.q.paymentByID, paymentID)
 	if err != nil {
@@ -22,7 +22,7 @@ func (s *Store) GetPayment(ctx context.Context, paymentID string) (store.Snapsho
 }
 
 // GetPaymentByRequest returns the payment partnerID created with requestID,
-// and its refunds, or store.ErrNotFound.
+// its refunds and its captures, or store.ErrNotFound.
 func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
 	snap, err := s.snapshot(ctx, s.q.paymentByRequest, partnerID, requestID)
 	if err != nil {
@@ -31,8 +31,9 @@ func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID st
 	return snap, nil
 }
 
-// LoadPayment returns the payment with the given id and, when refundID
-// names one of its refunds, that refund, read in one statement, or
+// LoadPayment returns the payment with the given id, when refundID names
+// one of its refunds that refund, and all of its captures (none are read
+// when its CaptureCount is 0), read in one statement, or
 // store.ErrNotFound.
 func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (store.Snapshot, error) {
 	snap, err := s.snapshot(ctx, s.q.loadPayment, paymentID, refundID)
@@ -43,7 +44,7 @@ func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (st
 }
 
 // LoadPaymentByRequest returns the payment partnerID created with
-// requestID, without its refunds, or store.ErrNotFound.
+// requestID, without its refunds and captures, or store.ErrNotFound.
 func (s *Store) LoadPaymentByRequest(ctx context.Context, partnerID, requestID string) (store.Snapshot, error) {
 	var pr paymentRow
 	err := s.pool.QueryRow(ctx, s.q.loadPaymentByReq, partnerID, requestID).Scan(pr.dest()...)
@@ -53,11 +54,11 @@ func (s *Store) LoadPaymentByRequest(ctx context.Context, partnerID, requestID s
 	if err != nil {
 		return store.Snapshot{}, fmt.Errorf("pgstore: payment %s/%s: %w", partnerID, requestID, err)
 	}
-	return store.Snapshot{Payment: pr.record(), Refunds: []store.Refund{}}, nil
+	return store.Snapshot{Payment: pr.record(), Refunds: []store.Refund{}, Captures: []store.Capture{}}, nil
 }
 
-// snapshot runs one of the payment-with-refunds queries: one row per
-// refund, or one row with NULL refund columns.
+// snapshot runs one of the payment-with-children queries: one row per
+// refund and per capture, or one row with NULL child columns.
 func (s *Store) snapshot(ctx context.Context, query string, args ...any) (store.Snapshot, error) {
 	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
@@ -69,19 +70,22 @@ func (s *Store) snapshot(ctx context.Context, query string, args ...any) (store.
 		found bool
 		pr    paymentRow
 		rr    refundRow
+		cr    captureRow
 	)
-	dest := append(pr.dest(), rr.dest()...)
+	dest := append(append(pr.dest(), rr.dest()...), cr.dest()...)
 	for rows.Next() {
-		rr = refundRow{}
 		if err := rows.Scan(dest...); err != nil {
 			return store.Snapshot{}, err
 		}
 		if !found {
 			snap.Payment, found = pr.record(), true
-			snap.Refunds = []store.Refund{}
+			snap.Refunds, snap.Captures = []store.Refund{}, []store.Capture{}
 		}
 		if rr.valid() {
 			snap.Refunds = append(snap.Refunds, rr.record())
+		}
+		if cr.valid() {
+			snap.Captures = append(snap.Captures, cr.record())
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -122,6 +126,20 @@ func (s *Store) refund(ctx context.Context, query string, args ...any) (store.Re
 		return store.Refund{}, err
 	}
 	return rr.record(), nil
+}
+
+// GetCaptureByRequest returns the capture partnerID asked for with
+// requestID, or store.ErrNotFound.
+func (s *Store) GetCaptureByRequest(ctx context.Context, partnerID, requestID string) (store.Capture, error) {
+	var cr captureRow
+	err := s.pool.QueryRow(ctx, s.q.captureByRequest, partnerID, requestID).Scan(cr.dest()...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return store.Capture{}, fmt.Errorf("pgstore: capture %s/%s: %w", partnerID, requestID, err)
+	}
+	return cr.record(), nil
 }
 
 // History returns the payment's events in Seq order and, within one Seq,

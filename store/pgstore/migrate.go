@@ -82,6 +82,12 @@ func SchemaVersion() int { return migrations[len(migrations)-1].version }
 // is refused with ErrSchemaTooNew before anything is changed; so is a
 // schema that holds paystate's tables without a schema_version table.
 func migrate(ctx context.Context, db beginner, schema string) error {
+	return migrateTo(ctx, db, schema, SchemaVersion())
+}
+
+// migrateTo is migrate up to version target (at most SchemaVersion()):
+// tests use it to write rows as older code did.
+func migrateTo(ctx context.Context, db beginner, schema string, target int) error {
 	// READ COMMITTED whatever the server's default: each statement after
 	// the lock must see what a migrator that held it before committed.
 	return pgx.BeginTxFunc(ctx, db, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
@@ -96,13 +102,13 @@ func migrate(ctx context.Context, db beginner, schema string) error {
 			return fmt.Errorf("pgstore: schema %q is at version %d, this code knows versions up to %d (upgrade it): %w",
 				schema, current, SchemaVersion(), ErrSchemaTooNew)
 		}
-		if current == SchemaVersion() {
+		if current >= target {
 			return nil
 		}
 		if err := prepareSchema(ctx, tx, schema, current); err != nil {
 			return err
 		}
-		for _, m := range migrations[current:] {
+		for _, m := range migrations[current:target] {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {
 				return fmt.Errorf("pgstore: migrate schema %q: %s: %w", schema, m.name, err)
 			}

@@ -422,17 +422,20 @@ func TestQueriesUseIndexes(t *testing.T) {
 	s := pgstoretest.Open(t)
 	ctx := context.Background()
 	wantIndexes := map[string][]string{
-		"dueExpiries":     {"payments_due_expiry"},
-		"dueChecks":       {"payments_due_check", "refunds_due_check"},
-		"claimOutbox":     {"outbox_claimable"},
-		"parkedOutbox":    {"outbox_parked"},
-		"outboxBacklog":   {"outbox_claimable"},
-		"history":         {"events_by_payment"},
-		"outbox":          {"outbox_by_payment"},
-		"paymentByID":     {"refunds_by_payment"},
-		"loadPayment":     {"payments_pkey", "refunds_pkey"},
-		"updateRefund":    {"refunds_pkey"},
-		"refundByRequest": {"refunds_request_key"},
+		"dueExpiries":      {"payments_due_expiry", "payments_due_auth_expiry"},
+		"dueChecks":        {"payments_due_check", "refunds_due_check", "captures_due_check"},
+		"claimOutbox":      {"outbox_claimable"},
+		"parkedOutbox":     {"outbox_parked"},
+		"outboxBacklog":    {"outbox_claimable"},
+		"history":          {"events_by_payment"},
+		"outbox":           {"outbox_by_payment"},
+		"paymentByID":      {"refunds_by_payment", "captures_by_payment"},
+		"paymentByRequest": {"payments_request_key", "refunds_by_payment", "captures_by_payment"},
+		"loadPayment":      {"payments_pkey", "refunds_pkey", "captures_by_payment"},
+		"updateRefund":     {"refunds_pkey"},
+		"refundByRequest":  {"refunds_request_key"},
+		"updateCapture":    {"captures_pkey"},
+		"captureByRequest": {"captures_request_key"},
 	}
 	conn, err := s.Pool().Acquire(ctx)
 	require.NoError(t, err)

@@ -43,6 +43,9 @@ var paymentColumns = []string{
 	"created_at", "updated_at", "paid_at", "closed_at", "expires_at",
 	"pending_op", "op_id", "next_check_at", "check_attempts", "op_count",
 	"cancelled_at", "version", "extend_info", "refund_count", "usage_day",
+	"is_authorization", "hold_id", "authorized_at", "auth_expires_at",
+	"captured_amount", "capturing_amount", "capture_count", "last_capture_id",
+	"auto_capture", "notify_captures",
 }
 
 // paymentKeyColumns are the leading columns of paymentColumns that never
@@ -58,6 +61,9 @@ func paymentValues(p *store.Payment) []any {
 		nullTime(p.CreatedAt), nullTime(p.UpdatedAt), nullTime(p.PaidAt), nullTime(p.ClosedAt), dueTime(p.ExpiresAt),
 		p.PendingOp, p.OpID, dueTime(p.NextCheckAt), p.CheckAttempts, p.OpCount,
 		nullTime(p.CancelledAt), p.Version, p.ExtendInfo, p.RefundCount, p.UsageDay,
+		p.Authorization, p.HoldID, nullTime(p.AuthorizedAt), dueTime(p.AuthExpiresAt),
+		p.CapturedAmount, p.CapturingAmount, p.CaptureCount, p.LastCaptureID,
+		p.AutoCapture, p.NotifyCaptures,
 	}
 }
 
@@ -66,6 +72,7 @@ type paymentRow struct {
 	p                                                 store.Payment
 	createdAt, updatedAt, paidAt, closedAt, expiresAt pgtype.Timestamptz
 	nextCheckAt, cancelledAt                          pgtype.Timestamptz
+	authorizedAt, authExpiresAt                       pgtype.Timestamptz
 }
 
 func (r *paymentRow) dest() []any {
@@ -78,6 +85,9 @@ func (r *paymentRow) dest() []any {
 		&r.createdAt, &r.updatedAt, &r.paidAt, &r.closedAt, &r.expiresAt,
 		&p.PendingOp, &p.OpID, &r.nextCheckAt, &p.CheckAttempts, &p.OpCount,
 		&r.cancelledAt, &p.Version, &p.ExtendInfo, &p.RefundCount, &p.UsageDay,
+		&p.Authorization, &p.HoldID, &r.authorizedAt, &r.authExpiresAt,
+		&p.CapturedAmount, &p.CapturingAmount, &p.CaptureCount, &p.LastCaptureID,
+		&p.AutoCapture, &p.NotifyCaptures,
 	}
 }
 
@@ -86,6 +96,7 @@ func (r *paymentRow) record() store.Payment {
 	p.CreatedAt, p.UpdatedAt = goTime(r.createdAt), goTime(r.updatedAt)
 	p.PaidAt, p.ClosedAt, p.ExpiresAt = goTime(r.paidAt), goTime(r.closedAt), goTime(r.expiresAt)
 	p.NextCheckAt, p.CancelledAt = goTime(r.nextCheckAt), goTime(r.cancelledAt)
+	p.AuthorizedAt, p.AuthExpiresAt = goTime(r.authorizedAt), goTime(r.authExpiresAt)
 	return p
 }
 
@@ -111,9 +122,10 @@ func refundValues(r *store.Refund) []any {
 	}
 }
 
-// refundRow is a scanned refunds row. Every column is nullable because a
-// payment without refunds reads as one row of NULLs in the payment+refunds
-// join; valid() tells a real refund.
+// refundRow is a scanned refunds row. Every column is nullable because
+// the payment reads put a payment's refunds beside its captures (see
+// queries.go), a row holds one or the other, and a payment with neither
+// reads as one row of NULLs; valid() tells a real refund.
 type refundRow struct {
 	id, paymentID, partnerID, requestID     pgtype.Text
 	fingerprint, currency                   pgtype.Text
@@ -149,6 +161,66 @@ func (r *refundRow) record() store.Refund {
 	}
 }
 
+var captureColumns = []string{
+	"id", "payment_id", "partner_id", "request_id",
+	"fingerprint", "currency", "amount", "last", "status", "notify", "extend_info",
+	"fail_reason", "fail_message",
+	"created_at", "updated_at", "finished_at",
+	"next_check_at", "check_attempts",
+}
+
+// captureKeyColumns are the leading columns of captureColumns that never
+// change after creation: the id, the payment and the request key.
+const captureKeyColumns = 4
+
+func captureValues(c *store.Capture) []any {
+	return []any{
+		c.ID, c.PaymentID, c.PartnerID, c.RequestID,
+		c.Fingerprint, c.Currency, c.Amount, c.Last, c.Status, c.Notify, c.ExtendInfo,
+		c.FailReason, c.FailMessage,
+		nullTime(c.CreatedAt), nullTime(c.UpdatedAt), nullTime(c.FinishedAt),
+		dueTime(c.NextCheckAt), c.CheckAttempts,
+	}
+}
+
+// captureRow is a scanned captures row, nullable for the same reason as
+// refundRow; valid() tells a real capture.
+type captureRow struct {
+	id, paymentID, partnerID, requestID pgtype.Text
+	fingerprint, currency               pgtype.Text
+	amount                              pgtype.Int8
+	last                                pgtype.Bool
+	status                              pgtype.Text
+	notify                              pgtype.Bool
+	extendInfo, failReason, failMessage pgtype.Text
+	createdAt, updatedAt, finishedAt    pgtype.Timestamptz
+	nextCheckAt                         pgtype.Timestamptz
+	checkAttempts                       pgtype.Int8
+}
+
+func (r *captureRow) dest() []any {
+	return []any{
+		&r.id, &r.paymentID, &r.partnerID, &r.requestID,
+		&r.fingerprint, &r.currency, &r.amount, &r.last, &r.status, &r.notify, &r.extendInfo,
+		&r.failReason, &r.failMessage,
+		&r.createdAt, &r.updatedAt, &r.finishedAt,
+		&r.nextCheckAt, &r.checkAttempts,
+	}
+}
+
+func (r *captureRow) valid() bool { return r.id.Valid }
+
+func (r *captureRow) record() store.Capture {
+	return store.Capture{
+		ID: r.id.String, PaymentID: r.paymentID.String, PartnerID: r.partnerID.String, RequestID: r.requestID.String,
+		Fingerprint: r.fingerprint.String, Currency: r.currency.String, Amount: r.amount.Int64,
+		Last: r.last.Bool, Status: r.status.String, Notify: r.notify.Bool, ExtendInfo: r.extendInfo.String,
+		FailReason: r.failReason.String, FailMessage: r.failMessage.String,
+		CreatedAt: goTime(r.createdAt), UpdatedAt: goTime(r.updatedAt), FinishedAt: goTime(r.finishedAt),
+		NextCheckAt: goTime(r.nextCheckAt), CheckAttempts: int(r.checkAttempts.Int64),
+	}
+}
+
 var eventColumns = []string{"payment_id", "refund_id", "seq", "at", "name", "from_state", "to_state", "detail"}
 
 func eventValues(e *store.Event) []any {
@@ -178,6 +250,7 @@ var outboxColumns = []string{
 	"payment_created_at", "payment_time", "created_at", "next_attempt_at",
 	"attempts", "lease_owner", "lease_until", "delivered_at", "parked", "last_error",
 	"extend_info", "refund_id", "refund_request_id",
+	"capture_id", "capture_request_id",
 }
 
 func outboxValues(m *store.OutboxMessage) []any {
@@ -187,6 +260,7 @@ func outboxValues(m *store.OutboxMessage) []any {
 		nullTime(m.PaymentCreatedAt), nullTime(m.PaymentTime), nullTime(m.CreatedAt), dueTime(m.NextAttemptAt),
 		m.Attempts, m.LeaseOwner, nullTime(m.LeaseUntil), nullTime(m.DeliveredAt), m.Parked, m.LastError,
 		m.ExtendInfo, m.RefundID, m.RefundRequestID,
+		m.CaptureID, m.CaptureRequestID,
 	}
 }
 
@@ -205,6 +279,7 @@ func (r *outboxRow) dest() []any {
 		&r.paymentCreatedAt, &r.paymentTime, &r.createdAt, &r.nextAttemptAt,
 		&m.Attempts, &m.LeaseOwner, &r.leaseUntil, &r.deliveredAt, &m.Parked, &m.LastError,
 		&m.ExtendInfo, &m.RefundID, &m.RefundRequestID,
+		&m.CaptureID, &m.CaptureRequestID,
 	}
 }
 

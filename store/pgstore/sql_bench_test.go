@@ -60,7 +60,7 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 			b.Queue(q.insertEvent, eventArgs(id, "", 3, now, "debit_succeeded", "INIT", "SUCCESS", "")...)
 			b.Queue(q.insertOutbox, id+".result", id, "shop", req, "payment_result", "https://shop.example/notify",
 				"SUCCESS", "", "", "USD", int64(10_000), at(now), at(now), at(now), due(now),
-				int64(0), "", null, null, false, "", "", "", "")
+				int64(0), "", null, null, false, "", "", "", "", "", "")
 		}); err != nil {
 			return fmt.Errorf("debit succeeded: %w", err)
 		}
@@ -116,6 +116,9 @@ func (p *sqlPayment) values() []any {
 		at(p.created), at(p.created), at(p.paid), null, due(p.expires),
 		p.pendingOp, p.opID, due(p.nextCheck), int64(0), p.opCount,
 		null, p.version, "", p.refunds, "",
+		false, "", null, due(time.Time{}),
+		int64(0), int64(0), int64(0), "",
+		false, false,
 	}
 }
 
@@ -175,10 +178,10 @@ func sqlCommit(ctx context.Context, pool *pgxpool.Pool, queue func(b *pgx.Batch)
 	return tx.Commit(ctx)
 }
 
-// readPayment runs one of the Store's payment queries (with the refund
-// columns of its LEFT JOIN when withRefund) and scans every row; it
-// returns the number of rows.
-func readPayment(ctx context.Context, pool *pgxpool.Pool, withRefund bool, sql string, args ...any) (int, error) {
+// readPayment runs one of the Store's payment queries (with the refund and
+// capture columns of its LEFT JOIN when withChildren) and scans every row;
+// it returns the number of rows.
+func readPayment(ctx context.Context, pool *pgxpool.Pool, withChildren bool, sql string, args ...any) (int, error) {
 	rows, err := pool.Query(ctx, sql, args...)
 	if err != nil {
 		return 0, err
@@ -186,9 +189,10 @@ func readPayment(ctx context.Context, pool *pgxpool.Pool, withRefund bool, sql s
 	defer rows.Close()
 	var p paymentDest
 	var r refundDest
+	var c captureDest
 	dest := p.dest()
-	if withRefund {
-		dest = append(dest, r.dest()...)
+	if withChildren {
+		dest = append(append(dest, r.dest()...), c.dest()...)
 	}
 	n := 0
 	for rows.Next() {
@@ -200,16 +204,19 @@ func readPayment(ctx context.Context, pool *pgxpool.Pool, withRefund bool, sql s
 	return n, rows.Err()
 }
 
-// paymentDest and refundDest are scan targets for the payments and the
-// (LEFT JOINed, so nullable) refunds columns.
+// paymentDest, refundDest and captureDest are scan targets for the
+// payments and the (LEFT JOINed, so nullable) refunds and captures
+// columns.
 type paymentDest struct {
-	text                          [17]string
-	amount, refunded, held        int64
-	checks, ops, version, refunds int64
-	orderData                     []byte
-	created, updated, paid        pgtype.Timestamptz
-	closed, expires, nextCheck    pgtype.Timestamptz
-	cancelled                     pgtype.Timestamptz
+	text                               [19]string
+	amount, refunded, held             int64
+	checks, ops, version, refunds      int64
+	captured, capturing, captures      int64
+	authorization, autoCapture, notify bool
+	orderData                          []byte
+	created, updated, paid             pgtype.Timestamptz
+	closed, expires, nextCheck         pgtype.Timestamptz
+	cancelled, authorized, authExpires pgtype.Timestamptz
 }
 
 func (p *paymentDest) dest() []any {
@@ -222,6 +229,9 @@ func (p *paymentDest) dest() []any {
 		&p.created, &p.updated, &p.paid, &p.closed, &p.expires,
 		&t[13], &t[14], &p.nextCheck, &p.checks, &p.ops,
 		&p.cancelled, &p.version, &t[15], &p.refunds, &t[16],
+		&p.authorization, &t[17], &p.authorized, &p.authExpires,
+		&p.captured, &p.capturing, &p.captures, &t[18],
+		&p.autoCapture, &p.notify,
 	}
 }
 
@@ -239,6 +249,24 @@ func (r *refundDest) dest() []any {
 		&t[8], &t[9],
 		&r.created, &r.updated, &r.finished,
 		&r.nextAt, &r.checks, &t[10], &t[11],
+	}
+}
+
+type captureDest struct {
+	text                               [10]pgtype.Text
+	amount, checks                     pgtype.Int8
+	last, notify                       pgtype.Bool
+	created, updated, finished, nextAt pgtype.Timestamptz
+}
+
+func (c *captureDest) dest() []any {
+	t := &c.text
+	return []any{
+		&t[0], &t[1], &t[2], &t[3],
+		&t[4], &t[5], &c.amount, &c.last, &t[6], &c.notify, &t[7],
+		&t[8], &t[9],
+		&c.created, &c.updated, &c.finished,
+		&c.nextAt, &c.checks,
 	}
 }
 

@@ -271,7 +271,8 @@ func seedStatements(schema string) []string {
 			'USD', amt, CASE WHEN refunded THEN amt / 4 ELSE 0 END, 0,
 			'user-' || (i % 50000), 'Coffee beans', NULL, 'https://shop.example/notify', '', '', '',
 			c, CASE WHEN refunded THEN rt + interval '1 second' ELSE paid END, paid, NULL, c + interval '14 minutes',
-			'', '', '-infinity', 0, 1, NULL, CASE WHEN refunded THEN 5 ELSE 3 END, '', CASE WHEN refunded THEN 1 ELSE 0 END` + rows,
+			'', '', '-infinity', 0, 1, NULL, CASE WHEN refunded THEN 5 ELSE 3 END, '', CASE WHEN refunded THEN 1 ELSE 0 END, '',
+			false, '', NULL, '-infinity', 0, 0, 0, '', false, false` + rows,
 
 		`INSERT INTO ` + t("events") + ` (` + cols(eventColumns) + `)
 		SELECT s.id, '', e.seq, s.c + e.off, e.name, e.f, e.t,
@@ -283,7 +284,7 @@ func seedStatements(schema string) []string {
 		`INSERT INTO ` + t("outbox") + ` (` + cols(outboxColumns) + `)
 		SELECT id || '.result', id, 'shop', req, 'payment_result', 'https://shop.example/notify',
 			'SUCCESS', '', '', 'USD', amt, c, paid,
-			paid, paid, 1, '', NULL, paid + interval '150 milliseconds', false, '', '', '', ''` + rows,
+			paid, paid, 1, '', NULL, paid + interval '150 milliseconds', false, '', '', '', '', '', ''` + rows,
 
 		`INSERT INTO ` + t("refunds") + ` (` + cols(refundColumns) + `)
 		SELECT rid, id, 'shop', 'seed-r' || i, md5('rf' || i) || md5('rg' || i), 'USD', amt / 4,
@@ -380,6 +381,8 @@ func planCases(s *Store) ([]QueryCase, error) {
 	r := store.Refund{ID: rid, PaymentID: pid, PartnerID: "shop", RequestID: "seed-r10", Fingerprint: "f", Currency: "USD",
 		Amount: 100, Status: "SUCCESS", CreatedAt: now, UpdatedAt: now, FinishedAt: now}
 	e := store.Event{PaymentID: pid, Seq: 6, At: now, Name: "confirm", From: "ACCEPT", To: "INIT"}
+	k := store.Capture{ID: pid + ".k", PaymentID: pid, PartnerID: "shop", RequestID: "seed-k10", Fingerprint: "f", Currency: "USD",
+		Amount: 100, Status: "INIT", CreatedAt: now, UpdatedAt: now, NextCheckAt: now}
 	m := store.OutboxMessage{ID: pid + ".x", PaymentID: pid, PartnerID: "shop", RequestID: "seed-10", Kind: "payment_result",
 		Status: "SUCCESS", Currency: "USD", Amount: 10_000, CreatedAt: now, NextAttemptAt: now}
 	cases := []QueryCase{
@@ -387,6 +390,7 @@ func planCases(s *Store) ([]QueryCase, error) {
 		{"updatePayment", s.q.updatePayment, append([]any{p.ID, int64(5)}, paymentValues(&p)[paymentKeyColumns:]...)},
 		{"insertRefund", s.q.insertRefund, refundValues(&r)},
 		{"updateRefund", s.q.updateRefund, append([]any{r.ID, r.PaymentID}, refundValues(&r)[refundKeyColumns:]...)},
+		{"insertCapture", s.q.insertCapture, captureValues(&k)},
 		{"insertEvent", s.q.insertEvent, eventValues(&e)},
 		{"insertOutbox", s.q.insertOutbox, outboxValues(&m)},
 	}
@@ -509,7 +513,7 @@ func benchClaims(b *testing.B, s *Store) float64 {
 		id := fmt.Sprintf("due-%d-", claimBatches.Add(1))
 		_, err := s.pool.Exec(ctx, `INSERT INTO `+qualify(s.schema, "outbox")+` (`+strings.Join(outboxColumns, ", ")+`)
 			SELECT $1::text || k, 'claim-anchor', 'shop', 'claim-anchor', 'payment_result', 'https://shop.example/notify',
-				'SUCCESS', '', '', 'USD', 10000, $2::timestamptz, $2, $2, $2, 0, '', NULL, NULL, false, '', '', '', ''
+				'SUCCESS', '', '', 'USD', 10000, $2::timestamptz, $2, $2, $2, 0, '', NULL, NULL, false, '', '', '', '', '', ''
 			FROM generate_series(1, $3::int) k`, id, claimNow.Add(-time.Minute), due)
 		if err != nil {
 			b.Fatal(err)

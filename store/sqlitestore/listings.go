@@ -19,7 +19,7 @@ const (
 		WHERE status = 'ACCEPT' AND expires_at <= CAST(?1 AS INTEGER)
 		UNION ALL
 		SELECT auth_expires_at, id FROM payments
-		WHERE status = 'AUTHORIZED' AND auth_expires_at <= CAST(?1 AS INTEGER)
+		WHERE status = 'AUTHORIZED' AND capturing_amount = 0 AND auth_expires_at <= CAST(?1 AS INTEGER)
 		ORDER BY 1, 2 LIMIT ?2`
 
 	// SQLite merges the two sides, each read in order from its partial
@@ -37,8 +37,8 @@ const (
 )
 
 // DueExpiries returns the ids of up to limit payments due to expire: in
-// ACCEPT with ExpiresAt at or before now, or in AUTHORIZED with
-// AuthExpiresAt at or before now, earliest first (ties by id). A limit of
+// ACCEPT with ExpiresAt at or before now, or in AUTHORIZED with no capture
+// in flight and AuthExpiresAt at or before now, earliest first (ties by id). A limit of
 // zero or less returns none.
 func (s *Store) DueExpiries(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	if err := ctx.Err(); err != nil {

@@ -166,8 +166,8 @@ func testUpdateCaptureOfAnotherPayment(t *testing.T, h *harness) {
 
 // testDueAuthorizationExpiries: authorizations awaiting capture are due by
 // AuthExpiresAt (their ExpiresAt no longer matters), merged with payments
-// in ACCEPT due by ExpiresAt, earliest first; an authorization captured or
-// voided is not due.
+// in ACCEPT due by ExpiresAt, earliest first; an authorization captured,
+// voided or with a capture in flight is not due.
 func testDueAuthorizationExpiries(t *testing.T, h *harness) {
 	now := t0.Add(time.Hour)
 	east := time.FixedZone("UTC+8", 8*3600)
@@ -189,6 +189,9 @@ func testDueAuthorizationExpiries(t *testing.T, h *harness) {
 	auth("b-auth-tie", "AUTHORIZED", now)
 	auth("c-captured", "SUCCESS", now.Add(-2*time.Hour))
 	auth("c-voided", "CLOSED", now.Add(-2*time.Hour))
+	capturing := authorized(newPayment("c-capturing", "partner-a", "req-c-capturing"))
+	capturing.AuthExpiresAt, capturing.CapturingAmount, capturing.CaptureCount = now.Add(-2*time.Hour), 100, 1
+	h.create(capturing) // its capture in flight ends it when it settles
 
 	all := []string{"z-auth-first", "a-early", "b-auth-mid", "a-late", "b-auth-tie"}
 	require.Equal(t, all, dueExpiries(h, now, 10))

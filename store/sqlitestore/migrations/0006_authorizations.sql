@@ -15,8 +15,10 @@ ALTER TABLE payments ADD COLUMN last_capture_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE payments ADD COLUMN auto_capture INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payments ADD COLUMN notify_captures INTEGER NOT NULL DEFAULT 0;
 
--- DueExpiries, authorization side: only authorizations awaiting capture.
-CREATE INDEX payments_due_auth_expiry ON payments (auth_expires_at, id) WHERE status = 'AUTHORIZED';
+-- DueExpiries, authorization side: only authorizations awaiting capture
+-- with no capture in flight.
+CREATE INDEX payments_due_auth_expiry ON payments (auth_expires_at, id)
+    WHERE status = 'AUTHORIZED' AND capturing_amount = 0;
 
 CREATE TABLE captures (
     pos            INTEGER NOT NULL PRIMARY KEY, -- creation order
