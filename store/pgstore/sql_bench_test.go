@@ -17,7 +17,8 @@ import (
 )
 
 // This file is the "sql" baseline of BenchmarkStore: one payment's life
-// (cashier pay, confirm, one partial refund) as the SQL statements a Store
+// (cashier pay, confirm, one partial refund; every fourth an authorization
+// with two captures, see storebench.Authorization) as the SQL statements a Store
 // sends for it, in the same transactions and round trips, straight through
 // pgx: no engine, no store.Store, no records. The statement texts are the
 // Store's own (s.q), so the baseline cannot drift from what the Store runs;
@@ -29,8 +30,9 @@ import (
 func sqlLifecycle(s *Store) storebench.Lifecycle {
 	pool, q := s.pool, s.q
 	return func(ctx context.Context, i int64, now time.Time) error {
-		req, id, refundID := fmt.Sprintf("s%d", i), engine.TimeOrderedID(now), engine.TimeOrderedID(now)
-		p := sqlPayment{id: id, request: req, status: "ACCEPT", version: 1, created: now, expires: now.Add(14 * time.Minute)}
+		auth := storebench.Authorization(i)
+		req, id := fmt.Sprintf("s%d", i), engine.TimeOrderedID(now)
+		p := sqlPayment{id: id, request: req, status: "ACCEPT", version: 1, created: now, expires: now.Add(14 * time.Minute), authorization: auth}
 
 		// pay: look the request key up, create the payment waiting for the user
 		if n, err := readPayment(ctx, pool, false, q.loadPaymentByReq, "shop", req); err != nil || n != 0 {
@@ -43,26 +45,46 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 			return fmt.Errorf("pay: %w", err)
 		}
 
-		// confirm: load, start the debit, record its success with the notification
+		// confirm: load, start the debit (or the hold), record its success
+		// with the notification
 		if n, err := readPayment(ctx, pool, true, q.loadPayment, id, ""); err != nil || n != 1 {
 			return fmt.Errorf("confirm load: %d rows, %v", n, err)
 		}
 		p.version, p.status, p.user, p.pendingOp, p.opID, p.opCount, p.nextCheck = 2, "INIT", "alice", "debit", id+"-1", 1, now.Add(time.Minute)
+		if auth {
+			p.pendingOp = "hold"
+		}
 		if err := sqlCommit(ctx, pool, func(b *pgx.Batch) {
 			queueGuarded(b, q.updatePayment, p.updateArgs()...)
 			b.Queue(q.insertEvent, eventArgs(id, "", 2, now, "confirm", "ACCEPT", "INIT", "user alice")...)
 		}); err != nil {
 			return fmt.Errorf("confirm: %w", err)
 		}
-		p.version, p.status, p.pendingOp, p.opID, p.nextCheck, p.paid = 3, "SUCCESS", "", "", time.Time{}, now
+		succeeded := eventArgs(id, "", 3, now, "debit_succeeded", "INIT", "SUCCESS", "")
+		if auth {
+			p.status, p.holdID, p.authorized, p.authExpires = "AUTHORIZED", p.opID, now, now.Add(engine.DefaultAuthExpiry)
+			succeeded = eventArgs(id, "", 3, now, "hold_placed", "INIT", "AUTHORIZED", "")
+		} else {
+			p.status, p.paid = "SUCCESS", now
+		}
+		p.version, p.pendingOp, p.opID, p.nextCheck = 3, "", "", time.Time{}
 		if err := sqlCommit(ctx, pool, func(b *pgx.Batch) {
 			queueGuarded(b, q.updatePayment, p.updateArgs()...)
-			b.Queue(q.insertEvent, eventArgs(id, "", 3, now, "debit_succeeded", "INIT", "SUCCESS", "")...)
+			b.Queue(q.insertEvent, succeeded...)
 			b.Queue(q.insertOutbox, id+".result", id, "shop", req, "payment_result", "https://shop.example/notify",
 				"SUCCESS", "", "", "USD", int64(10_000), at(now), at(now), at(now), due(now),
 				int64(0), "", null, null, false, "", "", "", "", "", "")
 		}); err != nil {
 			return fmt.Errorf("debit succeeded: %w", err)
+		}
+		if auth {
+			// two captures: 6,000, then the other 4,000 as the last one
+			if err := sqlCapture(ctx, pool, q, &p, req+"-1", 6_000, false, now); err != nil {
+				return err
+			}
+			if err := sqlCapture(ctx, pool, q, &p, req+"-2", 4_000, true, now); err != nil {
+				return err
+			}
 		}
 
 		// refund: look the request key up, load the payment, hold, credit
@@ -70,10 +92,11 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 		if err := pool.QueryRow(ctx, q.refundByRequest, "shop", req).Scan(r.dest()...); !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("refund lookup: %v", err)
 		}
-		if n, err := readPayment(ctx, pool, true, q.loadPayment, id, ""); err != nil || n != 1 {
+		if n, err := readPayment(ctx, pool, true, q.loadPayment, id, ""); err != nil || n != max(1, int(p.captures)) {
 			return fmt.Errorf("refund load: %d rows, %v", n, err)
 		}
-		p.version, p.held, p.refunds = 4, 2_500, 1
+		refundID := engine.TimeOrderedID(now)
+		p.version, p.held, p.refunds = p.version+1, 2_500, 1
 		refund := func(status string, finished, nextCheck time.Time) []any {
 			return []any{refundID, id, "shop", req, storebench.Fingerprint, "USD", int64(2_500), "", status, "", "",
 				at(now), at(now), at(finished), due(nextCheck), int64(0), "", ""}
@@ -81,16 +104,16 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 		if err := sqlCommit(ctx, pool, func(b *pgx.Batch) {
 			queueGuarded(b, q.updatePayment, p.updateArgs()...)
 			b.Queue(q.insertRefund, refund("INIT", time.Time{}, now.Add(time.Minute))...)
-			b.Queue(q.insertEvent, eventArgs(id, refundID, 4, now, "open_credit", "NEW", "INIT", "")...)
+			b.Queue(q.insertEvent, eventArgs(id, refundID, p.version, now, "open_credit", "NEW", "INIT", "")...)
 		}); err != nil {
 			return fmt.Errorf("open credit: %w", err)
 		}
-		p.version, p.held, p.refunded = 5, 0, 2_500
+		p.version, p.held, p.refunded = p.version+1, 0, 2_500
 		if err := sqlCommit(ctx, pool, func(b *pgx.Batch) {
 			queueGuarded(b, q.updatePayment, p.updateArgs()...)
 			// updateRefund: $1 id, $2 payment, then the columns after the key
 			queueGuarded(b, q.updateRefund, append([]any{refundID, id}, refund("SUCCESS", now, now.Add(time.Minute))[refundKeyColumns:]...)...)
-			b.Queue(q.insertEvent, eventArgs(id, refundID, 5, now, "credit_succeeded", "INIT", "SUCCESS", "")...)
+			b.Queue(q.insertEvent, eventArgs(id, refundID, p.version, now, "credit_succeeded", "INIT", "SUCCESS", "")...)
 		}); err != nil {
 			return fmt.Errorf("credit succeeded: %w", err)
 		}
@@ -98,12 +121,66 @@ func sqlLifecycle(s *Store) storebench.Lifecycle {
 	}
 }
 
+// sqlCapture sends the statements of one capture of the authorization p,
+// as the Store sends them for the engine: load the payment (with its
+// captures once it has some), look the request key up, open the capture,
+// record its success (and, when it takes the rest of the hold, the
+// payment's SUCCESS).
+func sqlCapture(ctx context.Context, pool *pgxpool.Pool, q queries, p *sqlPayment, req string, amount int64, last bool, now time.Time) error {
+	// one row per capture, or one for the payment alone
+	if n, err := readPayment(ctx, pool, true, q.loadPayment, p.id, ""); err != nil || n != max(1, int(p.captures)) {
+		return fmt.Errorf("capture load: %d rows, %v", n, err)
+	}
+	var k captureDest
+	if err := pool.QueryRow(ctx, q.captureByRequest, "shop", req).Scan(k.dest()...); !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("capture lookup: %v", err)
+	}
+	captureID := engine.TimeOrderedID(now)
+	p.version, p.captures, p.capturing = p.version+1, p.captures+1, p.capturing+amount
+	if last {
+		p.lastCapture = captureID
+	}
+	capture := func(status string, finished, nextCheck time.Time) []any {
+		return []any{captureID, p.id, "shop", req, storebench.Fingerprint, "USD", amount, last, status, false, "", "", "",
+			at(now), at(now), at(finished), due(nextCheck), int64(0)}
+	}
+	if err := sqlCommit(ctx, pool, func(b *pgx.Batch) {
+		queueGuarded(b, q.updatePayment, p.updateArgs()...)
+		b.Queue(q.insertCapture, capture("INIT", time.Time{}, now.Add(time.Minute))...)
+		b.Queue(q.insertEvent, eventArgs(p.id, captureID, p.version, now, "open_capture", "NEW", "INIT", "")...)
+	}); err != nil {
+		return fmt.Errorf("open capture: %w", err)
+	}
+	p.version, p.capturing, p.captured, p.lastCapture = p.version+1, p.capturing-amount, p.captured+amount, ""
+	if p.paid.IsZero() {
+		p.paid = now
+	}
+	complete := p.captured == 10_000
+	if complete {
+		p.status = "SUCCESS"
+	}
+	if err := sqlCommit(ctx, pool, func(b *pgx.Batch) {
+		queueGuarded(b, q.updatePayment, p.updateArgs()...)
+		// updateCapture: $1 id, $2 payment, then the columns after the key
+		queueGuarded(b, q.updateCapture, append([]any{captureID, p.id}, capture("SUCCESS", now, time.Time{})[captureKeyColumns:]...)...)
+		b.Queue(q.insertEvent, eventArgs(p.id, captureID, p.version, now, "capture_succeeded", "INIT", "SUCCESS", "")...)
+		if complete {
+			b.Queue(q.insertEvent, eventArgs(p.id, "", p.version, now, "capture_complete", "AUTHORIZED", "SUCCESS", "captured in full")...)
+		}
+	}); err != nil {
+		return fmt.Errorf("capture succeeded: %w", err)
+	}
+	return nil
+}
+
 // sqlPayment is the state of the baseline's payment: what changes over
 // its life, the rest is constant.
 type sqlPayment struct {
-	id, request, status, user, pendingOp, opID string
-	refunded, held, opCount, version, refunds  int64
-	created, expires, paid, nextCheck          time.Time
+	id, request, status, user, pendingOp, opID, holdID, lastCapture string
+	refunded, held, opCount, version, refunds                       int64
+	captured, capturing, captures                                   int64
+	authorization                                                   bool
+	created, expires, paid, nextCheck, authorized, authExpires      time.Time
 }
 
 // values are the payments columns in paymentColumns order.
@@ -116,8 +193,8 @@ func (p *sqlPayment) values() []any {
 		at(p.created), at(p.created), at(p.paid), null, due(p.expires),
 		p.pendingOp, p.opID, due(p.nextCheck), int64(0), p.opCount,
 		null, p.version, "", p.refunds, "",
-		false, "", null, due(time.Time{}),
-		int64(0), int64(0), int64(0), "",
+		p.authorization, p.holdID, at(p.authorized), due(p.authExpires),
+		p.captured, p.capturing, p.captures, p.lastCapture,
 		false, false,
 	}
 }

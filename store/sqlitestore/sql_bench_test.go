@@ -15,7 +15,8 @@ import (
 )
 
 // This file is the "sql" baseline of BenchmarkStore: one payment's life
-// (cashier pay, confirm, one partial refund) as the SQL statements a Store
+// (cashier pay, confirm, one partial refund; every fourth an authorization
+// with two captures, see storebench.Authorization) as the SQL statements a Store
 // runs for it, straight through database/sql on the Store's connections:
 // no engine, no store.Store, no records. The statement texts are the
 // Store's own (the q* variables), prepared here once; the arguments are
@@ -51,8 +52,8 @@ type sqlWrite struct {
 func prepareSQL(ctx context.Context, db *sql.DB) (*sqlStatements, error) {
 	s := &sqlStatements{db: db, st: map[string]*sql.Stmt{}, slot: make(chan struct{}, 1)}
 	for _, q := range []string{
-		qPaymentByRequest, qPaymentByID, qRefundByRequest,
-		qInsertPayment, qUpdatePayment, qInsertRefund, qUpdateRefund, qInsertEvent, qInsertOutbox,
+		qPaymentByRequest, qPaymentByID, qRefundByRequest, qCapturesOf, qCaptureByRequest,
+		qInsertPayment, qUpdatePayment, qInsertRefund, qUpdateRefund, qInsertCapture, qUpdateCapture, qInsertEvent, qInsertOutbox,
 		qSavepoint, qRelease, qRollbackTo,
 	} {
 		st, err := db.PrepareContext(ctx, q)
@@ -73,8 +74,9 @@ func (s *sqlStatements) close() {
 // sqlLifecycle returns the "sql" baseline on the database of st.
 func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 	return func(ctx context.Context, i int64, now time.Time) error {
-		req, id, refundID := fmt.Sprintf("s%d", i), engine.TimeOrderedID(now), engine.TimeOrderedID(now)
-		p := sqlPayment{id: id, request: req, status: "ACCEPT", version: 1, created: now, expires: now.Add(14 * time.Minute)}
+		auth := storebench.Authorization(i)
+		req, id := fmt.Sprintf("s%d", i), engine.TimeOrderedID(now)
+		p := sqlPayment{id: id, request: req, status: "ACCEPT", version: 1, created: now, expires: now.Add(14 * time.Minute), authorization: auth}
 
 		// pay: look the request key up, create the payment waiting for the user
 		if n, err := st.readPayment(ctx, qPaymentByRequest, "shop", req); err != nil || n != 0 {
@@ -88,11 +90,15 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 			return fmt.Errorf("pay: %w", err)
 		}
 
-		// confirm: load, start the debit, record its success with the notification
+		// confirm: load, start the debit (or the hold), record its success
+		// with the notification
 		if n, err := st.readPayment(ctx, qPaymentByID, id); err != nil || n != 1 {
 			return fmt.Errorf("confirm load: %d rows, %v", n, err)
 		}
 		p.version, p.status, p.user, p.pendingOp, p.opID, p.opCount, p.nextCheck = 2, "INIT", "alice", "debit", id+"-1", 1, now.Add(time.Minute)
+		if auth {
+			p.pendingOp = "hold"
+		}
 		if err := st.write(ctx, func(tx *sql.Tx) error {
 			if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
 				return err
@@ -101,18 +107,34 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 		}); err != nil {
 			return fmt.Errorf("confirm: %w", err)
 		}
-		p.version, p.status, p.pendingOp, p.opID, p.nextCheck, p.paid = 3, "SUCCESS", "", "", time.Time{}, now
+		succeeded := sqlEvent(id, "", 3, now, "debit_succeeded", "INIT", "SUCCESS", "")
+		if auth {
+			p.status, p.holdID, p.authorized, p.authExpires = "AUTHORIZED", p.opID, now, now.Add(engine.DefaultAuthExpiry)
+			succeeded = sqlEvent(id, "", 3, now, "hold_placed", "INIT", "AUTHORIZED", "")
+		} else {
+			p.status, p.paid = "SUCCESS", now
+		}
+		p.version, p.pendingOp, p.opID, p.nextCheck = 3, "", "", time.Time{}
 		if err := st.write(ctx, func(tx *sql.Tx) error {
 			if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
 				return err
 			}
 			return errors.Join(
-				st.exec(ctx, tx, qInsertEvent, sqlEvent(id, "", 3, now, "debit_succeeded", "INIT", "SUCCESS", "")...),
+				st.exec(ctx, tx, qInsertEvent, succeeded...),
 				st.exec(ctx, tx, qInsertOutbox, id+".result", id, "shop", req, "payment_result", "https://shop.example/notify",
 					"SUCCESS", "", "", "USD", int64(10_000), now.UnixMicro(), now.UnixMicro(),
 					now.UnixMicro(), now.UnixMicro(), int64(0), "", int64(0), int64(0), int64(0), "", "", "", "", "", ""))
 		}); err != nil {
 			return fmt.Errorf("debit succeeded: %w", err)
+		}
+		if auth {
+			// two captures: 6,000, then the other 4,000 as the last one
+			if err := st.capture(ctx, &p, req+"-1", 6_000, false, now); err != nil {
+				return err
+			}
+			if err := st.capture(ctx, &p, req+"-2", 4_000, true, now); err != nil {
+				return err
+			}
 		}
 
 		// refund: look the request key up, load the payment, hold, credit
@@ -123,7 +145,8 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 		if n, err := st.readPayment(ctx, qPaymentByID, id); err != nil || n != 1 {
 			return fmt.Errorf("refund load: %d rows, %v", n, err)
 		}
-		p.version, p.held, p.refunds = 4, 2_500, 1
+		refundID := engine.TimeOrderedID(now)
+		p.version, p.held, p.refunds = p.version+1, 2_500, 1
 		refund := func(status string, finished time.Time) []any {
 			return []any{refundID, id, "shop", req, storebench.Fingerprint, "USD", int64(2_500), "", status, "", "",
 				now.UnixMicro(), now.UnixMicro(), us(finished), now.Add(time.Minute).UnixMicro(), int64(0), "", ""}
@@ -134,11 +157,11 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 			}
 			return errors.Join(
 				st.exec(ctx, tx, qInsertRefund, refund("INIT", time.Time{})...),
-				st.exec(ctx, tx, qInsertEvent, sqlEvent(id, refundID, 4, now, "open_credit", "NEW", "INIT", "")...))
+				st.exec(ctx, tx, qInsertEvent, sqlEvent(id, refundID, p.version, now, "open_credit", "NEW", "INIT", "")...))
 		}); err != nil {
 			return fmt.Errorf("open credit: %w", err)
 		}
-		p.version, p.held, p.refunded = 5, 0, 2_500
+		p.version, p.held, p.refunded = p.version+1, 0, 2_500
 		if err := st.write(ctx, func(tx *sql.Tx) error {
 			if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
 				return err
@@ -147,7 +170,7 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 			if err := st.guarded(ctx, tx, qUpdateRefund, append(refund("SUCCESS", now)[4:], refundID, id)...); err != nil {
 				return err
 			}
-			return st.exec(ctx, tx, qInsertEvent, sqlEvent(id, refundID, 5, now, "credit_succeeded", "INIT", "SUCCESS", "")...)
+			return st.exec(ctx, tx, qInsertEvent, sqlEvent(id, refundID, p.version, now, "credit_succeeded", "INIT", "SUCCESS", "")...)
 		}); err != nil {
 			return fmt.Errorf("credit succeeded: %w", err)
 		}
@@ -155,12 +178,75 @@ func sqlLifecycle(st *sqlStatements) storebench.Lifecycle {
 	}
 }
 
+// capture runs the statements of one capture of the authorization p, as
+// the Store runs them for the engine: load the payment (with its captures
+// once it has some), look the request key up, open the capture, record
+// its success (and, when it takes the rest of the hold, the payment's
+// SUCCESS).
+func (st *sqlStatements) capture(ctx context.Context, p *sqlPayment, req string, amount int64, last bool, now time.Time) error {
+	if n, err := st.readPayment(ctx, qPaymentByID, p.id); err != nil || n != 1 {
+		return fmt.Errorf("capture load: %d rows, %v", n, err)
+	}
+	var k captureDest
+	if err := st.st[qCaptureByRequest].QueryRowContext(ctx, "shop", req).Scan(k.dest()...); !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("capture lookup: %v", err)
+	}
+	captureID := engine.TimeOrderedID(now)
+	p.version, p.captures, p.capturing = p.version+1, p.captures+1, p.capturing+amount
+	if last {
+		p.lastCapture = captureID
+	}
+	capture := func(status string, finished, nextCheck time.Time) []any {
+		return []any{captureID, p.id, "shop", req, storebench.Fingerprint, "USD", amount, bit(last), status, int64(0), "", "", "",
+			now.UnixMicro(), now.UnixMicro(), us(finished), us(nextCheck), int64(0)}
+	}
+	if err := st.write(ctx, func(tx *sql.Tx) error {
+		if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
+			return err
+		}
+		return errors.Join(
+			st.exec(ctx, tx, qInsertCapture, capture("INIT", time.Time{}, now.Add(time.Minute))...),
+			st.exec(ctx, tx, qInsertEvent, sqlEvent(p.id, captureID, p.version, now, "open_capture", "NEW", "INIT", "")...))
+	}); err != nil {
+		return fmt.Errorf("open capture: %w", err)
+	}
+	p.version, p.capturing, p.captured, p.lastCapture = p.version+1, p.capturing-amount, p.captured+amount, ""
+	if p.paid.IsZero() {
+		p.paid = now
+	}
+	complete := p.captured == 10_000
+	if complete {
+		p.status = "SUCCESS"
+	}
+	if err := st.write(ctx, func(tx *sql.Tx) error {
+		if err := st.guarded(ctx, tx, qUpdatePayment, p.updateArgs()...); err != nil {
+			return err
+		}
+		// qUpdateCapture: the columns after the key, then id and payment
+		if err := st.guarded(ctx, tx, qUpdateCapture, append(capture("SUCCESS", now, time.Time{})[4:], captureID, p.id)...); err != nil {
+			return err
+		}
+		if err := st.exec(ctx, tx, qInsertEvent, sqlEvent(p.id, captureID, p.version, now, "capture_succeeded", "INIT", "SUCCESS", "")...); err != nil {
+			return err
+		}
+		if complete {
+			return st.exec(ctx, tx, qInsertEvent, sqlEvent(p.id, "", p.version, now, "capture_complete", "AUTHORIZED", "SUCCESS", "captured in full")...)
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("capture succeeded: %w", err)
+	}
+	return nil
+}
+
 // sqlPayment is the state of the baseline's payment: what changes over
 // its life, the rest is constant.
 type sqlPayment struct {
-	id, request, status, user, pendingOp, opID string
-	refunded, held, opCount, version, refunds  int64
-	created, expires, paid, nextCheck          time.Time
+	id, request, status, user, pendingOp, opID, holdID, lastCapture string
+	refunded, held, opCount, version, refunds                       int64
+	captured, capturing, captures                                   int64
+	authorization                                                   bool
+	created, expires, paid, nextCheck, authorized, authExpires      time.Time
 }
 
 // values are the payments columns in paymentColumns order.
@@ -171,7 +257,8 @@ func (p *sqlPayment) values() []any {
 		p.user, "Coffee beans", []byte(nil), "https://shop.example/notify", "", "", "",
 		us(p.created), us(p.created), us(p.paid), int64(0), us(p.expires),
 		p.pendingOp, p.opID, us(p.nextCheck), int64(0), p.opCount, int64(0), p.version, "", p.refunds, "",
-		int64(0), "", int64(0), int64(0), int64(0), int64(0), int64(0), "", int64(0), int64(0), // no authorization
+		bit(p.authorization), p.holdID, us(p.authorized), us(p.authExpires),
+		p.captured, p.capturing, p.captures, p.lastCapture, int64(0), int64(0),
 	}
 }
 
@@ -273,9 +360,9 @@ func (s *sqlStatements) guarded(ctx context.Context, tx *sql.Tx, query string, a
 	return err
 }
 
-// readPayment reads a payment alone in a read transaction, as the Store's
-// LoadPayment does when no refund is asked for, and returns the number of
-// payments found.
+// readPayment reads a payment in a read transaction, with its captures
+// when its capture count says it has some, as the Store's LoadPayment does
+// when no refund is asked for, and returns the number of payments found.
 func (s *sqlStatements) readPayment(ctx context.Context, query string, args ...any) (int, error) {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -290,7 +377,21 @@ func (s *sqlStatements) readPayment(ctx context.Context, query string, args ...a
 	if err != nil {
 		return 0, err
 	}
-	return 1, nil
+	if p.auth[5] == 0 { // capture_count
+		return 1, nil
+	}
+	rows, err := tx.StmtContext(ctx, s.st[qCapturesOf]).QueryContext(ctx, p.text[0])
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var k captureDest
+	for rows.Next() {
+		if err := rows.Scan(k.dest()...); err != nil {
+			return 0, err
+		}
+	}
+	return 1, rows.Err()
 }
 
 // paymentDest and refundDest are scan targets for paymentSelect and
@@ -332,6 +433,21 @@ func (r *refundDest) dest() []any {
 		&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &r.amount,
 		&t[6], &t[7], &t[8], &t[9],
 		&r.created, &r.updated, &r.finished, &r.nextDue, &r.checks, &t[10], &t[11],
+	}
+}
+
+type captureDest struct {
+	text                                [10]string
+	amount, last, notify, checks        int64
+	created, updated, finished, nextDue int64
+}
+
+func (k *captureDest) dest() []any {
+	t := &k.text
+	return []any{
+		&t[0], &t[1], &t[2], &t[3], &t[4], &t[5], &k.amount,
+		&k.last, &t[6], &k.notify, &t[7], &t[8], &t[9],
+		&k.created, &k.updated, &k.finished, &k.nextDue, &k.checks,
 	}
 }
 

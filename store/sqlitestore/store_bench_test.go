@@ -160,22 +160,31 @@ func (d *seededDB) close() {
 var seedBase = time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
 
 // seedRows is the CTE the seed statements share: payment number i (1..?1)
-// with its id, request id, creation and payment times (unix µs), amount and
-// whether it was (partly) refunded. The ids are made like
-// engine.TimeOrderedID: 12 hex digits of the creation millisecond (unique
-// per payment, 30 s apart) and 20 that stand for the random part.
+// with its id, request id, creation and payment times (unix µs), amount,
+// whether it was (partly) refunded and whether it is an authorization
+// (every fourth, as in storebench.Authorization), with the ids and times
+// of its two captures. The ids are made like engine.TimeOrderedID: 12 hex
+// digits of the creation millisecond (unique per payment, 30 s apart; a
+// payment's refund and captures 20, 21 and 22 s after one) and 20 that
+// stand for the random part.
 const seedRows = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1),
-	s(i, id, rid, req, c, paid, rt, amt, refunded) AS (SELECT i,
+	s(i, id, rid, kid1, kid2, req, c, paid, k1, k2, rt, amt, refunded, auth) AS (SELECT i,
 		printf('%012x%08x%08x%04x', c / 1000, (i * 2654435761) % 4294967296,
 			(i * 2246822519) % 4294967296, (i * 3266489917) % 65536),
 		printf('%012x%08x%08x%04x', rt / 1000,
 			(i * 374761393) % 4294967296, (i * 1103515245) % 4294967296, (i * 2870177450 + 1) % 65536),
-		'seed-' || i, c, paid, rt,
+		printf('%012x%08x%08x%04x', k1 / 1000,
+			(i * 2654435761 + 7) % 4294967296, (i * 1103515245 + 12345) % 4294967296, (i * 40503 + 3) % 65536),
+		printf('%012x%08x%08x%04x', k2 / 1000,
+			(i * 2246822519 + 11) % 4294967296, (i * 374761393 + 54321) % 4294967296, (i * 40503 + 5) % 65536),
+		'seed-' || i, c, paid, k1, k2, rt,
 		1000 + (i * 7919) % 99000,
-		i % 10 = 0
+		i % 10 = 0, i % 4 = 0
 	FROM (SELECT i,
 		?2 + i * 30000000 AS c,
 		?2 + i * 30000000 + 20000000 AS paid,
+		?2 + i * 30000000 + 21000000 AS k1,
+		?2 + i * 30000000 + 22000000 AS k2,
 		?2 + i * 30000000 + 20000000 + 86400000000 AS rt
 	FROM n)) `
 
@@ -191,21 +200,30 @@ func fingerprint64(salt int) string {
 
 // seedStatements write what the engine writes for a cashier payment paid
 // and notified (accept, confirm, debit_succeeded, a delivered result
-// message), and for every tenth payment a refund of a quarter of it
-// (open_credit, credit_succeeded). Times are unix µs, 0 for the zero time;
-// empty text columns hold the empty string, order_data NULL (no order
-// data given).
+// message); for every fourth payment an authorization instead, authorized
+// and notified, then captured in two captures, the second taking the rest
+// (accept, confirm, hold_placed, open_capture and capture_succeeded twice,
+// capture_complete); and for every tenth payment a refund of a quarter of
+// it (open_credit, credit_succeeded). Times are unix µs, 0 for the zero
+// time; empty text columns hold the empty string, order_data NULL (no
+// order data given).
 var seedStatements = []string{
 	seedRows + `INSERT INTO payments (` + paymentColumns + `)
 	SELECT id, 'shop', req, ` + fingerprint64(1) + `, 'CASHIER', 'SUCCESS',
 		'USD', amt, CASE WHEN refunded THEN amt / 4 ELSE 0 END, 0,
 		'user-' || (i % 50000), 'Coffee beans', NULL, 'https://shop.example/notify', '', '', '',
-		c, CASE WHEN refunded THEN rt + 1000000 ELSE paid END, paid, 0, c + 840000000,
-		'', '', 0, 0, 1, 0, CASE WHEN refunded THEN 5 ELSE 3 END, '', CASE WHEN refunded THEN 1 ELSE 0 END
+		c, CASE WHEN refunded THEN rt + 1000000 WHEN auth THEN k2 ELSE paid END,
+		CASE WHEN auth THEN k1 ELSE paid END, 0, c + 840000000,
+		'', '', 0, 0, 1, 0, 3 + CASE WHEN auth THEN 4 ELSE 0 END + CASE WHEN refunded THEN 2 ELSE 0 END,
+		'', CASE WHEN refunded THEN 1 ELSE 0 END, '',
+		auth, CASE WHEN auth THEN id || '-1' ELSE '' END,
+		CASE WHEN auth THEN paid ELSE 0 END, CASE WHEN auth THEN paid + 604800000000 ELSE 0 END,
+		CASE WHEN auth THEN amt ELSE 0 END, 0, CASE WHEN auth THEN 2 ELSE 0 END, '', 0, 0
 	FROM s`,
 
 	seedRows + `INSERT INTO events (` + eventColumns + `)
-	SELECT s.id, '', e.seq, s.c + e.off, e.name, e.f, e.t,
+	SELECT s.id, '', e.seq, s.c + e.off, CASE WHEN e.seq = 3 AND s.auth THEN 'hold_placed' ELSE e.name END,
+		e.f, CASE WHEN e.seq = 3 AND s.auth THEN 'AUTHORIZED' ELSE e.t END,
 		CASE WHEN e.seq = 2 THEN 'user user-' || (s.i % 50000) ELSE '' END
 	FROM s CROSS JOIN (
 		SELECT 1 AS seq, 'accept' AS name, 'NEW' AS f, 'ACCEPT' AS t, 0 AS off
@@ -215,8 +233,26 @@ var seedStatements = []string{
 	seedRows + `INSERT INTO outbox (` + outboxColumns + `)
 	SELECT id || '.result', id, 'shop', req, 'payment_result', 'https://shop.example/notify',
 		'SUCCESS', '', '', 'USD', amt, c, paid,
-		paid, paid, 1, '', 0, paid + 150000, 0, '', '', '', ''
+		paid, paid, 1, '', 0, paid + 150000, 0, '', '', '', '', '', ''
 	FROM s`,
+
+	seedRows + `INSERT INTO captures (` + captureColumns + `)
+	SELECT CASE k.n WHEN 1 THEN kid1 ELSE kid2 END, id, 'shop', req || '-' || k.n, ` + fingerprint64(201) + `, 'USD',
+		CASE k.n WHEN 1 THEN amt * 6 / 10 ELSE amt - amt * 6 / 10 END, k.n - 1, 'SUCCESS', 0, '', '', '',
+		CASE k.n WHEN 1 THEN k1 ELSE k2 END, CASE k.n WHEN 1 THEN k1 ELSE k2 END, CASE k.n WHEN 1 THEN k1 ELSE k2 END, 0, 0
+	FROM s CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) k
+	WHERE auth`,
+
+	seedRows + `INSERT INTO events (` + eventColumns + `)
+	SELECT s.id, CASE e.capture WHEN 1 THEN s.kid1 WHEN 2 THEN s.kid2 ELSE '' END, e.seq,
+		CASE WHEN e.capture = 1 THEN s.k1 ELSE s.k2 END, e.name, e.f, e.t, e.detail
+	FROM s CROSS JOIN (
+		SELECT 4 AS seq, 1 AS capture, 'open_capture' AS name, 'NEW' AS f, 'INIT' AS t, '' AS detail
+		UNION ALL SELECT 5, 1, 'capture_succeeded', 'INIT', 'SUCCESS', ''
+		UNION ALL SELECT 6, 2, 'open_capture', 'NEW', 'INIT', ''
+		UNION ALL SELECT 7, 2, 'capture_succeeded', 'INIT', 'SUCCESS', ''
+		UNION ALL SELECT 7, 0, 'capture_complete', 'AUTHORIZED', 'SUCCESS', 'captured in full') e
+	WHERE s.auth`,
 
 	seedRows + `INSERT INTO refunds (` + refundColumns + `)
 	SELECT rid, id, 'shop', 'seed-r' || i, ` + fingerprint64(101) + `, 'USD', amt / 4,
@@ -225,7 +261,7 @@ var seedStatements = []string{
 	FROM s WHERE refunded`,
 
 	seedRows + `INSERT INTO events (` + eventColumns + `)
-	SELECT s.id, s.rid, e.seq, s.rt + e.off, e.name, e.f, e.t, ''
+	SELECT s.id, s.rid, e.seq + CASE WHEN s.auth THEN 4 ELSE 0 END, s.rt + e.off, e.name, e.f, e.t, ''
 	FROM s CROSS JOIN (
 		SELECT 4 AS seq, 'open_credit' AS name, 'NEW' AS f, 'INIT' AS t, 0 AS off
 		UNION ALL SELECT 5, 'credit_succeeded', 'INIT', 'SUCCESS', 1000000) e
@@ -300,7 +336,7 @@ func openSeeded(path string, n int) (s *Store, took string, err error) {
 		return nil, "", err
 	}
 	var counts []string
-	for _, table := range []string{"payments", "refunds", "events", "outbox"} {
+	for _, table := range []string{"payments", "refunds", "captures", "events", "outbox"} {
 		var c int64
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&c); err != nil {
 			return nil, "", errors.Join(err, s.Close())
@@ -352,7 +388,7 @@ func benchClaims(b *testing.B, s *Store) float64 {
 		_, err := s.db.ExecContext(ctx, `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ?1)
 			INSERT INTO outbox (`+outboxColumns+`)
 			SELECT ?2 || k, 'claim-anchor', 'shop', 'claim-anchor', 'payment_result', 'https://shop.example/notify',
-				'SUCCESS', '', '', 'USD', 10000, ?3, ?3, ?3, ?3, 0, '', 0, 0, 0, '', '', '', ''
+				'SUCCESS', '', '', 'USD', 10000, ?3, ?3, ?3, ?3, 0, '', 0, 0, 0, '', '', '', '', '', ''
 			FROM n`, due, id, micros(claimNow.Add(-time.Minute)))
 		if err != nil {
 			b.Fatal(err)

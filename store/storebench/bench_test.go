@@ -49,6 +49,11 @@ func (l *callLog) GetRefundByRequest(ctx context.Context, partnerID, requestID s
 	return l.Store.GetRefundByRequest(ctx, partnerID, requestID)
 }
 
+func (l *callLog) GetCaptureByRequest(ctx context.Context, partnerID, requestID string) (store.Capture, error) {
+	l.calls = append(l.calls, "GetCaptureByRequest")
+	return l.Store.GetCaptureByRequest(ctx, partnerID, requestID)
+}
+
 func (l *callLog) History(ctx context.Context, id string) ([]store.Event, error) {
 	l.calls = append(l.calls, "History")
 	return l.Store.History(ctx, id)
@@ -59,27 +64,30 @@ func (l *callLog) Commit(ctx context.Context, c store.Change) error {
 	for _, e := range c.Events {
 		events = append(events, e.Name)
 	}
-	l.calls = append(l.calls, fmt.Sprintf("Commit(version %d over %d, %d new refunds, %d updated, events %s, %d messages)",
-		c.Payment.Version, c.ExpectedVersion, len(c.NewRefunds), len(c.UpdatedRefunds), strings.Join(events, ","), len(c.Outbox)))
+	l.calls = append(l.calls, fmt.Sprintf("Commit(version %d over %d, %d new refunds, %d updated, %d new captures, %d updated, events %s, %d messages)",
+		c.Payment.Version, c.ExpectedVersion, len(c.NewRefunds), len(c.UpdatedRefunds), len(c.NewCaptures), len(c.UpdatedCaptures),
+		strings.Join(events, ","), len(c.Outbox)))
 	return l.Store.Commit(ctx, c)
 }
 
-// TestBareLifecycleCalls checks that the "store" baseline of
-// Run makes the calls the engine makes, in the same order, with
-// Changes of the same shape.
+// TestBareLifecycleCalls checks that the "store" baseline of Run makes
+// the calls the engine makes, in the same order, with Changes of the same
+// shape, for both kinds of lifecycle (see Authorization).
 func TestBareLifecycleCalls(t *testing.T) {
 	ctx := context.Background()
-	bare := &callLog{Store: memstore.New()}
-	if err := bareLifecycle(ctx, bare, 1, benchNow); err != nil {
-		t.Fatal(err)
-	}
-	eng := &callLog{Store: memstore.New()}
-	if err := engineLifecycle(nil, eng, func() time.Time { return benchNow })(ctx, 1, benchNow); err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(bare.calls, eng.calls) {
-		t.Errorf("the baseline's store calls differ from the engine's:\nbaseline:\n\t%s\nengine:\n\t%s",
-			strings.Join(bare.calls, "\n\t"), strings.Join(eng.calls, "\n\t"))
+	for _, i := range []int64{1, 4} {
+		bare := &callLog{Store: memstore.New()}
+		if err := bareLifecycle(ctx, bare, i, benchNow); err != nil {
+			t.Fatal(err)
+		}
+		eng := &callLog{Store: memstore.New()}
+		if err := engineLifecycle(nil, eng, func() time.Time { return benchNow })(ctx, i, benchNow); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(bare.calls, eng.calls) {
+			t.Errorf("lifecycle %d (authorization %v): the baseline's store calls differ from the engine's:\nbaseline:\n\t%s\nengine:\n\t%s",
+				i, Authorization(i), strings.Join(bare.calls, "\n\t"), strings.Join(eng.calls, "\n\t"))
+		}
 	}
 }
 
