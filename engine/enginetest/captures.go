@@ -3,7 +3,6 @@ package enginetest
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -54,11 +53,7 @@ func testCapturesOneAuthorization(t *testing.T, s store.Store) {
 	p := authorize(t, eng, "order-1", user, authorized, time.Time{})
 
 	// On average 200 per capture, 12,800 asked for in all: some must be refused.
-	rnd := rand.New(rand.NewPCG(64, 0xca97))
-	amounts := make([]int64, workers)
-	for i := range amounts {
-		amounts[i] = 1 + rnd.Int64N(400)
-	}
+	amounts := randomAmounts(0xca97, workers)
 	type outcome struct {
 		capture engine.Capture
 		err     error

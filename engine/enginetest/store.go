@@ -87,11 +87,7 @@ func testRefundsOnePayment(t *testing.T, s store.Store) {
 	require.Equal(t, int64(500), balanceBefore)
 
 	// On average 200 per refund, 12,800 requested in all: some must be refused.
-	rnd := rand.New(rand.NewPCG(64, 0x5eed))
-	amounts := make([]int64, workers)
-	for i := range amounts {
-		amounts[i] = 1 + rnd.Int64N(400)
-	}
+	amounts := randomAmounts(0x5eed, workers)
 	type outcome struct {
 		refund engine.Refund
 		err    error
@@ -139,4 +135,15 @@ func testRefundsOnePayment(t *testing.T, s store.Store) {
 		require.Equal(t, o.refund.State.String(), stored.Status, "refund %d: answer and store agree", i)
 		require.Equal(t, amounts[i], stored.Amount, "refund %d", i)
 	}
+}
+
+// randomAmounts returns n amounts of 1 to 400 minor units (200 on
+// average), the same for the same seed.
+func randomAmounts(seed uint64, n int) []int64 {
+	rnd := rand.New(rand.NewPCG(64, seed))
+	amounts := make([]int64, n)
+	for i := range amounts {
+		amounts[i] = 1 + rnd.Int64N(400)
+	}
+	return amounts
 }
