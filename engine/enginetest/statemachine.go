@@ -353,7 +353,12 @@ func (w *world) cancel(rt *rapid.T) {
 	switch code := engine.ErrorCode(err); code {
 	case engine.CodeNone:
 		voidedAfterCaptures := before.Status == "AUTHORIZED" && p.State == engine.PaymentSuccess && p.Captured > 0
-		if p.State != engine.PaymentClosed && p.State != engine.PaymentFail && !voidedAfterCaptures {
+		// A repeat of that void answers the same and undoes no capture.
+		repeatedVoid := before.Authorization && !before.CancelledAt.IsZero() && before.Status == "SUCCESS"
+		if repeatedVoid && (p.State != engine.PaymentSuccess || p.Captured != before.CapturedAmount) {
+			rt.Fatalf("repeated void of %s: payment %s with %d captured, was SUCCESS with %d", id, p.State, p.Captured, before.CapturedAmount)
+		}
+		if p.State != engine.PaymentClosed && p.State != engine.PaymentFail && !voidedAfterCaptures && !repeatedVoid {
 			rt.Fatalf("cancel succeeded but payment is %s", p.State)
 		}
 	case engine.CodePaymentInProcess, engine.CodeCancelWindowExceed, engine.CodeOrderStatusInvalid, engine.CodeProcessFail, engine.CodeUserNotExist:
