@@ -18,8 +18,9 @@ var (
 // BenchmarkCommitBatching compares the two commit paths of the same
 // Store code: one transaction per Commit (Options.SeparateCommits, the
 // baseline) and concurrent Commits sharing transactions (the default), at
-// 1 and 32 concurrent engine lifecycles (cashier pay, confirm, one partial
-// refund), each on a fresh schema in every round, in -bench.rounds
+// 1 and 32 concurrent engine lifecycles (storebench's mix: cashier pay,
+// confirm, one partial refund, every fourth an authorization), each on a
+// fresh schema in every round, in -bench.rounds
 // interleaved rounds. It ends with a table of lifecycles/s and Commit
 // latency (p50, p99) and their ratios to the baseline:
 //

@@ -247,35 +247,49 @@ var seedBase = time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
 
 // seedStatements write, for payments 1..$1 created from $2 on, what the
 // engine writes for a cashier payment paid and notified (accept, confirm,
-// debit_succeeded, a delivered result message), and for every tenth payment
-// a refund of a quarter of it (open_credit, credit_succeeded). Ids are made
-// like engine.TimeOrderedID: 12 hex digits of the creation millisecond
-// (unique per payment, 30 s apart) and 20 that stand for the random part.
-// Times follow the schema: a zero time is NULL, except in the due columns
-// where it is '-infinity'.
+// debit_succeeded, a delivered result message); for every fourth payment
+// an authorization instead (storebench.Authorization), authorized and
+// notified, then captured in two captures, the second taking the rest
+// (accept, confirm, hold_placed, open_capture and capture_succeeded twice,
+// capture_complete); and for every tenth payment a refund of a quarter of
+// it (open_credit, credit_succeeded). Ids are made like
+// engine.TimeOrderedID: 12 hex digits of the creation millisecond (unique
+// per payment, 30 s apart; a payment's refund and captures 20, 21 and 22 s
+// after one) and 20 that stand for the random part. Times follow the
+// schema: a zero time is NULL, except in the due columns where it is
+// '-infinity'.
 func seedStatements(schema string) []string {
 	t := func(table string) string { return qualify(schema, table) }
 	cols := func(names []string) string { return strings.Join(names, ", ") }
-	const rows = ` FROM (SELECT i, c, paid, rt, amt, refunded, 'seed-' || i AS req,
+	const rows = ` FROM (SELECT i, c, paid, k1, k2, rt, amt, refunded, auth, 'seed-' || i AS req,
 			lpad(to_hex((extract(epoch FROM c) * 1000)::bigint), 12, '0') || substr(md5('pay' || i), 1, 20) AS id,
-			lpad(to_hex((extract(epoch FROM rt) * 1000)::bigint), 12, '0') || substr(md5('ref' || i), 1, 20) AS rid
+			lpad(to_hex((extract(epoch FROM rt) * 1000)::bigint), 12, '0') || substr(md5('ref' || i), 1, 20) AS rid,
+			lpad(to_hex((extract(epoch FROM k1) * 1000)::bigint), 12, '0') || substr(md5('cap1' || i), 1, 20) AS kid1,
+			lpad(to_hex((extract(epoch FROM k2) * 1000)::bigint), 12, '0') || substr(md5('cap2' || i), 1, 20) AS kid2
 		FROM (SELECT i,
 			$2::timestamptz + i * interval '30 seconds' AS c,
 			$2::timestamptz + i * interval '30 seconds' + interval '20 seconds' AS paid,
+			$2::timestamptz + i * interval '30 seconds' + interval '21 seconds' AS k1,
+			$2::timestamptz + i * interval '30 seconds' + interval '22 seconds' AS k2,
 			$2::timestamptz + i * interval '30 seconds' + interval '20 seconds' + interval '1 day' AS rt,
-			1000 + (i * 7919) % 99000 AS amt, i % 10 = 0 AS refunded
+			1000 + (i * 7919) % 99000 AS amt, i % 10 = 0 AS refunded, i % 4 = 0 AS auth
 		FROM generate_series(1, $1::bigint) i) t) s`
 	return []string{
 		`INSERT INTO ` + t("payments") + ` (` + cols(paymentColumns) + `)
 		SELECT id, 'shop', req, md5('fp' || i) || md5('fq' || i), 'CASHIER', 'SUCCESS',
 			'USD', amt, CASE WHEN refunded THEN amt / 4 ELSE 0 END, 0,
 			'user-' || (i % 50000), 'Coffee beans', NULL, 'https://shop.example/notify', '', '', '',
-			c, CASE WHEN refunded THEN rt + interval '1 second' ELSE paid END, paid, NULL, c + interval '14 minutes',
-			'', '', '-infinity', 0, 1, NULL, CASE WHEN refunded THEN 5 ELSE 3 END, '', CASE WHEN refunded THEN 1 ELSE 0 END, '',
-			false, '', NULL, '-infinity', 0, 0, 0, '', false, false` + rows,
+			c, CASE WHEN refunded THEN rt + interval '1 second' WHEN auth THEN k2 ELSE paid END,
+			CASE WHEN auth THEN k1 ELSE paid END, NULL, c + interval '14 minutes',
+			'', '', '-infinity', 0, 1, NULL, 3 + CASE WHEN auth THEN 4 ELSE 0 END + CASE WHEN refunded THEN 2 ELSE 0 END,
+			'', CASE WHEN refunded THEN 1 ELSE 0 END, '',
+			auth, CASE WHEN auth THEN id || '-1' ELSE '' END,
+			CASE WHEN auth THEN paid END, CASE WHEN auth THEN paid + interval '7 days' ELSE '-infinity' END,
+			CASE WHEN auth THEN amt ELSE 0 END, 0, CASE WHEN auth THEN 2 ELSE 0 END, '', false, false` + rows,
 
 		`INSERT INTO ` + t("events") + ` (` + cols(eventColumns) + `)
-		SELECT s.id, '', e.seq, s.c + e.off, e.name, e.f, e.t,
+		SELECT s.id, '', e.seq, s.c + e.off, CASE WHEN e.seq = 3 AND s.auth THEN 'hold_placed' ELSE e.name END,
+			e.f, CASE WHEN e.seq = 3 AND s.auth THEN 'AUTHORIZED' ELSE e.t END,
 			CASE WHEN e.seq = 2 THEN 'user user-' || (s.i % 50000) ELSE '' END` + rows + `
 		CROSS JOIN (VALUES (1, 'accept', 'NEW', 'ACCEPT', interval '0'),
 			(2, 'confirm', 'ACCEPT', 'INIT', interval '10 seconds'),
@@ -286,6 +300,25 @@ func seedStatements(schema string) []string {
 			'SUCCESS', '', '', 'USD', amt, c, paid,
 			paid, paid, 1, '', NULL, paid + interval '150 milliseconds', false, '', '', '', '', '', ''` + rows,
 
+		`INSERT INTO ` + t("captures") + ` (` + cols(captureColumns) + `)
+		SELECT CASE k.n WHEN 1 THEN kid1 ELSE kid2 END, id, 'shop', req || '-' || k.n, md5('kf' || i) || md5('kg' || i), 'USD',
+			CASE k.n WHEN 1 THEN amt * 6 / 10 ELSE amt - amt * 6 / 10 END, k.n = 2, 'SUCCESS', false, '', '', '',
+			CASE k.n WHEN 1 THEN k1 ELSE k2 END, CASE k.n WHEN 1 THEN k1 ELSE k2 END, CASE k.n WHEN 1 THEN k1 ELSE k2 END,
+			'-infinity', 0` + rows + `
+		CROSS JOIN (VALUES (1), (2)) k (n)
+		WHERE s.auth
+		ORDER BY s.i, k.n`,
+
+		`INSERT INTO ` + t("events") + ` (` + cols(eventColumns) + `)
+		SELECT s.id, CASE e.capture WHEN 1 THEN s.kid1 WHEN 2 THEN s.kid2 ELSE '' END, e.seq,
+			CASE e.capture WHEN 1 THEN s.k1 ELSE s.k2 END, e.name, e.f, e.t, e.detail` + rows + `
+		CROSS JOIN (VALUES (4, 1, 'open_capture', 'NEW', 'INIT', ''),
+			(5, 1, 'capture_succeeded', 'INIT', 'SUCCESS', ''),
+			(6, 2, 'open_capture', 'NEW', 'INIT', ''),
+			(7, 2, 'capture_succeeded', 'INIT', 'SUCCESS', ''),
+			(7, 0, 'capture_complete', 'AUTHORIZED', 'SUCCESS', 'captured in full')) e (seq, capture, name, f, t, detail)
+		WHERE s.auth`,
+
 		`INSERT INTO ` + t("refunds") + ` (` + cols(refundColumns) + `)
 		SELECT rid, id, 'shop', 'seed-r' || i, md5('rf' || i) || md5('rg' || i), 'USD', amt / 4,
 			'', 'SUCCESS', '', '',
@@ -293,7 +326,7 @@ func seedStatements(schema string) []string {
 		WHERE refunded`,
 
 		`INSERT INTO ` + t("events") + ` (` + cols(eventColumns) + `)
-		SELECT s.id, s.rid, e.seq, s.rt + e.off, e.name, e.f, e.t, ''` + rows + `
+		SELECT s.id, s.rid, e.seq + CASE WHEN s.auth THEN 4 ELSE 0 END, s.rt + e.off, e.name, e.f, e.t, ''` + rows + `
 		CROSS JOIN (VALUES (4, 'open_credit', 'NEW', 'INIT', interval '0'),
 			(5, 'credit_succeeded', 'INIT', 'SUCCESS', interval '1 second')) e (seq, name, f, t, off)
 		WHERE s.refunded`,
@@ -338,7 +371,7 @@ func openSeeded(dsn, schema string, n int) (s *Store, took string, err error) {
 		return nil, "", err
 	}
 	inserted := time.Since(start)
-	tables := []string{"payments", "refunds", "events", "outbox"}
+	tables := []string{"payments", "refunds", "captures", "events", "outbox"}
 	for _, table := range tables {
 		if _, err := conn.Exec(ctx, "VACUUM (ANALYZE) "+qualify(schema, table)); err != nil {
 			return nil, "", fmt.Errorf("seed: vacuum %s: %w", table, err)

@@ -29,9 +29,10 @@ type CompareOptions struct {
 }
 
 // Compare measures engine lifecycles (cashier pay, confirm, one partial
-// refund) on each target at each worker count of opts, in interleaved
-// rounds (the targets of one worker count next to each other, every other
-// round in reverse order), and times every Commit. targets is called at
+// refund; every fourth an authorization, see Authorization) on each
+// target at each worker count of opts, in interleaved rounds (the targets
+// of one worker count next to each other, every other round in reverse
+// order), and times every Commit. targets is called at
 // the start of every round; the first target is the baseline. After the
 // last round it prints, per worker count and target, the median
 // lifecycles/s and Commit latency (p50, p99) over the rounds, and each as

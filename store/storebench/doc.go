@@ -4,7 +4,8 @@
 // its tests do not.
 //
 // One operation is one payment's life: cashier pay, confirm, one partial
-// refund. Run measures it through engine.Engine ("engine") beside two
+// refund; every fourth is an authorization instead (Authorization: hold,
+// two captures, one partial refund). Run measures it through engine.Engine ("engine") beside two
 // baselines: the same store calls with records built by hand ("store",
 // bareLifecycle) and, when the backend supplies one, its own SQL
 // statements sent straight through the driver ("sql"), at 1 and 8 workers,

@@ -16,19 +16,21 @@ import (
 )
 
 // Benchmark measures a backend under the engine: each operation is one
-// payment's life (cashier pay, confirm, one partial refund), at 1 and 8
-// concurrent workers, once through engine.Engine ("engine") and once as a
-// baseline that makes exactly the same store calls with records built by
-// hand and no engine ("store"). newStore is called once. It is
-// Run with one round and one target.
+// payment's life (cashier pay, confirm, one partial refund; every fourth
+// an authorization, see Authorization), at 1 and 8 concurrent workers,
+// once through engine.Engine ("engine") and once as a baseline that makes
+// exactly the same store calls with records built by hand and no engine
+// ("store"). newStore is called once. It is Run with one round and one
+// target.
 func Benchmark(b *testing.B, newStore func(b *testing.B) store.Store) {
 	Run(b, Options{Rounds: 1}, func(b *testing.B, _ int) []Target {
 		return []Target{{Store: newStore(b)}}
 	})
 }
 
-// Lifecycle runs the life of payment number i (unique in the process):
-// cashier pay, confirm, one partial refund, at the clock time now.
+// Lifecycle runs the life of payment number i (unique in the process) at
+// the clock time now: cashier pay, confirm, one partial refund, or, when
+// Authorization(i), the authorization's life.
 type Lifecycle func(ctx context.Context, i int64, now time.Time) error
 
 // Target is one store Run measures.
