@@ -27,6 +27,7 @@ const settle = 200 * time.Millisecond
 // bench is one wallet process under benchmark.
 type bench struct {
 	store       string
+	label       string // which binary: labelWallet or labelBaseline
 	wallet      *wallet
 	merchant    *shop.Merchant
 	accessToken string
@@ -37,74 +38,116 @@ type bench struct {
 	res         *results
 }
 
-// benchStore starts a wallet on store, warms it up, runs the rounds into
-// res and stops it.
+// benchStore starts a wallet on store (and the baseline wallet beside it,
+// when there is one), warms them up, runs the rounds into res and stops
+// them. In every round each concurrency runs on each wallet in turn, the
+// order reversed every other round, against the same RSA bound.
 func benchStore(ctx context.Context, c config, store string, res *results, out io.Writer) error {
-	dir, err := os.MkdirTemp("", "paystate-httpbench-")
-	if err != nil {
-		return err
+	wallets := []struct{ label, bin string }{{labelWallet, c.walletBin}}
+	if c.baseline != "" {
+		wallets = append(wallets, struct{ label, bin string }{labelBaseline, c.baseline})
 	}
-	defer os.RemoveAll(dir)
-	storeArg, profile := "", ""
-	if store == "postgres" {
-		storeArg = os.Getenv("PAYSTATE_PG_DSN")
-	}
-	if c.profileDir != "" {
-		profile = filepath.Join(c.profileDir, "wallet-"+store+".pprof")
-	}
-	w, err := startWallet(c.walletBin, dir, storeArg, profile)
-	if err != nil {
-		return err
-	}
-	defer w.stop()
-	cfg, m, h, err := shop.LoadConfig(w.merchantConfig())
-	if err != nil {
-		return err
-	}
-	notes, err := listenNotifications(h)
-	if err != nil {
-		return err
-	}
-	defer notes.close()
-	m.NotifyURL = notes.URL
-	keys, err := readKeys(dir)
-	if err != nil {
-		return err
-	}
-	var id [4]byte
-	_, _ = crand.Read(id[:])
-	b := &bench{store: store, wallet: w, merchant: m, accessToken: cfg.AccessToken, notes: notes, keys: keys, res: res,
-		runID: "bench-" + hex.EncodeToString(id[:]),
-		http:  &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}}
-	defer b.http.CloseIdleConnections()
-
-	fmt.Fprintf(out, "httpbench: %s wallet at %s\n", store, w.url)
-	warm := min(c.n, 50)
-	if _, err := b.lifecycle(ctx, "warm", slices.Max(c.concs), warm, rsaCost{}); err != nil {
-		return fmt.Errorf("warm-up: %w", err)
+	var benches []*bench
+	for _, w := range wallets {
+		b, stop, err := startBench(ctx, c, store, w.label, w.bin, res, out)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		benches = append(benches, b)
 	}
 	for round := range c.rounds {
 		concs := slices.Clone(c.concs)
+		order := slices.Clone(benches)
 		if round%2 == 1 {
 			slices.Reverse(concs)
+			slices.Reverse(order)
 		}
 		for _, conc := range concs {
-			sample, err := b.sampleRequest()
+			sample, err := benches[0].sampleRequest()
 			if err != nil {
 				return err
 			}
-			cost, err := keys.measure(sample, c.rsaN)
+			cost, err := benches[0].keys.measure(sample, c.rsaN)
 			if err != nil {
 				return err
 			}
-			line, err := b.lifecycle(ctx, fmt.Sprintf("r%d", round), conc, c.n, cost)
-			if err != nil {
-				return fmt.Errorf("round %d, %d concurrent: %w", round+1, conc, err)
+			for _, b := range order {
+				line, err := b.lifecycle(ctx, fmt.Sprintf("r%d", round), conc, c.n, cost)
+				if err != nil {
+					return fmt.Errorf("%s, round %d, %d concurrent: %w", b.label, round+1, conc, err)
+				}
+				fmt.Fprintf(out, "httpbench: %s %s round %d, %d concurrent: %s\n", store, b.label, round+1, conc, line)
 			}
-			fmt.Fprintf(out, "httpbench: %s round %d, %d concurrent: %s\n", store, round+1, conc, line)
 		}
 	}
 	return nil
+}
+
+// startBench starts the wallet bin on store with a data folder of its own
+// and warms it up. stop ends the wallet and removes its folder.
+func startBench(ctx context.Context, c config, store, label, bin string, res *results, out io.Writer) (b *bench, stop func(), err error) {
+	var cleanup []func()
+	stop = func() {
+		for _, f := range slices.Backward(cleanup) {
+			f()
+		}
+	}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
+	dir, err := os.MkdirTemp("", "paystate-httpbench-")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup = append(cleanup, func() { _ = os.RemoveAll(dir) })
+	storeArg, profile := "", ""
+	if store == "postgres" {
+		if storeArg, err = databaseFor(ctx, os.Getenv("PAYSTATE_PG_DSN"), label); err != nil {
+			return nil, nil, err
+		}
+	}
+	if c.profileDir != "" {
+		name := "wallet-" + store
+		if label == labelBaseline {
+			name += "-baseline"
+		}
+		profile = filepath.Join(c.profileDir, name+".pprof")
+	}
+	w, err := startWallet(bin, dir, storeArg, profile)
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup = append(cleanup, w.stop)
+	cfg, m, h, err := shop.LoadConfig(w.merchantConfig())
+	if err != nil {
+		return nil, nil, err
+	}
+	notes, err := listenNotifications(h)
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup = append(cleanup, notes.close)
+	m.NotifyURL = notes.URL
+	keys, err := readKeys(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var id [4]byte
+	_, _ = crand.Read(id[:])
+	b = &bench{store: store, label: label, wallet: w, merchant: m, accessToken: cfg.AccessToken, notes: notes, keys: keys, res: res,
+		runID: "bench-" + hex.EncodeToString(id[:]),
+		http:  &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}}
+	cleanup = append(cleanup, b.http.CloseIdleConnections)
+
+	fmt.Fprintf(out, "httpbench: %s %s at %s\n", store, label, w.url)
+	warm := min(c.n, 50)
+	if _, err := b.lifecycle(ctx, "warm", slices.Max(c.concs), warm, rsaCost{}); err != nil {
+		return nil, nil, fmt.Errorf("%s warm-up: %w", label, err)
+	}
+	return b, stop, nil
 }
 
 // sampleRequest is one freshly signed pay, for the bare verify.
@@ -159,7 +202,7 @@ func (b *bench) lifecycle(ctx context.Context, round string, conc, n int, cost r
 		smp := sample{perSecond: float64(n) / s.elapsed.Seconds(), p50: percentile(s.latencies, 0.5), p99: percentile(s.latencies, 0.99),
 			cpu: cpu / time.Duration(n), bound: cost.per(o.signs)}
 		if cost != (rsaCost{}) {
-			b.res.add(caseKey{store: b.store, op: o, conc: conc}, smp)
+			b.res.add(caseKey{store: b.store, wallet: b.label, op: o, conc: conc}, smp)
 			summary += fmt.Sprintf("%s %.0f/s CPU %s = %.2f x RSA; ", o.name, smp.perSecond, us(float64(smp.cpu)), float64(smp.cpu)/float64(smp.bound))
 		}
 	}

@@ -46,6 +46,7 @@ func main() {
 // config is the benchmark's command line.
 type config struct {
 	walletBin  string
+	baseline   string // a second wallet binary measured beside walletBin, or ""
 	stores     []string
 	rounds, n  int
 	concs      []int
@@ -59,6 +60,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.SetOutput(out)
 	var c config
 	fs.StringVar(&c.walletBin, "wallet", "", "the wallet binary (go build -o BIN ./examples/wallet)")
+	fs.StringVar(&c.baseline, "baseline", "", "another wallet binary (say, built from an earlier commit) run beside -wallet in the same rounds; the report adds -wallet's CPU per request / the baseline's")
 	stores := fs.String("stores", "sqlite,postgres", "stores to run the wallet on; postgres needs PAYSTATE_PG_DSN and is skipped without it")
 	fs.IntVar(&c.rounds, "rounds", 5, "interleaved rounds")
 	fs.IntVar(&c.n, "n", 300, "requests of each kind per round and concurrency")

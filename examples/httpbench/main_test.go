@@ -81,3 +81,20 @@ func TestHarnessSmoke(t *testing.T) {
 		}
 	}
 }
+
+// With -baseline the harness runs a second wallet in the same rounds and
+// adds a table of CPU ratios, one row per case: here both are the same
+// wallet, so only the rows' presence is checked.
+func TestHarnessBaseline(t *testing.T) {
+	t.Setenv(walletEnv, "1")
+	var out bytes.Buffer
+	err := run(t.Context(), []string{"-wallet", os.Args[0], "-baseline", os.Args[0], "-stores", "sqlite",
+		"-rounds", "1", "-n", "30", "-conc", "1", "-rsa-n", "3"}, &out)
+	require.NoError(t, err, out.String())
+	for _, o := range []op{opPay, opRefund, opInquiry} {
+		for _, label := range []string{labelWallet, labelBaseline} {
+			assert.Regexp(t, fmt.Sprintf(`(?m)^\| sqlite \(%s\) \| %s \| 1 \| `, label, regexp.QuoteMeta(o.name)), out.String())
+		}
+		assert.Regexp(t, fmt.Sprintf(`(?m)^\| sqlite \| %s \| 1 \| \*\*[\d.]+\*\* \[[\d.]+, [\d.]+\] \| [\d.]+ \|$`, regexp.QuoteMeta(o.name)), out.String())
+	}
+}

@@ -23,9 +23,10 @@ var (
 
 // caseKey names one row of the table.
 type caseKey struct {
-	store string
-	op    op
-	conc  int
+	store  string
+	wallet string // labelWallet or labelBaseline
+	op     op
+	conc   int
 }
 
 // sample is one round's measurement of one case.
@@ -54,8 +55,12 @@ func (r *results) add(k caseKey, s sample) {
 
 // print writes the table of medians: each column is the median of the
 // rounds' values, and the ratio is the median of the rounds' own ratios
-// of wallet CPU to the RSA bound, with the lowest and highest.
+// of wallet CPU to the RSA bound, with the lowest and highest. With a
+// baseline, the rows of both wallets follow each other, and a second table
+// gives the median of the rounds' own ratios of the wallet's CPU per
+// request to the baseline's.
 func (r *results) print(w io.Writer) {
+	withBaseline := slices.ContainsFunc(r.order, func(k caseKey) bool { return k.wallet == labelBaseline })
 	fmt.Fprintln(w, "| store | request | concurrent | requests/s | p50 | p99 | wallet CPU per request | bare RSA (verify + signs) | CPU / RSA [min, max] |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
 	for _, k := range r.order {
@@ -68,14 +73,52 @@ func (r *results) print(w io.Writer) {
 			return out
 		}
 		ratios := pick(func(s sample) float64 { return float64(s.cpu) / float64(s.bound) })
+		store := k.store
+		if withBaseline {
+			store += " (" + k.wallet + ")"
+		}
 		fmt.Fprintf(w, "| %s | %s | %d | %.0f | %s | %s | %s | %s (V+%dS) | **%.2f** [%.2f, %.2f] |\n",
-			k.store, k.op.name, k.conc,
+			store, k.op.name, k.conc,
 			median(pick(func(s sample) float64 { return s.perSecond })),
 			ms(median(pick(func(s sample) float64 { return float64(s.p50) }))),
 			ms(median(pick(func(s sample) float64 { return float64(s.p99) }))),
 			us(median(pick(func(s sample) float64 { return float64(s.cpu) }))),
 			us(median(pick(func(s sample) float64 { return float64(s.bound) }))), k.op.signs,
 			median(ratios), slices.Min(ratios), slices.Max(ratios))
+	}
+	if withBaseline {
+		r.printAgainstBaseline(w)
+	}
+}
+
+// printAgainstBaseline writes, for every case, the wallet's CPU per request
+// over the baseline's, the median of the rounds' own ratios (both wallets
+// ran each round back to back) with the lowest and highest.
+func (r *results) printAgainstBaseline(w io.Writer) {
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| store | request | concurrent | wallet CPU / baseline CPU [min, max] | requests/s, wallet / baseline |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	for _, k := range r.order {
+		if k.wallet != labelWallet {
+			continue
+		}
+		base := k
+		base.wallet = labelBaseline
+		ws, bs := r.samples[k], r.samples[base]
+		n := min(len(ws), len(bs))
+		var cpu, rate []float64
+		for i := range n {
+			if bs[i].cpu == 0 { // a round too short for one clock tick
+				continue
+			}
+			cpu = append(cpu, float64(ws[i].cpu)/float64(bs[i].cpu))
+			rate = append(rate, ws[i].perSecond/bs[i].perSecond)
+		}
+		if len(cpu) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | **%.2f** [%.2f, %.2f] | %.2f |\n",
+			k.store, k.op.name, k.conc, median(cpu), slices.Min(cpu), slices.Max(cpu), median(rate))
 	}
 }
 

@@ -51,7 +51,31 @@ func (s *Store) Commit(ctx context.Context, c store.Change) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return s.commitQueued(ctx, &c)
+	return s.commitQueued(ctx, func() string { return fmt.Sprintf("commit %q", c.Payment.ID) },
+		func(ctx context.Context, tx *sql.Tx) error { return s.apply(ctx, tx, &c) })
+}
+
+// CommitFunc runs fn in one of the Store's write transactions, for code
+// that keeps its own tables in the Store's database file (a ledger, say)
+// and wants its writes to share the Store's group commits instead of
+// queueing for SQLite's write lock with transactions of its own. fn runs
+// in a savepoint, beside the Store's queued Commits, with the transaction
+// tx; it must use only tx (not the *sql.DB, whose other connections would
+// wait for this very transaction) and must not commit or roll it back.
+//
+// When fn returns an error, everything fn wrote is rolled back and
+// CommitFunc returns that error; the writes committed with it are not
+// affected. When fn returns nil, its writes are durable (at the Options'
+// Synchronous level) before CommitFunc returns nil. An error of the shared
+// transaction itself is returned wrapped, and then nothing of fn remains.
+// Like Commit, a CommitFunc whose ctx ends while queued still waits (at
+// most one batch) to learn whether fn's writes were applied; fn's ctx is
+// not cancelled by it. op names the write in error messages.
+func (s *Store) CommitFunc(ctx context.Context, op string, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.commitQueued(ctx, func() string { return op }, fn)
 }
 
 // apply writes c in tx.

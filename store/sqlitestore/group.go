@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-
-	"github.com/paystate/paystate/store"
 )
 
 // Group commit. SQLite commits one transaction at a time and, with
@@ -18,6 +16,10 @@ import (
 // its caller gets the error, the others commit together and share one
 // fsync. To every caller this is indistinguishable from committing alone,
 // in queue order.
+//
+// Other writes join the same queue: RecordDelivery, and the writes of code
+// that keeps its own tables in the Store's file (CommitFunc), such as a
+// ledger. They too get a savepoint of their own and share the fsync.
 
 // maxBatch caps the Changes of one group commit, which bounds how long the
 // first of them waits for the last.
@@ -29,22 +31,25 @@ const (
 	qRollbackTo = `ROLLBACK TO change`
 )
 
-// pendingCommit is a Change waiting for a group commit.
+// pendingCommit is a write waiting for a group commit.
 type pendingCommit struct {
-	ctx  context.Context
-	c    *store.Change
-	done chan error // buffered; receives the one answer
+	ctx context.Context
+	// what names the write in error messages, e.g. `commit "pay-1"`.
+	what func() string
+	// apply writes in tx; an error rolls back to the write's savepoint.
+	apply func(ctx context.Context, tx *sql.Tx) error
+	done  chan error // buffered; receives the one answer
 }
 
-// commitQueued queues c and waits for its answer. While it waits it tries
+// commitQueued queues the write apply and waits for its answer. While it waits it tries
 // to take the write slot; whoever gets it commits the queue.
 //
 // A caller whose ctx ends while queued still waits for its answer (at most
 // one batch away): its Change is skipped with ctx's error if the batch has
 // not reached it yet, and otherwise reported as it came out, so Commit
 // never says "failed" about a Change that was applied.
-func (s *Store) commitQueued(ctx context.Context, c *store.Change) error {
-	p := &pendingCommit{ctx: ctx, c: c, done: make(chan error, 1)}
+func (s *Store) commitQueued(ctx context.Context, what func() string, apply func(context.Context, *sql.Tx) error) error {
+	p := &pendingCommit{ctx: ctx, what: what, apply: apply, done: make(chan error, 1)}
 	s.queueMu.Lock()
 	s.queue = append(s.queue, p)
 	s.queueMu.Unlock()
@@ -83,7 +88,7 @@ func (s *Store) commitBatch(batch []*pendingCommit) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		for _, p := range batch {
-			p.done <- fmt.Errorf("sqlitestore: commit %q: begin: %w", p.c.Payment.ID, err)
+			p.done <- fmt.Errorf("sqlitestore: %s: begin: %w", p.what(), err)
 		}
 		return
 	}
@@ -95,7 +100,7 @@ func (s *Store) commitBatch(batch []*pendingCommit) {
 			p.done <- err
 			continue
 		}
-		err := s.applyInSavepoint(context.WithoutCancel(p.ctx), tx, p.c)
+		err := s.applyInSavepoint(context.WithoutCancel(p.ctx), tx, p)
 		if err == nil {
 			applied = append(applied, p)
 			continue
@@ -104,8 +109,7 @@ func (s *Store) commitBatch(batch []*pendingCommit) {
 		if errors.Is(err, errTxBroken) {
 			// Nothing of this transaction will be committed.
 			for _, q := range append(applied, batch[i+1:]...) {
-				q.done <- fmt.Errorf("sqlitestore: commit %q: not applied, a change committed with it failed: %w",
-					q.c.Payment.ID, err)
+				q.done <- fmt.Errorf("sqlitestore: %s: not applied, a change committed with it failed: %w", q.what(), err)
 			}
 			return
 		}
@@ -116,27 +120,27 @@ func (s *Store) commitBatch(batch []*pendingCommit) {
 	err = tx.Commit()
 	for _, p := range applied {
 		if err != nil {
-			p.done <- fmt.Errorf("sqlitestore: commit %q: %w", p.c.Payment.ID, err)
+			p.done <- fmt.Errorf("sqlitestore: %s: %w", p.what(), err)
 		} else {
 			p.done <- nil
 		}
 	}
 }
 
-// applyInSavepoint writes c inside a savepoint of tx and releases it, or
-// rolls back to it and returns why c failed. When even the rollback fails
-// the error wraps errTxBroken.
-func (s *Store) applyInSavepoint(ctx context.Context, tx *sql.Tx, c *store.Change) error {
+// applyInSavepoint runs p's write inside a savepoint of tx and releases
+// it, or rolls back to it and returns why the write failed. When even the
+// rollback fails the error wraps errTxBroken.
+func (s *Store) applyInSavepoint(ctx context.Context, tx *sql.Tx, p *pendingCommit) error {
 	if err := s.execTx(ctx, tx, qSavepoint); err != nil {
-		return fmt.Errorf("sqlitestore: commit %q: savepoint: %w: %w", c.Payment.ID, errTxBroken, err)
+		return fmt.Errorf("sqlitestore: %s: savepoint: %w: %w", p.what(), errTxBroken, err)
 	}
-	err := s.apply(ctx, tx, c)
+	err := p.apply(ctx, tx)
 	if err == nil {
 		err = s.execTx(ctx, tx, qRelease)
 		if err == nil {
 			return nil
 		}
-		err = fmt.Errorf("sqlitestore: commit %q: release savepoint: %w", c.Payment.ID, err)
+		err = fmt.Errorf("sqlitestore: %s: release savepoint: %w", p.what(), err)
 	}
 	if rbErr := s.execTx(ctx, tx, qRollbackTo); rbErr != nil {
 		return fmt.Errorf("%w (rollback: %w: %w)", err, errTxBroken, rbErr)

@@ -2,6 +2,8 @@ package sqlitestore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -98,5 +100,96 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	for _, id := range []string{"pay-1b", "pay-3"} {
 		_, err := s.GetPayment(ctx, id)
 		require.ErrorIs(t, err, store.ErrNotFound, id)
+	}
+}
+
+// TestCommitFuncAndDeliveriesJoinGroupCommits queues writes of another
+// table (CommitFunc, as the wallet's ledger does) and a RecordDelivery
+// among Changes behind a held write slot, so that one transaction applies
+// them all: each write's failure rolls back that write alone, including
+// what it wrote before failing, and the caller of each learns its fate.
+func TestCommitFuncAndDeliveriesJoinGroupCommits(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "group.db"), Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = s.db.ExecContext(ctx, `CREATE TABLE ledger_rows (k TEXT PRIMARY KEY)`)
+	require.NoError(t, err)
+	insert := func(keys ...string) func(context.Context, *sql.Tx) error {
+		return func(ctx context.Context, tx *sql.Tx) error {
+			for _, k := range keys {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO ledger_rows (k) VALUES (?)`, k); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	declined := errors.New("declined")
+	errTakenKey := errors.New("taken key") // stands for SQLite's UNIQUE error
+	cancelled, cancel := context.WithCancel(ctx)
+
+	cases := []struct {
+		name  string
+		write func() error
+		want  error // nil: applied
+	}{
+		{"commit", func() error { return s.Commit(ctx, store.Change{Payment: groupPayment("pay-1", "req-1")}) }, nil},
+		{"ledger write", func() error { return s.CommitFunc(ctx, "debit a", insert("a", "a2")) }, nil},
+		{"ledger write that declines after writing", func() error {
+			return s.CommitFunc(ctx, "debit b", func(ctx context.Context, tx *sql.Tx) error {
+				if err := insert("b")(ctx, tx); err != nil {
+					return err
+				}
+				return declined
+			})
+		}, declined},
+		{"ledger write of a taken key", func() error { return s.CommitFunc(ctx, "debit c", insert("c", "a")) }, errTakenKey},
+		{"ledger write cancelled while queued", func() error { return s.CommitFunc(cancelled, "debit d", insert("d")) }, context.Canceled},
+		{"delivery of an unknown message", func() error {
+			return s.RecordDelivery(ctx, store.Delivery{MessageID: "msg-x", Owner: "w", Delivered: true, At: g0})
+		}, store.ErrNotFound},
+		{"another commit", func() error { return s.Commit(ctx, store.Change{Payment: groupPayment("pay-2", "req-2")}) }, nil},
+	}
+
+	s.writeSlot <- struct{}{} // hold the slot: everything below queues
+	results := make([]chan error, len(cases))
+	for i, tc := range cases {
+		results[i] = make(chan error, 1)
+		go func() { results[i] <- tc.write() }()
+		require.Eventually(t, func() bool { // queue in order
+			s.queueMu.Lock()
+			defer s.queueMu.Unlock()
+			return len(s.queue) == i+1
+		}, 5*time.Second, time.Millisecond)
+	}
+	cancel()
+	<-s.writeSlot // one of the queued writers takes the slot and commits all
+
+	for i, tc := range cases {
+		err := <-results[i]
+		switch {
+		case tc.want == errTakenKey:
+			require.ErrorContains(t, err, "UNIQUE", tc.name)
+		case tc.want == nil:
+			require.NoError(t, err, tc.name)
+		default:
+			require.ErrorIs(t, err, tc.want, tc.name)
+		}
+	}
+
+	var keys []string
+	rows, err := s.db.QueryContext(ctx, `SELECT k FROM ledger_rows ORDER BY k`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var k string
+		require.NoError(t, rows.Scan(&k))
+		keys = append(keys, k)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"a", "a2"}, keys, "only the applied ledger write remains; c was rolled back with its failure")
+	for _, id := range []string{"pay-1", "pay-2"} {
+		_, err := s.GetPayment(ctx, id)
+		require.NoError(t, err, id)
 	}
 }

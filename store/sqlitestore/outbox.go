@@ -115,7 +115,10 @@ func (s *Store) RecordDelivery(ctx context.Context, d store.Delivery) error {
 		query, args = qParked, nil
 	}
 	args = append(args, d.Error, d.MessageID, d.Owner)
-	return s.write(ctx, fmt.Sprintf("record delivery of %q", d.MessageID), func(tx *sql.Tx) error {
+	// Deliveries finish concurrently (one per merchant POST in flight), so
+	// they join the group commits rather than commit one by one.
+	what := func() string { return fmt.Sprintf("record delivery of %q", d.MessageID) }
+	return s.commitQueued(ctx, what, func(ctx context.Context, tx *sql.Tx) error {
 		st, err := s.stmt(ctx, tx, query)
 		if err != nil {
 			return err

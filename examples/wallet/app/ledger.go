@@ -26,11 +26,11 @@ func openLedger(ctx context.Context, cfg *Config, st *stores) (*ledger.Ledger, e
 }
 
 // sharedLedger opens the ledger in the store's database, without seeding
-// it.
+// it. On SQLite the ledger's writes join the store's group commits.
 func sharedLedger(ctx context.Context, st *stores) (*ledger.Ledger, error) {
 	switch {
 	case st.db != nil:
-		return ledger.Open(ctx, ledger.SQLite(st.db))
+		return ledger.Open(ctx, ledger.SQLiteSharing(st.db, st.sqlite))
 	case st.pool != nil:
 		return ledger.Open(ctx, ledger.Postgres(st.pool, st.schema))
 	}

@@ -52,13 +52,18 @@ func (db database) wallet(t *testing.T) *wallet {
 // open is wallet for tests that need only the ledger of one process.
 func (db database) open(t *testing.T) *ledger.Ledger { return db.wallet(t).ledger }
 
-// forEachDatabase runs test on a fresh SQLite file and on a fresh
-// PostgreSQL schema (see pgstoretest: skipped without a server, except in
-// CI).
+// forEachDatabase runs test on a fresh SQLite file, with the ledger's own
+// transactions and with the ledger's writes in the store's group commits
+// (ledger.SQLiteSharing, as the wallet runs it), and on a fresh PostgreSQL
+// schema (see pgstoretest: skipped without a server, except in CI).
 func forEachDatabase(t *testing.T, test func(t *testing.T, db database)) {
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
-		test(t, sqliteDatabase(t))
+		test(t, sqliteDatabase(t, false))
+	})
+	t.Run("sqlite-sharing", func(t *testing.T) {
+		t.Parallel()
+		test(t, sqliteDatabase(t, true))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
@@ -68,8 +73,8 @@ func forEachDatabase(t *testing.T, test func(t *testing.T, db database)) {
 
 // sqliteDatabase is a file in t.TempDir(), opened the way the wallet opens
 // it: one *sql.DB from sqlitestore.DSN, handed to sqlitestore.New and to
-// ledger.SQLite.
-func sqliteDatabase(t *testing.T) database {
+// ledger.SQLite, or with sharing to ledger.SQLiteSharing with the store.
+func sqliteDatabase(t *testing.T, sharing bool) database {
 	path := filepath.Join(t.TempDir(), "wallet.db")
 	open := func(t *testing.T) *sql.DB {
 		t.Helper()
@@ -92,7 +97,11 @@ func sqliteDatabase(t *testing.T) database {
 			if err != nil {
 				t.Fatal(errors.Join(err, db.Close()))
 			}
-			return st, ledger.SQLite(db), closeAtEnd(t, func() { _ = st.Close(); _ = db.Close() })
+			b := ledger.SQLite(db)
+			if sharing {
+				b = ledger.SQLiteSharing(db, st)
+			}
+			return st, b, closeAtEnd(t, func() { _ = st.Close(); _ = db.Close() })
 		},
 		exec: func(t *testing.T, query string) {
 			t.Helper()

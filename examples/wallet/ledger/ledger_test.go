@@ -257,7 +257,7 @@ func TestEvaluate(t *testing.T) {
 }
 
 func TestCallsWithoutAnOperationIDFail(t *testing.T) {
-	l := sqliteDatabase(t).open(t)
+	l := sqliteDatabase(t, false).open(t)
 	if _, err := l.Debit(t.Context(), cashier("", "alice", 1)); err == nil {
 		t.Fatal("Debit without an operation id: no error")
 	}

@@ -85,7 +85,7 @@ func TestSeedFollowsTheConfiguration(t *testing.T) {
 }
 
 func TestSeedRefusesBadUsers(t *testing.T) {
-	l := sqliteDatabase(t).open(t)
+	l := sqliteDatabase(t, false).open(t)
 	for name, users := range map[string][]ledger.User{
 		"no id":             {{Balances: map[string]int64{"USD": 1}}},
 		"user twice":        {{ID: "a"}, {ID: "a"}},

@@ -24,12 +24,34 @@ func SQLite(db *sql.DB) Backend {
 	return &sqliteBackend{db: db, slot: make(chan struct{}, 1)}
 }
 
+// TxCommitter runs fn in a write transaction that other writes of the same
+// database share, each in a savepoint of its own: an error of fn rolls back
+// fn's writes alone and is returned; nil means they are durable.
+// *sqlitestore.Store is one (its CommitFunc).
+type TxCommitter interface {
+	CommitFunc(ctx context.Context, op string, fn func(ctx context.Context, tx *sql.Tx) error) error
+}
+
+// SQLiteSharing is SQLite for a ledger whose tables live in the file of a
+// store that shares its write transactions (c, normally the
+// *sqlitestore.Store on db): the ledger's writes join the store's group
+// commits instead of taking SQLite's write lock with transactions of their
+// own, so concurrent debits, credits and the payments' own commits share
+// one fsync. db must be the very *sql.DB the store writes through: the
+// ledger's prepared statements run on c's transactions.
+func SQLiteSharing(db *sql.DB, c TxCommitter) Backend {
+	return &sqliteBackend{db: db, slot: make(chan struct{}, 1), shared: c}
+}
+
 // sqliteBackend keeps the ledger in a SQLite database.
 type sqliteBackend struct {
 	db *sql.DB
 	// slot is a one-token semaphore: the writers of this Ledger queue here
 	// instead of polling SQLite's lock under the busy timeout.
 	slot chan struct{}
+	// shared, when set, runs the writes in the store's transactions
+	// (SQLiteSharing) and slot is not used.
+	shared TxCommitter
 	// stmts holds every query of the Ledger prepared on db (prepareQueries):
 	// database/sql prepares each again once per connection and keeps it,
 	// so a statement is parsed once per connection, not once per call.
@@ -70,6 +92,11 @@ func (b *sqliteBackend) read() conn { return sqlConn{r: b.db, stmts: b.stmts} }
 // under the busy timeout) before it reads anything, whether or not db's
 // transactions begin IMMEDIATE.
 func (b *sqliteBackend) write(ctx context.Context, fn func(q conn) error) error {
+	if b.shared != nil {
+		return b.shared.CommitFunc(ctx, "ledger write", func(ctx context.Context, tx *sql.Tx) error {
+			return fn(sqlConn{r: b.db, tx: tx, stmts: b.stmts})
+		})
+	}
 	select {
 	case b.slot <- struct{}{}:
 	case <-ctx.Done():
