@@ -36,10 +36,22 @@ func (s *Store) GetPaymentByRequest(ctx context.Context, partnerID, requestID st
 
 // LoadPayment returns the payment with the given id, its captures (read
 // only when its CaptureCount says it has some) and, when refundID names
-// one of its refunds, that refund, read in one read transaction, or
+// one of its refunds, that refund, read from one snapshot, or
 // store.ErrNotFound.
 func (s *Store) LoadPayment(ctx context.Context, paymentID, refundID string) (store.Snapshot, error) {
 	what := fmt.Sprintf("payment %q", paymentID)
+	if refundID == "" {
+		// One statement reads from a snapshot of its own: a payment with
+		// no captures needs no read transaction around it (most commands
+		// and inquiries read just that).
+		p, err := s.paymentIn(ctx, nil, what, qPaymentByID, paymentID)
+		if err != nil {
+			return store.Snapshot{}, err
+		}
+		if p.CaptureCount == 0 {
+			return store.Snapshot{Payment: p, Refunds: []store.Refund{}, Captures: []store.Capture{}}, nil
+		}
+	}
 	var snap store.Snapshot
 	err := s.read(ctx, "load "+what, func(tx *sql.Tx) error {
 		var err error
