@@ -32,7 +32,9 @@
 // Change that fails (store.ErrConflict, store.ErrAlreadyExists, ...) is
 // rolled back to its savepoint alone and only its caller sees the error.
 // This is what makes synchronous FULL affordable under concurrency (see
-// BenchmarkCommitCreate).
+// BenchmarkCommitCreate). Delivery records (RecordDelivery) join the same
+// queue, and so can the writes of code that keeps its own tables in the
+// Store's file, a ledger say, through CommitFunc.
 //
 // Every query is prepared once per connection. Every lookup and listing is
 // served by an index: the unique (partner_id, request_id) keys, and partial

@@ -8,8 +8,9 @@
 // # Database
 //
 // Open takes the database the store runs on: SQLite (a *sql.DB of the
-// modernc.org/sqlite driver, see SQLite) or PostgreSQL (a *pgxpool.Pool and
-// the store's schema, see Postgres). Its tables are named ledger_* and its
+// modernc.org/sqlite driver, see SQLite, or SQLiteSharing to write in the
+// sqlitestore's group commits, as the wallet does) or PostgreSQL (a
+// *pgxpool.Pool and the store's schema, see Postgres). Its tables are named ledger_* and its
 // schema version is kept in ledger_schema_version, so they never collide
 // with the store's; Open creates or migrates them from the migrations
 // embedded in the package, once however many processes start together, and
