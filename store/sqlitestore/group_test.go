@@ -20,6 +20,28 @@ func groupPayment(id, request string) store.Payment {
 		Currency: "USD", Amount: 1000, CreatedAt: g0, UpdatedAt: g0, Version: 1}
 }
 
+// queueBehindHeldSlot holds s's write slot, starts every write so that
+// they queue in order, calls beforeRelease, and lets go of the slot: one of
+// the queued writers then applies them all in one transaction. It returns
+// where each write's answer arrives.
+func queueBehindHeldSlot(t *testing.T, s *Store, writes []func() error, beforeRelease func()) []chan error {
+	t.Helper()
+	s.writeSlot <- struct{}{}
+	results := make([]chan error, len(writes))
+	for i, write := range writes {
+		results[i] = make(chan error, 1)
+		go func() { results[i] <- write() }()
+		require.Eventually(t, func() bool {
+			s.queueMu.Lock()
+			defer s.queueMu.Unlock()
+			return len(s.queue) == i+1
+		}, 5*time.Second, time.Millisecond)
+	}
+	beforeRelease()
+	<-s.writeSlot
+	return results
+}
+
 // TestGroupCommitIsolatesFailures queues Changes behind a held write slot
 // so that one transaction applies them all, and checks that each fails or
 // succeeds exactly as it would alone: a failing Change is rolled back to
@@ -59,19 +81,11 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 		{"update again from the old version", ctx, store.Change{Payment: bumped, ExpectedVersion: 1}, store.ErrConflict},
 	}
 
-	s.writeSlot <- struct{}{} // hold the slot: everything below queues
-	results := make([]chan error, len(cases))
+	writes := make([]func() error, len(cases))
 	for i, tc := range cases {
-		results[i] = make(chan error, 1)
-		go func() { results[i] <- s.Commit(tc.ctx, tc.c) }()
-		require.Eventually(t, func() bool { // queue in order
-			s.queueMu.Lock()
-			defer s.queueMu.Unlock()
-			return len(s.queue) == i+1
-		}, 5*time.Second, time.Millisecond)
+		writes[i] = func() error { return s.Commit(tc.ctx, tc.c) }
 	}
-	cancel()
-	<-s.writeSlot // one of the queued Commits takes the slot and commits all
+	results := queueBehindHeldSlot(t, s, writes, cancel)
 
 	for i, tc := range cases {
 		err := <-results[i]
@@ -152,19 +166,11 @@ func TestCommitFuncAndDeliveriesJoinGroupCommits(t *testing.T) {
 		{"another commit", func() error { return s.Commit(ctx, store.Change{Payment: groupPayment("pay-2", "req-2")}) }, nil},
 	}
 
-	s.writeSlot <- struct{}{} // hold the slot: everything below queues
-	results := make([]chan error, len(cases))
+	writes := make([]func() error, len(cases))
 	for i, tc := range cases {
-		results[i] = make(chan error, 1)
-		go func() { results[i] <- tc.write() }()
-		require.Eventually(t, func() bool { // queue in order
-			s.queueMu.Lock()
-			defer s.queueMu.Unlock()
-			return len(s.queue) == i+1
-		}, 5*time.Second, time.Millisecond)
+		writes[i] = tc.write
 	}
-	cancel()
-	<-s.writeSlot // one of the queued writers takes the slot and commits all
+	results := queueBehindHeldSlot(t, s, writes, cancel)
 
 	for i, tc := range cases {
 		err := <-results[i]
