@@ -81,7 +81,7 @@ var allowed = map[string]rule{
 	// The whole-process benchmark drives a wallet binary as a merchant
 	// would: it knows the wire and the merchant's library, never the
 	// wallet's packages.
-	"examples/httpbench": {paystate: []string{"adapters/alipayplus/signing", "adapters/alipayplus/wire", "examples/merchant/shop"}},
+	"examples/httpbench": {paystate: []string{"adapters/alipayplus/signing", "adapters/alipayplus/wire", "examples/merchant/shop"}, external: []string{"github.com/jackc/pgx/v5"}},
 	"examples/embed":     {},
 	"fuzz":               {},
 }
