@@ -105,9 +105,11 @@ func startBench(ctx context.Context, c config, store, label, bin string, res *re
 	cleanup = append(cleanup, func() { _ = os.RemoveAll(dir) })
 	storeArg, profile := "", ""
 	if store == "postgres" {
-		if storeArg, err = databaseFor(ctx, os.Getenv("PAYSTATE_PG_DSN"), label); err != nil {
+		var drop func()
+		if storeArg, drop, err = databaseFor(ctx, os.Getenv("PAYSTATE_PG_DSN"), label); err != nil {
 			return nil, nil, err
 		}
+		cleanup = append(cleanup, drop)
 	}
 	if c.profileDir != "" {
 		name := "wallet-" + store

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"os"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -17,28 +19,42 @@ const (
 )
 
 // databaseFor returns the PostgreSQL data source name the wallet labelled
-// label runs on: dsn itself for the wallet under benchmark, and for the
-// baseline a new database on the same server, so that neither wallet's
-// worker claims the other's notifications.
-func databaseFor(ctx context.Context, dsn, label string) (string, error) {
+// label runs on, and what removes what it made: dsn itself for the wallet
+// under benchmark, and for the baseline a new database on the same server,
+// so that neither wallet's worker claims the other's notifications. The
+// database is dropped when the baseline wallet has stopped.
+func databaseFor(ctx context.Context, dsn, label string) (string, func(), error) {
 	if label == labelWallet {
-		return dsn, nil
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "", fmt.Errorf("PAYSTATE_PG_DSN: %w", err)
+		return dsn, func() {}, nil
 	}
 	var id [4]byte
 	_, _ = crand.Read(id[:])
 	name := "paystate_httpbench_" + label + "_" + hex.EncodeToString(id[:])
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return "", fmt.Errorf("create the %s database: %w", label, err)
+	var own string
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		u.Path = "/" + name
+		own = u.String()
+	} else {
+		own = dsn + " dbname=" + name // key=value form: the last dbname counts
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", fmt.Errorf("create the %s database: %w", label, err)
+	admin := func(ctx context.Context, statement string) error {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, statement)
+		return err
 	}
-	u.Path = "/" + name
-	return u.String(), nil
+	if err := admin(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", nil, fmt.Errorf("create the %s database: %w", label, err)
+	}
+	drop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := admin(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			fmt.Fprintf(os.Stderr, "httpbench: drop the %s database %s: %v\n", label, name, err)
+		}
+	}
+	return own, drop, nil
 }

@@ -60,8 +60,14 @@ func (s *Store) Commit(ctx context.Context, c store.Change) error {
 // and wants its writes to share the Store's group commits instead of
 // queueing for SQLite's write lock with transactions of its own. fn runs
 // in a savepoint, beside the Store's queued Commits, with the transaction
-// tx; it must use only tx (not the *sql.DB, whose other connections would
-// wait for this very transaction) and must not commit or roll it back.
+// tx. fn must use only tx (not the *sql.DB, whose other connections would
+// wait for this very transaction), must not commit or roll it back, must
+// not call the Store's writing methods (they would queue behind fn's own
+// batch), and must run its statements with the ctx it is given: SQLite
+// rolls back the whole transaction, every write sharing it included, when
+// a write statement is interrupted, which a cancelled context does. On a
+// *sql.DB whose connections do not begin transactions IMMEDIATE, fn's
+// first statement that touches a table should be a write.
 //
 // When fn returns an error, everything fn wrote is rolled back and
 // CommitFunc returns that error; the writes committed with it are not

@@ -39,15 +39,25 @@ type pendingCommit struct {
 	// apply writes in tx; an error rolls back to the write's savepoint.
 	apply func(ctx context.Context, tx *sql.Tx) error
 	done  chan error // buffered; receives the one answer
+	// answered is set when done got its answer; only the writer holding
+	// the slot touches it.
+	answered bool
 }
 
-// commitQueued queues the write apply and waits for its answer. While it waits it tries
-// to take the write slot; whoever gets it commits the queue.
+// answer sends p its one answer.
+func (p *pendingCommit) answer(err error) {
+	p.answered = true
+	p.done <- err
+}
+
+// commitQueued queues the write apply and waits for its answer. While it
+// waits it tries to take the write slot; whoever gets it commits the
+// queue.
 //
 // A caller whose ctx ends while queued still waits for its answer (at most
-// one batch away): its Change is skipped with ctx's error if the batch has
+// one batch away): its write is skipped with ctx's error if the batch has
 // not reached it yet, and otherwise reported as it came out, so Commit
-// never says "failed" about a Change that was applied.
+// never says "failed" about a write that was applied.
 func (s *Store) commitQueued(ctx context.Context, what func() string, apply func(context.Context, *sql.Tx) error) error {
 	p := &pendingCommit{ctx: ctx, what: what, apply: apply, done: make(chan error, 1)}
 	s.queueMu.Lock()
@@ -58,15 +68,21 @@ func (s *Store) commitQueued(ctx context.Context, what func() string, apply func
 		case err := <-p.done:
 			return err
 		case s.writeSlot <- struct{}{}:
-			if batch := s.takeBatch(); len(batch) > 0 {
-				s.commitBatch(batch)
-			}
-			<-s.writeSlot
+			s.commitQueue()
 		}
 	}
 }
 
-// takeBatch removes up to maxBatch of the oldest queued Changes.
+// commitQueue commits a batch of the queue, holding the write slot, and
+// gives the slot back even when a write panics.
+func (s *Store) commitQueue() {
+	defer func() { <-s.writeSlot }()
+	if batch := s.takeBatch(); len(batch) > 0 {
+		s.commitBatch(batch)
+	}
+}
+
+// takeBatch removes up to maxBatch of the oldest queued writes.
 func (s *Store) takeBatch() []*pendingCommit {
 	s.queueMu.Lock()
 	defer s.queueMu.Unlock()
@@ -80,15 +96,27 @@ func (s *Store) takeBatch() []*pendingCommit {
 var errTxBroken = errors.New("transaction aborted")
 
 // commitBatch applies batch in one transaction and answers every entry.
-// The caller holds the write slot.
+// The caller holds the write slot. A write that panics aborts the
+// transaction: every entry not yet answered is told it was not applied,
+// and the panic goes on.
 func (s *Store) commitBatch(batch []*pendingCommit) {
+	defer func() {
+		if r := recover(); r != nil {
+			for _, p := range batch {
+				if !p.answered {
+					p.answer(fmt.Errorf("sqlitestore: %s: not applied, a write committed with it panicked: %v", p.what(), r))
+				}
+			}
+			panic(r)
+		}
+	}()
 	// The transaction serves many callers, so no one caller's context may
-	// interrupt it; each caller's context is checked before its Change.
+	// interrupt it; each caller's context is checked before its write.
 	ctx := context.Background()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		for _, p := range batch {
-			p.done <- fmt.Errorf("sqlitestore: %s: begin: %w", p.what(), err)
+			p.answer(fmt.Errorf("sqlitestore: %s: begin: %w", p.what(), err))
 		}
 		return
 	}
@@ -97,7 +125,7 @@ func (s *Store) commitBatch(batch []*pendingCommit) {
 	applied := make([]*pendingCommit, 0, len(batch))
 	for i, p := range batch {
 		if err := p.ctx.Err(); err != nil {
-			p.done <- err
+			p.answer(err)
 			continue
 		}
 		err := s.applyInSavepoint(context.WithoutCancel(p.ctx), tx, p)
@@ -105,11 +133,11 @@ func (s *Store) commitBatch(batch []*pendingCommit) {
 			applied = append(applied, p)
 			continue
 		}
-		p.done <- err
+		p.answer(err)
 		if errors.Is(err, errTxBroken) {
 			// Nothing of this transaction will be committed.
 			for _, q := range append(applied, batch[i+1:]...) {
-				q.done <- fmt.Errorf("sqlitestore: %s: not applied, a change committed with it failed: %w", q.what(), err)
+				q.answer(fmt.Errorf("sqlitestore: %s: not applied, a write committed with it (%s) failed: %w", q.what(), p.what(), err))
 			}
 			return
 		}
@@ -120,9 +148,9 @@ func (s *Store) commitBatch(batch []*pendingCommit) {
 	err = tx.Commit()
 	for _, p := range applied {
 		if err != nil {
-			p.done <- fmt.Errorf("sqlitestore: %s: %w", p.what(), err)
+			p.answer(fmt.Errorf("sqlitestore: %s: %w", p.what(), err))
 		} else {
-			p.done <- nil
+			p.answer(nil)
 		}
 	}
 }

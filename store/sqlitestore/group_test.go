@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -197,5 +198,51 @@ func TestCommitFuncAndDeliveriesJoinGroupCommits(t *testing.T) {
 	for _, id := range []string{"pay-1", "pay-2"} {
 		_, err := s.GetPayment(ctx, id)
 		require.NoError(t, err, id)
+	}
+}
+
+// A write that panics inside a group commit aborts the batch: every write
+// queued with it learns it was not applied, nothing of the batch remains,
+// the panic reaches the goroutine that ran the batch, and the write slot
+// is free again for the next Commit.
+func TestCommitFuncPanicAbortsItsBatchAndFreesTheSlot(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "group.db"), Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	recovering := func(write func() error) func() error {
+		return func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			return write()
+		}
+	}
+	writes := []func() error{
+		recovering(func() error { return s.Commit(ctx, store.Change{Payment: groupPayment("pay-1", "req-1")}) }),
+		recovering(func() error {
+			return s.CommitFunc(ctx, "broken ledger", func(context.Context, *sql.Tx) error { panic("ledger bug") })
+		}),
+		recovering(func() error { return s.Commit(ctx, store.Change{Payment: groupPayment("pay-2", "req-2")}) }),
+	}
+	results := queueBehindHeldSlot(t, s, writes, func() {})
+	for i := range writes {
+		err := <-results[i]
+		require.Error(t, err, "write %d", i)
+		require.ErrorContains(t, err, "ledger bug", "write %d", i)
+	}
+	for _, id := range []string{"pay-1", "pay-2"} {
+		_, err := s.GetPayment(ctx, id)
+		require.ErrorIs(t, err, store.ErrNotFound, id)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Commit(ctx, store.Change{Payment: groupPayment("pay-3", "req-3")}) }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the write slot stayed taken after the panic")
 	}
 }

@@ -94,7 +94,11 @@ func (b *sqliteBackend) read() conn { return sqlConn{r: b.db, stmts: b.stmts} }
 func (b *sqliteBackend) write(ctx context.Context, fn func(q conn) error) error {
 	if b.shared != nil {
 		return b.shared.CommitFunc(ctx, "ledger write", func(ctx context.Context, tx *sql.Tx) error {
-			return fn(sqlConn{r: b.db, tx: tx, stmts: b.stmts})
+			// The statements run on a transaction other callers' writes
+			// share: they take the context CommitFunc gives, which the
+			// caller's cancellation does not reach (an interrupted write
+			// would roll all of them back).
+			return fn(sqlConn{r: b.db, tx: tx, stmts: b.stmts, ctx: ctx})
 		})
 	}
 	select {
@@ -201,6 +205,17 @@ type sqlConn struct {
 	r     sqlRunner
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// ctx, when set, replaces the context of every call: a transaction
+	// shared with other writers runs under its own context.
+	ctx context.Context
+}
+
+// context returns the context a call with ctx runs under.
+func (c sqlConn) context(ctx context.Context) context.Context {
+	if c.ctx != nil {
+		return c.ctx
+	}
+	return ctx
 }
 
 // runner returns what runs query: its prepared statement, or the
@@ -219,6 +234,7 @@ func (c sqlConn) runner(ctx context.Context, query string) (sqlRunner, bool) {
 }
 
 func (c sqlConn) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	ctx = c.context(ctx)
 	r, _ := c.runner(ctx, query)
 	res, err := r.ExecContext(ctx, query, args...)
 	if err != nil {
@@ -228,11 +244,13 @@ func (c sqlConn) exec(ctx context.Context, query string, args ...any) (int64, er
 }
 
 func (c sqlConn) queryRow(ctx context.Context, query string, args ...any) row {
+	ctx = c.context(ctx)
 	r, _ := c.runner(ctx, query)
 	return sqlRow{r.QueryRowContext(ctx, query, args...)}
 }
 
 func (c sqlConn) query(ctx context.Context, query string, args []any, each func(r row) error) error {
+	ctx = c.context(ctx)
 	r, _ := c.runner(ctx, query)
 	rows, err := r.QueryContext(ctx, query, args...)
 	if err != nil {
