@@ -9,6 +9,7 @@
 #
 #   scripts/bench-http.sh               # or: make bench-http
 #   scripts/bench-http.sh -rounds 9 -n 500 -cpuprofile-dir /tmp/prof
+#   scripts/bench-http.sh -baseline /tmp/wallet-base   # a wallet built from another commit, in the same rounds
 set -euo pipefail
 
 GO="${GO:-go}"
