@@ -8,7 +8,7 @@
 // Usage, against the reference wallet (go run ./examples/wallet):
 //
 //	loadgen [-config paystate-data/merchant.json] [-rate 50 | -workers 8] [-duration 30s] [-ops N]
-//	        [-mix pay=35,cashier=15,refund=30,inquiry=20] [-seed 1] [-notify-addr 127.0.0.1:0] [-notify-wait 30s]
+//	        [-mix pay=30,cashier=15,refund=30,inquiry=15,authorize=10] [-seed 1] [-notify-addr 127.0.0.1:0] [-notify-wait 30s]
 //
 // The merchant configuration is the one the wallet writes for its demo
 // partner; its accessToken pays agreement payments. The notify endpoint must
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, out io.Writer) (bool, error) {
 	workers := fs.Int("workers", 8, "closed loop: concurrent workers")
 	duration := fs.Duration("duration", 30*time.Second, "how long to send load")
 	ops := fs.Int("ops", 0, "stop after this many operations (0: no limit)")
-	mixFlag := fs.String("mix", "pay=35,cashier=15,refund=30,inquiry=20", "operation weights")
+	mixFlag := fs.String("mix", "pay=30,cashier=15,refund=30,inquiry=15,authorize=10", "operation weights")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed")
 	maxAmount := fs.Int64("max-amount", 1000, "largest payment, in minor units")
 	currency := fs.String("currency", "USD", "currency of the payments")

@@ -3,6 +3,7 @@ package load
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,15 +20,22 @@ const (
 	OpCashier Op = "cashier" // cashier pay (A), then the user pays on the cashier page
 	OpRefund  Op = "refund"  // a refund of a paid payment: partial, over (refused) or a repeat
 	OpInquiry Op = "inquiry" // inquiryPayment of a known payment
+	// OpAuthorize is an agreement authorization (S: the money is held),
+	// then its capture in two parts, now and then with a deliberate
+	// over-capture (refused) between them.
+	OpAuthorize Op = "authorize"
 )
+
+// ops lists the operations in the order pick draws them.
+var ops = []Op{OpPay, OpCashier, OpRefund, OpInquiry, OpAuthorize}
 
 // Mix weighs the operations; a zero weight leaves one out.
 type Mix map[Op]int
 
 // DefaultMix is the mix of the command line's default.
-var DefaultMix = Mix{OpPay: 35, OpCashier: 15, OpRefund: 30, OpInquiry: 20}
+var DefaultMix = Mix{OpPay: 30, OpCashier: 15, OpRefund: 30, OpInquiry: 15, OpAuthorize: 10}
 
-// ParseMix reads "pay=35,cashier=15,refund=30,inquiry=20".
+// ParseMix reads "pay=30,cashier=15,refund=30,inquiry=15,authorize=10".
 func ParseMix(s string) (Mix, error) {
 	m := Mix{}
 	for part := range strings.SplitSeq(s, ",") {
@@ -36,8 +44,8 @@ func ParseMix(s string) (Mix, error) {
 		switch op := Op(name); {
 		case !ok || err != nil || w < 0:
 			return nil, fmt.Errorf("mix %q: want op=weight, got %q", s, part)
-		case op != OpPay && op != OpCashier && op != OpRefund && op != OpInquiry:
-			return nil, fmt.Errorf("mix %q: unknown op %q (want pay, cashier, refund, inquiry)", s, name)
+		case !slices.Contains(ops, op):
+			return nil, fmt.Errorf("mix %q: unknown op %q (want pay, cashier, refund, inquiry, authorize)", s, name)
 		default:
 			m[op] = w
 		}
@@ -60,7 +68,7 @@ func (m Mix) check() error {
 type Config struct {
 	// Merchant signs and sends the requests (a partner the wallet knows).
 	Merchant *shop.Merchant
-	// AccessToken is a user's agreement token for OpPay.
+	// AccessToken is a user's agreement token for OpPay and OpAuthorize.
 	AccessToken string
 	// Currency of every payment; default USD.
 	Currency string
@@ -119,8 +127,8 @@ func (c Config) withDefaults() (Config, error) {
 	if err := c.Mix.check(); err != nil {
 		return c, err
 	}
-	if c.Mix[OpPay] > 0 && c.AccessToken == "" {
-		return c, errors.New("load: the mix has pay but Config.AccessToken is empty")
+	if (c.Mix[OpPay] > 0 || c.Mix[OpAuthorize] > 0) && c.AccessToken == "" {
+		return c, errors.New("load: the mix has pay or authorize but Config.AccessToken is empty")
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = 10 * time.Second

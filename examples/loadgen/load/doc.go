@@ -6,7 +6,10 @@
 // Run sends a mix of operations: agreement pays (debited at once), cashier
 // pays that the simulated user then pays on the cashier page, refunds
 // (partial ones, deliberate over-refunds, and repeats of earlier refund
-// requests) and inquiries. It runs open-loop at a fixed rate, timing each
+// requests), inquiries, and agreement authorizations captured in two parts
+// (now and then with a deliberate over-capture between them, which must
+// be refused with CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT) and later refunded
+// within what was captured. It runs open-loop at a fixed rate, timing each
 // operation from the moment it was due (so a stalled wallet shows up in the
 // latencies instead of slowing the load down: no coordinated omission), or
 // closed-loop with N workers.
@@ -15,7 +18,9 @@
 // (a repeated refund must get the first answer; an over-refund must be
 // refused with REFUND_AMOUNT_EXCEED), and Verify then asks the wallet about
 // every payment and refund it ever sent: acknowledged ones must exist with
-// the acknowledged outcome, refund sums must stay within the payment, and
+// the acknowledged outcome, an authorization's captures must be listed as
+// they were answered, refund sums must stay within the payment (within
+// the captures, for an authorization), and
 // every final payment must have been notified to the generator's own
 // notifyPayment endpoint, each notification id for one status only.
 //

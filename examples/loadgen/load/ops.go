@@ -75,6 +75,8 @@ func (x *runner) run(ctx context.Context, rng *rand.Rand, op Op) (Op, string) {
 		}
 	case OpCashier:
 		return OpCashier, x.cashierPay(ctx, rng)
+	case OpAuthorize:
+		return OpAuthorize, x.authorize(ctx, rng)
 	}
 	if x.cfg.Mix[OpPay] == 0 {
 		return OpCashier, x.cashierPay(ctx, rng)
@@ -205,4 +207,67 @@ func (x *runner) inquire(ctx context.Context, p *payment) string {
 		x.stats.violation("inquiry %s: paymentStatus %s, but the payment was acknowledged paid", p.id, resp.PaymentStatus)
 	}
 	return label(resp.Result, err)
+}
+
+// authorize asks for an agreement authorization and captures it in two
+// parts (one when the amount is 1), sending a deliberate over-capture
+// between them one time in three. It stops at the first capture that is
+// not answered S.
+func (x *runner) authorize(ctx context.Context, rng *rand.Rand) string {
+	p := &payment{requestID: x.newRequestID("auth"), amount: 1 + rng.Int64N(x.cfg.MaxAmount), authorization: true, busy: true}
+	x.track.add(p)
+	defer x.track.release(p)
+	resp, err := x.cfg.Merchant.Pay(ctx, shop.Order{RequestID: p.requestID, Title: "load authorization", Amount: x.money(p.amount),
+		AccessToken: x.cfg.AccessToken, Authorize: true})
+	o, code := answerOutcome(resp.Result, err)
+	if o == accepted {
+		x.stats.violation("authorize %s: agreement authorization answered A %s", p.requestID, code)
+	}
+	x.track.settle(p, o, resp.PaymentID, code)
+	if o != succeeded || p.id == "" {
+		return label(resp.Result, err)
+	}
+	first := p.amount
+	if p.amount > 1 {
+		first = 1 + rng.Int64N(p.amount-1)
+	}
+	steps := []*capture{{amount: first, last: first == p.amount}}
+	if rest := p.amount - first; rest > 0 {
+		if rng.IntN(3) == 0 {
+			steps = append(steps, &capture{amount: rest + 1, over: true})
+		}
+		steps = append(steps, &capture{amount: rest, last: true})
+	}
+	answer := "S, captured"
+	for _, c := range steps {
+		if a, ok := x.capture(ctx, p, c); !ok {
+			answer = "S, capture: " + a
+			break
+		}
+	}
+	if sum, _ := p.captured(); sum > 0 {
+		x.track.refundable(p)
+	}
+	return answer
+}
+
+// capture sends c for authorization p and checks its answer; it says
+// whether the run's captures of p may go on (an over-capture refused as it
+// must be included).
+func (x *runner) capture(ctx context.Context, p *payment, c *capture) (string, bool) {
+	c.requestID = x.newRequestID("capture")
+	p.captures = append(p.captures, c) // p is busy: only this goroutine touches it
+	resp, err := x.cfg.Merchant.Capture(ctx, c.requestID, p.id, x.money(c.amount), c.last)
+	c.outcome, c.code = answerOutcome(resp.Result, err)
+	switch {
+	case c.over && c.outcome == succeeded:
+		x.stats.violation("capture %s of %s: over-capture of %d answered S", c.requestID, p.id, c.amount)
+	case c.over && c.outcome == refused && c.code != wire.CodeCaptureAmountExceedAuthLimit:
+		x.stats.violation("capture %s of %s: over-capture answered %s, want CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT", c.requestID, p.id, c.code)
+	case !c.over && c.outcome == refused:
+		x.stats.violation("capture %s of %s: capture of %d within the authorization refused with %s", c.requestID, p.id, c.amount, c.code)
+	case c.outcome == succeeded && (resp.CaptureAmount == nil || resp.CaptureAmount.Value != strconv.FormatInt(c.amount, 10)):
+		x.stats.violation("capture %s of %s: answered S with captureAmount %v, asked for %d", c.requestID, p.id, resp.CaptureAmount, c.amount)
+	}
+	return label(resp.Result, err), c.outcome == succeeded || (c.over && c.outcome == refused)
 }

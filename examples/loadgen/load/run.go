@@ -63,7 +63,7 @@ func pick(rng *rand.Rand, mix Mix) Op {
 		total += w
 	}
 	n := rng.IntN(total)
-	for _, op := range []Op{OpPay, OpCashier, OpRefund, OpInquiry} {
+	for _, op := range ops {
 		if n -= mix[op]; n < 0 {
 			return op
 		}

@@ -21,19 +21,43 @@ type payment struct {
 	id        string // the wallet's paymentId, once an answer said it
 	amount    int64
 	cashier   bool
-	outcome   outcome
-	code      string // result code of a refusal
-	refunds   []*refund
-	busy      bool // a refund or the cashier step is running on it
+	// authorization marks an authorization: its refunds are bounded by
+	// its captures, not by amount.
+	authorization bool
+	outcome       outcome
+	code          string // result code of a refusal
+	captures      []*capture
+	refunds       []*refund
+	busy          bool // a refund, the cashier step or a capture is running on it
 }
 
 // paid says whether the wallet acknowledged the payment as paid.
 func (p *payment) paid() bool { return p.outcome == succeeded }
 
+// captured is what the acknowledged captures of an authorization took, and
+// whether that is certain (every capture answered S or F).
+func (p *payment) captured() (sum int64, certain bool) {
+	certain = true
+	for _, c := range p.captures {
+		switch c.outcome {
+		case succeeded:
+			sum += c.amount
+		case refused:
+		default:
+			certain = false
+		}
+	}
+	return sum, certain
+}
+
 // refundable is what may still be refunded by the acknowledged refunds
-// alone, and whether that is certain (every refund answered S or F).
+// (and, for an authorization, captures) alone, and whether that is
+// certain (every one of them answered S or F).
 func (p *payment) refundable() (left int64, certain bool) {
 	left, certain = p.amount, true
+	if p.authorization {
+		left, certain = p.captured()
+	}
 	for _, r := range p.refunds {
 		switch r.outcome {
 		case succeeded:
@@ -44,6 +68,16 @@ func (p *payment) refundable() (left int64, certain bool) {
 		}
 	}
 	return left, certain
+}
+
+// capture is what the generator knows of one capture request.
+type capture struct {
+	requestID string
+	amount    int64
+	last      bool // isLastCapture
+	over      bool // sent as a deliberate over-capture
+	outcome   outcome
+	code      string
 }
 
 // refund is what the generator knows of one refund request.
@@ -84,9 +118,17 @@ func (t *tracker) settleLocked(p *payment, o outcome, id, code string) {
 		t.known = append(t.known, p)
 	}
 	p.outcome, p.code = o, code
-	if o == succeeded {
+	if o == succeeded && !p.authorization {
 		t.paid = append(t.paid, p)
 	}
+}
+
+// refundable makes p a candidate for refunds: an authorization once some
+// of it was captured.
+func (t *tracker) refundable(p *payment) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.paid = append(t.paid, p)
 }
 
 // take picks a random idle payment from list and marks it busy, or nil.

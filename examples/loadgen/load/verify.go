@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/paystate/paystate/adapters/alipayplus/wire"
@@ -163,6 +164,10 @@ func (r *Run) verifyPayment(ctx context.Context, quiet *silence, p *payment) (st
 		bad("amount %s, asked for %d", resp.PaymentAmount.Value, p.amount)
 	}
 
+	limit := p.amount // what refunds may take
+	if p.authorization {
+		limit = checkCaptures(p, resp.Transactions, bad)
+	}
 	var refunded int64
 	for _, rf := range p.refunds {
 		st, amount, err := r.refundStatus(ctx, quiet, rf)
@@ -181,13 +186,52 @@ func (r *Run) verifyPayment(ctx context.Context, quiet *silence, p *payment) (st
 			refunded += rf.amount
 		}
 	}
-	if refunded > p.amount {
-		bad("refunds of %d exceed the payment's %d", refunded, p.amount)
+	if refunded > limit {
+		bad("refunds of %d exceed the payment's %d", refunded, limit)
 	}
 	if refunded > 0 && status != wire.PaymentStatusSuccess {
 		bad("refunds of %d on a payment that is %s", refunded, status)
 	}
 	return status, problems
+}
+
+// checkCaptures holds authorization p's captures, as inquiryPayment
+// listed them, to what their answers said: a capture answered S is there,
+// SUCCESS, for its amount; one refused is not SUCCESS; together they
+// stay within the authorization. It returns what they captured.
+func checkCaptures(p *payment, listed []wire.Transaction, bad func(format string, args ...any)) int64 {
+	byRequest := map[string]wire.Transaction{}
+	var captured int64
+	for _, t := range listed {
+		if t.TransactionType != wire.TransactionTypeCapture {
+			continue
+		}
+		byRequest[t.TransactionRequestID] = t
+		if t.TransactionStatus == wire.TransactionStatusSuccess && t.TransactionAmount != nil {
+			n, err := strconv.ParseInt(t.TransactionAmount.Value, 10, 64)
+			if err != nil {
+				bad("capture %s listed with amount %q", t.TransactionRequestID, t.TransactionAmount.Value)
+			}
+			captured += n
+		}
+	}
+	for _, c := range p.captures {
+		t, listed := byRequest[c.requestID]
+		switch {
+		case c.outcome == succeeded && !listed:
+			bad("capture %s acknowledged S, not listed", c.requestID)
+		case c.outcome == succeeded && t.TransactionStatus != wire.TransactionStatusSuccess:
+			bad("capture %s acknowledged S, listed %s", c.requestID, t.TransactionStatus)
+		case c.outcome == succeeded && (t.TransactionAmount == nil || t.TransactionAmount.Value != strconv.FormatInt(c.amount, 10)):
+			bad("capture %s of %d listed for %v", c.requestID, c.amount, t.TransactionAmount)
+		case c.outcome == refused && listed && t.TransactionStatus == wire.TransactionStatusSuccess:
+			bad("capture %s refused with %s, listed SUCCESS", c.requestID, c.code)
+		}
+	}
+	if captured > p.amount {
+		bad("captures of %d exceed the authorization's %d", captured, p.amount)
+	}
+	return captured
 }
 
 // refundStatus asks for one refund: its status ("absent" for
