@@ -33,6 +33,8 @@ func TestCheckCapturesHoldsTheListToTheAnswers(t *testing.T) {
 		{"an acknowledged capture failed", []wire.Transaction{listed("c1", wire.TransactionStatusFail, 60)}, 1, 0},
 		{"an acknowledged capture of another amount", []wire.Transaction{listed("c1", wire.TransactionStatusSuccess, 59)}, 1, 59},
 		{"a refused capture done", []wire.Transaction{listed("c1", wire.TransactionStatusSuccess, 60), listed("c2", wire.TransactionStatusSuccess, 41)}, 2, 101},
+		{"a refused capture still in process", []wire.Transaction{listed("c1", wire.TransactionStatusSuccess, 60), listed("c2", wire.TransactionStatusProcessing, 41)}, 1, 60},
+		{"a capture never sent", []wire.Transaction{listed("c1", wire.TransactionStatusSuccess, 60), listed("c9", wire.TransactionStatusSuccess, 30)}, 1, 90},
 	}
 	for _, tc := range cases {
 		var problems []string

@@ -9,7 +9,11 @@
 // requests), inquiries, and agreement authorizations captured in two parts
 // (now and then with a deliberate over-capture between them, which must
 // be refused with CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT) and later refunded
-// within what was captured. It runs open-loop at a fixed rate, timing each
+// within what was captured. An authorization left with nothing captured (its
+// capture's answer lost) stays authorized until the wallet's authorization
+// expiry, 7 days by default: against a wallet configured to expire them
+// sooner than the run and its verification take, Verify would report the
+// expired ones as broken promises. It runs open-loop at a fixed rate, timing each
 // operation from the moment it was due (so a stalled wallet shows up in the
 // latencies instead of slowing the load down: no coordinated omission), or
 // closed-loop with N workers.

@@ -212,7 +212,10 @@ func (x *runner) inquire(ctx context.Context, p *payment) string {
 // authorize asks for an agreement authorization and captures it in two
 // parts (one when the amount is 1), sending a deliberate over-capture
 // between them one time in three. It stops at the first capture that is
-// not answered S.
+// not answered S (an over-capture refused as it must be excepted), and
+// answers with the label of its last step: the pay's when that was not S,
+// else the last capture's, so that an unknown capture counts as an
+// unanswered operation.
 func (x *runner) authorize(ctx context.Context, rng *rand.Rand) string {
 	p := &payment{requestID: x.newRequestID("auth"), amount: 1 + rng.Int64N(x.cfg.MaxAmount), authorization: true, busy: true}
 	x.track.add(p)
@@ -238,10 +241,10 @@ func (x *runner) authorize(ctx context.Context, rng *rand.Rand) string {
 		}
 		steps = append(steps, &capture{amount: rest, last: true})
 	}
-	answer := "S, captured"
+	var answer string
 	for _, c := range steps {
-		if a, ok := x.capture(ctx, p, c); !ok {
-			answer = "S, capture: " + a
+		var ok bool
+		if answer, ok = x.capture(ctx, p, c); !ok {
 			break
 		}
 	}
@@ -266,6 +269,8 @@ func (x *runner) capture(ctx context.Context, p *payment, c *capture) (string, b
 		x.stats.violation("capture %s of %s: over-capture answered %s, want CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT", c.requestID, p.id, c.code)
 	case !c.over && c.outcome == refused:
 		x.stats.violation("capture %s of %s: capture of %d within the authorization refused with %s", c.requestID, p.id, c.amount, c.code)
+	case c.outcome == accepted:
+		x.stats.violation("capture %s of %s: answered A %s", c.requestID, p.id, c.code)
 	case c.outcome == succeeded && (resp.CaptureAmount == nil || resp.CaptureAmount.Value != strconv.FormatInt(c.amount, 10)):
 		x.stats.violation("capture %s of %s: answered S with captureAmount %v, asked for %d", c.requestID, p.id, resp.CaptureAmount, c.amount)
 	}

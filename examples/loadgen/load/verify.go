@@ -197,8 +197,9 @@ func (r *Run) verifyPayment(ctx context.Context, quiet *silence, p *payment) (st
 
 // checkCaptures holds authorization p's captures, as inquiryPayment
 // listed them, to what their answers said: a capture answered S is there,
-// SUCCESS, for its amount; one refused is not SUCCESS; together they
-// stay within the authorization. It returns what they captured.
+// SUCCESS, for its amount; one refused is FAIL if listed; none is listed
+// that the generator did not send; together they stay within the
+// authorization. It returns what they captured.
 func checkCaptures(p *payment, listed []wire.Transaction, bad func(format string, args ...any)) int64 {
 	byRequest := map[string]wire.Transaction{}
 	var captured int64
@@ -224,8 +225,17 @@ func checkCaptures(p *payment, listed []wire.Transaction, bad func(format string
 			bad("capture %s acknowledged S, listed %s", c.requestID, t.TransactionStatus)
 		case c.outcome == succeeded && (t.TransactionAmount == nil || t.TransactionAmount.Value != strconv.FormatInt(c.amount, 10)):
 			bad("capture %s of %d listed for %v", c.requestID, c.amount, t.TransactionAmount)
-		case c.outcome == refused && listed && t.TransactionStatus == wire.TransactionStatusSuccess:
-			bad("capture %s refused with %s, listed SUCCESS", c.requestID, c.code)
+		case c.outcome == refused && listed && t.TransactionStatus != wire.TransactionStatusFail:
+			bad("capture %s refused with %s, listed %s", c.requestID, c.code, t.TransactionStatus)
+		}
+	}
+	sent := map[string]bool{}
+	for _, c := range p.captures {
+		sent[c.requestID] = true
+	}
+	for request := range byRequest {
+		if !sent[request] {
+			bad("capture %s listed, never sent", request)
 		}
 	}
 	if captured > p.amount {
