@@ -85,6 +85,13 @@ type Config struct {
 	// must not block.
 	OnOutbox func()
 
+	// Handoff, when set, takes the notifications a commit queues straight
+	// to a dispatcher in this process, leased to it in that very commit,
+	// so that it sends them without claiming them from the store first
+	// (see Handoff; worker.Worker is one). Messages it has no room for
+	// are left to claims, and OnOutbox is called for them.
+	Handoff Handoff
+
 	// Logger receives operational messages (conflicts, funds errors).
 	// Default: discard. Decisions never log.
 	Logger *slog.Logger

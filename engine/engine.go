@@ -112,13 +112,19 @@ func (e *Engine) updatePlanned(ctx context.Context, paymentID, refundID string, 
 	}
 }
 
-// commit writes pl in one store commit and, when it carried notifications,
-// tells Config.OnOutbox.
+// commit writes pl in one store commit. The notifications it carries go
+// to Config.Handoff, leased to it, as far as it has room for them; for the
+// others it tells Config.OnOutbox.
 func (e *Engine) commit(ctx context.Context, pl *plan) error {
+	handed := e.reserveHandoffs(pl)
 	if err := e.store.Commit(ctx, pl.change()); err != nil {
+		e.releaseHandoffs(pl, handed)
 		return err
 	}
-	if len(pl.outbox) > 0 && e.cfg.OnOutbox != nil {
+	for _, i := range handed {
+		e.cfg.Handoff.Take(pl.outbox[i])
+	}
+	if len(pl.outbox) > len(handed) && e.cfg.OnOutbox != nil {
 		e.cfg.OnOutbox()
 	}
 	return nil

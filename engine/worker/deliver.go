@@ -24,19 +24,24 @@ type dispatcher struct {
 	active  map[string]int  // sends in flight per partner
 	queued  map[string][]store.OutboxMessage
 	order   []string // partners with queued messages, round robin
-	sends   sync.WaitGroup
-	ended   int        // sends finished so far
-	idled   *sync.Cond // broadcast when a send finishes
+	// reserved counts the room promised to an engine's commits in flight
+	// (Reserve), per partner and in all, until Take or Release.
+	reserved      map[string]int
+	reservedTotal int
+	sends         sync.WaitGroup
+	ended         int        // sends finished so far
+	idled         *sync.Cond // broadcast when a send finishes
 
 	freed chan struct{} // a send finished (capacity 1: a doorbell)
 }
 
 func newDispatcher(w *Worker) *dispatcher {
 	d := &dispatcher{
-		w:      w,
-		active: map[string]int{},
-		queued: map[string][]store.OutboxMessage{},
-		freed:  make(chan struct{}, 1),
+		w:        w,
+		active:   map[string]int{},
+		queued:   map[string][]store.OutboxMessage{},
+		reserved: map[string]int{},
+		freed:    make(chan struct{}, 1),
 	}
 	d.idled = sync.NewCond(&d.mu)
 	return d
@@ -50,7 +55,7 @@ func (d *dispatcher) dispatch(ctx context.Context) (more bool, err error) {
 	for {
 		d.mu.Lock()
 		d.ctx = ctx
-		free := cfg.Concurrency - d.sending
+		free := cfg.Concurrency - d.sending - d.reservedTotal
 		skip := d.saturated()
 		d.mu.Unlock()
 		if free <= 0 {
@@ -81,16 +86,65 @@ func (d *dispatcher) dispatch(ctx context.Context) (more bool, err error) {
 func (d *dispatcher) saturated() []string {
 	var out []string
 	for p, n := range d.active {
-		if n+len(d.queued[p]) >= d.w.cfg.PerPartner {
+		if n+len(d.queued[p])+d.reserved[p] >= d.w.cfg.PerPartner {
 			out = append(out, p)
 		}
 	}
 	for p, q := range d.queued {
-		if d.active[p] == 0 && len(q) >= d.w.cfg.PerPartner {
+		if d.active[p] == 0 && len(q)+d.reserved[p] >= d.w.cfg.PerPartner {
+			out = append(out, p)
+		}
+	}
+	for p, n := range d.reserved {
+		if d.active[p] == 0 && len(d.queued[p]) == 0 && n >= d.w.cfg.PerPartner {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// reserve promises room to send one message of partner now, when the
+// dispatcher is running and neither its slots nor the partner's are all
+// busy or spoken for.
+func (d *dispatcher) reserve(partner string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	cfg := &d.w.cfg
+	if d.ctx == nil || d.ctx.Err() != nil ||
+		d.sending+d.reservedTotal >= cfg.Concurrency ||
+		d.active[partner]+len(d.queued[partner])+d.reserved[partner] >= cfg.PerPartner {
+		return false
+	}
+	d.reserved[partner]++
+	d.reservedTotal++
+	return true
+}
+
+// unreserve ends one reservation for partner. d.mu must be held.
+func (d *dispatcher) unreserve(partner string) {
+	if d.reserved[partner]--; d.reserved[partner] <= 0 {
+		delete(d.reserved, partner)
+	}
+	d.reservedTotal--
+}
+
+// take queues m, committed under a reservation, and starts what can start.
+func (d *dispatcher) take(m store.OutboxMessage) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.unreserve(m.PartnerID)
+	if len(d.queued[m.PartnerID]) == 0 {
+		d.order = append(d.order, m.PartnerID)
+	}
+	d.queued[m.PartnerID] = append(d.queued[m.PartnerID], m)
+	d.startSends()
+}
+
+// release ends a reservation whose message was not committed.
+func (d *dispatcher) release(partner string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.unreserve(partner)
 }
 
 // startSends starts queued messages, taking partners in turn, while there

@@ -14,6 +14,7 @@ var outboxTests = []test{
 	{"ListInCreationOrder", testOutboxListInCreationOrder},
 	{"ClaimDueEarliestFirst", testClaimDueEarliestFirst},
 	{"LeaseExcludesOtherOwners", testLeaseExcludesOtherOwners},
+	{"CommittedLeased", testCommittedLeased},
 	{"RecordDeliveryOutcomes", testRecordDeliveryOutcomes},
 	{"RecordDeliveryErrors", testRecordDeliveryErrors},
 	{"ConcurrentClaims", testConcurrentClaims},
@@ -105,6 +106,35 @@ func testClaimDueEarliestFirst(t *testing.T, h *harness) {
 	require.Equal(t, written["msg-delivered"], stored, "a delivered message is never leased")
 	stored = h.message(p.ID, "msg-parked")
 	require.Equal(t, written["msg-parked"], stored, "a parked message is never leased")
+}
+
+// testCommittedLeased: a message committed already leased (an engine's
+// Handoff) is stored with its lease, is not claimed while the lease runs,
+// not even by its holder, is recorded by its holder as a claimed one would
+// be, and is taken over by anyone once the lease ends, as when the process
+// that held it died.
+func testCommittedLeased(t *testing.T, h *harness) {
+	p := h.create(paid(newPayment("pay-1", "partner-a", "req-1")))
+	p2 := next(p)
+	lease := time.Minute
+	sent, lost := newMessage("msg-sent", p2, t0), newMessage("msg-lost", p2, t0)
+	sent.LeaseOwner, sent.LeaseUntil = "A", t0.Add(lease)
+	lost.LeaseOwner, lost.LeaseUntil = "A", t0.Add(lease)
+	h.commit(store.Change{Payment: p2, ExpectedVersion: 1, Outbox: []store.OutboxMessage{sent, lost}})
+
+	require.Equal(t, sent, h.message(p.ID, "msg-sent"), "stored with its lease")
+	require.Empty(t, h.claim("B", t0, lease, 10), "leased at birth: nobody claims it")
+	require.Empty(t, h.claim("A", t0.Add(lease-time.Microsecond), lease, 10), "not even its holder")
+
+	h.record(store.Delivery{MessageID: "msg-sent", Owner: "A", At: t0.Add(time.Second), Delivered: true})
+	m := h.message(p.ID, "msg-sent")
+	require.Equal(t, t0.Add(time.Second), m.DeliveredAt)
+	require.Equal(t, 1, m.Attempts)
+	require.Empty(t, m.LeaseOwner, "the lease is freed")
+
+	got := h.claim("B", t0.Add(lease), lease, 10)
+	require.Equal(t, []string{"msg-lost"}, messageIDs(got), "once the lease ends, the unsent one is anyone's")
+	require.Equal(t, "B", got[0].LeaseOwner)
 }
 
 // testLeaseExcludesOtherOwners: a message leased by A is not claimed by B

@@ -79,6 +79,7 @@ func New(ctx context.Context, cfg *Config, logger *slog.Logger) (*Server, error)
 	s.engine, err = engine.New(s.stores.store, s.ledger, engine.Config{
 		Logger:     logger,
 		OnOutbox:   func() { s.worker.Wake() },
+		Handoff:    workerHandoff{s},
 		Limits:     s.limits,
 		LimitZone:  zone,
 		AuthExpiry: authExpiry,
