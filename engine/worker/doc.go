@@ -19,6 +19,12 @@
 // A message is first sent as soon as a worker sees it: at once when the
 // engine that committed it is configured with Config.OnOutbox set to
 // Worker.Wake, otherwise at the next poll (Config.Poll, default 500 ms).
+// With engine.Config.Handoff set to the Worker as well, the engine leases
+// each new message to the Worker in the commit that creates it (when the
+// Worker has room to send it now) and hands it over: it is sent without
+// being claimed first, one store transaction less per notification. A
+// message handed to a Worker whose process then dies is claimed by any
+// worker once its lease (Config.Lease) ends.
 // A failed attempt is tried again after the next delay of Config.Retries
 // (default Antom's schedule: 2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h, so
 // eight sends in about a day), each delay spread by Config.Jitter. After
