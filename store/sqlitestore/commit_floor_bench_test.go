@@ -14,11 +14,11 @@ import (
 // prepared insert of a small row, COMMIT, on a connection opened like
 // Open's (WAL), with synchronous FULL (an fsync of the write-ahead log per
 // commit, the Store's default) and NORMAL (fsyncs only at checkpoints)
-// side by side. It is the
-// floor under every write a request of the wallet makes: an agreement pay
-// commits five times on SQLite when nothing runs beside it (docs/benchmarks.md,
-// "Whole-process HTTP benchmark"). It reports cpu-µs/op from getrusage
-// (user + system, the fsync's kernel work included) beside wall time.
+// side by side. It is the floor under every write a request of the wallet
+// makes: an agreement pay commits four times on SQLite when nothing runs
+// beside it (docs/benchmarks.md, "Whole-process HTTP benchmark"). It
+// reports cpu-µs/op from getrusage (user + system, the fsync's kernel work
+// included) beside wall time.
 //
 //	go test -run XXX -bench DurableCommit -benchtime=3000x -count=5 ./store/sqlitestore/
 func BenchmarkDurableCommit(b *testing.B) {
