@@ -115,10 +115,18 @@ func (e *Engine) updatePlanned(ctx context.Context, paymentID, refundID string, 
 // commit writes pl in one store commit. The notifications it carries go
 // to Config.Handoff, leased to it, as far as it has room for them; for the
 // others it tells Config.OnOutbox.
-func (e *Engine) commit(ctx context.Context, pl *plan) error {
+func (e *Engine) commit(ctx context.Context, pl *plan) (err error) {
 	handed := e.reserveHandoffs(pl)
+	defer func() {
+		if r := recover(); r != nil { // a panicking store gives the room back too
+			e.releaseHandoffs(pl, handed)
+			panic(r)
+		}
+		if err != nil {
+			e.releaseHandoffs(pl, handed)
+		}
+	}()
 	if err := e.store.Commit(ctx, pl.change()); err != nil {
-		e.releaseHandoffs(pl, handed)
 		return err
 	}
 	for _, i := range handed {

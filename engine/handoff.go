@@ -11,9 +11,12 @@ import (
 // reserves room with it, commits each message already leased to it
 // (LeaseOwner, LeaseUntil), and hands the committed message over. The
 // dispatcher then sends it without a claim of its own, one store
-// transaction less per notification. A message whose commit failed is
-// released; one the dispatcher never sends (its process died) is claimed
-// by any dispatcher once the lease ends, as a claimed message would be.
+// transaction less per notification. The reservations of a commit that
+// failed are released. A message the dispatcher never sends is claimed by
+// any dispatcher once its lease ends, as a claimed message would be: one
+// whose process died, and one whose commit returned an error although the
+// store applied it (an unknown outcome), which thus goes out up to a lease
+// late but is never lost.
 // worker.Worker is one. Its methods must be safe for concurrent use and
 // must not block.
 type Handoff interface {

@@ -28,9 +28,17 @@ type dispatcher struct {
 	// (Reserve), per partner and in all, until Take or Release.
 	reserved      map[string]int
 	reservedTotal int
-	sends         sync.WaitGroup
-	ended         int        // sends finished so far
-	idled         *sync.Cond // broadcast when a send finishes
+	// taking is set while Run works: only then are messages handed over
+	// (reserve) and handed messages started (startSends).
+	taking bool
+	// backlog is set when due messages may be waiting in the store (the
+	// last claim was full, or there was no room to claim at all), until a
+	// claim comes back short: new messages then queue behind them instead
+	// of being handed over, so that older ones go first.
+	backlog bool
+	sends   sync.WaitGroup
+	ended   int        // sends finished so far
+	idled   *sync.Cond // broadcast when a send finishes
 
 	freed chan struct{} // a send finished (capacity 1: a doorbell)
 }
@@ -59,6 +67,7 @@ func (d *dispatcher) dispatch(ctx context.Context) (more bool, err error) {
 		skip := d.saturated()
 		d.mu.Unlock()
 		if free <= 0 {
+			d.setBacklog(true) // more may be due than there is room for
 			return true, nil
 		}
 		limit := min(free, cfg.Batch)
@@ -75,6 +84,9 @@ func (d *dispatcher) dispatch(ctx context.Context) (more bool, err error) {
 		}
 		d.startSends()
 		d.mu.Unlock()
+		// A short claim took every due message but those of busy
+		// partners, which no reservation could get room for either.
+		d.setBacklog(len(msgs) == limit)
 		if len(msgs) < limit {
 			return len(skip) > 0, nil
 		}
@@ -110,7 +122,7 @@ func (d *dispatcher) reserve(partner string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	cfg := &d.w.cfg
-	if d.ctx == nil || d.ctx.Err() != nil ||
+	if !d.taking || d.backlog || d.ctx == nil || d.ctx.Err() != nil ||
 		d.sending+d.reservedTotal >= cfg.Concurrency ||
 		d.active[partner]+len(d.queued[partner])+d.reserved[partner] >= cfg.PerPartner {
 		return false
@@ -128,7 +140,9 @@ func (d *dispatcher) unreserve(partner string) {
 	d.reservedTotal--
 }
 
-// take queues m, committed under a reservation, and starts what can start.
+// take queues m, committed under a reservation, and starts what can
+// start. Once Run has stopped taking, m stays queued, leased: the next Run
+// or DeliverDue of this Worker sends it, or any worker once the lease ends.
 func (d *dispatcher) take(m store.OutboxMessage) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -137,14 +151,35 @@ func (d *dispatcher) take(m store.OutboxMessage) {
 		d.order = append(d.order, m.PartnerID)
 	}
 	d.queued[m.PartnerID] = append(d.queued[m.PartnerID], m)
-	d.startSends()
+	if d.taking {
+		d.startSends()
+	}
 }
 
-// release ends a reservation whose message was not committed.
+// release ends a reservation whose message was not committed, and rings
+// the doorbell: the room may be claimed now.
 func (d *dispatcher) release(partner string) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.unreserve(partner)
+	d.mu.Unlock()
+	select {
+	case d.freed <- struct{}{}:
+	default:
+	}
+}
+
+// setBacklog records whether due messages may wait in the store.
+func (d *dispatcher) setBacklog(on bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.backlog = on
+}
+
+// setTaking opens or closes the hand-over (see taking).
+func (d *dispatcher) setTaking(on bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.taking = on
 }
 
 // startSends starts queued messages, taking partners in turn, while there

@@ -25,6 +25,7 @@ type claimCounter struct {
 	mu        sync.Mutex
 	claimed   int
 	refuseReq string
+	panicReq  string
 }
 
 func (c *claimCounter) ClaimOutbox(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int, skip ...string) ([]store.OutboxMessage, error) {
@@ -39,6 +40,9 @@ func (c *claimCounter) Commit(ctx context.Context, ch store.Change) error {
 	if ch.Payment.RequestID == c.refuseReq && len(ch.Outbox) > 0 {
 		return errors.New("disk full")
 	}
+	if ch.Payment.RequestID == c.panicReq && len(ch.Outbox) > 0 {
+		panic("store bug")
+	}
 	return c.Store.Commit(ctx, ch)
 }
 
@@ -46,6 +50,13 @@ func (c *claimCounter) claims() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.claimed
+}
+
+// reservedNow is how much room the worker has promised and not settled.
+func reservedNow(w *Worker) int {
+	w.d.mu.Lock()
+	defer w.d.mu.Unlock()
+	return w.d.reservedTotal
 }
 
 // handoffRig is a rig in a synctest bubble whose engine hands its
@@ -136,10 +147,14 @@ func TestHandoffReleasedWhenTheCommitFails(t *testing.T) {
 		_, err := r.eng.Pay(r.ctx, engine.PayRequest{PartnerID: "shop", RequestID: "r1", Scenario: engine.ScenarioAgreement,
 			AuthCode: "tok-alice", Amount: usd(1000), NotifyURL: "https://shop.example/notify"})
 		require.Error(t, err, "the outcome's commit failed")
-		w.d.mu.Lock()
-		reserved := w.d.reservedTotal
-		w.d.mu.Unlock()
-		assert.Zero(t, reserved)
+		assert.Zero(t, reservedNow(w))
+
+		st.panicReq = "r3"
+		assert.Panics(t, func() {
+			_, _ = r.eng.Pay(r.ctx, engine.PayRequest{PartnerID: "shop", RequestID: "r3", Scenario: engine.ScenarioAgreement,
+				AuthCode: "tok-alice", Amount: usd(1000), NotifyURL: "https://shop.example/notify"})
+		})
+		assert.Zero(t, reservedNow(w), "a panicking commit gives its room back too")
 		p := r.paid("shop", "r2")
 		synctest.Wait()
 		assert.False(t, r.message(p.ID).DeliveredAt.IsZero())
@@ -154,4 +169,27 @@ func TestHandoffWithoutRunLeavesMessagesFree(t *testing.T) {
 	w := r.worker(newScripted(t, r.clock.Now, always(nil)), nil)
 	_, _, ok := w.Reserve("shop")
 	assert.False(t, ok)
+}
+
+// While due messages may wait in the store (the last claim was full, or
+// there was no room to claim), new ones are not handed over: they queue
+// behind the older ones. A claim that comes back short ends that; a
+// stopped worker takes nothing.
+func TestHandoffRefusedBehindABacklog(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := newScripted(t, time.Now, always(nil))
+		r, w, st, stop := handoffRig(t, n, nil)
+		w.d.setBacklog(true)
+		r.paid("shop", "r1")
+		synctest.Wait() // woken by the commit, a claim sends it and comes back short
+		assert.Equal(t, 1, n.count())
+		assert.Equal(t, 1, st.claims(), "not handed over past a backlog: claimed")
+		r.paid("shop", "r2")
+		synctest.Wait()
+		assert.Equal(t, 2, n.count())
+		assert.Equal(t, 1, st.claims(), "handed over again once a claim came back short")
+		stop()
+		_, _, ok := w.Reserve("shop")
+		assert.False(t, ok, "a stopped worker takes nothing")
+	})
 }

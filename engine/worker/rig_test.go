@@ -157,6 +157,21 @@ func (s *scripted) times(id string) []time.Time {
 	return out
 }
 
+// order returns the messages in the order they were first sent.
+func (s *scripted) order() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range s.calls {
+		if !seen[c.id] {
+			seen[c.id] = true
+			out = append(out, c.id)
+		}
+	}
+	return out
+}
+
 func (s *scripted) count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -50,9 +50,10 @@ func (w *Worker) Wake() {
 // engine.Config.Handoff and the engine leases the notifications it commits
 // to this Worker in the same commit and hands them over, so that they are
 // sent without a claim (one store transaction less per notification).
-// Reserve promises room only while Run (or DeliverDue) is working and
-// neither Config.Concurrency nor the partner's Config.PerPartner is all
-// busy or spoken for; otherwise the message is left to claims.
+// Reserve promises room only while Run is working, no claim has left due
+// messages behind (older messages go first), and neither
+// Config.Concurrency nor the partner's Config.PerPartner is all busy or
+// spoken for; otherwise the message is left to claims.
 func (w *Worker) Reserve(partnerID string) (owner string, leaseUntil time.Time, ok bool) {
 	if !w.d.reserve(partnerID) {
 		return "", time.Time{}, false
@@ -79,10 +80,12 @@ func (w *Worker) Run(ctx context.Context) error {
 		return errors.New("worker: Run called while already running")
 	}
 	defer w.running.Store(false)
+	w.d.setTaking(true)
 	var loops sync.WaitGroup
 	loops.Go(func() { w.deliveryLoop(ctx) })
 	loops.Go(func() { w.sweepLoop(ctx) })
 	loops.Wait()
+	w.d.setTaking(false) // no handed message starts a send after this
 	w.d.sends.Wait()
 	return nil
 }
