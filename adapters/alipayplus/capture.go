@@ -20,15 +20,8 @@ func capture(h *Handler, c *call) any {
 	def := captureRequestFor(c.partner)
 	req, problem, denied := def.decode(c.body, c.partner.PartnerID)
 	resp := &wire.CaptureResponse{}
-	if denied {
-		resp.Result = accessDenied()
-		return resp
-	}
-	if problem == nil && profileOf(c.partner) == ProfileMiniProgramV1 {
-		problem = h.siteProblem(req.ExtendInfo, false)
-	}
-	if problem != nil {
-		resp.Result = badRequest(c.partner, problem)
+	if refusal := h.commandRefusal(c, denied, problem, req.ExtendInfo); refusal != nil {
+		resp.Result = *refusal
 		return resp
 	}
 	req.PartnerID = c.partner.PartnerID

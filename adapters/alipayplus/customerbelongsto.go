@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/paystate/paystate/adapters/alipayplus/wire"
 	"github.com/paystate/paystate/engine"
 )
 
@@ -58,3 +59,22 @@ func (h *Handler) siteProblem(extendInfo string, required bool) *fieldError {
 // requiresSite reports whether a mini-program pay in scenario sc must name
 // its customer's site: the cashier scenario, the mini-program's own.
 func requiresSite(sc engine.Scenario) bool { return sc == engine.ScenarioCashier }
+
+// commandRefusal is what a refund or a capture whose request was read
+// with denied and problem is answered before it reaches the engine: access
+// denied, the field's problem, or (mini-program profile) a site in
+// extendInfo this wallet does not serve; nil when it goes on.
+func (h *Handler) commandRefusal(c *call, denied bool, problem *fieldError, extendInfo string) *wire.Result {
+	if denied {
+		r := accessDenied()
+		return &r
+	}
+	if problem == nil && profileOf(c.partner) == ProfileMiniProgramV1 {
+		problem = h.siteProblem(extendInfo, false)
+	}
+	if problem != nil {
+		r := badRequest(c.partner, problem)
+		return &r
+	}
+	return nil
+}
