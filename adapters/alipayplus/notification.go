@@ -119,11 +119,7 @@ func NotifyRefundBody(n engine.Notification) ([]byte, error) {
 	case engine.RefundSuccess:
 	case engine.RefundFail:
 		body.RefundStatus = wire.RefundStatusFail
-		body.Result = failReasonResult(apiRefund, n.FailReason, "")
-		body.Result.ResultMessage = failReasonText(n.FailReason, n.FailMessage)
-		if body.Result.ResultMessage == "" {
-			body.Result.ResultMessage = "Refund failed."
-		}
+		body.Result = notifiedFailure(apiRefund, n, "Refund failed.")
 	default:
 		return nil, fmt.Errorf("alipayplus: notification %s announces refund state %s, want SUCCESS or FAIL", n.ID, n.RefundState)
 	}
@@ -155,13 +151,21 @@ func NotifyCaptureBody(n engine.Notification) ([]byte, error) {
 	switch n.CaptureState {
 	case engine.CaptureSuccess:
 	case engine.CaptureFail:
-		body.Result = failReasonResult(apiCapture, n.FailReason, "")
-		body.Result.ResultMessage = failReasonText(n.FailReason, n.FailMessage)
-		if body.Result.ResultMessage == "" {
-			body.Result.ResultMessage = "Capture failed."
-		}
+		body.Result = notifiedFailure(apiCapture, n, "Capture failed.")
 	default:
 		return nil, fmt.Errorf("alipayplus: notification %s announces capture state %s, want SUCCESS or FAIL", n.ID, n.CaptureState)
 	}
 	return json.Marshal(body)
+}
+
+// notifiedFailure is the result a refund or capture notification of a
+// failure carries: F with the code a's endpoint answers for n's reason, and
+// the reason's text, else fallback.
+func notifiedFailure(a api, n engine.Notification, fallback string) wire.Result {
+	r := failReasonResult(a, n.FailReason, "")
+	r.ResultMessage = failReasonText(n.FailReason, n.FailMessage)
+	if r.ResultMessage == "" {
+		r.ResultMessage = fallback
+	}
+	return r
 }
