@@ -2,7 +2,8 @@
 // database file, through modernc.org/sqlite (pure Go, no cgo). It is the
 // default store of the reference wallet server. Create a Store with Open
 // (a path; the Store owns its connections) or New (a *sql.DB the caller
-// owns and configured as DSN describes).
+// owns and configured as DSN describes, such as OpenDB's, which shares the
+// file with the caller's own tables).
 //
 // # Durability
 //

@@ -49,6 +49,27 @@ type Store struct {
 // Open refuses a database whose schema is newer than this code knows and
 // changes nothing in it.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	db, err := OpenDB(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	opts, _ = opts.withDefaults() // OpenDB checked them
+	s, err := newStore(ctx, db, opts, "open "+path, true)
+	if err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	return s, nil
+}
+
+// OpenDB opens the *sql.DB that Open builds its Store on, for callers that
+// keep tables of their own in the same file (a ledger, say) and hand the
+// *sql.DB to New and to their own code; the caller owns and closes it.
+// path is checked as Open checks it. Every connection is configured as DSN
+// describes, and the pool holds opts.MaxConns connections, all kept open
+// (database/sql would keep 2 idle ones: each new connection parses the
+// schema again, its statements are prepared again, and its page cache
+// starts cold).
+func OpenDB(path string, opts Options) (*sql.DB, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -66,11 +87,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(opts.MaxConns)
 	db.SetMaxIdleConns(opts.MaxConns) // keep connections, and their prepared statements
-	s, err := newStore(ctx, db, opts, "open "+path, true)
-	if err != nil {
-		return nil, errors.Join(err, db.Close())
-	}
-	return s, nil
+	return db, nil
 }
 
 // DSN returns the data source name Open uses for the database file at path

@@ -53,9 +53,10 @@ type Options struct {
 	// New only checks that the caller's connection has a busy timeout.
 	BusyTimeout time.Duration
 
-	// MaxConns caps the connections Open keeps open: at most one of them
-	// writes at a time, the others read concurrently thanks to WAL. Zero
-	// means GOMAXPROCS+1, at least 4. New leaves the caller's pool alone.
+	// MaxConns caps the connections Open (and OpenDB) keeps open: at most
+	// one of them writes at a time, the others read concurrently thanks to
+	// WAL. Zero means GOMAXPROCS+1, at least 4. New leaves the caller's
+	// pool alone.
 	MaxConns int
 }
 

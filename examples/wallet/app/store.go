@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"runtime"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -26,10 +24,6 @@ type stores struct {
 	close  func()
 }
 
-// sqliteConns is the size of the SQLite connection pool the store and the
-// ledger share: one writer at a time, the rest for reads.
-var sqliteConns = max(4, runtime.GOMAXPROCS(0)+1)
-
 // openStore opens cfg's store, migrating its schema.
 func openStore(ctx context.Context, cfg *Config) (*stores, error) {
 	kind, target, err := cfg.storeKind()
@@ -38,24 +32,11 @@ func openStore(ctx context.Context, cfg *Config) (*stores, error) {
 	}
 	switch kind {
 	case "sqlite":
-		abs, err := filepath.Abs(target)
+		// The ledger keeps its tables in the same file, on the same pool.
+		db, err := sqlitestore.OpenDB(target, sqlitestore.Options{})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: %w", err)
 		}
-		dsn, err := sqlitestore.DSN(abs, sqlitestore.Options{})
-		if err != nil {
-			return nil, err
-		}
-		db, err := sql.Open("sqlite", dsn)
-		if err != nil {
-			return nil, fmt.Errorf("store: open %s: %w", target, err)
-		}
-		// Keep every connection the pool opens, as sqlitestore.Open does:
-		// database/sql keeps 2 idle ones by default, and under load each new
-		// connection parses the schema, prepares the store's and the
-		// ledger's statements again and starts with a cold page cache.
-		db.SetMaxOpenConns(sqliteConns)
-		db.SetMaxIdleConns(sqliteConns)
 		st, err := sqlitestore.New(ctx, db, sqlitestore.Options{})
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("store: %s: %w", target, err), db.Close())

@@ -72,17 +72,13 @@ func forEachDatabase(t *testing.T, test func(t *testing.T, db database)) {
 }
 
 // sqliteDatabase is a file in t.TempDir(), opened the way the wallet opens
-// it: one *sql.DB from sqlitestore.DSN, handed to sqlitestore.New and to
+// it: one *sql.DB from sqlitestore.OpenDB, handed to sqlitestore.New and to
 // ledger.SQLite, or with sharing to ledger.SQLiteSharing with the store.
 func sqliteDatabase(t *testing.T, sharing bool) database {
 	path := filepath.Join(t.TempDir(), "wallet.db")
 	open := func(t *testing.T) *sql.DB {
 		t.Helper()
-		dsn, err := sqlitestore.DSN(path, sqlitestore.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		db, err := sql.Open("sqlite", dsn)
+		db, err := sqlitestore.OpenDB(path, sqlitestore.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

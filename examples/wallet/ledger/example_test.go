@@ -2,7 +2,6 @@ package ledger_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,8 +19,7 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "ledger-example")
 	defer os.RemoveAll(dir)
 
-	dsn, _ := sqlitestore.DSN(filepath.Join(dir, "paystate.db"), sqlitestore.Options{})
-	db, _ := sql.Open("sqlite", dsn)
+	db, _ := sqlitestore.OpenDB(filepath.Join(dir, "paystate.db"), sqlitestore.Options{})
 	defer db.Close()
 	st, err := sqlitestore.New(ctx, db, sqlitestore.Options{})
 	if err != nil {
@@ -58,8 +56,7 @@ func ExampleLedger_Hold() {
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "ledger-example")
 	defer os.RemoveAll(dir)
-	dsn, _ := sqlitestore.DSN(filepath.Join(dir, "paystate.db"), sqlitestore.Options{})
-	db, _ := sql.Open("sqlite", dsn)
+	db, _ := sqlitestore.OpenDB(filepath.Join(dir, "paystate.db"), sqlitestore.Options{})
 	defer db.Close()
 	funds, err := ledger.Open(ctx, ledger.SQLite(db))
 	if err != nil {

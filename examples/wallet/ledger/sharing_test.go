@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -18,9 +17,7 @@ import (
 // context ends in the middle of a write, and the write still commits.
 func TestSharingWritesIgnoreTheCallersCancellation(t *testing.T) {
 	ctx := context.Background()
-	dsn, err := sqlitestore.DSN(filepath.Join(t.TempDir(), "wallet.db"), sqlitestore.Options{})
-	require.NoError(t, err)
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sqlitestore.OpenDB(filepath.Join(t.TempDir(), "wallet.db"), sqlitestore.Options{})
 	require.NoError(t, err)
 	defer db.Close()
 	st, err := sqlitestore.New(ctx, db, sqlitestore.Options{})

@@ -13,7 +13,7 @@ import (
 
 // SQLite returns the Backend for a SQLite database opened with the
 // modernc.org/sqlite driver: normally the very *sql.DB the wallet hands to
-// sqlitestore.New (opened with sqlitestore.DSN), so that the ledger's
+// sqlitestore.New (opened with sqlitestore.OpenDB), so that the ledger's
 // tables live in the store's file. The caller keeps owning db.
 //
 // The connections of db need a busy timeout (sqlitestore.DSN sets one): the
