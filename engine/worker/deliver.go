@@ -65,11 +65,12 @@ func (d *dispatcher) dispatch(ctx context.Context) (more bool, err error) {
 		d.ctx = ctx
 		free := cfg.Concurrency - d.sending - d.reservedTotal
 		skip := d.saturated()
-		d.mu.Unlock()
 		if free <= 0 {
-			d.setBacklog(true) // more may be due than there is room for
+			d.backlog = true // more may be due than there is room for
+			d.mu.Unlock()
 			return true, nil
 		}
+		d.mu.Unlock()
 		limit := min(free, cfg.Batch)
 		msgs, err := cfg.Store.ClaimOutbox(ctx, cfg.Owner, cfg.Now(), cfg.Lease, limit, skip...)
 		if err != nil {
@@ -82,11 +83,11 @@ func (d *dispatcher) dispatch(ctx context.Context) (more bool, err error) {
 			}
 			d.queued[m.PartnerID] = append(d.queued[m.PartnerID], m)
 		}
-		d.startSends()
-		d.mu.Unlock()
 		// A short claim took every due message but those of busy
 		// partners, which no reservation could get room for either.
-		d.setBacklog(len(msgs) == limit)
+		d.backlog = len(msgs) == limit
+		d.startSends()
+		d.mu.Unlock()
 		if len(msgs) < limit {
 			return len(skip) > 0, nil
 		}
@@ -166,13 +167,6 @@ func (d *dispatcher) release(partner string) {
 	case d.freed <- struct{}{}:
 	default:
 	}
-}
-
-// setBacklog records whether due messages may wait in the store.
-func (d *dispatcher) setBacklog(on bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.backlog = on
 }
 
 // setTaking opens or closes the hand-over (see taking).

@@ -179,7 +179,9 @@ func TestHandoffRefusedBehindABacklog(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := newScripted(t, time.Now, always(nil))
 		r, w, st, stop := handoffRig(t, n, nil)
-		w.d.setBacklog(true)
+		w.d.mu.Lock()
+		w.d.backlog = true // as a full claim leaves it
+		w.d.mu.Unlock()
 		r.paid("shop", "r1")
 		synctest.Wait() // woken by the commit, a claim sends it and comes back short
 		assert.Equal(t, 1, n.count())
