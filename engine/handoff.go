@@ -39,7 +39,7 @@ func (e *Engine) reserveHandoffs(pl *plan) []int {
 	var handed []int
 	for i := range pl.outbox {
 		m := &pl.outbox[i]
-		if m.NextAttemptAt.After(pl.now) || m.LeaseOwner != "" {
+		if m.NextAttemptAt.After(pl.now) {
 			continue
 		}
 		owner, until, ok := e.cfg.Handoff.Reserve(m.PartnerID)
